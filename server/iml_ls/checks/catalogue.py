@@ -1,0 +1,78 @@
+"""The diagnostics catalogue: every rule iml-ls reports, with its stable code, name and severity.
+
+Codes never change meaning once released; a retired rule keeps its code reserved. Each rule has a
+section in ``docs/diagnostics.md`` (anchor ``#<code>-<name>``, lower case) with a wrong and a right
+example, and tests with a failing and a passing example.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.IntEnum):
+    """LSP severities (same numbers as the protocol)."""
+
+    ERROR = 1
+    WARNING = 2
+    INFORMATION = 3
+    HINT = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One catalogue entry."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.code.lower()}-{self.name}"
+
+
+DOCS_URL = "https://github.com/iml-ls/iml-ls/blob/main/docs/diagnostics.md"
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+RULES: tuple[Rule, ...] = (
+    # Syntax
+    Rule("IML001", "json-syntax", _E, "The file is not valid JSON (with comments)."),
+    Rule("IML002", "trailing-comma", _W, "A comma before a closing bracket or brace."),
+    Rule("IML003", "iml-syntax", _E, "An IML expression inside `{{ … }}` cannot be parsed."),
+    # Names
+    Rule("IML101", "unknown-function", _E, "A call to a function IML does not have."),
+    Rule("IML102", "wrong-argument-count", _E, "A function called with too few or too many arguments."),
+    Rule("IML103", "unknown-variable", _W, "A name that is not an IML variable where it is used."),
+    Rule("IML201", "unknown-parameter", _E, "`parameters.x` where the params file declares no `x`."),
+    Rule("IML202", "unknown-temp", _W, "`temp.x` where no `temp` directive defines `x`."),
+    Rule("IML203", "variable-out-of-scope", _E, "A variable used where Make does not provide it."),
+    # jwt()
+    Rule("IML301", "invalid-jwt-algorithm", _E, "The algorithm is not one of HS256, HS384, HS512, RS256."),
+    Rule("IML302", "missing-jwt-claim", _W, "The JWT payload lacks a claim the workspace requires."),
+    Rule("IML303", "jwt-claim-type", _E, "`exp`, `iat` or `nbf` is not a number."),
+    Rule("IML304", "jwt-expiry-order", _E, "`exp` is not after `iat`/`nbf`."),
+    Rule("IML305", "unknown-jwt-option", _E, "An options key that jsonwebtoken's `sign` rejects."),
+    Rule("IML306", "jwt-option-conflict", _E, "An option and the claim it would set are both given."),
+    Rule("IML307", "jwt-key-mismatch", _E, "The key does not fit the algorithm."),
+    Rule("IML308", "hardcoded-secret", _W, "A literal secret as the `jwt()` key."),
+    Rule("IML309", "invalid-jwt-option-value", _E, "An option value jsonwebtoken rejects or misreads."),
+    Rule("IML310", "jwt-sign-error", _E, "Signing fails the way Make's runtime would fail."),
+    # Connection structure
+    Rule("IML401", "unknown-connection-key", _E, "A key Make does not accept at this place."),
+    Rule("IML402", "invalid-enum-value", _E, "A value outside the allowed set (e.g. `method`)."),
+    # Evaluation
+    Rule("IML501", "evaluation-error", _W, "The expression fails when evaluated with the sample values."),
+    Rule("IML502", "evaluation-limit", _W, "Evaluation stopped at a time or size budget."),
+    Rule("IML503", "sample-file-tracked", _W, "A preview sample file holding secrets is tracked by git."),
+)
+
+RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
