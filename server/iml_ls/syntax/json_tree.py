@@ -1,0 +1,339 @@
+"""Connection JSON as a tree with exact offsets, tolerant of the half-typed text an editor sends.
+
+Make reads ``*.iml.json`` as JSON with comments. tree-sitter-json parses it (comments included) and
+recovers from errors locally, so one unterminated string or missing comma does not hide the rest of
+the file. The tree is converted into small immutable nodes whose offsets index the document ``str``.
+Strings keep a map from each decoded character back to the document, so that positions stay exact
+through JSON escapes (``\\"``, ``\\n``, ``\\u00e9``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TypeAlias
+
+import tree_sitter
+import tree_sitter_json
+
+from iml_ls.text.line_index import LineIndex
+
+_ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_HEX4 = re.compile(r"[0-9a-fA-F]{4}")
+MAX_DEPTH = 2_000
+"""Nesting deeper than this is reported, not converted (a guard for the Python stack)."""
+
+
+@dataclass(frozen=True, eq=False)
+class JsonString:
+    """A JSON string: its decoded value and where each decoded character came from."""
+
+    start: int
+    end: int
+    value: str
+    raw_offsets: tuple[int, ...] | None
+    """Document offset of each decoded character plus one past the last; None when no escapes."""
+
+    def source_offset(self, index: int) -> int:
+        """The document offset of decoded character ``index`` (``len(value)`` → the closing quote)."""
+        if self.raw_offsets is None:
+            return self.start + 1 + index
+        return self.raw_offsets[min(max(index, 0), len(self.raw_offsets) - 1)]
+
+
+@dataclass(frozen=True, eq=False)
+class JsonNumber:
+    start: int
+    end: int
+    value: float | int
+
+
+@dataclass(frozen=True, eq=False)
+class JsonLiteral:
+    """``true``, ``false`` or ``null``."""
+
+    start: int
+    end: int
+    value: bool | None
+
+
+@dataclass(frozen=True, eq=False)
+class JsonMember:
+    """``"key": value`` inside an object; the value is None while it is still being typed."""
+
+    start: int
+    end: int
+    key: JsonString
+    value: JsonValue | None
+
+
+@dataclass(frozen=True, eq=False)
+class JsonObject:
+    start: int
+    end: int
+    members: tuple[JsonMember, ...]
+
+    def get(self, key: str) -> JsonValue | None:
+        """The value of the last member named ``key`` (as JSON.parse keeps the last duplicate)."""
+        found: JsonValue | None = None
+        for member in self.members:
+            if member.key.value == key and member.value is not None:
+                found = member.value
+        return found
+
+    def member(self, key: str) -> JsonMember | None:
+        found = None
+        for member in self.members:
+            if member.key.value == key:
+                found = member
+        return found
+
+
+@dataclass(frozen=True, eq=False)
+class JsonArray:
+    start: int
+    end: int
+    items: tuple[JsonValue, ...]
+
+
+JsonValue: TypeAlias = JsonObject | JsonArray | JsonString | JsonNumber | JsonLiteral
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """A place where the text is not JSON-with-comments."""
+
+    start: int
+    end: int
+    message: str
+    trailing_comma: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class JsonDocument:
+    """The parsed document: its root value (None when there is none) and the syntax problems."""
+
+    root: JsonValue | None
+    problems: tuple[SyntaxProblem, ...]
+    tree: tree_sitter.Tree | None = field(repr=False, default=None)
+
+
+@cache
+def _parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(tree_sitter.Language(tree_sitter_json.language()))
+
+
+def decode_string(text: str, start: int, end: int) -> JsonString:
+    """Decode the JSON string literal ``text[start:end]`` (quotes included; the end quote may be missing)."""
+    inner_start = start + 1
+    inner_end = end - 1 if end - start >= 2 and text[end - 1] == '"' else end
+    raw = text[inner_start:inner_end]
+    if "\\" not in raw:
+        return JsonString(start, end, raw, None)
+    chars: list[str] = []
+    offsets: list[int] = []
+    index = 0
+    while index < len(raw):
+        char = raw[index]
+        offsets.append(inner_start + index)
+        if char != "\\" or index + 1 >= len(raw):
+            chars.append(char)
+            index += 1
+            continue
+        escape = raw[index + 1]
+        if escape == "u" and _HEX4.fullmatch(raw, index + 2, index + 6):
+            chars.append(chr(int(raw[index + 2 : index + 6], 16)))
+            index += 6
+        elif escape in _ESCAPES:
+            chars.append(_ESCAPES[escape])
+            index += 2
+        else:  # an invalid escape: keep the text as it is (reported as a syntax problem)
+            chars.append(char)
+            index += 1
+    offsets.append(inner_end)
+    return JsonString(start, end, "".join(chars), tuple(offsets))
+
+
+class _Converter:
+    """Walks a tree-sitter tree once, producing JSON nodes and syntax problems."""
+
+    def __init__(self, index: LineIndex) -> None:
+        self.index = index
+        self.text = index.text
+        self.problems: list[SyntaxProblem] = []
+
+    def span(self, node: tree_sitter.Node) -> tuple[int, int]:
+        return self.index.offset_of_byte(node.start_byte), self.index.offset_of_byte(node.end_byte)
+
+    def problem(self, node: tree_sitter.Node, message: str, *, trailing_comma: bool = False) -> None:
+        start, end = self.span(node)
+        self.problems.append(SyntaxProblem(start, max(end, start), message, trailing_comma))
+
+    def value(self, node: tree_sitter.Node, depth: int) -> JsonValue | None:
+        kind = node.type
+        if node.is_missing:
+            self.problem(node, f"Expected {_describe(kind)} here.")
+            return None
+        if depth > MAX_DEPTH:
+            self.problem(node, f"Nesting deeper than {MAX_DEPTH} levels is not analysed.")
+            return None
+        if kind == "object":
+            return self.object(node, depth)
+        if kind == "array":
+            return self.array(node, depth)
+        start, end = self.span(node)
+        if kind == "string":
+            return self.string(node, start, end)
+        if kind == "number":
+            return JsonNumber(start, end, _number(self.text[start:end]))
+        if kind in ("true", "false"):
+            return JsonLiteral(start, end, kind == "true")
+        if kind == "null":
+            return JsonLiteral(start, end, None)
+        if kind == "ERROR":
+            self.error(node)
+        return None
+
+    def string(self, node: tree_sitter.Node, start: int, end: int) -> JsonString:
+        raw = self.text[start:end]
+        if "\n" in raw or "\r" in raw or len(raw) < 2 or not raw.endswith('"'):
+            line_end = self.index.line_end(self.index.line_of(start))
+            self.problems.append(
+                SyntaxProblem(start, line_end, "This string is not closed: add the missing `\"`.")
+            )
+            return decode_string(self.text, start, line_end)
+        for child in node.children:
+            if child.type == "escape_sequence":
+                escape_start, escape_end = self.span(child)
+                text = self.text[escape_start:escape_end]
+                is_unicode = text[1:2] == "u" and _HEX4.match(self.text, escape_start + 2) is not None
+                if not (text[1:2] in _ESCAPES or is_unicode):
+                    self.problem(child, f"`{text}` is not a JSON escape; write `\\\\` for a backslash.")
+            elif child.type == "ERROR" or child.is_missing:
+                self.error(child)
+        return decode_string(self.text, start, end)
+
+    def object(self, node: tree_sitter.Node, depth: int) -> JsonObject:
+        members: list[JsonMember] = []
+        self.check_commas(node, "}")
+        for child in node.named_children:
+            if child.type == "pair":
+                member = self.pair(child, depth)
+                if member is not None:
+                    members.append(member)
+            elif child.type == "ERROR":
+                self.error(child)
+            elif child.type != "comment":
+                self.problem(child, "Expected a `\"key\": value` member here.")
+        start, end = self.span(node)
+        self.check_closed(node, "}")
+        return JsonObject(start, end, tuple(members))
+
+    def pair(self, node: tree_sitter.Node, depth: int) -> JsonMember | None:
+        key_node = node.child_by_field_name("key")
+        value_node = node.child_by_field_name("value")
+        for child in node.children:
+            if child.type == "ERROR":
+                self.error(child)
+        if key_node is None or key_node.type != "string" or key_node.is_missing:
+            if key_node is not None:
+                self.problem(key_node, "Object keys must be strings in double quotes.")
+            return None
+        key_start, key_end = self.span(key_node)
+        key = self.string(key_node, key_start, key_end)
+        value = self.value(value_node, depth + 1) if value_node is not None else None
+        start, end = self.span(node)
+        return JsonMember(start, end, key, value)
+
+    def array(self, node: tree_sitter.Node, depth: int) -> JsonArray:
+        items: list[JsonValue] = []
+        self.check_commas(node, "]")
+        for child in node.named_children:
+            if child.type == "comment":
+                continue
+            if child.is_missing and child.prev_sibling is not None and child.prev_sibling.type == ",":
+                continue  # a trailing comma, reported by check_commas
+            item = self.value(child, depth + 1)
+            if item is not None:
+                items.append(item)
+        start, end = self.span(node)
+        self.check_closed(node, "]")
+        return JsonArray(start, end, tuple(items))
+
+    def check_commas(self, node: tree_sitter.Node, closer: str) -> None:
+        """Report a comma that directly precedes the closing bracket (Make warns and tolerates it)."""
+        children = [child for child in node.children if child.type != "comment"]
+        for previous, current in zip(children, children[1:], strict=False):
+            if previous.type == "," and (
+                current.type == closer or (current.is_missing and current.next_sibling is not None)
+            ):
+                self.problem(previous, "Remove this trailing comma.", trailing_comma=True)
+
+    def check_closed(self, node: tree_sitter.Node, closer: str) -> None:
+        last = node.children[-1] if node.children else None
+        if last is None or last.type != closer or last.is_missing:
+            start, _ = self.span(node)
+            self.problems.append(
+                SyntaxProblem(start, start + 1, f"This is never closed: add the matching `{closer}`.")
+            )
+
+    def error(self, node: tree_sitter.Node) -> None:
+        start, end = self.span(node)
+        snippet = self.text[start : min(end, start + 20)].split("\n")[0]
+        self.problems.append(
+            SyntaxProblem(start, max(end, start + 1), f"Unexpected `{snippet}`: this is not valid JSON here.")
+        )
+
+
+def _describe(kind: str) -> str:
+    return {"}": "`}`", "]": "`]`", ":": "`:`", ",": "`,`", '"': '`"`'}.get(kind, "a value")
+
+
+def _number(text: str) -> float | int:
+    try:
+        return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+    except ValueError:
+        return float("nan")
+
+
+def parse_json(index: LineIndex, old_tree: tree_sitter.Tree | None = None) -> JsonDocument:
+    """Parse a document (reusing ``old_tree`` when it was edited to match) into a :class:`JsonDocument`."""
+    tree = _parser().parse(index.utf8, old_tree) if old_tree is not None else _parser().parse(index.utf8)
+    converter = _Converter(index)
+    root_node = tree.root_node
+    root: JsonValue | None = None
+    for child in root_node.children:
+        if child.type == "comment":
+            continue
+        if root is None and child.type != "ERROR":
+            root = converter.value(child, 0)
+        else:
+            converter.error(child)
+    if root is None and not converter.problems and index.text.strip():
+        converter.problems.append(SyntaxProblem(0, len(index.text), "Expected a JSON value."))
+    problems = _unique(converter.problems)
+    return JsonDocument(root, problems, tree)
+
+
+def _unique(problems: Sequence[SyntaxProblem]) -> tuple[SyntaxProblem, ...]:
+    seen: set[tuple[int, int]] = set()
+    result = []
+    for problem in sorted(problems, key=lambda p: (p.start, p.end)):
+        if (problem.start, problem.end) not in seen:
+            seen.add((problem.start, problem.end))
+            result.append(problem)
+    return tuple(result)
+
+
+def walk(value: JsonValue | None) -> Iterator[JsonValue]:
+    """Every value in the tree, depth first, without recursion (deep nesting is legal JSON)."""
+    stack: list[JsonValue] = [] if value is None else [value]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, JsonObject):
+            stack.extend(m.value for m in reversed(node.members) if m.value is not None)
+        elif isinstance(node, JsonArray):
+            stack.extend(reversed(node.items))

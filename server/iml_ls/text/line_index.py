@@ -1,0 +1,122 @@
+"""Positions in a document: offsets, LSP lines and characters, in every position encoding.
+
+LSP splits lines only at ``\\n``, ``\\r\\n`` and ``\\r`` (never at U+2028, which JSON strings may hold
+raw) and counts characters in the encoding negotiated with the client. Offsets inside iml-ls are
+indexes into the Python ``str`` (code points). One :class:`LineIndex` is built per document version
+and serves every conversion.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class PositionEncoding(str, enum.Enum):
+    """The units an LSP ``character`` counts."""
+
+    UTF8 = "utf-8"
+    UTF16 = "utf-16"
+    UTF32 = "utf-32"
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A zero-based LSP position in some encoding."""
+
+    line: int
+    character: int
+
+
+def _units(text: str, encoding: PositionEncoding) -> int:
+    """How many units of ``encoding`` the text takes."""
+    if encoding is PositionEncoding.UTF32 or text.isascii():
+        return len(text)
+    if encoding is PositionEncoding.UTF16:
+        return len(text.encode("utf-16-le", "surrogatepass")) // 2
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+class LineIndex:
+    """Line starts of one text, for converting between offsets and LSP positions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
+        self.line_starts = starts
+        self.is_ascii = text.isascii()
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def line_of(self, offset: int) -> int:
+        """The zero-based line that holds ``offset`` (clamped to the text)."""
+        offset = min(max(offset, 0), len(self.text))
+        return bisect_right(self.line_starts, offset) - 1
+
+    def line_end(self, line: int) -> int:
+        """The offset where ``line``'s content ends (before its line break)."""
+        if line + 1 < len(self.line_starts):
+            end = self.line_starts[line + 1]
+            if self.text.startswith("\r\n", end - 2) and end - 2 >= self.line_starts[line]:
+                return end - 2
+            return end - 1
+        return len(self.text)
+
+    def position(self, offset: int, encoding: PositionEncoding = PositionEncoding.UTF16) -> Position:
+        """The LSP position of an offset."""
+        offset = min(max(offset, 0), len(self.text))
+        line = bisect_right(self.line_starts, offset) - 1
+        start = self.line_starts[line]
+        if self.is_ascii:
+            return Position(line, offset - start)
+        return Position(line, _units(self.text[start:offset], encoding))
+
+    def offset(self, position: Position, encoding: PositionEncoding = PositionEncoding.UTF16) -> int:
+        """The offset of an LSP position; lines and characters past the end clamp (as LSP says)."""
+        if position.line < 0:
+            return 0
+        if position.line >= len(self.line_starts):
+            return len(self.text)
+        start = self.line_starts[position.line]
+        end = self.line_end(position.line)
+        wanted = max(position.character, 0)
+        if self.is_ascii or encoding is PositionEncoding.UTF32:
+            return min(start + wanted, end)
+        units = 0
+        for index in range(start, end):
+            if units >= wanted:
+                return index
+            units += _units(self.text[index], encoding)
+            if units > wanted:  # inside a surrogate pair or a multi-byte character
+                return index
+        return end
+
+    @cached_property
+    def utf8(self) -> bytes:
+        """The text as UTF-8 (lone surrogates kept), as the JSON parser reads it."""
+        return self.text.encode("utf-8", "surrogatepass")
+
+    @cached_property
+    def _byte_line_starts(self) -> list[int]:
+        if self.is_ascii:
+            return self.line_starts
+        data = self.utf8
+        starts = [0]
+        starts.extend(match.end() for match in re.finditer(rb"\r\n|\r|\n", data))
+        return starts
+
+    def offset_of_byte(self, byte_offset: int) -> int:
+        """Convert a UTF-8 byte offset (from the JSON parser) to an offset."""
+        if self.is_ascii:
+            return byte_offset
+        line = bisect_right(self._byte_line_starts, byte_offset) - 1
+        line_bytes = self.utf8[self._byte_line_starts[line] : byte_offset]
+        return self.line_starts[line] + len(line_bytes.decode("utf-8", "surrogatepass"))
