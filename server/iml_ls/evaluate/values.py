@@ -45,7 +45,7 @@ class Undefined:
 UNDEFINED: Final = Undefined()
 
 JsValue: TypeAlias = (
-    "Undefined | None | bool | int | float | str | bytes | _dt.datetime | list[JsValue] | dict[str, JsValue]"
+    "Undefined | bool | int | float | str | bytes | _dt.datetime | list[JsValue] | dict[str, JsValue] | None"
 )
 
 

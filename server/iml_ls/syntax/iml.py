@@ -117,18 +117,18 @@ def _parser() -> lark.Lark:
 def _unescape(body: str) -> str:
     return re.sub(
         r"\\(u[0-9a-fA-F]{4}|.)",
-        lambda m: chr(int(m.group(1)[1:], 16))
-        if len(m.group(1)) == 5
-        else {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}.get(m.group(1), m.group(1)),
+        lambda m: (
+            chr(int(m.group(1)[1:], 16))
+            if len(m.group(1)) == 5
+            else {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}.get(m.group(1), m.group(1))
+        ),
         body,
         flags=re.S,
     )
 
 
-def _span(item: lark.Tree | lark.Token) -> tuple[int, int]:
-    if isinstance(item, lark.Token):
-        return item.start_pos or 0, item.end_pos or 0
-    return item.meta.start_pos, item.meta.end_pos
+def _span(token: lark.Token) -> tuple[int, int]:
+    return token.start_pos or 0, token.end_pos or 0
 
 
 class _Builder(lark.Transformer[lark.Token, Expr]):
@@ -204,7 +204,7 @@ def _syntax_error(source: str, error: lark.exceptions.LarkError) -> ImlSyntaxErr
         text = str(error.token)
         return ImlSyntaxError(start, start + max(len(text), 1), f"Unexpected `{text}` here.")
     if isinstance(error, lark.exceptions.UnexpectedCharacters):
-        start = error.pos_in_stream
+        start = error.pos_in_stream or 0
         char = source[start : start + 1]
         hint = " Close the quote." if char in "'\"`" else ""
         return ImlSyntaxError(start, start + 1, f"Unexpected `{char}` here.{hint}")
@@ -271,9 +271,7 @@ def find_templates(text: str) -> list[Template]:
         else:
             expr = None
             error = ImlSyntaxError(-2, 0, "This `{{` is never closed: add `}}` after the expression.")
-        templates.append(
-            Template(start, expr_end + 2 if closed else expr_end, start + 2, source, closed, expr, error)
-        )
+        templates.append(Template(start, expr_end + 2 if closed else expr_end, start + 2, source, closed, expr, error))
         position = expr_end + 2 if closed else len(text)
 
 

@@ -9,6 +9,7 @@ through JSON escapes (``\\"``, ``\\n``, ``\\u00e9``).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -200,9 +201,7 @@ class _Converter:
         raw = self.text[start:end]
         if "\n" in raw or "\r" in raw or len(raw) < 2 or not raw.endswith('"'):
             line_end = self.index.line_end(self.index.line_of(start))
-            self.problems.append(
-                SyntaxProblem(start, line_end, "This string is not closed: add the missing `\"`.")
-            )
+            self.problems.append(SyntaxProblem(start, line_end, 'This string is not closed: add the missing `"`.'))
             return decode_string(self.text, start, line_end)
         for child in node.children:
             if child.type == "escape_sequence":
@@ -226,7 +225,7 @@ class _Converter:
             elif child.type == "ERROR":
                 self.error(child)
             elif child.type != "comment":
-                self.problem(child, "Expected a `\"key\": value` member here.")
+                self.problem(child, 'Expected a `"key": value` member here.')
         start, end = self.span(node)
         self.check_closed(node, "}")
         return JsonObject(start, end, tuple(members))
@@ -265,7 +264,7 @@ class _Converter:
     def check_commas(self, node: tree_sitter.Node, closer: str) -> None:
         """Report a comma that directly precedes the closing bracket (Make warns and tolerates it)."""
         children = [child for child in node.children if child.type != "comment"]
-        for previous, current in zip(children, children[1:], strict=False):
+        for previous, current in itertools.pairwise(children):
             if previous.type == "," and (
                 current.type == closer or (current.is_missing and current.next_sibling is not None)
             ):
@@ -275,9 +274,7 @@ class _Converter:
         last = node.children[-1] if node.children else None
         if last is None or last.type != closer or last.is_missing:
             start, _ = self.span(node)
-            self.problems.append(
-                SyntaxProblem(start, start + 1, f"This is never closed: add the matching `{closer}`.")
-            )
+            self.problems.append(SyntaxProblem(start, start + 1, f"This is never closed: add the matching `{closer}`."))
 
     def error(self, node: tree_sitter.Node) -> None:
         start, end = self.span(node)
