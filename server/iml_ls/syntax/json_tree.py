@@ -23,7 +23,7 @@ from iml_ls.text.line_index import LineIndex
 
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
-MAX_DEPTH = 2_000
+MAX_DEPTH = 200
 """Nesting deeper than this is reported, not converted (a guard for the Python stack)."""
 
 
@@ -160,9 +160,12 @@ def decode_string(text: str, start: int, end: int) -> JsonString:
 class _Converter:
     """Walks a tree-sitter tree once, producing JSON nodes and syntax problems."""
 
-    def __init__(self, index: LineIndex) -> None:
+    def __init__(self, index: LineIndex, unterminated: frozenset[int] = frozenset()) -> None:
         self.index = index
         self.text = index.text
+        self.unterminated = unterminated
+        self.trailing_commas: set[int] = set()
+        """Offsets of the line breaks that :func:`_close_open_strings` turned into closing quotes."""
         self.problems: list[SyntaxProblem] = []
 
     def span(self, node: tree_sitter.Node) -> tuple[int, int]:
@@ -265,10 +268,17 @@ class _Converter:
         """Report a comma that directly precedes the closing bracket (Make warns and tolerates it)."""
         children = [child for child in node.children if child.type != "comment"]
         for previous, current in itertools.pairwise(children):
-            if previous.type == "," and (
+            if self.is_comma(previous) and (
                 current.type == closer or (current.is_missing and current.next_sibling is not None)
             ):
                 self.problem(previous, "Remove this trailing comma.", trailing_comma=True)
+                self.trailing_commas.add(previous.start_byte)
+
+    def is_comma(self, node: tree_sitter.Node) -> bool:
+        if node.type == ",":
+            return True
+        start, end = self.span(node)
+        return node.type == "ERROR" and self.text[start:end].strip() == ","
 
     def check_closed(self, node: tree_sitter.Node, closer: str) -> None:
         last = node.children[-1] if node.children else None
@@ -277,7 +287,11 @@ class _Converter:
             self.problems.append(SyntaxProblem(start, start + 1, f"This is never closed: add the matching `{closer}`."))
 
     def error(self, node: tree_sitter.Node) -> None:
+        if node.start_byte in self.trailing_commas:
+            return
         start, end = self.span(node)
+        if any(start <= line_break < end for line_break in self.unterminated):
+            return  # the unclosed string inside is the real problem, reported on its own
         snippet = self.text[start : min(end, start + 20)].split("\n")[0]
         self.problems.append(
             SyntaxProblem(start, max(end, start + 1), f"Unexpected `{snippet}`: this is not valid JSON here.")
@@ -295,10 +309,43 @@ def _number(text: str) -> float | int:
         return float("nan")
 
 
+_LEXEME = re.compile(
+    r'"(?:[^"\\\r\n]|\\.)*"|(?P<open>"(?:[^"\\\r\n]|\\[^\r\n])*\\?)(?=[\r\n]|\Z)|//[^\r\n]*|/\*.*?(?:\*/|\Z)|[^"/]+|/',
+    re.S,
+)
+
+
+def _close_open_strings(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Close each string left open at its line end by turning the line break into a quote.
+
+    JSON strings cannot span lines, so a string still open at a line break is unterminated.
+    Replacing the break (not inserting) keeps every offset valid for the original text, and lets
+    the parser recover right after the broken string instead of at the next quote in the file.
+    """
+    opened: list[tuple[int, int]] = []
+    for match in _LEXEME.finditer(text):
+        if match.group("open") is not None and match.end() < len(text):
+            opened.append((match.start(), match.end()))
+    if not opened:
+        return text, []
+    characters = list(text)
+    for _, line_break in opened:
+        characters[line_break] = '"'
+    return "".join(characters), opened
+
+
 def parse_json(index: LineIndex, old_tree: tree_sitter.Tree | None = None) -> JsonDocument:
     """Parse a document (reusing ``old_tree`` when it was edited to match) into a :class:`JsonDocument`."""
     tree = _parser().parse(index.utf8, old_tree) if old_tree is not None else _parser().parse(index.utf8)
-    converter = _Converter(index)
+    unterminated: list[tuple[int, int]] = []
+    if tree.root_node.has_error:
+        repaired, unterminated = _close_open_strings(index.text)
+        if unterminated:
+            index = LineIndex(repaired)
+            tree = _parser().parse(index.utf8)
+    converter = _Converter(index, frozenset(line_break for _, line_break in unterminated))
+    for start, line_break in unterminated:
+        converter.problems.append(SyntaxProblem(start, line_break, "This string is not closed: add the missing `\"`."))
     root_node = tree.root_node
     root: JsonValue | None = None
     for child in root_node.children:

@@ -1,0 +1,89 @@
+"""The IML grammar: literals, names, members, calls, operators with JavaScript precedence, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from iml_ls.syntax.iml import (
+    Binary,
+    Call,
+    ImlSyntaxError,
+    Index,
+    Literal,
+    Member,
+    Name,
+    Unary,
+    find_templates,
+    member_path,
+    parse_expression,
+)
+
+
+def expr(source: str):  # type: ignore[no-untyped-def]
+    result = parse_expression(source)
+    assert not isinstance(result, ImlSyntaxError), result
+    return result
+
+
+def test_the_make_jwt_example_parses_with_exact_ranges() -> None:
+    source = "jwt(temp.jwt, parameters.clientSecret, 'HS512', temp.options)"
+    call = expr(source)
+    assert isinstance(call, Call) and call.name == "jwt" and len(call.args) == 4
+    assert source[call.start : call.end] == source
+    secret = call.args[1]
+    assert isinstance(secret, Member) and source[secret.start : secret.end] == "parameters.clientSecret"
+    assert member_path(secret) == ("parameters", "clientSecret")
+    algorithm = call.args[2]
+    assert isinstance(algorithm, Literal) and algorithm.value == "HS512"
+    assert source[algorithm.start : algorithm.end] == "'HS512'"
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [("'a\\'b'", "a'b"), ('"x"', "x"), ("12", 12), ("1.5", 1.5), ("1e3", 1000.0), ("true", True), ("null", None)],
+)
+def test_literals(source: str, value: object) -> None:
+    literal = expr(source)
+    assert isinstance(literal, Literal) and literal.value == value
+
+
+def test_precedence_follows_javascript() -> None:
+    tree = expr("a || b && c == 1 + 2 * -3")
+    assert isinstance(tree, Binary) and tree.op == "||"
+    right = tree.right
+    assert isinstance(right, Binary) and right.op == "&&"
+    comparison = right.right
+    assert isinstance(comparison, Binary) and comparison.op == "=="
+    addition = comparison.right
+    assert isinstance(addition, Binary) and addition.op == "+"
+    product = addition.right
+    assert isinstance(product, Binary) and product.op == "*" and isinstance(product.right, Unary)
+
+
+@pytest.mark.parametrize("op", ["==", "=", "===", "!=", "!==", "<", "<=", ">", ">="])
+def test_comparison_operators(op: str) -> None:
+    tree = expr(f"a {op} b")
+    assert isinstance(tree, Binary) and tree.op == op
+
+
+def test_backticks_and_bracket_indexing() -> None:
+    tree = expr("headers.`X-Hook`[1].id")
+    assert isinstance(tree, Member) and tree.name == "id"
+    index = tree.object
+    assert isinstance(index, Index)
+    assert isinstance(index.object, Member) and index.object.name == "X-Hook"
+    assert isinstance(index.object.object, Name)
+
+
+@pytest.mark.parametrize("source", ["1 +", "jwt(", "'open", "a..b", "", ")"])
+def test_syntax_errors_are_values_not_exceptions(source: str) -> None:
+    assert isinstance(parse_expression(source), ImlSyntaxError)
+
+
+def test_templates_in_a_string() -> None:
+    templates = find_templates("Bearer {{jwt(temp.x)}} and {{ '}}' }} {{open")
+    assert [t.source for t in templates] == ["jwt(temp.x)", " '}}' ", "open"]
+    assert [t.closed for t in templates] == [True, True, False]
+    assert templates[2].error is not None
+    assert find_templates("no braces") == []
+    assert find_templates("escaped \\{{x}}") == []
