@@ -345,7 +345,7 @@ def parse_json(index: LineIndex, old_tree: tree_sitter.Tree | None = None) -> Js
             tree = _parser().parse(index.utf8)
     converter = _Converter(index, frozenset(line_break for _, line_break in unterminated))
     for start, line_break in unterminated:
-        converter.problems.append(SyntaxProblem(start, line_break, "This string is not closed: add the missing `\"`."))
+        converter.problems.append(SyntaxProblem(start, line_break, 'This string is not closed: add the missing `"`.'))
     root_node = tree.root_node
     root: JsonValue | None = None
     for child in root_node.children:
