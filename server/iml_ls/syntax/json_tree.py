@@ -304,7 +304,7 @@ def _describe(kind: str) -> str:
 
 def _number(text: str) -> float | int:
     try:
-        return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+        return int(text) if text.lstrip("-").isdigit() else float(text)
     except ValueError:
         return float("nan")
 

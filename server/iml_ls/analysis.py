@@ -1,0 +1,381 @@
+"""One analysis per file version: syntax, IML, the connection model and, lazily, the diagnostics.
+
+An :class:`Analysis` is an immutable snapshot. The server, the CLI and every feature read the same
+one; nothing is computed twice for one version. The :class:`Workspace` owns the file texts (open
+editor buffers first, then disk), caches analyses, and gives each its related files: the params
+file beside a communication file, the common data and the preview sample values.
+"""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from iml_ls.model.connection import (
+    FileKind,
+    JsonPath,
+    Parameter,
+    Request,
+    TempDefinition,
+    file_kind,
+    parameters,
+    request_of,
+    requests,
+    sibling,
+    temp_definitions,
+)
+from iml_ls.syntax.iml import Template, find_templates
+from iml_ls.syntax.json_tree import (
+    JsonArray,
+    JsonDocument,
+    JsonObject,
+    JsonString,
+    JsonValue,
+    parse_json,
+)
+from iml_ls.text.line_index import LineIndex
+
+if TYPE_CHECKING:
+    from iml_ls.checks.diagnostic import Diagnostic
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a user can configure (``imlLs.*`` in the editor, flags in the CLI)."""
+
+    required_claims: tuple[str, ...] = ("exp",)
+    disabled_diagnostics: frozenset[str] = frozenset()
+    """Codes (``IML308``) or names (``hardcoded-secret``) that are not reported."""
+    samples_file: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ImlString:
+    """A JSON string value that holds at least one ``{{ … }}``."""
+
+    node: JsonString
+    path: JsonPath
+    templates: tuple[Template, ...]
+
+    @property
+    def single(self) -> Template | None:
+        """The template when the string is exactly one ``{{…}}`` (its value keeps its type)."""
+        if len(self.templates) == 1:
+            template = self.templates[0]
+            if template.closed and template.start == 0 and template.end == len(self.node.value):
+                return template
+        return None
+
+    def offset(self, template: Template, expr_offset: int) -> int:
+        """The document offset of an offset inside a template's expression."""
+        return self.node.source_offset(template.expr_start + expr_offset)
+
+
+def _iml_strings(root: JsonValue | None) -> list[ImlString]:
+    """Every string value holding ``{{``, in document order, with its JSON path."""
+    found: list[ImlString] = []
+    stack: list[tuple[JsonValue, JsonPath]] = [] if root is None else [(root, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, JsonObject):
+            stack.extend(
+                (member.value, (*path, member.key.value))
+                for member in reversed(value.members)
+                if member.value is not None
+            )
+        elif isinstance(value, JsonArray):
+            stack.extend(((item, (*path, index)) for index, item in reversed(list(enumerate(value.items)))))
+        elif isinstance(value, JsonString) and "{{" in value.value:
+            found.append(ImlString(value, path, tuple(find_templates(value.value))))
+    return found
+
+
+class SyntaxTree:
+    """The parse of one text: JSON tree and IML strings. Shared by analyses of the same text."""
+
+    def __init__(self, text: str, previous: SyntaxTree | None = None) -> None:
+        self.text = text
+        self.index = LineIndex(text)
+        self.json: JsonDocument = parse_json(self.index)
+        self.iml_strings = _iml_strings(self.json.root)
+        self._starts = [string.node.start for string in self.iml_strings]
+
+    def iml_string_at(self, offset: int) -> ImlString | None:
+        """The IML string whose quotes enclose ``offset`` (inclusive of the closing quote)."""
+        position = bisect_right(self._starts, offset) - 1
+        if position >= 0:
+            candidate = self.iml_strings[position]
+            if candidate.node.start < offset <= candidate.node.end:
+                return candidate
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class Related:
+    """The other files an analysis depends on (each an analysis itself, or None when absent)."""
+
+    params: Analysis | None = None
+    common: Analysis | None = None
+    samples: Analysis | None = None
+    samples_path: str | None = None
+    samples_tracked_by_git: bool = False
+
+
+class Analysis:
+    """Everything iml-ls knows about one version of one file."""
+
+    def __init__(
+        self, path: str, syntax: SyntaxTree, version: int | None, settings: Settings, related: Related
+    ) -> None:
+        self.path = path
+        self.syntax = syntax
+        self.version = version
+        self.settings = settings
+        self.related = related
+        self.kind = file_kind(path)
+
+    @property
+    def text(self) -> str:
+        return self.syntax.text
+
+    @property
+    def index(self) -> LineIndex:
+        return self.syntax.index
+
+    @property
+    def root(self) -> JsonValue | None:
+        return self.syntax.json.root
+
+    @property
+    def iml_strings(self) -> list[ImlString]:
+        return self.syntax.iml_strings
+
+    @cached_property
+    def requests(self) -> list[Request]:
+        return requests(self.root, self.kind)
+
+    @cached_property
+    def temps(self) -> dict[str, list[TempDefinition]]:
+        return temp_definitions(self.requests)
+
+    @cached_property
+    def parameters(self) -> list[Parameter]:
+        """Parameters declared by this file (a params file) or by the params file beside it."""
+        if self.kind is FileKind.PARAMS:
+            return parameters(self.root)
+        return self.related.params.parameters if self.related.params is not None else []
+
+    @property
+    def has_params_file(self) -> bool:
+        return self.kind is FileKind.PARAMS or self.related.params is not None
+
+    @cached_property
+    def common_keys(self) -> list[str]:
+        common = self.related.common
+        if common is None or not isinstance(common.root, JsonObject):
+            return []
+        return [member.key.value for member in common.root.members]
+
+    def request_at(self, path: JsonPath) -> Request | None:
+        return request_of(path, self.requests)
+
+    def in_response(self, path: JsonPath) -> bool:
+        """Whether a JSON path lies inside a request's ``response`` (where ``body`` and ``headers`` exist)."""
+        request = self.request_at(path)
+        if request is None:
+            return "response" in path
+        rest = path[len(request.path) :]
+        return bool(rest) and rest[0] == "response"
+
+    def is_enabled(self, code: str, name: str) -> bool:
+        disabled = self.settings.disabled_diagnostics
+        return code not in disabled and name not in disabled
+
+    @cached_property
+    def diagnostics(self) -> list[Diagnostic]:
+        from iml_ls.checks import run_checks
+
+        return run_checks(self)
+
+
+FileReader = Callable[[str], str | None]
+
+
+def read_disk(path: str) -> str | None:
+    """A file's text from disk, or None when it cannot be read (invalid UTF-8 is replaced)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    return data.decode("utf-8", "replace")
+
+
+@dataclass
+class _Entry:
+    syntax: SyntaxTree
+    version: int | None
+    analysis: Analysis | None = None
+
+
+@dataclass
+class Workspace:
+    """The files iml-ls knows, their analyses, and the settings they are analysed with."""
+
+    settings: Settings = field(default_factory=Settings)
+    read: FileReader = read_disk
+    _open: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    _entries: dict[str, _Entry] = field(default_factory=dict)
+    _disk: dict[str, tuple[float, str | None]] = field(default_factory=dict)
+    _tracked: dict[str, bool] = field(default_factory=dict)
+
+    def open_document(self, path: str, text: str, version: int | None) -> None:
+        """Record an editor buffer's text; it wins over the file on disk."""
+        self._open[path] = (text, version)
+
+    def close_document(self, path: str) -> None:
+        self._open.pop(path, None)
+        self._entries.pop(path, None)
+
+    def file_changed(self, path: str) -> None:
+        """Forget what was read from disk for ``path`` (it changed outside the editor)."""
+        self._disk.pop(path, None)
+        self._tracked.pop(path, None)
+        if path not in self._open:
+            self._entries.pop(path, None)
+
+    def update_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        for entry in self._entries.values():
+            entry.analysis = None
+
+    def is_open(self, path: str) -> bool:
+        return path in self._open
+
+    def open_paths(self) -> list[str]:
+        return list(self._open)
+
+    def _text(self, path: str) -> tuple[str, int | None] | None:
+        if path in self._open:
+            return self._open[path]
+        try:
+            mtime = os.stat(path).st_mtime
+        except OSError:
+            return None
+        cached = self._disk.get(path)
+        if cached is None or cached[0] != mtime:
+            cached = (mtime, self.read(path))
+            self._disk[path] = cached
+        return None if cached[1] is None else (cached[1], None)
+
+    def syntax(self, path: str) -> tuple[SyntaxTree, int | None] | None:
+        source = self._text(path)
+        if source is None:
+            return None
+        text, version = source
+        entry = self._entries.get(path)
+        if entry is None or entry.syntax.text != text:
+            entry = _Entry(SyntaxTree(text), version)
+            self._entries[path] = entry
+        entry.version = version
+        return entry.syntax, version
+
+    def analysis(self, path: str) -> Analysis | None:
+        """The analysis of ``path``'s current text (cached until it or a related file changes)."""
+        parsed = self.syntax(path)
+        if parsed is None:
+            return None
+        syntax, version = parsed
+        related = self._related(path)
+        entry = self._entries[path]
+        cached = entry.analysis
+        if (
+            cached is not None
+            and cached.syntax is syntax
+            and cached.version == version
+            and _same_related(cached.related, related)
+        ):
+            return cached
+        entry.analysis = Analysis(path, syntax, version, self.settings, related)
+        return entry.analysis
+
+    def _related(self, path: str) -> Related:
+        kind = file_kind(path)
+        if not kind.holds_requests:
+            return Related()
+        params_path = sibling(path, FileKind.PARAMS)
+        common_path = sibling(path, FileKind.COMMON)
+        samples_path = self.samples_path(path)
+        return Related(
+            params=self._plain(params_path),
+            common=self._plain(common_path),
+            samples=self._plain(samples_path),
+            samples_path=samples_path,
+            samples_tracked_by_git=samples_path is not None and self._tracked_by_git(samples_path),
+        )
+
+    def _plain(self, path: str | None) -> Analysis | None:
+        """An analysis of a related file, without related files of its own."""
+        if path is None:
+            return None
+        parsed = self.syntax(path)
+        if parsed is None:
+            return None
+        syntax, version = parsed
+        entry = self._entries[path]
+        if entry.analysis is None or entry.analysis.syntax is not syntax:
+            entry.analysis = Analysis(path, syntax, version, self.settings, Related())
+        return entry.analysis
+
+    def samples_path(self, path: str) -> str | None:
+        """The preview sample-values file for a connection file, by the documented convention.
+
+        In order: ``imlLs.samplesFile`` / ``--samples``; ``<id>.samples.json`` beside the file;
+        ``iml-ls.samples.json`` in the app root (the nearest folder up with ``makecomapp.json``).
+        """
+        if self.settings.samples_file:
+            return self.settings.samples_file
+        beside = sibling(path, FileKind.SAMPLES)
+        if beside is not None and self._text(beside) is not None:
+            return beside
+        for folder in Path(path).parents:
+            if (folder / "makecomapp.json").is_file():
+                candidate = folder / "iml-ls.samples.json"
+                return str(candidate) if candidate.is_file() else None
+        return None
+
+    def _tracked_by_git(self, path: str) -> bool:
+        if path not in self._tracked:
+            self._tracked[path] = _tracked_by_git(path)
+        return self._tracked[path]
+
+
+def _same_related(left: Related, right: Related) -> bool:
+    return (
+        left.params is right.params
+        and left.common is right.common
+        and left.samples is right.samples
+        and left.samples_tracked_by_git == right.samples_tracked_by_git
+    )
+
+
+def _tracked_by_git(path: str) -> bool:
+    """Whether git tracks the file (a sample file holding secrets should not be committed)."""
+    import subprocess
+
+    folder = Path(path).parent
+    try:
+        result = subprocess.run(
+            ["git", "ls-files", "--error-unmatch", Path(path).name],
+            cwd=folder,
+            capture_output=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return result.returncode == 0

@@ -1,0 +1,79 @@
+"""Evaluation with the sample values: IML501 evaluation-error, IML502 evaluation-limit, IML503 sample-file-tracked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+from iml_ls.analysis import Analysis
+from iml_ls.checks.diagnostic import Diagnostic, diagnostic
+from iml_ls.evaluate.environment import ConnectionEvaluation
+from iml_ls.evaluate.values import EvaluationError, EvaluationLimitError
+from iml_ls.syntax.iml import Call, walk_expr
+
+MAX_EVALUATED_STRINGS = 400
+"""Evaluate at most this many strings per file version, so a huge file stays responsive."""
+
+SECRET_TYPES = ("password", "pkey", "cert")
+
+
+def check(analysis: Analysis) -> Iterator[Diagnostic]:
+    if not analysis.kind.holds_requests:
+        return
+    yield from _tracked_samples(analysis)
+    evaluation = ConnectionEvaluation(analysis, dt.datetime.now(dt.UTC))
+    evaluated = 0
+    for string in analysis.iml_strings:
+        if evaluated >= MAX_EVALUATED_STRINGS:
+            return
+        if analysis.in_response(string.path) or not _calls_functions(string.templates):
+            continue
+        evaluated += 1
+        evaluator = evaluation.evaluator_at(string.path)
+        for template in string.templates:
+            if template.expr is None:
+                continue
+            start, end = string.offset(template, 0), string.offset(template, len(template.source))
+            try:
+                evaluator.evaluate(template.expr)
+            except EvaluationLimitError as error:
+                yield diagnostic("evaluation-limit", start, end, f"Evaluation limit reached: {error}")
+            except EvaluationError as error:
+                if not evaluator.used_placeholders and not _is_jwt_error(template.expr):
+                    yield diagnostic("evaluation-error", start, end, f"This fails with the sample values: {error}")
+
+
+def _calls_functions(templates: tuple[object, ...]) -> bool:
+    from iml_ls.syntax.iml import Template
+
+    return any(
+        isinstance(template, Template)
+        and template.expr is not None
+        and any(isinstance(node, Call) for node in walk_expr(template.expr))
+        for template in templates
+    )
+
+
+def _is_jwt_error(expr: object) -> bool:
+    """jwt() failures are reported by the jwt rules (with the call's own range)."""
+    return isinstance(expr, Call) and expr.name == "jwt"
+
+
+def _tracked_samples(analysis: Analysis) -> Iterator[Diagnostic]:
+    related = analysis.related
+    if related.samples is None or not related.samples_tracked_by_git or related.samples_path is None:
+        return
+    secret_names = {p.name for p in analysis.parameters if p.type in SECRET_TYPES}
+    samples_text = related.samples.text
+    if not any(f'"{name}"' in samples_text for name in secret_names):
+        return
+    first_line_end = analysis.index.line_end(0)
+    name = Path(related.samples_path).name
+    yield diagnostic(
+        "sample-file-tracked",
+        0,
+        first_line_end,
+        f"The sample values file `{name}` holds secrets and is tracked by git; "
+        f"remove it from the repository (`git rm --cached {name}`) and add it to `.gitignore`.",
+    )

@@ -1,0 +1,146 @@
+"""Names in expressions: functions (IML101, IML102), variables (IML103, IML203), parameters (IML201), temp (IML202)."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterator
+
+from iml_ls.analysis import Analysis, ImlString
+from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
+from iml_ls.evaluate.functions import FUNCTIONS
+from iml_ls.model.schema import VARIABLES
+from iml_ls.syntax.iml import Call, Member, Name, Template, member_path, walk_expr
+from iml_ls.syntax.json_tree import JsonArray
+
+
+def nearest(name: str, candidates: list[str]) -> str | None:
+    """The closest known name to a misspelt one, case-insensitively first."""
+    by_case = [candidate for candidate in candidates if candidate.lower() == name.lower()]
+    if by_case:
+        return by_case[0]
+    matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _rename_fix(analysis: Analysis, start: int, end: int, replacement: str) -> Fix:
+    return Fix(f"Change to `{replacement}`", (TextEdit(analysis.path, start, end, replacement),))
+
+
+def check(analysis: Analysis) -> Iterator[Diagnostic]:
+    for string in analysis.iml_strings:
+        in_response = analysis.in_response(string.path)
+        for template in string.templates:
+            if template.expr is None:
+                continue
+            for node in walk_expr(template.expr):
+                if isinstance(node, Call):
+                    yield from _check_call(analysis, string, template, node)
+                elif isinstance(node, Name):
+                    yield from _check_variable(analysis, string, template, node, in_response)
+                elif isinstance(node, Member) and isinstance(node.object, Name):
+                    yield from _check_member(analysis, string, template, node)
+
+
+def _check_call(analysis: Analysis, string: ImlString, template: Template, call: Call) -> Iterator[Diagnostic]:
+    start, name_end = string.offset(template, call.start), string.offset(template, call.name_end)
+    function = FUNCTIONS.get(call.name)
+    if function is None:
+        suggestion = nearest(call.name, sorted(FUNCTIONS))
+        hint = f" Did you mean `{suggestion}`?" if suggestion else ""
+        fixes = (_rename_fix(analysis, start, name_end, suggestion),) if suggestion else ()
+        yield diagnostic("unknown-function", start, name_end, f"IML has no function `{call.name}`.{hint}", *fixes)
+        return
+    count = len(call.args)
+    too_few = count < function.min_args
+    too_many = function.max_args is not None and count > function.max_args
+    if too_few or too_many:
+        expected = (
+            f"{function.min_args}"
+            if function.max_args == function.min_args
+            else f"at least {function.min_args}"
+            if function.max_args is None
+            else f"{function.min_args} to {function.max_args}"
+        )
+        yield diagnostic(
+            "wrong-argument-count",
+            start,
+            string.offset(template, call.end),
+            f"`{call.name}` takes {expected} argument{'s' if expected != '1' else ''} but is given {count}: "
+            f"`{function.signature()}`.",
+        )
+
+
+def _check_variable(
+    analysis: Analysis, string: ImlString, template: Template, name: Name, in_response: bool
+) -> Iterator[Diagnostic]:
+    start, end = string.offset(template, name.start), string.offset(template, name.end)
+    spec = VARIABLES.get(name.name)
+    if spec is None:
+        suggestion = nearest(name.name, sorted(VARIABLES))
+        hint = f" Did you mean `{suggestion}`?" if suggestion else ""
+        fixes = (_rename_fix(analysis, start, end, suggestion),) if suggestion else ()
+        message = f"`{name.name}` is not an IML variable in connections.{hint}"
+        yield diagnostic("unknown-variable", start, end, message, *fixes)
+    elif spec.where == "modules":
+        yield diagnostic(
+            "variable-out-of-scope",
+            start,
+            end,
+            f"`{name.name}` exists only in modules, RPCs and webhooks, not in a connection.",
+        )
+    elif spec.where == "response" and not in_response:
+        yield diagnostic(
+            "variable-out-of-scope",
+            start,
+            end,
+            f"`{name.name}` (the HTTP response's {name.name}) exists only inside `response`; "
+            "the request has not been sent yet here.",
+        )
+
+
+def _check_member(analysis: Analysis, string: ImlString, template: Template, member: Member) -> Iterator[Diagnostic]:
+    path = member_path(member)
+    if path is None or len(path) != 2:
+        return
+    root, key = path
+    start = string.offset(template, member.name_start)
+    end = string.offset(template, member.end)
+    if root == "parameters" and analysis.has_params_file and analysis.related.params is not None:
+        declared = [parameter.name for parameter in analysis.parameters]
+        if key in declared or key in ("accountName", "teamID"):
+            return
+        suggestion = nearest(key, declared)
+        fixes: list[Fix] = []
+        if suggestion:
+            fixes.append(_rename_fix(analysis, start, end, suggestion))
+        declare = _declare_parameter_fix(analysis, key)
+        if declare is not None:
+            fixes.append(declare)
+        hint = f" Did you mean `{suggestion}`?" if suggestion else " Declare it in the params file."
+        message = f"The params file declares no parameter `{key}`.{hint}"
+        yield diagnostic("unknown-parameter", start, end, message, *fixes)
+    elif root == "temp" and analysis.kind.holds_requests and key not in analysis.temps:
+        known = sorted(analysis.temps)
+        suggestion = nearest(key, known)
+        hint = f" Did you mean `{suggestion}`?" if suggestion else " Define it in a `temp` directive."
+        fixes = [_rename_fix(analysis, start, end, suggestion)] if suggestion else []
+        yield diagnostic("unknown-temp", start, end, f"No `temp` directive defines `{key}`.{hint}", *fixes)
+
+
+def _declare_parameter_fix(analysis: Analysis, name: str) -> Fix | None:
+    """Append ``{"name": …, "type": "text", …}`` to the params file's array."""
+    params = analysis.related.params
+    if params is None or not isinstance(params.root, JsonArray):
+        return None
+    array = params.root
+    declaration = json.dumps({"name": name, "type": "text", "label": name, "required": True})
+    if array.items:
+        last = array.items[-1]
+        line = params.index.line_of(last.start)
+        indent = params.text[params.index.line_starts[line] : last.start]
+        indent = indent if not indent.strip() else "    "
+        edit = TextEdit(params.path, last.end, last.end, f",\n{indent}{declaration}")
+    else:
+        edit = TextEdit(params.path, array.start + 1, array.end - 1, f"\n    {declaration}\n")
+    return Fix(f"Declare `{name}` in {params.path.rsplit('/', 1)[-1]}", (edit,), preferred=False)

@@ -1,0 +1,172 @@
+"""The ``iml-ls`` command: ``check`` and ``preview`` for terminals and CI, ``serve`` for editors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from iml_ls import __version__
+from iml_ls.analysis import Analysis, Settings, Workspace
+from iml_ls.checks.catalogue import Severity
+from iml_ls.model.connection import FileKind, file_kind
+from iml_ls.text.line_index import PositionEncoding
+
+_CHECKED_KINDS = {
+    FileKind.COMMUNICATION,
+    FileKind.OAUTH_COMMUNICATION,
+    FileKind.PARAMS,
+    FileKind.BASE,
+    FileKind.OTHER_IML,
+    FileKind.COMMON,
+    FileKind.APP_MANIFEST,
+    FileKind.SAMPLES,
+}
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input: reported in one line, exit status 2."""
+
+
+def _files(paths: Sequence[str]) -> Iterator[str]:
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for found in sorted(path.rglob("*.json")):
+                if found.is_file() and file_kind(str(found)) in _CHECKED_KINDS and "node_modules" not in found.parts:
+                    yield str(found)
+        elif path.is_file():
+            yield str(path)
+        else:
+            raise UsageError(f"{given}: no such file or folder")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(
+        required_claims=tuple(args.require_claim) if args.require_claim else ("exp",),
+        disabled_diagnostics=frozenset(args.disable or ()),
+        samples_file=getattr(args, "samples", None),
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    workspace = Workspace(settings=_settings(args))
+    files = list(_files(args.paths))
+    results: list[dict[str, object]] = []
+    lines: list[str] = []
+    errors = 0
+    for path in files:
+        analysis = workspace.analysis(path)
+        if analysis is None:
+            raise UsageError(f"{path}: cannot be read")
+        for item in analysis.diagnostics:
+            start = analysis.index.position(item.start, PositionEncoding.UTF16)
+            end = analysis.index.position(item.end, PositionEncoding.UTF16)
+            errors += item.rule.severity is Severity.ERROR
+            results.append(
+                {
+                    "path": path,
+                    "range": {
+                        "start": {"line": start.line, "character": start.character},
+                        "end": {"line": end.line, "character": end.character},
+                    },
+                    "severity": item.rule.severity.label,
+                    "code": item.rule.code,
+                    "name": item.rule.name,
+                    "message": item.message,
+                }
+            )
+            human = analysis.index.position(item.start, PositionEncoding.UTF32)
+            lines.append(
+                f"{path}:{human.line + 1}:{human.character + 1}: {item.rule.severity.label} "
+                f"{item.rule.name}[{item.rule.code}] {item.message}"
+            )
+    if args.format == "json":
+        sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for line in lines:
+            sys.stdout.write(line + "\n")
+        summary = f"{len(files)} file{'s' if len(files) != 1 else ''} checked, {len(results)} problem"
+        sys.stderr.write(
+            summary + ("s" if len(results) != 1 else "") + f" ({errors} error{'s' if errors != 1 else ''})\n"
+        )
+    return 1 if errors else 0
+
+
+def _analysis_for(args: argparse.Namespace) -> tuple[Workspace, Analysis]:
+    if args.samples is not None and not Path(args.samples).is_file():
+        raise UsageError(f"{args.samples}: no such samples file")
+    workspace = Workspace(settings=_settings(args))
+    analysis = workspace.analysis(args.file) if Path(args.file).is_file() else None
+    if analysis is None:
+        raise UsageError(f"{args.file}: no such file")
+    return workspace, analysis
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from iml_ls.features.preview import preview, render_preview_text
+
+    _, analysis = _analysis_for(args)
+    result = preview(analysis, now=args.now)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result.as_json(analysis), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_preview_text(result, analysis))
+    return 0 if result.complete else 1
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from iml_ls.lsp.server import serve
+
+    serve(tcp=args.tcp)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iml-ls", description="Language server and checker for Make custom-app connection files (IML)."
+    )
+    parser.add_argument("--version", action="version", version=f"iml-ls {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="report every mistake iml-ls can prove in files or app folders")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="a connection file or a Make app folder")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--require-claim", action="append", metavar="CLAIM", help="JWT claim to require (default exp)")
+    check.add_argument("--disable", action="append", metavar="CODE", help="a diagnostic code or name to skip")
+    check.add_argument("--samples", metavar="FILE", help="sample values for evaluating expressions")
+    check.set_defaults(run=_check)
+
+    preview = commands.add_parser("preview", help="evaluate a connection and show each jwt() token")
+    preview.add_argument("file", metavar="FILE", help="a *.communication.iml.json file")
+    preview.add_argument("--samples", metavar="FILE", help="JSON with parameters/common/data sample values")
+    preview.add_argument("--now", type=float, metavar="EPOCH", help="the clock, in Unix seconds (default: now)")
+    preview.add_argument("--format", choices=("text", "json"), default="text")
+    preview.add_argument("--require-claim", action="append", metavar="CLAIM", help=argparse.SUPPRESS)
+    preview.add_argument("--disable", action="append", metavar="CODE", help=argparse.SUPPRESS)
+    preview.set_defaults(run=_preview)
+
+    serve = commands.add_parser("serve", help="run the language server (stdio unless --tcp)")
+    serve.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except UsageError as error:
+        sys.stderr.write(f"iml-ls: {error}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""What a connection's expressions evaluate against: sample values, placeholders, ``temp``.
+
+Sample values come from the samples file (``{"parameters": …, "common": …, "data": …}``), then from
+the params file's ``default``s and the connection's common data, and otherwise from placeholders that
+are marked as such, so that a preview always appears and always says what it made up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from iml_ls.analysis import Analysis, ImlString
+from iml_ls.evaluate import coerce
+from iml_ls.evaluate.evaluator import Evaluator
+from iml_ls.evaluate.values import UNDEFINED, EvalContext, EvaluationError, JsValue
+from iml_ls.model.connection import JsonPath, Request
+from iml_ls.syntax.iml import Expr, Template
+from iml_ls.syntax.json_tree import JsonArray, JsonLiteral, JsonNumber, JsonObject, JsonString, JsonValue
+
+PLACEHOLDER_BY_TYPE: dict[str, JsValue] = {
+    "boolean": True,
+    "number": 1,
+    "integer": 1,
+    "uinteger": 1,
+    "port": 443,
+    "array": [],
+    "collection": {},
+}
+
+
+def plain_value(node: JsonValue | None) -> JsValue:
+    """A JSON node as a value, without evaluating any IML in it."""
+    if node is None:
+        return UNDEFINED
+    if isinstance(node, JsonObject):
+        return {member.key.value: plain_value(member.value) for member in node.members}
+    if isinstance(node, JsonArray):
+        return [plain_value(item) for item in node.items]
+    return node.value
+
+
+@dataclass(frozen=True)
+class SampleValues:
+    """The values of ``parameters``, ``common`` and ``data`` used for evaluation."""
+
+    parameters: dict[str, JsValue]
+    common: dict[str, JsValue]
+    data: dict[str, JsValue]
+    placeholders: frozenset[tuple[str, str]]
+    samples_path: str | None
+
+
+def sample_values(analysis: Analysis) -> SampleValues:
+    samples = plain_value(analysis.related.samples.root) if analysis.related.samples is not None else {}
+    samples = samples if isinstance(samples, dict) else {}
+
+    def section(name: str) -> dict[str, JsValue]:
+        value = samples.get(name)
+        return dict(value) if isinstance(value, dict) else {}
+
+    parameters, common, data = section("parameters"), section("common"), section("data")
+    placeholders: set[tuple[str, str]] = set()
+    for parameter in analysis.parameters:
+        if parameter.name in parameters:
+            continue
+        if parameter.default is not None:
+            parameters[parameter.name] = plain_value(parameter.default)
+        else:
+            parameters[parameter.name] = PLACEHOLDER_BY_TYPE.get(parameter.type, f"<{parameter.name}>")
+            placeholders.add(("parameters", parameter.name))
+    if analysis.related.common is not None:
+        stored = plain_value(analysis.related.common.root)
+        if isinstance(stored, dict):
+            for key, value in stored.items():
+                common.setdefault(key, value)
+    path = analysis.related.samples_path if analysis.related.samples is not None else None
+    return SampleValues(parameters, common, data, frozenset(placeholders), path)
+
+
+@dataclass
+class ConnectionEvaluation:
+    """Evaluates the values of one connection file at one instant (``now``)."""
+
+    analysis: Analysis
+    now: dt.datetime
+    errors: dict[int, str] = field(default_factory=dict)
+    """Messages of expressions that failed, keyed by the ``id`` of their JSON string."""
+    _temp_cache: dict[tuple[int, JsonPath | None], dict[str, JsValue]] = field(default_factory=dict)
+
+    @cached_property
+    def samples(self) -> SampleValues:
+        return sample_values(self.analysis)
+
+    @cached_property
+    def context(self) -> EvalContext:
+        return EvalContext(now=self.now)
+
+    @cached_property
+    def _strings(self) -> dict[int, ImlString]:
+        return {id(string.node): string for string in self.analysis.iml_strings}
+
+    def evaluator(self, temp: dict[str, JsValue]) -> Evaluator:
+        samples = self.samples
+        variables: dict[str, JsValue] = {
+            "parameters": samples.parameters,
+            "common": samples.common,
+            "data": samples.data,
+            "temp": temp,
+            "oauth": {"makeRedirectUri": "https://www.make.com/oauth/cb/app", "localRedirectUri": ""},
+        }
+        return Evaluator(self.context, variables, samples.placeholders)
+
+    def temp_before(self, request: Request | None) -> dict[str, JsValue]:
+        """``temp`` as a request sees it: the request-level ``temp`` of it and of the requests before it.
+
+        Make evaluates request-level ``temp`` before sending the request; ``response.temp`` needs the
+        response, which a preview never has, so its keys stay undefined.
+        """
+        requests = self.analysis.requests
+        count = requests.index(request) + 1 if request in requests else len(requests)
+        return self._temp(requests[:count])
+
+    def _temp(self, requests: list[Request], stop_at: JsonPath | None = None) -> dict[str, JsValue]:
+        """Evaluate the request-level ``temp`` of ``requests`` in order, up to the key at ``stop_at``."""
+        key = (id(requests[-1]) if requests else 0, stop_at)
+        if key in self._temp_cache:
+            return dict(self._temp_cache[key])
+        temp: dict[str, JsValue] = {}
+        for request in requests:
+            node = request.node.get("temp")
+            if not isinstance(node, JsonObject):
+                continue
+            for member in node.members:
+                if (
+                    stop_at is not None
+                    and request is requests[-1]
+                    and (*request.path, "temp", member.key.value) == stop_at
+                ):
+                    break
+                temp[member.key.value] = self.value(member.value, self.evaluator(dict(temp)))
+        self._temp_cache[key] = temp
+        return dict(temp)
+
+    def evaluator_at(self, path: JsonPath) -> Evaluator:
+        """An evaluator with the ``temp`` that a value at ``path`` sees."""
+        request = self.analysis.request_at(path)
+        if request is None:
+            return self.evaluator({})
+        rest = path[len(request.path) :]
+        if rest[:1] == ("temp",) and len(rest) >= 2:
+            requests = self.analysis.requests
+            upto = requests[: requests.index(request) + 1]
+            return self.evaluator(self._temp(upto, stop_at=(*request.path, "temp", rest[1])))
+        return self.evaluator(self.temp_before(request))
+
+    def value(self, node: JsonValue | None, evaluator: Evaluator) -> JsValue:
+        """A JSON value with every IML string evaluated (a lone ``{{…}}`` keeps its type)."""
+        if node is None:
+            return UNDEFINED
+        if isinstance(node, JsonObject):
+            return {member.key.value: self.value(member.value, evaluator) for member in node.members}
+        if isinstance(node, JsonArray):
+            return [self.value(item, evaluator) for item in node.items]
+        if isinstance(node, JsonString):
+            string = self._strings.get(id(node))
+            return node.value if string is None else self.string(string, evaluator)
+        if isinstance(node, JsonNumber | JsonLiteral):
+            return node.value
+        return UNDEFINED
+
+    def string(self, string: ImlString, evaluator: Evaluator) -> JsValue:
+        try:
+            single = string.single
+            if single is not None:
+                return evaluator.evaluate(_expr(single))
+            parts: list[str] = []
+            position = 0
+            for template in string.templates:
+                parts.append(string.node.value[position : template.start])
+                parts.append(coerce.to_text(evaluator.evaluate(_expr(template))))
+                position = template.end
+            parts.append(string.node.value[position:])
+            return "".join(parts)
+        except EvaluationError as error:
+            self.errors[id(string.node)] = str(error)
+            return UNDEFINED
+
+
+def _expr(template: Template) -> Expr:
+    if template.expr is None:
+        raise EvaluationError(template.error.message if template.error else "The expression cannot be parsed.")
+    return template.expr

@@ -1,0 +1,17 @@
+"""The built-in IML functions: one catalogue read by the evaluator, completion, hover and the checks.
+
+A function is added by declaring it in its family module and listing it there; nothing else changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from iml_ls.evaluate.functions import arrays, dates, encoding, jwt, logic, math, text
+from iml_ls.evaluate.functions.spec import BuiltinFunction
+
+FUNCTIONS: Mapping[str, BuiltinFunction] = {
+    function.name: function
+    for module in (jwt, encoding, text, logic, math, arrays, dates)
+    for function in module.FUNCTIONS
+}

@@ -1,0 +1,164 @@
+"""Hover: function documentation, where a variable comes from, evaluated values, the token preview."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+from iml_ls.analysis import Analysis, ImlString
+from iml_ls.evaluate.environment import ConnectionEvaluation
+from iml_ls.evaluate.functions import FUNCTIONS
+from iml_ls.evaluate.js_json import stringify
+from iml_ls.evaluate.values import EvaluationError, JsValue
+from iml_ls.features.completion import function_documentation, keys_for
+from iml_ls.features.cursor import json_cursor
+from iml_ls.features.preview import describe_time, preview, token_lines
+from iml_ls.model.schema import VARIABLES
+from iml_ls.syntax.iml import Call, Expr, Member, Name, Template, member_path, walk_expr
+
+SECRET_TYPES = ("password", "pkey", "cert")
+MAX_VALUE_LENGTH = 400
+
+
+@dataclass(frozen=True)
+class Hover:
+    markdown: str
+    start: int
+    end: int
+
+
+def hover(analysis: Analysis, offset: int, now: float | None = None) -> Hover | None:
+    string = analysis.syntax.iml_string_at(offset)
+    if string is None:
+        return _json_key_hover(analysis, offset)
+    for template in string.templates:
+        if template.expr is None:
+            continue
+        nodes = [
+            n
+            for n in walk_expr(template.expr)
+            if string.offset(template, n.start) <= offset <= string.offset(template, n.end)
+        ]
+        if not nodes:
+            continue
+        node = nodes[-1]
+        clock = time.time() if now is None else now
+        return _node_hover(analysis, string, template, node, nodes, offset, clock)
+    return None
+
+
+def _node_hover(
+    analysis: Analysis, string: ImlString, template: Template, node: Expr, chain: list[Expr], offset: int, now: float
+) -> Hover:
+    start, end = string.offset(template, node.start), string.offset(template, node.end)
+    call = next(
+        (n for n in reversed(chain) if isinstance(n, Call) and string.offset(template, n.name_end) >= offset), None
+    )
+    if call is not None:
+        return Hover(
+            _call_markdown(analysis, call, string.offset(template, call.start), now),
+            string.offset(template, call.start),
+            string.offset(template, call.name_end),
+        )
+    member = next((n for n in reversed(chain) if isinstance(n, Member | Name)), None)
+    sections: list[str] = []
+    if member is not None:
+        sections.append(_variable_markdown(analysis, member))
+        start, end = string.offset(template, member.start), string.offset(template, member.end)
+        node = member
+    value = _evaluate(analysis, string, node, now)
+    if value is not None:
+        sections.append(value)
+    return Hover("\n\n---\n\n".join(s for s in sections if s), start, end)
+
+
+def _call_markdown(analysis: Analysis, call: Call, call_start: int, now: float) -> str:
+    function = FUNCTIONS.get(call.name)
+    if function is None:
+        return f"`{call.name}` is not an IML function."
+    parts = [function_documentation(function)]
+    if call.name == "jwt":
+        result = preview(analysis, now=now, at=call_start)
+        for token in result.tokens:
+            lines = token_lines(token, now)
+            shortened = (
+                token.token
+                if token.token is None or len(token.token) <= 80
+                else token.token[:40] + "…" + token.token[-20:]
+            )
+            heading = (
+                f"**Token preview** ({len(token.token)} characters): `{shortened}`"
+                if token.token
+                else "**Token preview**"
+            )
+            parts.append(heading + "\n```\n" + "\n".join(lines) + "\n```")
+    return "\n\n".join(parts)
+
+
+def _variable_markdown(analysis: Analysis, expr: Expr) -> str:
+    path = member_path(expr)
+    if path is None:
+        return ""
+    root = path[0]
+    spec = VARIABLES.get(root)
+    if len(path) == 1:
+        return f"`{root}` — {spec.description}" if spec else ""
+    key = path[1]
+    if root == "parameters":
+        parameter = next((p for p in analysis.parameters if p.name == key), None)
+        if parameter is None:
+            return f"`parameters.{key}` is not declared in the params file."
+        required = "required" if parameter.required else "optional"
+        label = parameter.label or key
+        return f"`parameters.{key}` — **{label}**, a {required} `{parameter.type}` parameter of the params file."
+    if root == "temp":
+        definitions = analysis.temps.get(key, [])
+        if not definitions:
+            return f"`temp.{key}` is not defined by any `temp` directive."
+        where = ", ".join("`response.temp`" if d.in_response else "the request's `temp`" for d in definitions)
+        return f"`temp.{key}` — defined in {where}."
+    return f"`{'.'.join(path)}` — {spec.description}" if spec else ""
+
+
+def _evaluate(analysis: Analysis, string: ImlString, expr: Expr, now: float) -> str | None:
+    if analysis.in_response(string.path) or not analysis.kind.holds_requests:
+        return None
+    evaluation = ConnectionEvaluation(analysis, dt.datetime.fromtimestamp(now, dt.UTC))
+    evaluator = evaluation.evaluator_at(string.path)
+    try:
+        value = evaluator.evaluate(expr)
+    except EvaluationError as error:
+        return f"Evaluates to an error: {error}"
+    path = member_path(expr)
+    if path and path[0] == "parameters" and len(path) >= 2:
+        parameter = next((p for p in analysis.parameters if p.name == path[1]), None)
+        if parameter is not None and parameter.type in SECRET_TYPES and not evaluator.used_placeholders:
+            return "Sample value: *(hidden: a secret)*"
+    text = _show(value)
+    note = " *(placeholder: no sample value given)*" if evaluator.used_placeholders else ""
+    when = ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1e9 <= value <= 1e10:
+        when = f"\n\nAs a date: {describe_time(value, now)}"
+    return f"Value: `{text}`{note}{when}"
+
+
+def _show(value: JsValue) -> str:
+    text = stringify(value)
+    text = "undefined" if text is None else text
+    return text if len(text) <= MAX_VALUE_LENGTH else text[:MAX_VALUE_LENGTH] + "…"
+
+
+def _json_key_hover(analysis: Analysis, offset: int) -> Hover | None:
+
+    cursor = json_cursor(analysis.root, offset)
+    if cursor is None or cursor.member is None or not cursor.in_key:
+        return None
+    specs = keys_for(analysis, cursor)
+    spec = specs.get(cursor.member.key.value) if specs else None
+    if spec is None:
+        return None
+    text = f"`{spec.name}` — {spec.description}"
+    if spec.enum:
+        text += "\n\nOne of: " + ", ".join(f"`{v}`" for v in spec.enum)
+    return Hover(text, cursor.member.key.start, cursor.member.key.end)

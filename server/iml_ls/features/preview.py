@@ -1,0 +1,200 @@
+"""The token preview: every request evaluated and every ``jwt()`` signed as Make's runtime would.
+
+Shared by ``iml-ls preview``, the ``iml.previewToken`` command, hover on ``jwt(`` and the code lens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+from iml_ls.analysis import Analysis
+from iml_ls.checks.jwt import jwt_calls
+from iml_ls.evaluate.environment import ConnectionEvaluation
+from iml_ls.evaluate.js_json import stringify
+from iml_ls.evaluate.jsonwebtoken import jwt_function
+from iml_ls.evaluate.values import UNDEFINED, EvaluationError, JsValue
+from iml_ls.text.line_index import PositionEncoding
+
+REQUEST_PARTS = ("url", "method", "headers", "qs", "body")
+TIME_CLAIMS = ("iat", "nbf", "exp")
+
+
+@dataclass(frozen=True)
+class TokenPreview:
+    """One ``jwt()`` call's result: the token, or why Make would fail to produce it."""
+
+    start: int
+    end: int
+    token: str | None
+    header: JsValue
+    payload: JsValue
+    algorithm: str | None
+    error: str | None
+    placeholders: tuple[str, ...]
+
+
+@dataclass
+class PreviewResult:
+    now: float
+    samples_path: str | None
+    requests: list[dict[str, JsValue]] = field(default_factory=list)
+    tokens: list[TokenPreview] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every ``jwt()`` call produced a token."""
+        return all(token.token is not None for token in self.tokens)
+
+    def as_json(self, analysis: Analysis, encoding: PositionEncoding = PositionEncoding.UTF16) -> dict[str, object]:
+        """The documented JSON shape (ranges are LSP ranges in ``encoding``)."""
+
+        def span(start: int, end: int) -> dict[str, object]:
+            first, last = analysis.index.position(start, encoding), analysis.index.position(end, encoding)
+            return {
+                "start": {"line": first.line, "character": first.character},
+                "end": {"line": last.line, "character": last.character},
+            }
+
+        return {
+            "now": self.now,
+            "samples": self.samples_path,
+            "requests": [_json_safe(request) for request in self.requests],
+            "tokens": [
+                {
+                    "range": span(token.start, token.end),
+                    "token": token.token,
+                    "header": _json_safe(token.header),
+                    "payload": _json_safe(token.payload),
+                    "algorithm": token.algorithm,
+                    "times": claim_times(token.payload, self.now),
+                    "error": token.error,
+                    "placeholders": list(token.placeholders),
+                }
+                for token in self.tokens
+            ],
+            "placeholders": self.placeholders,
+            "errors": [{"range": span(start, end), "message": message} for start, end, message in self.errors],
+        }
+
+
+def _json_safe(value: JsValue) -> object:
+    """A value as plain JSON data (dates as ISO text, binary as Buffer objects, undefined dropped)."""
+    import json
+
+    text = stringify(value)
+    return None if text is None else json.loads(text)
+
+
+def claim_times(payload: JsValue, now: float) -> dict[str, str]:
+    """``{"exp": "2023-11-14 23:13:20 UTC (in 1 h)"}`` for each numeric time claim."""
+    if not isinstance(payload, dict):
+        return {}
+    times = {}
+    for claim in TIME_CLAIMS:
+        value = payload.get(claim)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            times[claim] = describe_time(value, now)
+    return times
+
+
+def describe_time(seconds: float, now: float) -> str:
+    try:
+        moment = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except (OverflowError, OSError, ValueError):
+        moment = f"{seconds:g} (out of the date range)"
+    return f"{moment} ({relative_time(seconds - now)})"
+
+
+def relative_time(delta: float) -> str:
+    """``in 8 h 20 min`` / ``2 min ago`` / ``now``."""
+    magnitude = abs(delta)
+    if magnitude < 1:
+        return "now"
+    parts: list[str] = []
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
+        if magnitude >= size and len(parts) < 2:
+            amount = int(magnitude // size)
+            magnitude -= amount * size
+            parts.append(f"{amount} {unit}")
+    text = " ".join(parts)
+    return f"in {text}" if delta > 0 else f"{text} ago"
+
+
+def preview(analysis: Analysis, now: float | None = None, at: int | None = None) -> PreviewResult:
+    """Evaluate the connection; with ``at``, only the ``jwt()`` call around that offset."""
+    clock = time.time() if now is None else now
+    evaluation = ConnectionEvaluation(analysis, dt.datetime.fromtimestamp(clock, dt.UTC))
+    result = PreviewResult(clock, evaluation.samples.samples_path)
+    used: set[tuple[str, str]] = set()
+    if at is None:
+        for request in analysis.requests:
+            evaluator = evaluation.evaluator(evaluation.temp_before(request))
+            result.requests.append(
+                {part: evaluation.value(request.node.get(part), evaluator) for part in REQUEST_PARTS}
+                | ({"stage": request.stage} if request.stage else {})
+            )
+            used |= evaluator.used_placeholders
+    for call in jwt_calls(analysis):
+        start, end = call.span(call.call)
+        if at is not None and not (start <= at <= end):
+            continue
+        evaluator = evaluation.evaluator_at(call.string.path)
+        try:
+            args = [evaluator.evaluate(arg) for arg in call.call.args[:4]]
+            args += [UNDEFINED] * (4 - len(args))
+            signed = jwt_function(args[0], args[1], args[2], args[3], now=clock)
+            token = TokenPreview(start, end, signed.token, signed.header, signed.payload, signed.algorithm, None, ())
+        except EvaluationError as error:
+            token = TokenPreview(start, end, None, None, None, call.algorithm, str(error), ())
+        names = tuple(sorted(f"{root}.{name}" for root, name in evaluator.used_placeholders))
+        result.tokens.append(
+            TokenPreview(
+                token.start, token.end, token.token, token.header, token.payload, token.algorithm, token.error, names
+            )
+        )
+        used |= evaluator.used_placeholders
+    result.placeholders = sorted(f"{root}.{name}" for root, name in used)
+    strings = {id(string.node): string for string in analysis.iml_strings}
+    for key, message in evaluation.errors.items():
+        node = strings[key].node
+        result.errors.append((node.start, node.end, message))
+    return result
+
+
+def render_preview_text(result: PreviewResult, analysis: Analysis) -> str:
+    """The human form of a preview, for the terminal and for hovers."""
+    lines: list[str] = []
+    clock = dt.datetime.fromtimestamp(result.now, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    lines.append(f"Clock: {clock} ({result.now:g})")
+    lines.append(f"Sample values: {result.samples_path or 'none found (params defaults and placeholders)'}")
+    if result.placeholders:
+        lines.append("Placeholders used (not real values): " + ", ".join(result.placeholders))
+    for number, token in enumerate(result.tokens, start=1):
+        position = analysis.index.position(token.start, PositionEncoding.UTF32)
+        lines.append("")
+        lines.append(f"jwt() #{number} at line {position.line + 1}, column {position.character + 1}")
+        lines.extend("  " + line for line in token_lines(token, result.now))
+    for start, _end, message in result.errors:
+        position = analysis.index.position(start, PositionEncoding.UTF32)
+        lines.append(f"error at line {position.line + 1}: {message}")
+    if not result.tokens:
+        lines.append("")
+        lines.append("No jwt() call in this file.")
+    return "\n".join(lines) + "\n"
+
+
+def token_lines(token: TokenPreview, now: float) -> list[str]:
+    if token.token is None:
+        return [f"Make would fail: {token.error}"]
+    lines = [f"algorithm: {token.algorithm}", f"token ({len(token.token)} characters):", f"  {token.token}"]
+    lines.append("header:  " + (stringify(token.header) or ""))
+    lines.append("payload: " + (stringify(token.payload, indent=2) or "").replace("\n", "\n  "))
+    for claim, text in claim_times(token.payload, now).items():
+        lines.append(f"{claim}: {text}")
+    if token.placeholders:
+        lines.append("placeholders: " + ", ".join(token.placeholders))
+    return lines

@@ -1,0 +1,226 @@
+"""The language server: document sync, settings, diagnostics, and the registry of feature handlers.
+
+This layer only converts and schedules. Every answer comes from a pure feature function over an
+:class:`~iml_ls.analysis.Analysis`; each LSP method has a small handler in ``lsp/handlers/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from lsprotocol import types
+from pygls.capabilities import ServerCapabilitiesBuilder
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import JsonRPCNotification
+
+from iml_ls import __version__
+from iml_ls.analysis import Analysis, Settings, Workspace
+from iml_ls.lsp.convert import encoding_of, to_diagnostic, to_offset, uri_to_path
+from iml_ls.model.connection import FileKind, file_kind
+from iml_ls.text.line_index import LineIndex, Position, PositionEncoding
+
+log = logging.getLogger("iml_ls")
+
+CONFIGURATION_SECTION = "imlLs"
+REQUEST_FAILED = -32803
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def settings_from(raw: object) -> Settings:
+    """Settings from ``initializationOptions`` or the ``imlLs`` configuration section."""
+    if not isinstance(raw, dict):
+        return Settings()
+    claims = raw.get("requiredClaims")
+    disabled = raw.get("disabledDiagnostics")
+    samples = raw.get("samplesFile")
+    return Settings(
+        required_claims=tuple(str(c) for c in claims) if isinstance(claims, list) else ("exp",),
+        disabled_diagnostics=frozenset(str(d) for d in disabled) if isinstance(disabled, list) else frozenset(),
+        samples_file=samples if isinstance(samples, str) and samples else None,
+    )
+
+
+class ImlProtocol(LanguageServerProtocol):
+    """pygls's protocol, except that a request with malformed parameters gets an error response.
+
+    pygls drops such a request without answering its id, and the client waits forever.
+    """
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if "id" in data and "method" in data:
+                message = f"Invalid parameters for {data['method']}."
+                self._send_response(data["id"], None, JsonRpcException(message, error.code).to_response_error())
+                return JsonRPCNotification(method="$/iml-ls/rejected", jsonrpc="2.0", params=None)
+            raise
+
+
+class ImlLanguageServer(LanguageServer):
+    """pygls server holding the iml-ls workspace and the per-document state."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "iml-ls",
+            __version__,
+            protocol_cls=ImlProtocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
+        self.iml = Workspace()
+        self.encoding = PositionEncoding.UTF16
+        self.pull_diagnostics = False
+        self.uris: dict[str, str] = {}
+        """path → URI of every open document, as the client spelled it."""
+        self._published: dict[str, int | None] = {}
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Log instead of popping a message in the editor (never one popup per keystroke)."""
+        log.error("iml-ls internal error: %s", error)
+
+    # Documents -------------------------------------------------------------------------------
+
+    def analysis(self, uri: str) -> Analysis | None:
+        """The analysis of an open document (None for documents the client has not opened)."""
+        path = uri_to_path(uri)
+        if not self.iml.is_open(path):
+            return None
+        return self.iml.analysis(path)
+
+    def offset(self, analysis: Analysis, position: types.Position) -> int:
+        return to_offset(analysis.index, position, self.encoding)
+
+    def apply_changes(self, uri: str, version: int, changes: list[types.TextDocumentContentChangeEvent]) -> None:
+        """Apply incremental edits with LSP's own line rules (not ``str.splitlines``)."""
+        path = uri_to_path(uri)
+        syntax = self.iml.syntax(path)
+        text = syntax[0].text if syntax is not None else ""
+        for change in changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                index = LineIndex(text)
+                start = index.offset(Position(change.range.start.line, change.range.start.character), self.encoding)
+                end = index.offset(Position(change.range.end.line, change.range.end.character), self.encoding)
+                text = text[:start] + change.text + text[end:]
+            else:
+                text = change.text
+        self.iml.open_document(path, text, version)
+
+    # Diagnostics -----------------------------------------------------------------------------
+
+    def diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
+        return [to_diagnostic(analysis, item, self.encoding) for item in analysis.diagnostics]
+
+    def publish(self, uri: str) -> None:
+        """Push the diagnostics of the document's current version (clients without pull)."""
+        analysis = self.analysis(uri)
+        if analysis is None or self.pull_diagnostics:
+            return
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=self.diagnostics(analysis), version=analysis.version)
+        )
+        self._published[uri] = analysis.version
+
+    def schedule_publish(self, uri: str) -> None:
+        """Publish once the messages already queued are handled, so only the latest version is checked."""
+        asyncio.get_event_loop().call_soon(self._publish_if_latest, uri, self._version(uri))
+
+    def _version(self, uri: str) -> int | None:
+        path = uri_to_path(uri)
+        syntax = self.iml.syntax(path) if self.iml.is_open(path) else None
+        return syntax[1] if syntax is not None else None
+
+    def _publish_if_latest(self, uri: str, version: int | None) -> None:
+        if self._version(uri) != version:
+            return  # a newer edit arrived; its own publish follows
+        try:
+            self.publish(uri)
+        except Exception:  # never let one bad document stop the server
+            log.error("diagnostics failed for %s:\n%s", uri, traceback.format_exc())
+
+    def refresh_all(self) -> None:
+        """Re-check every open document (settings or a related file changed)."""
+        if self.pull_diagnostics:
+            if self._client_refreshes():
+                self.workspace_diagnostic_refresh(None)
+            return
+        for path in self.iml.open_paths():
+            self.schedule_publish(self.uris.get(path, path))
+
+    def _client_refreshes(self) -> bool:
+        workspace = self.client_capabilities.workspace
+        return bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
+
+    def dependents_of(self, path: str) -> list[str]:
+        """URIs of open connection files that read ``path`` (their params, common or samples file)."""
+        kind = file_kind(path)
+        if kind not in (FileKind.PARAMS, FileKind.COMMON, FileKind.SAMPLES):
+            return []
+        result = []
+        for open_path in self.iml.open_paths():
+            analysis = self.iml.analysis(open_path)
+            if analysis is None:
+                continue
+            related = analysis.related
+            sources = (related.params, related.common, related.samples)
+            if any(source is not None and source.path == path for source in sources):
+                result.append(self.uris.get(open_path, open_path))
+        return result
+
+
+def guarded(method: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Answer a failing request with a short error and log the traceback to stderr (never to the client)."""
+
+    def decorate(handler: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(handler)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return handler(*args, **kwargs)
+            except JsonRpcException:
+                raise
+            except Exception as error:
+                log.error("%s failed:\n%s", method, traceback.format_exc())
+                raise JsonRpcException(
+                    f"iml-ls could not answer {method}: {type(error).__name__}", REQUEST_FAILED
+                ) from None
+
+        return run
+
+    return decorate
+
+
+def create_server() -> ImlLanguageServer:
+    """A server with every handler registered."""
+    from iml_ls.lsp.handlers import register_all
+
+    server = ImlLanguageServer()
+    register_all(server)
+    return server
+
+
+def serve(tcp: str | None = None) -> None:
+    """Run over stdio (stdout carries LSP frames only; logs go to stderr) or on ``HOST:PORT``."""
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="iml-ls %(levelname)s: %(message)s")
+    server = create_server()
+    if tcp:
+        host, _, port = tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+
+
+def negotiate(server: ImlLanguageServer, params: types.InitializeParams) -> None:
+    """Record what initialize told us: encoding, pull support, initial settings."""
+    server.encoding = encoding_of(ServerCapabilitiesBuilder.choose_position_encoding(params.capabilities))
+    text_document = params.capabilities.text_document
+    server.pull_diagnostics = bool(text_document and text_document.diagnostic)
+    server.iml.update_settings(settings_from(params.initialization_options))

@@ -1,0 +1,87 @@
+"""``iml-ls check`` and ``iml-ls --version``: output formats, exit statuses, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iml_ls import __version__
+
+PARAMS = '[{"name": "clientSecret", "type": "password"}]\n'
+# A line with non-ASCII text before the expression, and an escaped quote inside it.
+COMMUNICATION = """{
+    "temp": {"x": {"exp": "{{timestamp + 60}}"}},
+    "qs": {"q": "café ☕ {{if(true, \\"x\\", 'y')}} {{jwt(temp.x, parameters.clientSecret, 'HS1')}}"},
+    "method": "FETCH"
+}
+"""
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "iml_ls", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    folder = tmp_path / "app" / "connections" / "demo"
+    folder.mkdir(parents=True)
+    (folder / "demo.params.iml.json").write_text(PARAMS, encoding="utf-8")
+    (folder / "demo.communication.iml.json").write_text(COMMUNICATION, encoding="utf-8")
+    return tmp_path / "app"
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"iml-ls {__version__}"
+
+
+def test_json_output_has_lsp_ranges_in_utf16(app: Path) -> None:
+    result = run("check", str(app), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    items = json.loads(result.stdout)
+    algorithm = next(item for item in items if item["code"] == "IML301")
+    line = COMMUNICATION.splitlines()[2]
+    start = len(line[: line.index("'HS1'")].encode("utf-16-le")) // 2
+    assert algorithm["range"] == {"start": {"line": 2, "character": start}, "end": {"line": 2, "character": start + 5}}
+    assert algorithm["severity"] == "error" and algorithm["name"] == "invalid-jwt-algorithm"
+    assert algorithm["path"].endswith("demo.communication.iml.json")
+    method = next(item for item in items if item["code"] == "IML402")
+    assert method["range"]["start"] == {"line": 3, "character": 14}
+
+
+def test_text_output_is_one_line_per_problem_with_1_based_columns(app: Path) -> None:
+    result = run("check", str(app))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    method = next(line for line in lines if "IML402" in line)
+    assert ":4:15: error invalid-enum-value[IML402] " in method
+
+
+def test_exit_zero_without_errors(tmp_path: Path) -> None:
+    path = tmp_path / "ok.communication.iml.json"
+    path.write_text('{"url": "/v1/{{timestamp}}"}\n', encoding="utf-8")
+    assert run("check", str(path)).returncode == 0
+
+
+def test_bad_usage_and_missing_paths_exit_2_without_a_traceback(tmp_path: Path) -> None:
+    missing = run("check", str(tmp_path / "nope"))
+    assert missing.returncode == 2 and "no such file or folder" in missing.stderr and "Traceback" not in missing.stderr
+    assert run("check").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\xff\xfe\x00garbage\x80", b"[" * 10_000, b'{"url": "' + b"x" * 1_000_000 + b'"}', bytes(range(256))],
+)
+def test_any_input_gets_diagnostics_never_an_exception(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "weird.communication.iml.json"
+    path.write_bytes(content)
+    result = run("check", str(path), "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    json.loads(result.stdout)
