@@ -10,7 +10,8 @@ from iml_ls.analysis import Analysis
 from iml_ls.checks.diagnostic import Diagnostic, diagnostic
 from iml_ls.evaluate.environment import ConnectionEvaluation
 from iml_ls.evaluate.values import EvaluationError, EvaluationLimitError
-from iml_ls.syntax.iml import Call, walk_expr
+from iml_ls.evaluate.functions import FUNCTIONS
+from iml_ls.syntax.iml import Call, Expr, walk_expr
 
 MAX_EVALUATED_STRINGS = 400
 """Evaluate at most this many strings per file version, so a huge file stays responsive."""
@@ -40,7 +41,7 @@ def check(analysis: Analysis) -> Iterator[Diagnostic]:
             except EvaluationLimitError as error:
                 yield diagnostic("evaluation-limit", start, end, f"Evaluation limit reached: {error}")
             except EvaluationError as error:
-                if not evaluator.used_placeholders and not _is_jwt_error(template.expr):
+                if not evaluator.used_placeholders and not _is_jwt_error(template.expr) and _known_calls(template.expr):
                     yield diagnostic("evaluation-error", start, end, f"This fails with the sample values: {error}")
 
 
@@ -53,6 +54,11 @@ def _calls_functions(templates: tuple[object, ...]) -> bool:
         and any(isinstance(node, Call) for node in walk_expr(template.expr))
         for template in templates
     )
+
+
+def _known_calls(expr: Expr) -> bool:
+    """Calls to unknown functions are reported by IML101, not again as evaluation errors."""
+    return all(node.name in FUNCTIONS for node in walk_expr(expr) if isinstance(node, Call))
 
 
 def _is_jwt_error(expr: object) -> bool:

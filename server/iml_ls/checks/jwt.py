@@ -18,6 +18,7 @@ from iml_ls.checks.json_edits import add_member, remove_member
 from iml_ls.checks.names import nearest
 from iml_ls.evaluate.environment import ConnectionEvaluation
 from iml_ls.evaluate.infer import NUMBER, static_type
+from iml_ls.evaluate.js_json import number_to_string
 from iml_ls.evaluate.jsonwebtoken import (
     MAKE_ALGORITHMS,
     SIGN_OPTIONS,
@@ -323,7 +324,8 @@ def _expiry_order(analysis: Analysis, payload: JsonObject, evaluation: Connectio
                 "jwt-expiry-order",
                 exp.value.start,
                 exp.value.end,
-                f"`exp` ({expires:g}) is not after `{claim}` ({other:g}): the token is expired when it is issued.",
+                f"`exp` ({number_to_string(expires)}) is not after `{claim}` ({number_to_string(other)}): "
+                "the token is expired when it is issued.",
             )
             return
 

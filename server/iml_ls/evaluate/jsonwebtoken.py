@@ -488,7 +488,7 @@ def sign(payload: JsValue, secret: JsValue, options: JsValue = UNDEFINED, *, now
                 claims[claim] = options[option]
 
     if _ALGORITHM_PATTERN.fullmatch(alg) is None:
-        supported = ", ".join(f'"{name}"' for name in JSONWEBTOKEN_ALGORITHMS[:-1])
+        supported = ", ".join(f'"{prefix}{bits}"' for prefix in ("HS", "RS", "PS", "ES") for bits in (256, 384, 512))
         raise JwtSignError(
             f'"{alg}" is not a valid algorithm.\n  Supported algorithms are:\n  {supported} and "none".',
             "algorithm-invalid",

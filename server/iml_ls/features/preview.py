@@ -169,7 +169,7 @@ def render_preview_text(result: PreviewResult, analysis: Analysis) -> str:
     """The human form of a preview, for the terminal and for hovers."""
     lines: list[str] = []
     clock = dt.datetime.fromtimestamp(result.now, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    lines.append(f"Clock: {clock} ({result.now:g})")
+    lines.append(f"Clock: {clock} ({result.now:.0f} Unix seconds)")
     lines.append(f"Sample values: {result.samples_path or 'none found (params defaults and placeholders)'}")
     if result.placeholders:
         lines.append("Placeholders used (not real values): " + ", ".join(result.placeholders))

@@ -146,6 +146,8 @@ VARIABLES = {
         VariableSpec("timestamp", "The current Unix time in seconds.", "everywhere"),
         VariableSpec("body", "The body of the HTTP response.", "response"),
         VariableSpec("headers", "The headers of the HTTP response.", "response"),
+        VariableSpec("statusCode", "The HTTP status code of the response.", "response"),
+        VariableSpec("query", "The query string of the OAuth callback, in `authorize.response`.", "response"),
         VariableSpec("connection", "A connection's saved data, read from modules and RPCs.", "modules"),
         VariableSpec("item", "The current item while a module iterates a response.", "modules"),
         VariableSpec("iterate", "Iteration state of a module's response.", "modules"),

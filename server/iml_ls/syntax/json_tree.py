@@ -334,18 +334,66 @@ def _close_open_strings(text: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(characters), opened
 
 
+_JSON_TOKEN = re.compile(
+    r'"(?:[^"\\\r\n]|\\.)*"|//[^\r\n]*|/\*.*?(?:\*/|\Z)|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null'
+    r"|[{}\[\]:,]|\s+|.",
+    re.S,
+)
+_VALUE_END = re.compile(r'"|-|\d|true|false|null|[}\]]')
+_VALUE_START = re.compile(r'"|-|\d|true|false|null|[{\[]')
+
+
+def _add_missing_commas(text: str) -> tuple[str, list[int]]:
+    """Put a comma where two values follow each other with only white space between them.
+
+    The white space character right after the first value becomes the comma, so offsets stay
+    valid. Returns the repaired text and where each comma went.
+    """
+    previous: re.Match[str] | None = None
+    gap: int | None = None
+    commas: list[int] = []
+    for token in _JSON_TOKEN.finditer(text):
+        value = token.group()
+        if value[0].isspace() or value.startswith(("//", "/*")):
+            if gap is None and value[0].isspace():
+                gap = token.start()
+            continue
+        if (
+            previous is not None
+            and gap is not None
+            and _VALUE_END.match(previous.group())
+            and _VALUE_START.match(value)
+        ):
+            commas.append(gap)
+        previous, gap = token, None
+    if not commas:
+        return text, []
+    characters = list(text)
+    for position in commas:
+        characters[position] = ","
+    return "".join(characters), commas
+
+
 def parse_json(index: LineIndex, old_tree: tree_sitter.Tree | None = None) -> JsonDocument:
-    """Parse a document (reusing ``old_tree`` when it was edited to match) into a :class:`JsonDocument`."""
+    """Parse a document (reusing ``old_tree`` when it was edited to match) into a :class:`JsonDocument`.
+
+    When the text has errors, two common slips are repaired before a second parse, so that they
+    do not hide the rest of the file: a string left open at the end of its line, and a missing comma.
+    """
     tree = _parser().parse(index.utf8, old_tree) if old_tree is not None else _parser().parse(index.utf8)
     unterminated: list[tuple[int, int]] = []
+    commas: list[int] = []
     if tree.root_node.has_error:
         repaired, unterminated = _close_open_strings(index.text)
-        if unterminated:
+        repaired, commas = _add_missing_commas(repaired)
+        if unterminated or commas:
             index = LineIndex(repaired)
             tree = _parser().parse(index.utf8)
     converter = _Converter(index, frozenset(line_break for _, line_break in unterminated))
     for start, line_break in unterminated:
         converter.problems.append(SyntaxProblem(start, line_break, 'This string is not closed: add the missing `"`.'))
+    for comma in commas:
+        converter.problems.append(SyntaxProblem(comma - 1, comma, "A comma is missing after this value."))
     root_node = tree.root_node
     root: JsonValue | None = None
     for child in root_node.children:
