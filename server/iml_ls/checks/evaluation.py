@@ -9,8 +9,8 @@ from pathlib import Path
 from iml_ls.analysis import Analysis
 from iml_ls.checks.diagnostic import Diagnostic, diagnostic
 from iml_ls.evaluate.environment import ConnectionEvaluation
-from iml_ls.evaluate.values import EvaluationError, EvaluationLimitError
 from iml_ls.evaluate.functions import FUNCTIONS
+from iml_ls.evaluate.values import EvaluationError, EvaluationLimitError
 from iml_ls.syntax.iml import Call, Expr, walk_expr
 
 MAX_EVALUATED_STRINGS = 400
