@@ -114,14 +114,14 @@ def _parser() -> lark.Lark:
     return lark.Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
 
 
+_STRING_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "'": "'", '"': '"', "\\": "\\"}
+
+
 def _unescape(body: str) -> str:
+    """Resolve backslash escapes in a string literal; unknown ones (``\\w`` in a regex) stay as written."""
     return re.sub(
         r"\\(u[0-9a-fA-F]{4}|.)",
-        lambda m: (
-            chr(int(m.group(1)[1:], 16))
-            if len(m.group(1)) == 5
-            else {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}.get(m.group(1), m.group(1))
-        ),
+        lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) == 5 else _STRING_ESCAPES.get(m.group(1), m.group(0)),
         body,
         flags=re.S,
     )
