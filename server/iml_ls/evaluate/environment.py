@@ -88,6 +88,8 @@ class ConnectionEvaluation:
     errors: dict[int, str] = field(default_factory=dict)
     """Messages of expressions that failed, keyed by the ``id`` of their JSON string."""
     _temp_cache: dict[tuple[int, JsonPath | None], dict[str, JsValue]] = field(default_factory=dict)
+    _temp_placeholders: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    """The placeholders each ``temp`` key's value was computed from."""
 
     @cached_property
     def samples(self) -> SampleValues:
@@ -110,7 +112,10 @@ class ConnectionEvaluation:
             "temp": temp,
             "oauth": {"makeRedirectUri": "https://www.make.com/oauth/cb/app", "localRedirectUri": ""},
         }
-        return Evaluator(self.context, variables, samples.placeholders)
+        sources = {key: frozenset({key}) for key in samples.placeholders} | {
+            ("temp", key): used for key, used in self._temp_placeholders.items()
+        }
+        return Evaluator(self.context, variables, sources)
 
     def temp_before(self, request: Request | None) -> dict[str, JsValue]:
         """``temp`` as a request sees it: the request-level ``temp`` of it and of the requests before it.
@@ -139,7 +144,10 @@ class ConnectionEvaluation:
                     and (*request.path, "temp", member.key.value) == stop_at
                 ):
                     break
-                temp[member.key.value] = self.value(member.value, self.evaluator(dict(temp)))
+                evaluator = self.evaluator(dict(temp))
+                temp[member.key.value] = self.value(member.value, evaluator)
+                if evaluator.used_placeholders:
+                    self._temp_placeholders[member.key.value] = frozenset(evaluator.used_placeholders)
         self._temp_cache[key] = temp
         return dict(temp)
 

@@ -31,8 +31,8 @@ class Evaluator:
 
     context: EvalContext
     variables: Mapping[str, JsValue]
-    placeholders: frozenset[tuple[str, str]] = frozenset()
-    """``("parameters", "clientSecret")`` for each value that is a made-up placeholder."""
+    placeholders: Mapping[tuple[str, str], frozenset[tuple[str, str]]] = field(default_factory=dict)
+    """For ``("parameters", "clientSecret")`` or ``("temp", "jwt")``: the made-up placeholder values it holds."""
     time_budget: float = 1.0
     used_placeholders: set[tuple[str, str]] = field(default_factory=set)
     _deadline: float = 0.0
@@ -54,8 +54,8 @@ class Evaluator:
             return self._variable(expr.name)
         if isinstance(expr, Member):
             path = member_path(expr)
-            if path is not None and len(path) >= 2 and (path[0], path[1]) in self.placeholders:
-                self.used_placeholders.add((path[0], path[1]))
+            if path is not None and len(path) >= 2:
+                self.used_placeholders |= self.placeholders.get((path[0], path[1]), frozenset())
             return _property(self._eval(expr.object), expr.name)
         if isinstance(expr, Index):
             return _item(self._eval(expr.object), self._eval(expr.index))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis, ImlString
@@ -13,9 +12,9 @@ from iml_ls.evaluate.js_json import stringify
 from iml_ls.evaluate.values import EvaluationError, JsValue
 from iml_ls.features.completion import function_documentation, keys_for
 from iml_ls.features.cursor import json_cursor
-from iml_ls.features.preview import describe_time, preview, token_lines
+from iml_ls.features.preview import current_second, describe_time, preview, token_lines
 from iml_ls.model.schema import VARIABLES
-from iml_ls.syntax.iml import Call, Expr, Member, Name, Template, member_path, walk_expr
+from iml_ls.syntax.iml import Call, Expr, Literal, Member, Name, Template, member_path, walk_expr
 
 SECRET_TYPES = ("password", "pkey", "cert")
 MAX_VALUE_LENGTH = 400
@@ -42,8 +41,8 @@ def hover(analysis: Analysis, offset: int, now: float | None = None) -> Hover | 
         ]
         if not nodes:
             continue
-        node = nodes[-1]
-        clock = time.time() if now is None else now
+        node = nodes[-1] if not isinstance(nodes[-1], Literal) else nodes[0]  # a literal's value is plain to see
+        clock = current_second() if now is None else now
         return _node_hover(analysis, string, template, node, nodes, offset, clock)
     return None
 

@@ -17,6 +17,8 @@ from iml_ls.evaluate.jsonwebtoken import jwt_function
 from iml_ls.evaluate.values import UNDEFINED, EvaluationError, JsValue
 from iml_ls.text.line_index import PositionEncoding
 
+PREVIEW_COMMAND = "iml.previewToken"
+"""The command editors run to show the preview (code lens, VS Code and Neovim commands)."""
 REQUEST_PARTS = ("url", "method", "headers", "qs", "body")
 TIME_CLAIMS = ("iat", "nbf", "exp")
 
@@ -89,6 +91,11 @@ def _json_safe(value: JsValue) -> object:
     return None if text is None else json.loads(text)
 
 
+def current_second() -> float:
+    """The clock in whole seconds, as IML's ``timestamp`` and jsonwebtoken's ``iat`` see it."""
+    return float(int(time.time()))
+
+
 def claim_times(payload: JsValue, now: float) -> dict[str, str]:
     """``{"exp": "2023-11-14 23:13:20 UTC (in 1 h)"}`` for each numeric time claim."""
     if not isinstance(payload, dict):
@@ -111,7 +118,7 @@ def describe_time(seconds: float, now: float) -> str:
 
 def relative_time(delta: float) -> str:
     """``in 8 h 20 min`` / ``2 min ago`` / ``now``."""
-    magnitude = abs(delta)
+    magnitude = abs(round(delta))
     if magnitude < 1:
         return "now"
     parts: list[str] = []
@@ -126,7 +133,7 @@ def relative_time(delta: float) -> str:
 
 def preview(analysis: Analysis, now: float | None = None, at: int | None = None) -> PreviewResult:
     """Evaluate the connection; with ``at``, only the ``jwt()`` call around that offset."""
-    clock = time.time() if now is None else now
+    clock = current_second() if now is None else now
     evaluation = ConnectionEvaluation(analysis, dt.datetime.fromtimestamp(clock, dt.UTC))
     result = PreviewResult(clock, evaluation.samples.samples_path)
     used: set[tuple[str, str]] = set()

@@ -9,7 +9,17 @@ if TYPE_CHECKING:
 
 
 def register_all(server: ImlLanguageServer) -> None:
-    from iml_ls.lsp.handlers import code_actions, commands, completion, diagnostics, documents, hover
+    from iml_ls.lsp.handlers import (
+        code_actions,
+        commands,
+        completion,
+        diagnostics,
+        documents,
+        hover,
+        navigation,
+        outline,
+    )
 
-    for module in (documents, diagnostics, code_actions, commands, completion, hover):
+    modules = (documents, diagnostics, code_actions, commands, completion, hover, navigation, outline)
+    for module in modules:
         module.register(server)

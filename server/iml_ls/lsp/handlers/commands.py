@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
+from iml_ls.features.preview import PREVIEW_COMMAND as PREVIEW_TOKEN
 from iml_ls.features.preview import preview
+from iml_ls.lsp.convert import path_to_uri, uri_to_path
 from iml_ls.lsp.server import ImlLanguageServer, guarded
-
-PREVIEW_TOKEN = "iml.previewToken"
 
 
 def _position(value: Any) -> types.Position:
@@ -37,3 +40,61 @@ def register(server: ImlLanguageServer) -> None:
             raise JsonRpcInvalidParams(f"{args[0]} is not an open document.")
         at = ls.offset(analysis, _position(args[1])) if len(args) == 2 else None
         return preview(analysis, at=at).as_json(analysis, ls.encoding)
+
+    register_scan(server)
+
+
+CHECK_WORKSPACE = "iml.checkWorkspace"
+SCANNED_SUFFIXES = (".iml.json", ".common.json")
+
+
+def _workspace_files(ls: ImlLanguageServer) -> list[str]:
+    files: list[str] = []
+    for folder in ls.workspace.folders.values():
+        root = uri_to_path(folder.uri)
+        if Path(root).is_dir():
+            files += sorted(
+                str(path)
+                for path in Path(root).rglob("*.json")
+                if path.name.endswith(SCANNED_SUFFIXES) and "node_modules" not in path.parts
+            )
+    return files
+
+
+def register_scan(server: ImlLanguageServer) -> None:
+    @server.command(CHECK_WORKSPACE)
+    async def check_workspace(ls: ImlLanguageServer, *args: Any) -> dict[str, int]:
+        """Check every connection file of the workspace folders, reporting ``$/progress``; cancellable."""
+        files = _workspace_files(ls)
+        window = ls.client_capabilities.window
+        token = str(uuid.uuid4()) if window and window.work_done_progress else None
+        if token is not None:
+            await ls.work_done_progress.create_async(token)
+            ls.work_done_progress.begin(
+                token, types.WorkDoneProgressBegin(title="Checking IML files", percentage=0, cancellable=True)
+            )
+        totals = {"files": 0, "errors": 0, "warnings": 0}
+        try:
+            for number, path in enumerate(files, start=1):
+                if token is not None and ls.work_done_progress.tokens[token].cancelled():
+                    break
+                analysis = ls.iml.analysis(path)
+                if analysis is not None:
+                    diagnostics = ls.diagnostics(analysis)
+                    totals["files"] += 1
+                    totals["errors"] += sum(d.severity == types.DiagnosticSeverity.Error for d in diagnostics)
+                    totals["warnings"] += sum(d.severity == types.DiagnosticSeverity.Warning for d in diagnostics)
+                    if not ls.iml.is_open(path) and not ls.pull_diagnostics:
+                        ls.text_document_publish_diagnostics(
+                            types.PublishDiagnosticsParams(uri=path_to_uri(path), diagnostics=diagnostics)
+                        )
+                if token is not None:
+                    ls.work_done_progress.report(
+                        token,
+                        types.WorkDoneProgressReport(message=Path(path).name, percentage=number * 100 // len(files)),
+                    )
+                await asyncio.sleep(0)  # let other requests (and $/cancelRequest) through
+        finally:
+            if token is not None:
+                ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"{totals['files']} files checked"))
+        return totals

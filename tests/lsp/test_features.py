@@ -1,0 +1,248 @@
+"""Completion, hover, signature help, navigation, symbols, semantic tokens, inlay hints, code lens, progress."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from .conftest import SERVER, capabilities, diagnostics_for, open_document, position_of
+
+TEXT = """{
+    "url": "https://api.example.com/v1/me",
+    "temp": {
+        "jwt": {"iss": "{{parameters.clientId}}", "sub": "Zoë 😀 日本", "iat": "{{timestamp}}", "exp": "{{timestamp + 3600}}"},
+        "options": {"header": {"kid": "{{parameters.clientId}}"}, "expiresIn2": 1}
+    },
+    "headers": {"authorization": "Bearer {{jwt(temp.jwt, parameters.clientSecret, 'HS512')}}", "x-id": "😀{{parameters.clientId}}"}
+}
+"""
+
+
+def doc(uri: str) -> types.TextDocumentIdentifier:
+    return types.TextDocumentIdentifier(uri=uri)
+
+
+@pytest.fixture
+def connection(connection_dir: Path) -> Path:
+    path = connection_dir / "jwt-auth.communication.iml.json"
+    path.write_text(TEXT, encoding="utf-8")
+    return path
+
+
+@pytest.mark.asyncio
+async def test_completion_in_half_typed_text(client: LanguageClient, connection: Path) -> None:
+    head = TEXT.split('"headers"')[0]
+    broken = head + '"headers": {"authorization": "Bearer {{jwt(temp.jwt, parameters.clientSecret, \'\n}\n'
+    uri = open_document(client, connection, broken)
+    line = broken.count("\n", 0, broken.index("clientSecret, '"))
+    character = len(broken.split("\n")[line].encode("utf-16-le")) // 2
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc(uri), position=types.Position(line, character))
+    )
+    assert result is not None
+    items = result.items if isinstance(result, types.CompletionList) else result
+    assert [item.label for item in items] == ["HS256", "HS384", "HS512", "RS256"]
+    assert items[0].text_edit is not None and items[0].text_edit.new_text == "'HS256'"
+
+
+@pytest.mark.asyncio
+async def test_completion_of_parameters_after_astral_characters(client: LanguageClient, connection: Path) -> None:
+    uri = open_document(client, connection, TEXT)
+    position = position_of(TEXT, "😀{{parameters.", len("😀{{parameters."))
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=doc(uri), position=position)
+    )
+    assert result is not None
+    items = result.items if isinstance(result, types.CompletionList) else result
+    assert {"clientId", "clientSecret"} <= {item.label for item in items}
+    edit = next(item.text_edit for item in items if item.label == "clientId")
+    assert isinstance(edit, types.TextEdit) and edit.range.start == position
+
+
+@pytest.mark.asyncio
+async def test_hover_on_jwt_shows_the_token_preview(client: LanguageClient, connection: Path) -> None:
+    uri = open_document(client, connection, TEXT)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(uri), position=position_of(TEXT, "jwt(temp.jwt", 1))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    text = hover.contents.value
+    assert "Token preview" in text and '"alg":"HS512"' in text and '"sub": "Zoë 😀 日本"' in text
+    assert "placeholders: parameters.clientId, parameters.clientSecret" in text
+
+
+@pytest.mark.asyncio
+async def test_hover_on_a_parameter_and_an_expression(client: LanguageClient, connection: Path) -> None:
+    uri = open_document(client, connection, TEXT)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(uri), position=position_of(TEXT, "parameters.clientSecret", 12))
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "Client secret" in hover.contents.value and "password" in hover.contents.value
+    stamp = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(uri), position=position_of(TEXT, "timestamp + 3600", 12))
+    )
+    assert stamp is not None and isinstance(stamp.contents, types.MarkupContent)
+    assert "As a date" in stamp.contents.value
+
+
+@pytest.mark.asyncio
+async def test_signature_help_marks_the_active_argument(client: LanguageClient, connection: Path) -> None:
+    uri = open_document(client, connection, TEXT)
+    help_ = await client.text_document_signature_help_async(
+        types.SignatureHelpParams(text_document=doc(uri), position=position_of(TEXT, "'HS512'", 1))
+    )
+    assert help_ is not None
+    assert help_.signatures[0].label == "jwt(payload, key, [algorithm], [options])"
+    assert help_.active_parameter == 2
+
+
+@pytest.mark.asyncio
+async def test_definition_references_and_rename_across_files(client: LanguageClient, connection: Path) -> None:
+    uri = open_document(client, connection, TEXT)
+    params_path = connection.with_name("jwt-auth.params.iml.json")
+    use = position_of(TEXT, "parameters.clientId", 12)
+    definition = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=doc(uri), position=use)
+    )
+    assert isinstance(definition, list) and len(definition) == 1
+    assert definition[0].uri == params_path.as_uri()
+    params_text = params_path.read_text(encoding="utf-8")
+    assert definition[0].range.start == position_of(params_text, "clientId")
+    refs = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=doc(uri), position=use, context=types.ReferenceContext(include_declaration=True)
+        )
+    )
+    assert refs is not None and len(refs) == 4  # the declaration and three uses
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=doc(uri), position=use, new_name="appId")
+    )
+    assert edit is not None and edit.document_changes is not None
+    files = {
+        change.text_document.uri: len(change.edits)
+        for change in edit.document_changes
+        if isinstance(change, types.TextDocumentEdit)
+    }
+    assert files == {uri: 3, params_path.as_uri(): 1}
+    with pytest.raises(Exception, match="not a valid name"):
+        await client.text_document_rename_async(types.RenameParams(text_document=doc(uri), position=use, new_name="1x"))
+    temp = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=doc(uri), position=position_of(TEXT, "temp.jwt", 6))
+    )
+    assert isinstance(temp, list) and temp[0].range.start == position_of(TEXT, 'jwt": {', 0)
+
+
+@pytest.mark.asyncio
+async def test_document_symbols(client: LanguageClient, connection: Path) -> None:
+    uri = open_document(client, connection, TEXT)
+    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc(uri)))
+    assert symbols is not None
+    [request] = symbols
+    assert isinstance(request, types.DocumentSymbol) and request.name == "request"
+    names = [child.name for child in request.children or []]
+    assert names[:3] == ["url", "temp", "headers"] and "jwt(HS512)" in names
+    temp = next(child for child in request.children or [] if child.name == "temp")
+    assert [child.name for child in temp.children or []] == ["jwt", "options"]
+
+
+@pytest.mark.asyncio
+async def test_semantic_tokens_are_exact_after_astral_characters(client: LanguageClient, connection: Path) -> None:
+    uri = open_document(client, connection, TEXT)
+    result = await client.text_document_semantic_tokens_full_async(types.SemanticTokensParams(text_document=doc(uri)))
+    assert result is not None
+    legend = ["function", "variable", "property", "string", "number", "operator", "keyword", "macro"]
+    line = character = 0
+    tokens = []
+    data = list(result.data)
+    for index in range(0, len(data), 5):
+        delta_line, delta_start, length, kind, _ = data[index : index + 5]
+        line += delta_line
+        character = character + delta_start if delta_line == 0 else delta_start
+        tokens.append((line, character, length, legend[kind]))
+    x_id = position_of(TEXT, "😀{{parameters.", 3)
+    assert (x_id.line, x_id.character, len("parameters"), "variable") in tokens
+    jwt = position_of(TEXT, "jwt(temp")
+    assert (jwt.line, jwt.character, 3, "function") in tokens
+
+
+@pytest.mark.asyncio
+async def test_inlay_hints_and_code_lens(client: LanguageClient, connection: Path) -> None:
+    uri = open_document(client, connection, TEXT)
+    everything = types.Range(types.Position(0, 0), types.Position(99, 0))
+    hints = await client.text_document_inlay_hint_async(types.InlayHintParams(text_document=doc(uri), range=everything))
+    assert hints is not None
+    labels = [hint.label for hint in hints]
+    assert labels == ["iat → now", "exp → in 1 h"]
+    lenses = await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc(uri)))
+    assert lenses is not None and len(lenses) == 1
+    command = lenses[0].command
+    assert command is not None and command.command == "iml.previewToken"
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command=command.command, arguments=list(command.arguments or []))
+    )
+    assert len(result["tokens"]) == 1 and result["tokens"][0]["algorithm"] == "HS512"
+
+
+@pytest.mark.asyncio
+async def test_params_file_is_watched_on_disk(client: LanguageClient, connection: Path) -> None:
+    text = TEXT.replace("parameters.clientSecret", "parameters.region")
+    uri = open_document(client, connection, text)
+    assert "IML201" in [d.code for d in await diagnostics_for(client, uri)]
+    params_path = connection.with_name("jwt-auth.params.iml.json")
+    params = json.loads(params_path.read_text(encoding="utf-8"))
+    params_path.write_text(json.dumps([*params, {"name": "region", "type": "text"}]), encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(params_path.as_uri(), types.FileChangeType.Changed)])
+    )
+    await asyncio.sleep(1.0)
+    assert "IML201" not in [d.code for d in client.diagnostics[uri]]
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def workspace_client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[LanguageClient]:
+    folder = tmp_path / "app" / "connections" / "c"
+    folder.mkdir(parents=True)
+    (folder / "c.communication.iml.json").write_text('{"method": "FETCH"}', encoding="utf-8")
+    (folder / "c.params.iml.json").write_text("[]", encoding="utf-8")
+    lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)(lambda params: None)
+    caps = capabilities(pull=True, encodings=["utf-8", "utf-16"])
+    caps.window = types.WindowClientCapabilities(work_done_progress=True)
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=caps,
+            workspace_folders=[types.WorkspaceFolder(uri=(tmp_path / "app").as_uri(), name="app")],
+            initialization_options={"requiredClaims": ["exp", "sub"]},
+        )
+    )
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_workspace_check_reports_progress_in_utf8_with_pull_diagnostics(
+    workspace_client: LanguageClient, tmp_path: Path
+) -> None:
+    result = await workspace_client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="iml.checkWorkspace", arguments=[])
+    )
+    assert result == {"files": 2, "errors": 1, "warnings": 0}
+    [(token, reports)] = workspace_client.progress_reports.items()
+    kinds = [type(report).__name__ for report in reports]
+    assert kinds[0] == "WorkDoneProgressBegin" and kinds[-1] == "WorkDoneProgressEnd"
+    path = tmp_path / "app" / "connections" / "c" / "c.communication.iml.json"
+    text = '{"url": "é/{{lenght(1)}}"}'
+    uri = open_document(workspace_client, path, text)
+    report = await workspace_client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=doc(uri))
+    )
+    assert isinstance(report, types.FullDocumentDiagnosticReport | types.RelatedFullDocumentDiagnosticReport)
+    [unknown] = [d for d in report.items if d.code == "IML101"]
+    assert unknown.range.start.character == len('{"url": "é/{{'.encode())  # utf-8 was negotiated
