@@ -234,7 +234,7 @@ async def test_workspace_check_reports_progress_in_utf8_with_pull_diagnostics(
         types.ExecuteCommandParams(command="iml.checkWorkspace", arguments=[])
     )
     assert result == {"files": 2, "errors": 1, "warnings": 0}
-    [(token, reports)] = workspace_client.progress_reports.items()
+    [reports] = workspace_client.progress_reports.values()
     kinds = [type(report).__name__ for report in reports]
     assert kinds[0] == "WorkDoneProgressBegin" and kinds[-1] == "WorkDoneProgressEnd"
     path = tmp_path / "app" / "connections" / "c" / "c.communication.iml.json"
