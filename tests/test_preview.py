@@ -1,0 +1,81 @@
+"""``iml-ls preview``: the JSON shape, placeholders, the sample-file warning, and parity of its token with node."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from iml_ls.analysis import Workspace
+
+ROOT = Path(__file__).parent.parent
+CONNECTION = ROOT / "examples/make-app/connections/jwt-auth/jwt-auth.communication.iml.json"
+SAMPLES = ROOT / "examples/samples/jwt-auth.samples.json"
+
+
+def preview(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "iml_ls", "preview", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+
+
+def test_the_example_token_is_the_one_node_jsonwebtoken_signs() -> None:
+    result = preview(str(CONNECTION), "--samples", str(SAMPLES), "--now", "1700000000", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    [token] = output["tokens"]
+    assert output["placeholders"] == []
+    assert token["header"] == {"alg": "HS512", "typ": "JWT", "kid": "acme-client-42"}
+    assert token["payload"]["iat"] == 1700000000 and token["payload"]["exp"] == 1700003600
+    assert token["times"]["exp"] == "2023-11-14 23:13:20 UTC (in 1 h)"
+    assert output["requests"][0]["headers"]["authorization"] == "Bearer " + token["token"]
+    node = shutil.which("node")
+    assert node is not None
+    script = (
+        "const jwt=require('jsonwebtoken');Date.now=()=>1700000000000;"
+        "const [p,s,o]=JSON.parse(process.argv[1]);process.stdout.write(jwt.sign(p,s,o));"
+    )
+    secret = json.loads(SAMPLES.read_text(encoding="utf-8"))["parameters"]["clientSecret"]
+    arguments = json.dumps([token["payload"], secret, {"algorithm": "HS512", "header": {"kid": "acme-client-42"}}])
+    signed = subprocess.run(
+        [node, "-e", script, arguments], capture_output=True, text=True, cwd=ROOT / "tests" / "parity", timeout=60
+    )
+    assert signed.returncode == 0, signed.stderr
+    assert signed.stdout == token["token"]
+
+
+def test_without_samples_placeholders_are_listed_and_the_text_form_says_so() -> None:
+    result = preview(str(CONNECTION), "--now", "1700000000")
+    assert result.returncode == 0
+    assert "Placeholders used (not real values): parameters.clientId, parameters.clientSecret" in result.stdout
+    assert "exp: 2023-11-14 23:13:20 UTC (in 1 h)" in result.stdout
+
+
+def test_a_failing_jwt_exits_1_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "c.communication.iml.json"
+    path.write_text(
+        '{"headers": {"a": "{{jwt(temp.x, \'k\', \'HS256\')}}"}, "temp": {"x": {"exp": "soon"}}}', encoding="utf-8"
+    )
+    result = preview(str(path), "--format", "json")
+    assert result.returncode == 1
+    [token] = json.loads(result.stdout)["tokens"]
+    assert token["token"] is None and token["error"] == '"exp" should be a number of seconds'
+
+
+def test_a_samples_file_with_secrets_tracked_by_git_is_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "connections" / "c"
+    folder.mkdir(parents=True)
+    (folder / "c.params.iml.json").write_text('[{"name": "secret", "type": "password"}]', encoding="utf-8")
+    (folder / "c.communication.iml.json").write_text('{"url": "/{{parameters.secret}}"}\n', encoding="utf-8")
+    (folder / "c.samples.json").write_text('{"parameters": {"secret": "hunter2"}}', encoding="utf-8")
+    path = str(folder / "c.communication.iml.json")
+    analysis = Workspace().analysis(path)
+    assert analysis is not None and [d.rule.code for d in analysis.diagnostics] == []
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
+    analysis = Workspace().analysis(path)
+    assert analysis is not None
+    [tracked] = analysis.diagnostics
+    assert tracked.rule.code == "IML503" and "git rm --cached c.samples.json" in tracked.message
