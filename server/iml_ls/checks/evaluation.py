@@ -9,7 +9,9 @@ from pathlib import Path
 from iml_ls.analysis import Analysis
 from iml_ls.checks.diagnostic import Diagnostic, diagnostic
 from iml_ls.evaluate.environment import ConnectionEvaluation
+from iml_ls.evaluate.evaluator import Evaluator
 from iml_ls.evaluate.functions import FUNCTIONS
+from iml_ls.evaluate.jsonwebtoken import JwtSignError
 from iml_ls.evaluate.values import EvaluationError, EvaluationLimitError
 from iml_ls.syntax.iml import Call, Expr, walk_expr
 
@@ -33,16 +35,31 @@ def check(analysis: Analysis) -> Iterator[Diagnostic]:
         evaluated += 1
         evaluator = evaluation.evaluator_at(string.path)
         for template in string.templates:
-            if template.expr is None:
+            if template.expr is None or _is_jwt_error(template.expr) or not _known_calls(template.expr):
                 continue
             start, end = string.offset(template, 0), string.offset(template, len(template.source))
-            try:
-                evaluator.evaluate(template.expr)
-            except EvaluationLimitError as error:
-                yield diagnostic("evaluation-limit", start, end, f"Evaluation limit reached: {error}")
-            except EvaluationError as error:
-                if not evaluator.used_placeholders and not _is_jwt_error(template.expr) and _known_calls(template.expr):
-                    yield diagnostic("evaluation-error", start, end, f"This fails with the sample values: {error}")
+            found = list(failures(evaluation, evaluator, template.expr, start, end))
+            yield from found
+            if any(item.rule.name == "evaluation-limit" for item in found):
+                return  # the budget is spent: evaluating more would only repeat this
+
+
+def failures(
+    evaluation: ConnectionEvaluation, evaluator: Evaluator, expr: Expr, start: int, end: int
+) -> Iterator[Diagnostic]:
+    """Evaluate ``expr`` and report how it fails, if it does (secrets never appear in the message)."""
+    try:
+        evaluator.evaluate(expr)
+    except EvaluationLimitError as error:
+        yield diagnostic("evaluation-limit", start, end, f"Evaluation limit reached: {error}")
+    except JwtSignError as error:
+        if not evaluator.used_placeholders:
+            message = f"Make would fail to sign this token: {evaluation.redact(str(error))}"
+            yield diagnostic("jwt-sign-error", start, end, message)
+    except EvaluationError as error:
+        if not evaluator.used_placeholders:
+            message = f"This fails with the sample values: {evaluation.redact(str(error))}"
+            yield diagnostic("evaluation-error", start, end, message)
 
 
 def _calls_functions(templates: tuple[object, ...]) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis, ImlString
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
+from iml_ls.checks.evaluation import failures
 from iml_ls.checks.json_edits import add_member, remove_member
 from iml_ls.checks.names import nearest
 from iml_ls.evaluate.environment import ConnectionEvaluation
@@ -22,12 +23,10 @@ from iml_ls.evaluate.js_json import number_to_string
 from iml_ls.evaluate.jsonwebtoken import (
     MAKE_ALGORITHMS,
     SIGN_OPTIONS,
-    JwtSignError,
     SecretKind,
     classify_secret,
     parse_timespan,
 )
-from iml_ls.evaluate.values import EvaluationError, EvaluationLimitError
 from iml_ls.syntax.iml import Call, Expr, Literal, Template, member_path, walk_expr
 from iml_ls.syntax.json_tree import JsonArray, JsonLiteral, JsonMember, JsonNumber, JsonObject, JsonString, JsonValue
 
@@ -423,15 +422,5 @@ def _option_value(analysis: Analysis, key: str, value: JsonValue) -> Iterator[Di
 
 def _sign(call: JwtCall, evaluation: ConnectionEvaluation) -> Iterator[Diagnostic]:
     """Sign with the sample values and report what Make's runtime would reject."""
-    evaluator = evaluation.evaluator_at(call.string.path)
     start, end = call.span(call.call)
-    try:
-        evaluator.evaluate(call.call)
-    except JwtSignError as error:
-        if not evaluator.used_placeholders:
-            yield diagnostic("jwt-sign-error", start, end, f"Make would fail to sign this token: {error}")
-    except EvaluationLimitError as error:
-        yield diagnostic("evaluation-limit", start, end, f"Evaluation limit reached: {error}")
-    except EvaluationError as error:
-        if not evaluator.used_placeholders:
-            yield diagnostic("evaluation-error", start, end, f"This fails with the sample values: {error}")
+    yield from failures(evaluation, evaluation.evaluator_at(call.string.path), call.call, start, end)

@@ -8,6 +8,8 @@ are marked as such, so that a preview always appears and always says what it mad
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -30,6 +32,12 @@ PLACEHOLDER_BY_TYPE: dict[str, JsValue] = {
 }
 
 
+SECRET_TYPES = ("password", "pkey", "cert")
+_SECRET_NAME = re.compile(r"secret|password|token|key", re.I)
+EVALUATION_BUDGET = 2.0
+"""Seconds all evaluations of one analysis may take together."""
+
+
 def plain_value(node: JsonValue | None) -> JsValue:
     """A JSON node as a value, without evaluating any IML in it."""
     if node is None:
@@ -50,6 +58,14 @@ class SampleValues:
     data: dict[str, JsValue]
     placeholders: frozenset[tuple[str, str]]
     samples_path: str | None
+    secrets: tuple[str, ...] = ()
+    """Sample values that are secrets: never shown in a message."""
+
+    def redact(self, message: str) -> str:
+        """The message with every secret value replaced by ``••••``."""
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            message = message.replace(secret, "••••")
+        return message
 
 
 def sample_values(analysis: Analysis) -> SampleValues:
@@ -76,7 +92,12 @@ def sample_values(analysis: Analysis) -> SampleValues:
             for key, value in stored.items():
                 common.setdefault(key, value)
     path = analysis.related.samples_path if analysis.related.samples is not None else None
-    return SampleValues(parameters, common, data, frozenset(placeholders), path)
+    secret_names = {p.name for p in analysis.parameters if p.type in SECRET_TYPES}
+    secrets = [value for name, value in parameters.items() if name in secret_names and isinstance(value, str)]
+    secrets += [value for name, value in common.items() if _SECRET_NAME.search(name) and isinstance(value, str)]
+    return SampleValues(
+        parameters, common, data, frozenset(placeholders), path, tuple(s for s in secrets if len(s) >= 4)
+    )
 
 
 @dataclass
@@ -90,6 +111,13 @@ class ConnectionEvaluation:
     _temp_cache: dict[tuple[int, JsonPath | None], dict[str, JsValue]] = field(default_factory=dict)
     _temp_placeholders: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
     """The placeholders each ``temp`` key's value was computed from."""
+
+    @cached_property
+    def deadline(self) -> float:
+        return time.monotonic() + EVALUATION_BUDGET
+
+    def redact(self, message: str) -> str:
+        return self.samples.redact(message)
 
     @cached_property
     def samples(self) -> SampleValues:
@@ -115,7 +143,7 @@ class ConnectionEvaluation:
         sources = {key: frozenset({key}) for key in samples.placeholders} | {
             ("temp", key): used for key, used in self._temp_placeholders.items()
         }
-        return Evaluator(self.context, variables, sources)
+        return Evaluator(self.context, variables, sources, deadline=self.deadline)
 
     def temp_before(self, request: Request | None) -> dict[str, JsValue]:
         """``temp`` as a request sees it: the request-level ``temp`` of it and of the requests before it.
@@ -192,7 +220,7 @@ class ConnectionEvaluation:
             parts.append(string.node.value[position:])
             return "".join(parts)
         except EvaluationError as error:
-            self.errors[id(string.node)] = str(error)
+            self.errors[id(string.node)] = self.redact(str(error))
             return UNDEFINED
 
 

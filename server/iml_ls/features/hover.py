@@ -128,7 +128,7 @@ def _evaluate(analysis: Analysis, string: ImlString, expr: Expr, now: float) -> 
     try:
         value = evaluator.evaluate(expr)
     except EvaluationError as error:
-        return f"Evaluates to an error: {error}"
+        return f"Evaluates to an error: {evaluation.redact(str(error))}"
     path = member_path(expr)
     if path and path[0] == "parameters" and len(path) >= 2:
         parameter = next((p for p in analysis.parameters if p.name == path[1]), None)

@@ -216,6 +216,10 @@ def parse_expression(source: str) -> Expr | ImlSyntaxError:
     """Parse one expression (the text between the braces); cached by its text."""
     if not source.strip():
         return ImlSyntaxError(0, len(source), "Empty `{{}}`: write an expression between the braces.")
+    if _nesting(source) > MAX_NESTING:
+        return ImlSyntaxError(
+            0, len(source), f"This expression nests deeper than {MAX_NESTING} levels; iml-ls does not analyse it."
+        )
     try:
         tree = _parser().parse(source)
     except lark.exceptions.LarkError as error:
@@ -227,7 +231,31 @@ def parse_expression(source: str) -> Expr | ImlSyntaxError:
     except (lark.exceptions.VisitError, RecursionError):
         return ImlSyntaxError(0, len(source), "This expression is nested too deeply to analyse.")
     assert not isinstance(expr, lark.Token | lark.Tree)
-    return _close_calls(expr, source)
+    try:
+        return _close_calls(expr, source)
+    except RecursionError:
+        return ImlSyntaxError(0, len(source), "This expression is nested too deeply to analyse.")
+
+
+MAX_NESTING = 200
+"""Deeper expressions are refused, so that every recursive walk over a syntax tree stays bounded."""
+
+
+_STRING_LITERAL = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`", re.S)
+
+
+def _nesting(source: str) -> int:
+    """An upper bound of the expression's depth: brackets plus operators (each may add a level)."""
+    code = _STRING_LITERAL.sub("", source)
+    depth = deepest = 0
+    for char in code:
+        if char in "([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]":
+            depth -= 1
+    operators = sum(code.count(op) for op in ("+", "-", "*", "/", "%", "&&", "||", "!", "<", ">", "="))
+    return deepest + operators
 
 
 def _close_calls(expr: Expr, source: str) -> Expr:
