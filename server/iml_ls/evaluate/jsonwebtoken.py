@@ -9,13 +9,18 @@ and PyJWT's algorithm objects only compute the HMAC or RSA signature.
 from __future__ import annotations
 
 import base64
+import binascii
 import enum
+import functools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import jwt as pyjwt
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa, x448, x25519
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa, x448, x25519
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from iml_ls.evaluate.js_json import number_to_string, ordered_keys, stringify
@@ -104,11 +109,16 @@ REGISTERED_CLAIMS: dict[str, ClaimSpec] = {
 
 
 class JwtSignError(EvaluationError):
-    """jsonwebtoken rejected the input; the message is jsonwebtoken's own."""
+    """jsonwebtoken rejected the input; the message is jsonwebtoken's own.
 
-    def __init__(self, message: str, kind: str) -> None:
+    ``kind`` is a stable short code for diagnostics (``"option-unknown"``, ``"key-too-short"``, …);
+    ``js_name`` is the class of the JavaScript error (``"Error"`` or ``"TypeError"``).
+    """
+
+    def __init__(self, message: str, kind: str, js_name: str = "Error") -> None:
         super().__init__(message)
         self.kind = kind
+        self.js_name = js_name
 
 
 @dataclass(frozen=True)
@@ -137,6 +147,14 @@ _PEM_FRAMING = re.compile(
     r"(?:^|\n)-----BEGIN (?P<label>[A-Z0-9 ]+)-----[ \t]*\r?\n.*?\n-----END (?P=label)-----[ \t]*(?:\r?\n|\Z)", re.S
 )
 _RSA_PSS_OID = bytes.fromhex("06092A864886F70D01010A")
+_MGF1_OID = bytes.fromhex("06092A864886F70D010108")
+_HASH_OIDS = {
+    bytes.fromhex("06052B0E03021A"): "sha1",
+    bytes.fromhex("0609608648016503040204"): "sha224",
+    bytes.fromhex("0609608648016503040201"): "sha256",
+    bytes.fromhex("0609608648016503040202"): "sha384",
+    bytes.fromhex("0609608648016503040203"): "sha512",
+}
 _ALGORITHM_PATTERN = re.compile(r"(RS|PS|ES|HS)(256|384|512)|none")
 _ALLOWED_FOR_KEY = {
     "ec": ("ES256", "ES384", "ES512"),
@@ -158,6 +176,17 @@ class _Key:
     asymmetric_type: str | None = None
     modulus_bits: int | None = None
     curve: str | None = None
+    pss: PssParameters | None = None
+    """For an RSA-PSS key: the restrictions it carries (None when it carries none)."""
+
+
+@dataclass(frozen=True)
+class PssParameters:
+    """The RSASSA-PSS parameters of a key, as Node's ``asymmetricKeyDetails`` reports them."""
+
+    hash_algorithm: str
+    mgf1_hash_algorithm: str
+    salt_length: int
 
 
 def _truthy(value: JsValue) -> bool:
@@ -166,7 +195,7 @@ def _truthy(value: JsValue) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
-        return not (value == 0 or math.isnan(value))
+        return value == value and value != 0  # NaN is the only value unequal to itself
     if isinstance(value, str | bytes):
         return len(value) > 0 if isinstance(value, str) else True
     return True
@@ -187,16 +216,33 @@ def _utf8(text: str) -> bytes:
 
 
 def _load_private_key(data: str | bytes, passphrase: bytes | None = None) -> _Key | None:
-    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    """``crypto.createPrivateKey`` on PEM text: the key, or None where Node would not read one."""
+    raw = data if isinstance(data, bytes) else _utf8(data)
+    return _parse_private_key(raw, passphrase)
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_private_key(raw: bytes, passphrase: bytes | None) -> _Key | None:
+    """Cached: loading (and checking) an RSA key costs ~50 ms, and a file signs with the same key often."""
+    text = raw.decode("utf-8", "replace")
     if _PEM_FRAMING.search(text) is None:
         return None
     try:
-        key = load_pem_private_key(_utf8(text), password=passphrase)
-    except (ValueError, TypeError, Exception):
+        key = load_pem_private_key(raw, password=passphrase)
+    except TypeError:  # encrypted and no passphrase, or a passphrase for a plain key (Node ignores it)
+        if passphrase is None:
+            return None
+        try:
+            key = load_pem_private_key(raw, password=None)
+        except (ValueError, TypeError, UnsupportedAlgorithm):
+            return None
+    except (ValueError, UnsupportedAlgorithm):
         return None
     if isinstance(key, rsa.RSAPrivateKey):
-        kind = "rsa-pss" if _RSA_PSS_OID in _pem_der(text) else "rsa"
-        return _Key("private", private=key, asymmetric_type=kind, modulus_bits=key.key_size)
+        der = _pem_der(text)
+        if _RSA_PSS_OID in der[:32]:
+            return _Key("private", private=key, asymmetric_type="rsa-pss", modulus_bits=key.key_size, pss=_pss(der))
+        return _Key("private", private=key, asymmetric_type="rsa", modulus_bits=key.key_size)
     if isinstance(key, ec.EllipticCurvePrivateKey):
         return _Key(
             "private", private=key, asymmetric_type="ec", curve=_CURVE_NAMES.get(key.curve.name, key.curve.name)
@@ -204,7 +250,52 @@ def _load_private_key(data: str | bytes, passphrase: bytes | None = None) -> _Ke
     names = {ed25519.Ed25519PrivateKey: "ed25519", ed448.Ed448PrivateKey: "ed448", dsa.DSAPrivateKey: "dsa",
              x25519.X25519PrivateKey: "x25519", x448.X448PrivateKey: "x448"}  # fmt: skip
     kind = next((name for cls, name in names.items() if isinstance(key, cls)), "unknown")
-    return _Key("private", private=key, asymmetric_type=kind)
+    return _Key("private", private=key, asymmetric_type=kind, modulus_bits=getattr(key, "key_size", None))
+
+
+def _der_elements(data: bytes) -> list[tuple[int, bytes]]:
+    """(tag, content) of each DER element in ``data``; [] when it is malformed."""
+    elements = []
+    position = 0
+    while position + 2 <= len(data):
+        tag, length, start = data[position], data[position + 1], position + 2
+        if length & 0x80:
+            start += length & 0x7F
+            length = int.from_bytes(data[position + 2 : start], "big")
+        if start + length > len(data):
+            return []
+        elements.append((tag, data[start : start + length]))
+        position = start + length
+    return elements
+
+
+def _pss(der: bytes) -> PssParameters | None:
+    """The parameters of an RSA-PSS PKCS#8 key (RFC 4055 defaults: sha1, mgf1 sha1, salt 20)."""
+    outer = _der_elements(der)
+    info = _der_elements(outer[0][1]) if outer else []
+    algorithm = _der_elements(info[1][1]) if len(info) > 1 else []
+    if len(algorithm) < 2 or algorithm[1][0] != 0x30:
+        return None
+    hash_name, mgf1_hash, salt = "sha1", "sha1", 20
+    for tag, content in _der_elements(algorithm[1][1]):
+        inner = _der_elements(content)
+        if tag == 0xA0 and inner:
+            hash_name = _hash_name(inner[0][1])
+        elif tag == 0xA1 and inner:
+            mgf = _der_elements(inner[0][1])
+            if len(mgf) > 1 and bytes([mgf[0][0], len(mgf[0][1])]) + mgf[0][1] == _MGF1_OID:
+                mgf1_hash = _hash_name(mgf[1][1])
+        elif tag == 0xA2 and inner:
+            salt = int.from_bytes(inner[0][1], "big")
+    return PssParameters(hash_name, mgf1_hash, salt)
+
+
+def _hash_name(algorithm_identifier: bytes) -> str:
+    elements = _der_elements(algorithm_identifier)
+    if not elements:
+        return "unknown"
+    tag, content = elements[0]
+    return _HASH_OIDS.get(bytes([tag, len(content)]) + content, "unknown")
 
 
 def _pem_der(text: str) -> bytes:
@@ -214,7 +305,7 @@ def _pem_der(text: str) -> bytes:
     body = "".join(line.strip() for line in match.group(0).splitlines()[1:-1] if ":" not in line)
     try:
         return base64.b64decode(body + "==")
-    except ValueError:
+    except (binascii.Error, ValueError):
         return b""
 
 
@@ -278,20 +369,39 @@ def parse_timespan(text: str) -> float | None:
 
 
 def _timespan(value: JsValue, timestamp: float) -> JsValue:
+    """jsonwebtoken's ``timespan()``: ``exp``/``nbf`` for an option value, in JS double arithmetic."""
     if isinstance(value, str):
         milliseconds = parse_timespan(value)
-        return UNDEFINED if milliseconds is None else _js_int(math.floor(timestamp + milliseconds / 1000))
-    if _is_number(value):
-        return timestamp + value  # type: ignore[operator]
+        if milliseconds is None:
+            return UNDEFINED
+        total = timestamp + milliseconds / 1000
+        return _js_int(float(math.floor(total)) if math.isfinite(total) else total)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _js_int(timestamp + _double(value))
     return UNDEFINED
 
 
-def _js_int(value: float | int) -> float | int:
-    return int(value) if isinstance(value, int) or (math.isfinite(value) and value.is_integer()) else value
+def _double(value: int | float) -> float:
+    """The double a JS number holds: ints beyond the double range are ±Infinity."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _js_int(value: float) -> float | int:
+    """The value model keeps integral numbers as ``int`` (but -0 stays a float)."""
+    if math.isfinite(value) and value.is_integer() and math.copysign(1, value) > 0:
+        return int(value)
+    return value
 
 
 def _is_integer(value: JsValue) -> bool:
-    return _is_number(value) and math.isfinite(value) and float(value).is_integer()  # type: ignore[arg-type]
+    """lodash ``isInteger``: a finite whole JS number (3600.0 counts)."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    number = _double(value)
+    return math.isfinite(number) and number.is_integer()
 
 
 def _option_valid(name: str, value: JsValue) -> bool:
@@ -327,18 +437,28 @@ def _encode_payload(text: str, encoding: str) -> bytes:
         pairs = re.match(r"(?:[0-9a-fA-F]{2})*", text)
         return bytes.fromhex(pairs.group(0) if pairs else "")
     if name in ("base64", "base64url"):
-        cleaned = re.sub(r"[^A-Za-z0-9+/\-_]", "", text).replace("-", "+").replace("_", "/")
+        before_padding = text.split("=", 1)[0]  # Node stops decoding at the first "="
+        cleaned = re.sub(r"[^A-Za-z0-9+/\-_]", "", before_padding).replace("-", "+").replace("_", "/")
         usable = cleaned[: len(cleaned) - 1] if len(cleaned) % 4 == 1 else cleaned  # a lone last character is dropped
         return base64.b64decode(usable + "=" * (-len(usable) % 4))
-    raise JwtSignError(f"Unknown encoding: {encoding}", "encoding-unknown")
+    raise JwtSignError(f"Unknown encoding: {encoding}", "encoding-unknown", "TypeError")
 
 
 def _b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def _check_key(algorithm: str, key: _Key, options: dict[str, JsValue]) -> None:
-    """Step 5: the key kind must fit the algorithm family; RSA keys need 2048 bits."""
+def _check_key(algorithm: str, key: _Key | None, secret: JsValue, options: dict[str, JsValue]) -> None:
+    """Step 5: the key kind must fit the algorithm family; RSA keys need 2048 bits.
+
+    ``key`` is None when the secret was null/undefined, which only the "none" algorithm allows; an
+    ``options.header.alg`` that then asks for a key makes jsonwebtoken read ``.type`` of it.
+    """
+    if key is None:
+        if algorithm.startswith("HS") or re.match(r"RS|PS|ES", algorithm):
+            what = "null" if secret is None else "undefined"
+            raise JwtSignError(f"Cannot read properties of {what} (reading 'type')", "secret-missing", "TypeError")
+        return
     if algorithm.startswith("HS") and key.type != "secret":
         raise JwtSignError(
             f"secretOrPrivateKey must be a symmetric key when using {algorithm}", "key-symmetric-required"
@@ -359,9 +479,9 @@ def _check_key(algorithm: str, key: _Key, options: dict[str, JsValue]) -> None:
             )
 
 
-def _check_key_type(algorithm: str, key: _Key) -> None:
-    """Step 9: an asymmetric key's type must allow the algorithm."""
-    if not algorithm or key.asymmetric_type is None:
+def _check_key_type(algorithm: str, key: _Key | None) -> None:
+    """Step 9: an asymmetric key's type must allow the algorithm (and an RSA-PSS key's parameters)."""
+    if not algorithm or key is None or key.asymmetric_type is None:
         return
     allowed = _ALLOWED_FOR_KEY.get(key.asymmetric_type)
     if allowed is None:
@@ -373,6 +493,21 @@ def _check_key_type(algorithm: str, key: _Key) -> None:
         )
     if key.asymmetric_type == "ec" and key.curve != _EC_CURVES[algorithm]:
         raise JwtSignError(f'"alg" parameter "{algorithm}" requires curve "{_EC_CURVES[algorithm]}".', "key-curve")
+    if key.asymmetric_type == "rsa-pss":
+        bits = int(algorithm[-3:])
+        pss = key.pss
+        if pss is None or pss.hash_algorithm != f"sha{bits}" or pss.mgf1_hash_algorithm != pss.hash_algorithm:
+            raise JwtSignError(
+                "Invalid key for this operation, its RSA-PSS parameters do not meet the requirements of "
+                f'"alg" {algorithm}.',
+                "key-pss-parameters",
+            )
+        if pss.salt_length > bits >> 3:
+            raise JwtSignError(
+                "Invalid key for this operation, its RSA-PSS parameter saltLength does not meet the requirements "
+                f'of "alg" {algorithm}.',
+                "key-pss-parameters",
+            )
 
 
 def _validate_payload(payload: dict[str, JsValue]) -> None:
@@ -391,11 +526,56 @@ def _validate_options(options: JsValue) -> None:
             raise JwtSignError(SIGN_OPTIONS[key].message, "option-value")
 
 
-def _signature(algorithm: str, key: _Key, message: bytes) -> bytes:
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "256": hashes.SHA256,
+    "384": hashes.SHA384,
+    "512": hashes.SHA512,
+}
+_ECDSA_PARAMETER_BYTES = {"256": 32, "384": 48, "512": 66}
+
+
+def _signature(algorithm: str, key: _Key | None, message: bytes) -> bytes:
+    """jwa's signature; PyJWT's algorithm objects compute the regular ones.
+
+    With ``allowInvalidAsymmetricKeyTypes`` a key can meet an algorithm it does not fit. Node then
+    signs with what the key can do (an EC key under RS*/PS* gives a DER ECDSA signature, an RSA-PSS
+    key under RS* a PSS one) or fails; those signatures are random, so only their shape matches.
+    """
     if algorithm == "none":
         return b""
-    signer = pyjwt.get_algorithm_by_name(algorithm)
-    return signer.sign(message, key.secret if algorithm.startswith("HS") else key.private)
+    assert key is not None  # _check_key rejected a missing key for every other algorithm
+    if algorithm.startswith("HS"):
+        return pyjwt.get_algorithm_by_name(algorithm).sign(message, key.secret)
+    private = key.private
+    digest = _HASHES[algorithm[2:]]()
+    if algorithm.startswith(("RS", "PS")) and isinstance(private, ec.EllipticCurvePrivateKey):
+        return private.sign(message, ec.ECDSA(digest))
+    if algorithm.startswith("RS") and key.asymmetric_type == "rsa-pss" and isinstance(private, rsa.RSAPrivateKey):
+        return private.sign(message, padding.PSS(padding.MGF1(digest), digest.digest_size), digest)
+    if algorithm.startswith("ES") and isinstance(private, rsa.RSAPrivateKey):
+        raise JwtSignError('Could not find expected "seq"', "key-unsupported-operation")
+    if algorithm.startswith("ES") and isinstance(private, ec.EllipticCurvePrivateKey):
+        return _der_to_jose(private.sign(message, ec.ECDSA(digest)), algorithm)
+    if not isinstance(private, rsa.RSAPrivateKey):
+        raise JwtSignError("Unsupported crypto operation", "key-unsupported-operation")
+    signed: bytes = pyjwt.get_algorithm_by_name(algorithm).sign(message, private)
+    return signed
+
+
+def _der_to_jose(der: bytes, algorithm: str) -> bytes:
+    """ecdsa-sig-formatter's ``derToJose``: fixed-width r‖s, sized by the algorithm (not the curve)."""
+    width = _ECDSA_PARAMETER_BYTES[algorithm[2:]]
+    sequence = _der_elements(der)
+    integers = _der_elements(sequence[0][1]) if sequence else []
+    parts = []
+    for name, (_, content) in zip(("r", "s"), integers, strict=True):
+        if len(content) > width + 1:
+            raise JwtSignError(
+                f'"{name}" specified length of "{len(content)}", max of "{width + 1}" is acceptable',
+                "key-unsupported-operation",
+            )
+        parts.append(content.lstrip(b"\0").rjust(width, b"\0"))
+    return b"".join(parts)
 
 
 def sign(payload: JsValue, secret: JsValue, options: JsValue = UNDEFINED, *, now: float) -> SignedToken:
@@ -422,7 +602,7 @@ def sign(payload: JsValue, secret: JsValue, options: JsValue = UNDEFINED, *, now
             header[str(index)] = item
     if not _truthy(secret) and not isinstance(secret, bytes) and algorithm_option != "none":
         raise JwtSignError("secretOrPrivateKey must have a value", "secret-missing")
-    key = _key_object(secret) if not (secret is None or isinstance(secret, Undefined)) else _Key("secret")
+    key = None if secret is None or isinstance(secret, Undefined) else _key_object(secret)
     alg = header["alg"]
     if not isinstance(alg, str):
         what = "null" if alg is None else "undefined" if isinstance(alg, Undefined) else None
@@ -431,8 +611,8 @@ def sign(payload: JsValue, secret: JsValue, options: JsValue = UNDEFINED, *, now
             if what
             else "header.alg.startsWith is not a function"
         )
-        raise JwtSignError(message, "algorithm-type")
-    _check_key(alg, key, options if isinstance(options, dict) else {})
+        raise JwtSignError(message, "algorithm-type", "TypeError")
+    _check_key(alg, key, secret, options if isinstance(options, dict) else {})
 
     if isinstance(payload, Undefined):
         raise JwtSignError("payload is required", "payload-missing")
@@ -466,12 +646,15 @@ def sign(payload: JsValue, secret: JsValue, options: JsValue = UNDEFINED, *, now
         _check_key_type(alg, key)
 
     iat = claims.get("iat", UNDEFINED) if isinstance(claims, dict) else UNDEFINED
-    timestamp: float | int = iat if _truthy(iat) and _is_number(iat) else math.floor(now)  # type: ignore[assignment]
+    # payload.iat || Math.floor(Date.now() / 1000): an iat of 0 (or NaN) is replaced by the clock
+    stamp: JsValue = iat if _truthy(iat) else math.floor(now)
+    assert isinstance(stamp, int | float)
+    timestamp = _double(stamp)
     if isinstance(claims, dict):
         if _truthy(options.get("noTimestamp", UNDEFINED)):
             claims.pop("iat", None)
         else:
-            claims["iat"] = timestamp
+            claims["iat"] = stamp
         for claim, option in (("nbf", "notBefore"), ("exp", "expiresIn")):
             if not isinstance(options.get(option, UNDEFINED), Undefined):
                 value = _timespan(options[option], timestamp)
@@ -492,6 +675,7 @@ def sign(payload: JsValue, secret: JsValue, options: JsValue = UNDEFINED, *, now
         raise JwtSignError(
             f'"{alg}" is not a valid algorithm.\n  Supported algorithms are:\n  {supported} and "none".',
             "algorithm-invalid",
+            "TypeError",
         )
     header_text = stringify(header) or "{}"
     if isinstance(claims, str):
