@@ -433,11 +433,13 @@ def _encode_payload(text: str, encoding: str) -> bytes:
         return text.encode("utf-16-le", "surrogatepass")[::2]
     if name in ("ucs2", "ucs-2", "utf16le", "utf-16le"):
         return text.encode("utf-16-le", "surrogatepass")
+    # Node's hex and base64 decoders read only the low byte of each UTF-16 code unit ("Ł" reads as "A").
+    low_bytes = text.encode("utf-16-le", "surrogatepass")[::2].decode("latin-1")
     if name == "hex":
-        pairs = re.match(r"(?:[0-9a-fA-F]{2})*", text)
+        pairs = re.match(r"(?:[0-9a-fA-F]{2})*", low_bytes)
         return bytes.fromhex(pairs.group(0) if pairs else "")
     if name in ("base64", "base64url"):
-        before_padding = text.split("=", 1)[0]  # Node stops decoding at the first "="
+        before_padding = low_bytes.split("=", 1)[0]  # Node stops decoding at the first "="
         cleaned = re.sub(r"[^A-Za-z0-9+/\-_]", "", before_padding).replace("-", "+").replace("_", "/")
         usable = cleaned[: len(cleaned) - 1] if len(cleaned) % 4 == 1 else cleaned  # a lone last character is dropped
         return base64.b64decode(usable + "=" * (-len(usable) % 4))
