@@ -9,7 +9,7 @@ NODE_DEPS := tests/parity/node_modules/.installed tests/lsp/strict-client/node_m
 EXAMPLE := examples/make-app
 JWT_CONNECTION := $(EXAMPLE)/connections/jwt-auth/jwt-auth.communication.iml.json
 
-.PHONY: demo test lint typecheck pytest parity-deps clean
+.PHONY: demo test lint typecheck pytest fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ pytest: $(STAMP) $(NODE_DEPS)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# Deep fuzzing (minutes): thousands of generated documents per property, long random edit sequences.
+fuzz: $(STAMP) $(NODE_DEPS)
+	HYPOTHESIS_PROFILE=deep IML_FUZZ_SEQUENCES=40 IML_FUZZ_EDITS=250 $(BIN)/pytest -q tests/fuzz
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache tests/parity/node_modules tests/lsp/strict-client/node_modules

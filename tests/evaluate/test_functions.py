@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 
@@ -159,3 +160,19 @@ def test_the_function_reference_page_is_current() -> None:
     assert page.read_text(encoding="utf-8") == render_markdown(), (
         "regenerate: python -m iml_ls.evaluate.functions.reference > docs/functions.md"
     )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "formatDate(253402300800000.0)",
+        "formatDate(6.77680361916768e+19)",
+        "addDays(now, 1e20)",
+        "formatDate(addYears(now, 9000), 'YYYY')",
+        "round(1e400)",
+    ],
+)
+def test_values_out_of_range_are_evaluation_errors(source: str) -> None:
+    """Regression: the fuzzer found a date past year 9999 raising a Python ValueError."""
+    with contextlib.suppress(EvaluationError):
+        run(source)

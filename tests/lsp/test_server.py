@@ -157,3 +157,27 @@ async def test_requests_for_unknown_documents_answer_without_crashing(client: La
         types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(99, 99))
     )
     assert completion is not None and list(completion.items) == []
+
+
+@pytest.mark.asyncio
+async def test_an_edit_after_a_raw_u2028_lands_where_the_editor_put_it(
+    client: LanguageClient, connection_dir: Path
+) -> None:
+    """Regression (found by the protocol fuzzer): pygls's own line splitting treats U+2028 as a line break."""
+    text = '{\n    "url": "a\u2028b",\n    "method": "GET"\n}\n'
+    uri = open_document(client, connection_dir / "jwt-auth.communication.iml.json", text)
+    assert await diagnostics_for(client, uri) == []
+    start = position_of(text, "GET")
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start, position_of(text, "GET", 3)), text="FETCH"
+                )
+            ],
+        )
+    )
+    await asyncio.sleep(0.5)
+    [invalid] = client.diagnostics[uri]
+    assert invalid.code == "IML402" and invalid.range.start == position_of(text, '"GET"')

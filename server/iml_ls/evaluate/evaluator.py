@@ -85,7 +85,11 @@ class Evaluator:
         if function is None:
             raise EvaluationError(f"IML has no function `{call.name}`.")
         args = [self._eval(arg) for arg in call.args]
-        return function.implementation(self.context, args)
+        try:
+            return function.implementation(self.context, args)
+        except (ArithmeticError, ValueError, TypeError, LookupError, UnicodeError, OSError) as error:
+            # Values no function documents (a date past year 9999, a huge exponent…): Make fails too.
+            raise EvaluationError(f"{call.name}() cannot handle these values ({error}).") from None
 
     def _binary(self, expr: Binary) -> JsValue:
         op = expr.op

@@ -11,7 +11,7 @@ import functools
 import logging
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
 from lsprotocol import types
@@ -20,6 +20,7 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import JsonRPCNotification
+from pygls.protocol.language_server import lsp_method
 
 from iml_ls import __version__
 from iml_ls.analysis import Analysis, Settings, Workspace
@@ -51,10 +52,20 @@ def settings_from(raw: object) -> Settings:
 
 
 class ImlProtocol(LanguageServerProtocol):
-    """pygls's protocol, except that a request with malformed parameters gets an error response.
+    """pygls's protocol with two corrections.
 
-    pygls drops such a request without answering its id, and the client waits forever.
+    A request with malformed parameters gets an error response (pygls drops it without answering
+    its id, and the client waits forever). And edits are not applied to pygls's own copy of the
+    document: it splits lines like ``str.splitlines`` (at U+2028 too), so it drifts from the
+    editor's text and can raise, and then pygls never calls our handler and an edit is lost.
+    iml-ls keeps the text itself, with LSP's line rules.
     """
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Iterator[Any]:
+        handler = self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)
+        if handler is not None:
+            yield handler, (params,), None
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
