@@ -95,13 +95,18 @@ def _iml_strings(root: JsonValue | None) -> list[ImlString]:
     return found
 
 
+MAX_ANALYSED_CHARACTERS = 3_000_000
+"""Larger files are not analysed (reported as IML502), so that no keystroke can freeze the editor."""
+
+
 class SyntaxTree:
     """The parse of one text: JSON tree and IML strings. Shared by analyses of the same text."""
 
-    def __init__(self, text: str, previous: SyntaxTree | None = None) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
         self.index = LineIndex(text)
-        self.json: JsonDocument = parse_json(self.index)
+        self.too_large = len(text) > MAX_ANALYSED_CHARACTERS
+        self.json: JsonDocument = JsonDocument(None, ()) if self.too_large else parse_json(self.index)
         self.iml_strings = _iml_strings(self.json.root)
         self._starts = [string.node.start for string in self.iml_strings]
 

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from iml_ls.analysis import Analysis
+from iml_ls.analysis import MAX_ANALYSED_CHARACTERS, Analysis
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
 
 
 def check(analysis: Analysis) -> Iterator[Diagnostic]:
+    if analysis.syntax.too_large:
+        megabytes = len(analysis.text) / 1_000_000
+        message = (
+            f"Evaluation limit reached: this file has {megabytes:.1f} million characters; iml-ls analyses files "
+            f"up to {MAX_ANALYSED_CHARACTERS // 1_000_000} million. Split it into smaller files."
+        )
+        yield diagnostic("evaluation-limit", 0, analysis.index.line_end(0), message)
+        return
     for problem in analysis.syntax.json.problems:
         if problem.trailing_comma:
             remove = Fix("Remove the trailing comma", (TextEdit(analysis.path, problem.start, problem.end, ""),))
