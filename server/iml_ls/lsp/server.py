@@ -221,6 +221,8 @@ def create_server() -> ImlLanguageServer:
 def serve(tcp: str | None = None) -> None:
     """Run over stdio (stdout carries LSP frames only; logs go to stderr) or on ``HOST:PORT``."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="iml-ls %(levelname)s: %(message)s")
+    # pygls logs whole messages (document text included) when one fails; iml-ls logs its own short lines.
+    logging.getLogger("pygls").setLevel(logging.CRITICAL)
     server = create_server()
     if tcp:
         host, _, port = tcp.rpartition(":")
