@@ -114,7 +114,9 @@ def test_stringify_of_undefined_is_undefined() -> None:
 
 def test_stringify_with_indent_lays_out_like_json_stringify() -> None:
     value: JsValue = {"a": [1, {"b": 2}], "c": {}, "d": [], "u": UNDEFINED}
-    assert stringify(value, indent=2) == '{\n  "a": [\n    1,\n    {\n      "b": 2\n    }\n  ],\n  "c": {},\n  "d": []\n}'
+    assert (
+        stringify(value, indent=2) == '{\n  "a": [\n    1,\n    {\n      "b": 2\n    }\n  ],\n  "c": {},\n  "d": []\n}'
+    )
 
 
 def test_stringify_indent_is_clamped_to_ten_and_zero_is_compact() -> None:
@@ -128,7 +130,10 @@ def test_quote_escapes_like_json_stringify() -> None:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(alphabet=st.characters(exclude_categories=["Cs"])),
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.text(alphabet=st.characters(exclude_categories=["Cs"])),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
     max_leaves=20,
 )

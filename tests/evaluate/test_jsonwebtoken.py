@@ -27,8 +27,9 @@ from iml_ls.evaluate.values import UNDEFINED, JsValue
 NOW = 1_700_000_000
 
 
-def private_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey,
-                password: bytes | None = None) -> str:
+def private_pem(
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey, password: bytes | None = None
+) -> str:
     encryption = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption).decode()
 
@@ -115,8 +116,9 @@ def test_tokens_equal_nodes(payload: JsValue, secret: JsValue, options: JsValue,
 
 
 def test_make_docs_shape_via_jwt_function() -> None:
-    signed = jwt_function({"iss": "client-1", "scope": "read"}, "s3cr3t", "HS512", {"header": {"kid": "client-1"}},
-                          now=NOW)
+    signed = jwt_function(
+        {"iss": "client-1", "scope": "read"}, "s3cr3t", "HS512", {"header": {"kid": "client-1"}}, now=NOW
+    )
     assert signed.token == (
         "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCIsImtpZCI6ImNsaWVudC0xIn0."
         "eyJpc3MiOiJjbGllbnQtMSIsInNjb3BlIjoicmVhZCIsImlhdCI6MTcwMDAwMDAwMH0."
@@ -156,8 +158,9 @@ def test_header_is_latin1_bytes() -> None:
 
 
 def test_claims_order_and_values() -> None:
-    signed = sign({"b": 1, "iat": 5, "a": 2}, "s", {"jwtid": "j", "audience": "x", "expiresIn": 10, "notBefore": 1},
-                  now=NOW)
+    signed = sign(
+        {"b": 1, "iat": 5, "a": 2}, "s", {"jwtid": "j", "audience": "x", "expiresIn": 10, "notBefore": 1}, now=NOW
+    )
     assert signed.payload == {"b": 1, "iat": 5, "a": 2, "nbf": 6, "exp": 15, "aud": "x", "jti": "j"}
     assert list(signed.payload) == ["b", "iat", "a", "nbf", "exp", "aud", "jti"]  # type: ignore[arg-type]
 
@@ -198,7 +201,7 @@ def test_payload_kinds_are_signed_as_their_text() -> None:
     [("utf8", "IsOpIg"), ("latin1", "Iuki"), ("utf16le", "IgDpACIA"), ("hex", ""), ("base64", "")],
 )
 def test_payload_encodings(encoding: str, payload_segment: str) -> None:
-    assert sign("\"é\"", "s", {"encoding": encoding}, now=NOW).token.split(".")[1] == payload_segment
+    assert sign('"é"', "s", {"encoding": encoding}, now=NOW).token.split(".")[1] == payload_segment
 
 
 def test_jwt_function_merges_algorithm_into_options() -> None:
@@ -226,24 +229,79 @@ ERRORS: list[tuple[str, JsValue, JsValue, JsValue, str, str]] = [
     ("null secret", {}, None, {}, "secretOrPrivateKey must have a value", "secret-missing"),
     ("number secret", {}, 42, {}, "secretOrPrivateKey is not valid key material", "key-invalid"),
     ("object secret", {}, {"x": 1}, {}, "secretOrPrivateKey is not valid key material", "key-invalid"),
-    ("none and zero secret", {}, 0, {"algorithm": "none"}, "secretOrPrivateKey is not valid key material", "key-invalid"),
-    ("none and no secret, header alg HS", {}, UNDEFINED, {"algorithm": "none", "header": {"alg": "HS256"}},
-     "Cannot read properties of undefined (reading 'type')", "secret-missing"),
+    (
+        "none and zero secret",
+        {},
+        0,
+        {"algorithm": "none"},
+        "secretOrPrivateKey is not valid key material",
+        "key-invalid",
+    ),
+    (
+        "none and no secret, header alg HS",
+        {},
+        UNDEFINED,
+        {"algorithm": "none", "header": {"alg": "HS256"}},
+        "Cannot read properties of undefined (reading 'type')",
+        "secret-missing",
+    ),
     ("algorithm number", {}, "s", {"algorithm": 256}, "header.alg.startsWith is not a function", "algorithm-type"),
-    ("header alg null", {}, "s", {"header": {"alg": None}}, "Cannot read properties of null (reading 'startsWith')",
-     "algorithm-type"),
-    ("HS with private key", {}, "pem:rsa", {"algorithm": "HS256"},
-     "secretOrPrivateKey must be a symmetric key when using HS256", "key-symmetric-required"),
-    ("RS with plain secret", {}, "s", {"algorithm": "RS256"},
-     "secretOrPrivateKey must be an asymmetric key when using RS256", "key-asymmetric-required"),
-    ("RS with public key", {}, "pem:public", {"algorithm": "RS256"},
-     "secretOrPrivateKey must be an asymmetric key when using RS256", "key-asymmetric-required"),
-    ("RS with encrypted key", {}, "pem:encrypted", {"algorithm": "RS256"},
-     "secretOrPrivateKey must be an asymmetric key when using RS256", "key-asymmetric-required"),
-    ("RS with one-line PEM", {}, "pem:one-line", {"algorithm": "RS256"},
-     "secretOrPrivateKey must be an asymmetric key when using RS256", "key-asymmetric-required"),
-    ("RS 1024-bit", {}, "pem:rsa1024", {"algorithm": "RS256"},
-     "secretOrPrivateKey has a minimum key size of 2048 bits for RS256", "key-too-short"),
+    (
+        "header alg null",
+        {},
+        "s",
+        {"header": {"alg": None}},
+        "Cannot read properties of null (reading 'startsWith')",
+        "algorithm-type",
+    ),
+    (
+        "HS with private key",
+        {},
+        "pem:rsa",
+        {"algorithm": "HS256"},
+        "secretOrPrivateKey must be a symmetric key when using HS256",
+        "key-symmetric-required",
+    ),
+    (
+        "RS with plain secret",
+        {},
+        "s",
+        {"algorithm": "RS256"},
+        "secretOrPrivateKey must be an asymmetric key when using RS256",
+        "key-asymmetric-required",
+    ),
+    (
+        "RS with public key",
+        {},
+        "pem:public",
+        {"algorithm": "RS256"},
+        "secretOrPrivateKey must be an asymmetric key when using RS256",
+        "key-asymmetric-required",
+    ),
+    (
+        "RS with encrypted key",
+        {},
+        "pem:encrypted",
+        {"algorithm": "RS256"},
+        "secretOrPrivateKey must be an asymmetric key when using RS256",
+        "key-asymmetric-required",
+    ),
+    (
+        "RS with one-line PEM",
+        {},
+        "pem:one-line",
+        {"algorithm": "RS256"},
+        "secretOrPrivateKey must be an asymmetric key when using RS256",
+        "key-asymmetric-required",
+    ),
+    (
+        "RS 1024-bit",
+        {},
+        "pem:rsa1024",
+        {"algorithm": "RS256"},
+        "secretOrPrivateKey has a minimum key size of 2048 bits for RS256",
+        "key-too-short",
+    ),
     ("payload missing", UNDEFINED, "s", {}, "payload is required", "payload-missing"),
     ("payload null", None, "s", {}, 'Expected "payload" to be a plain object.', "payload-not-object"),
     ("payload array", [1], "s", {}, 'Expected "payload" to be a plain object.', "payload-not-object"),
@@ -251,27 +309,81 @@ ERRORS: list[tuple[str, JsValue, JsValue, JsValue, str, str]] = [
     ("exp null", {"exp": None}, "s", {}, '"exp" should be a number of seconds', "claim-type"),
     ("nbf boolean", {"nbf": True}, "s", {}, '"nbf" should be a number of seconds', "claim-type"),
     ("claims in key order", {"nbf": "a", "exp": "b"}, "s", {}, '"nbf" should be a number of seconds', "claim-type"),
-    ("string payload with options", "x", "s", {"issuer": "i", "expiresIn": 1},
-     "invalid expiresIn,issuer option for string payload", "option-for-non-object"),
-    ("Buffer payload with options", b"x", "s", {"noTimestamp": False},
-     "invalid noTimestamp option for object payload", "option-for-non-object"),
-    ("exp and expiresIn", {"exp": 1}, "s", {"expiresIn": 1},
-     'Bad "options.expiresIn" option the payload already has an "exp" property.', "option-conflict"),
-    ("nbf and notBefore", {"nbf": 1}, "s", {"notBefore": 1},
-     'Bad "options.notBefore" option the payload already has an "nbf" property.', "option-conflict"),
-    ("iss and issuer", {"iss": None}, "s", {"issuer": "i"},
-     'Bad "options.issuer" option. The payload already has an "iss" property.', "option-conflict"),
-    ("aud and audience", {"aud": "a"}, "s", {"audience": "b"},
-     'Bad "options.audience" option. The payload already has an "aud" property.', "option-conflict"),
+    (
+        "string payload with options",
+        "x",
+        "s",
+        {"issuer": "i", "expiresIn": 1},
+        "invalid expiresIn,issuer option for string payload",
+        "option-for-non-object",
+    ),
+    (
+        "Buffer payload with options",
+        b"x",
+        "s",
+        {"noTimestamp": False},
+        "invalid noTimestamp option for object payload",
+        "option-for-non-object",
+    ),
+    (
+        "exp and expiresIn",
+        {"exp": 1},
+        "s",
+        {"expiresIn": 1},
+        'Bad "options.expiresIn" option the payload already has an "exp" property.',
+        "option-conflict",
+    ),
+    (
+        "nbf and notBefore",
+        {"nbf": 1},
+        "s",
+        {"notBefore": 1},
+        'Bad "options.notBefore" option the payload already has an "nbf" property.',
+        "option-conflict",
+    ),
+    (
+        "iss and issuer",
+        {"iss": None},
+        "s",
+        {"issuer": "i"},
+        'Bad "options.issuer" option. The payload already has an "iss" property.',
+        "option-conflict",
+    ),
+    (
+        "aud and audience",
+        {"aud": "a"},
+        "s",
+        {"audience": "b"},
+        'Bad "options.audience" option. The payload already has an "aud" property.',
+        "option-conflict",
+    ),
     ("options array", {}, "s", [1], 'Expected "options" to be a plain object.', "options-not-object"),
     ("unknown option", {}, "s", {"kid": "k"}, '"kid" is not allowed in "options"', "option-unknown"),
     ("unknown option case", {}, "s", {"expiresin": 1}, '"expiresin" is not allowed in "options"', "option-unknown"),
-    ("algorithm lower case", {}, "s", {"algorithm": "hs256"}, '"algorithm" must be a valid string enum value',
-     "option-value"),
-    ("expiresIn float", {}, "s", {"expiresIn": 1.5},
-     '"expiresIn" should be a number of seconds or string representing a timespan', "option-value"),
-    ("notBefore empty", {}, "s", {"notBefore": ""},
-     '"notBefore" should be a number of seconds or string representing a timespan', "option-value"),
+    (
+        "algorithm lower case",
+        {},
+        "s",
+        {"algorithm": "hs256"},
+        '"algorithm" must be a valid string enum value',
+        "option-value",
+    ),
+    (
+        "expiresIn float",
+        {},
+        "s",
+        {"expiresIn": 1.5},
+        '"expiresIn" should be a number of seconds or string representing a timespan',
+        "option-value",
+    ),
+    (
+        "notBefore empty",
+        {},
+        "s",
+        {"notBefore": ""},
+        '"notBefore" should be a number of seconds or string representing a timespan',
+        "option-value",
+    ),
     ("audience number", {}, "s", {"audience": 1}, '"audience" must be a string or array', "option-value"),
     ("issuer number", {}, "s", {"issuer": 1}, '"issuer" must be a string', "option-value"),
     ("subject null", {}, "s", {"subject": None}, '"subject" must be a string', "option-value"),
@@ -281,23 +393,59 @@ ERRORS: list[tuple[str, JsValue, JsValue, JsValue, str, str]] = [
     ("noTimestamp text", {}, "s", {"noTimestamp": "yes"}, '"noTimestamp" must be a boolean', "option-value"),
     ("encoding number", {}, "s", {"encoding": 8}, '"encoding" must be a string', "option-value"),
     ("mutatePayload number", {}, "s", {"mutatePayload": 1}, '"mutatePayload" must be a boolean', "option-value"),
-    ("allowInsecureKeySizes text", {}, "s", {"allowInsecureKeySizes": "y"},
-     '"allowInsecureKeySizes" must be a boolean', "option-value"),
-    ("allowInvalidAsymmetricKeyTypes number", {}, "s", {"allowInvalidAsymmetricKeyTypes": 1},
-     '"allowInvalidAsymmetricKeyTypes" must be a boolean', "option-value"),
+    (
+        "allowInsecureKeySizes text",
+        {},
+        "s",
+        {"allowInsecureKeySizes": "y"},
+        '"allowInsecureKeySizes" must be a boolean',
+        "option-value",
+    ),
+    (
+        "allowInvalidAsymmetricKeyTypes number",
+        {},
+        "s",
+        {"allowInvalidAsymmetricKeyTypes": 1},
+        '"allowInvalidAsymmetricKeyTypes" must be a boolean',
+        "option-value",
+    ),
     ("options in key order", {}, "s", {"issuer": 1, "subject": 2}, '"issuer" must be a string', "option-value"),
-    ("RS with Ed25519 key", {}, "pem:ed25519", {"algorithm": "RS256"}, 'Unknown key type "ed25519".',
-     "key-type-unknown"),
-    ("RS with EC key", {}, "pem:ec", {"algorithm": "RS256"},
-     '"alg" parameter for "ec" key type must be one of: ES256, ES384, ES512.', "key-type-mismatch"),
-    ("ES384 with P-256 key", {}, "pem:ec", {"algorithm": "ES384"},
-     '"alg" parameter "ES384" requires curve "secp384r1".', "key-curve"),
+    (
+        "RS with Ed25519 key",
+        {},
+        "pem:ed25519",
+        {"algorithm": "RS256"},
+        'Unknown key type "ed25519".',
+        "key-type-unknown",
+    ),
+    (
+        "RS with EC key",
+        {},
+        "pem:ec",
+        {"algorithm": "RS256"},
+        '"alg" parameter for "ec" key type must be one of: ES256, ES384, ES512.',
+        "key-type-mismatch",
+    ),
+    (
+        "ES384 with P-256 key",
+        {},
+        "pem:ec",
+        {"algorithm": "ES384"},
+        '"alg" parameter "ES384" requires curve "secp384r1".',
+        "key-curve",
+    ),
     ("expiresIn unparsable", {}, "s", {"expiresIn": "1 fortnight"}, '"expiresIn"' + TIMESPAN, "timespan"),
     ("notBefore leading space", {}, "s", {"notBefore": " 1h"}, '"notBefore"' + TIMESPAN, "timespan"),
     ("header alg invalid", {}, "s", {"header": {"alg": "HS999"}}, INVALID_ALGORITHM, "algorithm-invalid"),
     ("unknown encoding", {}, "s", {"encoding": "utf9"}, "Unknown encoding: utf9", "encoding-unknown"),
-    ("key check before payload", None, "pem:rsa", {"algorithm": "HS256"},
-     "secretOrPrivateKey must be a symmetric key when using HS256", "key-symmetric-required"),
+    (
+        "key check before payload",
+        None,
+        "pem:rsa",
+        {"algorithm": "HS256"},
+        "secretOrPrivateKey must be a symmetric key when using HS256",
+        "key-symmetric-required",
+    ),
     ("payload before options", {"exp": "x"}, "s", {"bogus": 1}, '"exp" should be a number of seconds', "claim-type"),
 ]
 
@@ -355,12 +503,16 @@ def test_allow_options_relax_key_checks(pems: dict[str, str]) -> None:
         (None, SecretKind.MISSING),
         (UNDEFINED, SecretKind.MISSING),
         (42, SecretKind.NOT_KEY_MATERIAL),
+        ({"key": "pem:encrypted", "passphrase": "pw"}, SecretKind.RSA_PRIVATE_KEY),
+        ({"key": "pem:encrypted", "passphrase": "wrong"}, SecretKind.NOT_KEY_MATERIAL),
         ([1], SecretKind.NOT_KEY_MATERIAL),
     ],
 )
 def test_classify_secret(pems: dict[str, str], secret: JsValue, kind: SecretKind) -> None:
     if isinstance(secret, str) and secret.startswith("pem:"):
         secret = pems[secret.removeprefix("pem:")]
+    if isinstance(secret, dict):
+        secret = {**secret, "key": pems[str(secret["key"]).removeprefix("pem:")]}
     assert classify_secret(secret) is kind
 
 
@@ -394,8 +546,20 @@ def test_parse_timespan(text: str, milliseconds: float | None) -> None:
 def test_data_tables_for_completion() -> None:
     assert list(MAKE_ALGORITHMS) == ["HS256", "HS384", "HS512", "RS256"]
     assert set(SIGN_OPTIONS) == {
-        "algorithm", "expiresIn", "notBefore", "audience", "issuer", "subject", "jwtid", "keyid", "header",
-        "noTimestamp", "encoding", "mutatePayload", "allowInsecureKeySizes", "allowInvalidAsymmetricKeyTypes",
+        "algorithm",
+        "expiresIn",
+        "notBefore",
+        "audience",
+        "issuer",
+        "subject",
+        "jwtid",
+        "keyid",
+        "header",
+        "noTimestamp",
+        "encoding",
+        "mutatePayload",
+        "allowInsecureKeySizes",
+        "allowInvalidAsymmetricKeyTypes",
     }
     assert all(spec.description and spec.example and spec.value_kind for spec in SIGN_OPTIONS.values())
     assert list(REGISTERED_CLAIMS) == ["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "scope"]

@@ -73,7 +73,9 @@ def oracle(cases: list[Case]) -> list[dict[str, str]]:
     """What node's jsonwebtoken answers for each case (one node process for the whole batch)."""
     node = shutil.which("node")
     if node is None:
-        pytest.fail("node is required for the parity tests: install Node.js 20, then run `npm ci --prefix tests/parity`")
+        pytest.fail(
+            "node is required for the parity tests: install Node.js 20, then run `npm ci --prefix tests/parity`"
+        )
     if not (ORACLE / "node_modules" / "jsonwebtoken").is_dir():
         pytest.fail("the parity oracle's jsonwebtoken is missing: run `npm ci --prefix tests/parity` (make test does)")
     wire = []
@@ -148,12 +150,13 @@ def assert_parity(cases: list[Case], public_keys: dict[str, object]) -> list[dic
 # --------------------------------------------------------------------------------------------
 
 
-def pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey | dsa.DSAPrivateKey,
-        pkcs1: bool = False, password: bytes | None = None) -> str:
+def pem(
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey | dsa.DSAPrivateKey,
+    pkcs1: bool = False,
+    password: bytes | None = None,
+) -> str:
     fmt = serialization.PrivateFormat.TraditionalOpenSSL if pkcs1 else serialization.PrivateFormat.PKCS8
-    encryption = (
-        serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
-    )
+    encryption = serialization.BestAvailableEncryption(password) if password else serialization.NoEncryption()
     return key.private_bytes(serialization.Encoding.PEM, fmt, encryption).decode()
 
 
@@ -167,7 +170,9 @@ def der(tag: int, content: bytes) -> bytes:
 
 def rsa_pss_pem(key: rsa.RSAPrivateKey, with_parameters: bool) -> str:
     """The key as a PKCS#8 RSASSA-PSS key (cryptography cannot write those; Node reads them as rsa-pss)."""
-    pkcs8 = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    pkcs8 = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     rsa_algorithm = bytes.fromhex("300d06092a864886f70d0101010500")
     assert rsa_algorithm in pkcs8
     oid = bytes.fromhex("06092a864886f70d01010a")
@@ -212,9 +217,11 @@ def keys() -> Keys:
     p256 = ec.generate_private_key(ec.SECP256R1())
     p384 = ec.generate_private_key(ec.SECP384R1())
     pkcs8 = pem(rsa2048)
-    public = rsa2048.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    public = (
+        rsa2048.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     body = pkcs8.splitlines()[1:-1]
     texts = {
         "pkcs8": pkcs8,
@@ -278,28 +285,64 @@ def named_cases(keys: dict[str, str]) -> list[Case]:
         ]
     for alg in ("RS256", "RS384", "RS512"):
         cases.append(Case(f"{alg} PKCS#8", base, keys["pkcs8"], {"algorithm": alg}))
-    for name in ("pkcs8", "pkcs1", "rsa3072", "crlf", "no-final-newline", "text lines before", "text after END line",
-                 "indented body", "spaces after BEGIN dashes", "body on one line", "certificate then key",
-                 "one-line", "tabs for line breaks", "escaped-newlines", "indented BEGIN",
-                 "text before BEGIN on its line", "text after END dashes", "blank line before END", "CR line breaks",
-                 "label mismatch"):
-        cases.append(Case(f"RS256 key layout: {name}", {"name": "Zoë 日本 😀", "n": 1.5}, keys[name],
-                          {"algorithm": "RS256", "keyid": "k"}))
+    for name in (
+        "pkcs8",
+        "pkcs1",
+        "rsa3072",
+        "crlf",
+        "no-final-newline",
+        "text lines before",
+        "text after END line",
+        "indented body",
+        "spaces after BEGIN dashes",
+        "body on one line",
+        "certificate then key",
+        "one-line",
+        "tabs for line breaks",
+        "escaped-newlines",
+        "indented BEGIN",
+        "text before BEGIN on its line",
+        "text after END dashes",
+        "blank line before END",
+        "CR line breaks",
+        "label mismatch",
+    ):
+        cases.append(
+            Case(
+                f"RS256 key layout: {name}",
+                {"name": "Zoë 日本 😀", "n": 1.5},
+                keys[name],
+                {"algorithm": "RS256", "keyid": "k"},
+            )
+        )
         cases.append(Case(f"HS256 key layout: {name}", {"a": 1}, keys[name], {"algorithm": "HS256"}))
     cases += [
         # Make's jwt(payload, key, algorithm, options)
-        Case("jwt(): Make docs shape HS512 + header.kid", {"iss": "client-1", "scope": "read", "iat": NOW},
-             "s3cr3t", {"header": {"kid": "client-1"}}, "HS512", via_jwt_function=True),
+        Case(
+            "jwt(): Make docs shape HS512 + header.kid",
+            {"iss": "client-1", "scope": "read", "iat": NOW},
+            "s3cr3t",
+            {"header": {"kid": "client-1"}},
+            "HS512",
+            via_jwt_function=True,
+        ),
         Case("jwt(): algorithm, no options", {"a": 1}, "s", UNDEFINED, "HS384", via_jwt_function=True),
         Case("jwt(): algorithm, null options", {"a": 1}, "s", None, "HS512", via_jwt_function=True),
         Case("jwt(): no algorithm, no options", {"a": 1}, "s", UNDEFINED, UNDEFINED, via_jwt_function=True),
-        Case("jwt(): algorithm overrides options.algorithm", {"a": 1}, "s", {"algorithm": "HS512"}, "HS256",
-             via_jwt_function=True),
+        Case(
+            "jwt(): algorithm overrides options.algorithm",
+            {"a": 1},
+            "s",
+            {"algorithm": "HS512"},
+            "HS256",
+            via_jwt_function=True,
+        ),
         Case("jwt(): RS256", {"a": 1}, keys["pkcs1"], {"keyid": "k"}, "RS256", via_jwt_function=True),
         Case("jwt(): lower-case algorithm", {"a": 1}, "s", {}, "hs256", via_jwt_function=True),
         Case("jwt(): options array keeps no algorithm", {"a": 1}, "s", [1], "HS256", via_jwt_function=True),
-        Case("jwt(): unknown option listed before algorithm", {"a": 1}, "s", {"kid": "x"}, "RS257",
-             via_jwt_function=True),
+        Case(
+            "jwt(): unknown option listed before algorithm", {"a": 1}, "s", {"kid": "x"}, "RS257", via_jwt_function=True
+        ),
         # Header
         Case("default algorithm", {"a": 1}, "secret"),
         Case("extra header and typ override", base, "s", {"header": {"x5t": "abc", "typ": "at+jwt", "cty": "JWT"}}),
@@ -312,17 +355,42 @@ def named_cases(keys: dict[str, str]) -> list[Case]:
         Case("header.alg overrides algorithm", base, "s", {"algorithm": "HS256", "header": {"alg": "HS512"}}),
         Case("header.alg none", base, "s", {"header": {"alg": "none"}}),
         # Payload serialisation
-        Case("unicode claims", {"n": "é ü ß 日本語 😀 \u2028 \u2029 \x7f \x00 \x1f \"q\" \\ /"}, "s"),
+        Case("unicode claims", {"n": 'é ü ß 日本語 😀 \u2028 \u2029 \x7f \x00 \x1f "q" \\ /'}, "s"),
         Case("lone surrogates", {"n": "a\ud800b\udfff", "\ud83d": 1}, "s"),
-        Case("floats", {"a": [1.5, 1.0, 1e21, 1e20, 1e16, 1e-7, 0.000001, 0.1 + 0.2, -0.0, -2.5e-8, 1.7976931348623157e308,
-                             5e-324, 123456.789e3]}, "s"),
+        Case(
+            "floats",
+            {
+                "a": [
+                    1.5,
+                    1.0,
+                    1e21,
+                    1e20,
+                    1e16,
+                    1e-7,
+                    0.000001,
+                    0.1 + 0.2,
+                    -0.0,
+                    -2.5e-8,
+                    1.7976931348623157e308,
+                    5e-324,
+                    123456.789e3,
+                ]
+            },
+            "s",
+        ),
         Case("special numbers", {"nan": math.nan, "inf": math.inf, "minf": -math.inf}, "s"),
         Case("large integers", {"a": 12345678901234567890, "b": 2**53 + 1, "c": 10**21, "d": -(2**63)}, "s"),
-        Case("integer-like payload keys", {"b": 1, "2": 2, "a": 3, "1": 4, "01": 5, "0\n": 6, "4294967294": 7,
-                                           "4294967295": 8, "-1": 9}, "s"),
+        Case(
+            "integer-like payload keys",
+            {"b": 1, "2": 2, "a": 3, "1": 4, "01": 5, "0\n": 6, "4294967294": 7, "4294967295": 8, "-1": 9},
+            "s",
+        ),
         Case("nested", {"a": {"b": [1, {"c": None}, [True, False, [[], {}]]]}, "d": {"2": {"1": "x"}}}, "s"),
-        Case("date and Buffer claims", {"d": dt.datetime(2024, 1, 2, 3, 4, 5, 6000, tzinfo=dt.timezone.utc),
-                                        "b": b"\x00\xff"}, "s"),
+        Case(
+            "date and Buffer claims",
+            {"d": dt.datetime(2024, 1, 2, 3, 4, 5, 6000, tzinfo=dt.timezone.utc), "b": b"\x00\xff"},
+            "s",
+        ),
         Case("undefined members dropped, null kept", {"u": UNDEFINED, "n": None, "l": [UNDEFINED, 1]}, "s"),
         # iat / exp / nbf
         Case("implicit iat", {"a": 1}, "s"),
@@ -346,15 +414,35 @@ def named_cases(keys: dict[str, str]) -> list[Case]:
         Case("timespan 1y", {"a": 1}, "s", {"expiresIn": "1y"}),
         Case("timespan with spaces", {"a": 1}, "s", {"expiresIn": "1  H"}),
         Case("timespan .5s", {"a": 1}, "s", {"expiresIn": ".5s"}),
-        Case("claim order with options", {"b": 1, "2": 2, "a": 3, "1": 4, "01": 5, "iat": 5}, "s",
-             {"audience": "x", "expiresIn": 1, "notBefore": 0}),
-        Case("claims from options", {"a": 1}, "s", {"audience": ["x", "y"], "issuer": "i", "subject": "s", "jwtid": "j"}),
+        Case(
+            "claim order with options",
+            {"b": 1, "2": 2, "a": 3, "1": 4, "01": 5, "iat": 5},
+            "s",
+            {"audience": "x", "expiresIn": 1, "notBefore": 0},
+        ),
+        Case(
+            "claims from options", {"a": 1}, "s", {"audience": ["x", "y"], "issuer": "i", "subject": "s", "jwtid": "j"}
+        ),
         Case("audience odd array", {"a": 1}, "s", {"audience": [1, {}]}),
         Case("undefined aud with audience", {"aud": UNDEFINED}, "s", {"audience": "x"}),
         Case("mutatePayload", {"a": 1}, "s", {"mutatePayload": True}),
         # Encodings
-        *(Case(f"encoding {name}", {"n": "é€😀", "k": "a=b"}, "s", {"encoding": name})
-          for name in ("utf8", "UTF-8", "latin1", "binary", "ascii", "utf16le", "ucs2", "hex", "base64", "base64url", "")),
+        *(
+            Case(f"encoding {name}", {"n": "é€😀", "k": "a=b"}, "s", {"encoding": name})
+            for name in (
+                "utf8",
+                "UTF-8",
+                "latin1",
+                "binary",
+                "ascii",
+                "utf16le",
+                "ucs2",
+                "hex",
+                "base64",
+                "base64url",
+                "",
+            )
+        ),
         Case("encoding hex with hex text", "abcdef0", "s", {"encoding": "hex"}),
         # Payload kinds
         Case("string payload", "hello", "s"),
@@ -376,31 +464,61 @@ def named_cases(keys: dict[str, str]) -> list[Case]:
         Case("certificate as HMAC secret", {"a": 1}, keys["certificate"]),
         Case("encrypted PEM as HMAC secret", {"a": 1}, keys["encrypted"]),
         Case("encrypted PKCS#1 as HMAC secret", {"a": 1}, keys["encrypted-pkcs1"]),
-        Case("key and passphrase object", {"a": 1}, {"key": keys["encrypted"], "passphrase": "pw"}, {"algorithm": "RS256"}),
-        Case("key and wrong passphrase", {"a": 1}, {"key": keys["encrypted"], "passphrase": "no"}, {"algorithm": "RS256"}),
+        Case(
+            "key and passphrase object",
+            {"a": 1},
+            {"key": keys["encrypted"], "passphrase": "pw"},
+            {"algorithm": "RS256"},
+        ),
+        Case(
+            "key and wrong passphrase", {"a": 1}, {"key": keys["encrypted"], "passphrase": "no"}, {"algorithm": "RS256"}
+        ),
         Case("key object as HMAC", {"a": 1}, {"key": keys["pkcs8"]}, {"algorithm": "HS256"}),
         Case("none with empty secret", {"a": 1}, "", {"algorithm": "none"}),
         Case("none without secret", {"a": 1}, UNDEFINED, {"algorithm": "none"}),
         Case("none with RSA key", {"a": 1}, keys["pkcs8"], {"algorithm": "none"}),
         Case("none with zero secret", {"a": 1}, 0, {"algorithm": "none"}),
-        Case("none without secret, header HS256", {"a": 1}, UNDEFINED, {"algorithm": "none", "header": {"alg": "HS256"}}),
+        Case(
+            "none without secret, header HS256", {"a": 1}, UNDEFINED, {"algorithm": "none", "header": {"alg": "HS256"}}
+        ),
         Case("none with null secret, header RS256", {"a": 1}, None, {"algorithm": "none", "header": {"alg": "RS256"}}),
         Case("RS256 1024 allowed", {"a": 1}, keys["rsa1024"], {"algorithm": "RS256", "allowInsecureKeySizes": True}),
-        Case("RS256 1024 allowed by text", {"a": 1}, keys["rsa1024"], {"algorithm": "RS256", "allowInsecureKeySizes": "y"}),
+        Case(
+            "RS256 1024 allowed by text",
+            {"a": 1},
+            keys["rsa1024"],
+            {"algorithm": "RS256", "allowInsecureKeySizes": "y"},
+        ),
         # Other algorithms (random signatures: verified)
         Case("PS256 RSA key", base, keys["pkcs8"], {"algorithm": "PS256"}),
         Case("PS384 RSA key", base, keys["rsa3072"], {"algorithm": "PS384"}),
         Case("PS256 RSA-PSS key", base, keys["rsa-pss"], {"algorithm": "PS256"}),
         Case("ES256", base, keys["ec"], {"algorithm": "ES256"}),
         Case("ES384", base, keys["ec384"], {"algorithm": "ES384"}),
-        Case("RS256 EC key forced, long payload", {"a": "x" * 300}, keys["ec"],
-             {"algorithm": "RS256", "allowInvalidAsymmetricKeyTypes": True}),
-        Case("RS256 EC key forced, short token", {"a": 1}, keys["ec"],
-             {"algorithm": "RS256", "allowInvalidAsymmetricKeyTypes": True}),
-        Case("RS256 Ed25519 forced", {"a": 1}, keys["ed25519"],
-             {"algorithm": "RS256", "allowInvalidAsymmetricKeyTypes": True}),
-        Case("ES256 RSA key forced", {"a": 1}, keys["pkcs8"],
-             {"algorithm": "ES256", "allowInvalidAsymmetricKeyTypes": True}),
+        Case(
+            "RS256 EC key forced, long payload",
+            {"a": "x" * 300},
+            keys["ec"],
+            {"algorithm": "RS256", "allowInvalidAsymmetricKeyTypes": True},
+        ),
+        Case(
+            "RS256 EC key forced, short token",
+            {"a": 1},
+            keys["ec"],
+            {"algorithm": "RS256", "allowInvalidAsymmetricKeyTypes": True},
+        ),
+        Case(
+            "RS256 Ed25519 forced",
+            {"a": 1},
+            keys["ed25519"],
+            {"algorithm": "RS256", "allowInvalidAsymmetricKeyTypes": True},
+        ),
+        Case(
+            "ES256 RSA key forced",
+            {"a": 1},
+            keys["pkcs8"],
+            {"algorithm": "ES256", "allowInvalidAsymmetricKeyTypes": True},
+        ),
         # Rejections: secret and key
         Case("missing secret", {"a": 1}, UNDEFINED),
         Case("empty secret", {"a": 1}, ""),
@@ -445,8 +563,20 @@ def named_cases(keys: dict[str, str]) -> list[Case]:
         Case("undefined exp member", {"exp": UNDEFINED}, "s"),
         Case("date iat", {"iat": dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)}, "s"),
         Case("string payload with claim options", "x", "s", {"expiresIn": 1, "issuer": "i"}),
-        Case("number payload with all claim options", 5, "s", {"jwtid": "j", "subject": "s", "audience": "a",
-             "noTimestamp": True, "notBefore": 1, "expiresIn": 1, "issuer": "i"}),
+        Case(
+            "number payload with all claim options",
+            5,
+            "s",
+            {
+                "jwtid": "j",
+                "subject": "s",
+                "audience": "a",
+                "noTimestamp": True,
+                "notBefore": 1,
+                "expiresIn": 1,
+                "issuer": "i",
+            },
+        ),
         Case("boolean payload with null option", False, "s", {"issuer": None}),
         Case("Buffer payload with claim options", b"x", "s", {"noTimestamp": False}),
         # Rejections: conflicts
@@ -511,8 +641,9 @@ def named_cases(keys: dict[str, str]) -> list[Case]:
         Case("first failure: conflict before options", {"exp": 1}, "s", {"expiresIn": 5, "bogus": 1}),
         Case("first failure: key type after options", {"a": 1}, keys["ec"], {"algorithm": "ES256", "bogus": 1}),
         Case("first failure: timespan before claim conflict", {"aud": 1}, "s", {"expiresIn": "x", "audience": "a"}),
-        Case("first failure: algorithm name after claims", {"aud": 1}, "s",
-             {"header": {"alg": "HS1"}, "audience": "a"}),
+        Case(
+            "first failure: algorithm name after claims", {"aud": 1}, "s", {"header": {"alg": "HS1"}, "audience": "a"}
+        ),
         Case("first failure: size check before payload", UNDEFINED, keys["rsa1024"], {"algorithm": "RS256"}),
     ]
     return cases
@@ -529,10 +660,47 @@ def test_named_cases_match_node(keys: Keys) -> None:
 # Randomized differential test
 # --------------------------------------------------------------------------------------------
 
-_ALPHABET = ["a", "Z", "0", "é", "ß", "日", "😀", "\ud800", "\udc00", "\u2028", "\x00", "\x1f", "\n", '"', "\\", "/",
-             "\x7f", "€", " "]
-_KEYS = ["a", "b", "1", "2", "01", "0\n", "10", "4294967294", "4294967295", "-1", "é", "iss", "sub", "aud", "jti", "😀",
-         "\ud800", ""]
+_ALPHABET = [
+    "a",
+    "Z",
+    "0",
+    "é",
+    "ß",
+    "日",
+    "😀",
+    "\ud800",
+    "\udc00",
+    "\u2028",
+    "\x00",
+    "\x1f",
+    "\n",
+    '"',
+    "\\",
+    "/",
+    "\x7f",
+    "€",
+    " ",
+]
+_KEYS = [
+    "a",
+    "b",
+    "1",
+    "2",
+    "01",
+    "0\n",
+    "10",
+    "4294967294",
+    "4294967295",
+    "-1",
+    "é",
+    "iss",
+    "sub",
+    "aud",
+    "jti",
+    "😀",
+    "\ud800",
+    "",
+]
 
 
 def random_text(rng: random.Random) -> str:
@@ -586,7 +754,15 @@ _OPTION_VALUES: dict[str, list[JsValue]] = {
 def random_case(rng: random.Random, index: int, keys: dict[str, str]) -> Case:
     payload: JsValue
     if rng.random() < 0.06:
-        odd_payloads: list[JsValue] = [random_text(rng), random_number(rng), True, b"\xc3\xa9\xff", None, [1], UNDEFINED]
+        odd_payloads: list[JsValue] = [
+            random_text(rng),
+            random_number(rng),
+            True,
+            b"\xc3\xa9\xff",
+            None,
+            [1],
+            UNDEFINED,
+        ]
         payload = rng.choice(odd_payloads)
     else:
         payload = {rng.choice(_KEYS): random_value(rng, 1) for _ in range(rng.randrange(6))}
@@ -609,8 +785,9 @@ def random_case(rng: random.Random, index: int, keys: dict[str, str]) -> Case:
     via_jwt_function = rng.random() < 0.5
     if not via_jwt_function and isinstance(options, dict):
         options = {"algorithm": alg, **options}
-    return Case(f"random #{index}", payload, secret, options, alg, NOW + rng.randrange(-5, 5) + rng.random(),
-                via_jwt_function)
+    return Case(
+        f"random #{index}", payload, secret, options, alg, NOW + rng.randrange(-5, 5) + rng.random(), via_jwt_function
+    )
 
 
 def test_randomized_cases_match_node(keys: Keys) -> None:

@@ -330,12 +330,14 @@ def classify_secret(secret: JsValue) -> SecretKind:
     """What kind of key a ``jwt()`` secret is for Node, without signing anything."""
     if not _truthy(secret) and not isinstance(secret, bytes):
         return SecretKind.MISSING
-    if not isinstance(secret, str | bytes):
+    try:
+        key = _key_object(secret)  # also reads {key, passphrase} objects
+    except JwtSignError:
         return SecretKind.NOT_KEY_MATERIAL
-    text = secret.decode("utf-8", "replace") if isinstance(secret, bytes) else secret
-    key = _load_private_key(secret)
-    if key is not None:
+    if key.type == "private":
         return SecretKind.RSA_PRIVATE_KEY if key.asymmetric_type == "rsa" else SecretKind.OTHER_PRIVATE_KEY
+    assert isinstance(secret, str | bytes)  # only text and Buffers become secret keys
+    text = secret.decode("utf-8", "replace") if isinstance(secret, bytes) else secret
     if "-----BEGIN" not in text and "\\n" not in text:
         return SecretKind.HMAC_SECRET
     if "ENCRYPTED" in text:
