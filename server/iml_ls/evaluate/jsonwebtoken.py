@@ -598,12 +598,9 @@ def sign(payload: JsValue, secret: JsValue, options: JsValue = UNDEFINED, *, now
         "kid": _get(options, "keyid"),
     }
     extra = _get(options, "header")
-    if isinstance(extra, dict):
+    if isinstance(extra, dict):  # a string or array header adds index keys, but options validation rejects it
         for name in ordered_keys(extra):
             header[name] = extra[name]
-    elif isinstance(extra, str | list):
-        for index, item in enumerate(extra):
-            header[str(index)] = item
     if not _truthy(secret) and not isinstance(secret, bytes) and algorithm_option != "none":
         raise JwtSignError("secretOrPrivateKey must have a value", "secret-missing")
     key = None if secret is None or isinstance(secret, Undefined) else _key_object(secret)
