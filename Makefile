@@ -1,51 +1,62 @@
-# iml-ls: `make demo` runs the checker and the token preview on the bundled example app;
-# `make test` runs every check CI runs. Both set up what they need on a fresh machine.
+# iml-ls developer entry points. Two commands do everything on a fresh machine:
+#   make demo   set up .venv, check the bundled example app and preview its JWT
+#   make test   set up .venv and the node helpers, then lint, type-check and run every test
+#
+# One target per job; `test` depends on all of them, so a new job (bench, fuzz, editor tests) is a
+# new target plus one word in `test`'s prerequisites. Tools run from .venv/bin, never an activated
+# shell; their caches live under .cache/ (ignored by git).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
-NODE_DEPS := tests/parity/node_modules/.installed tests/lsp/strict-client/node_modules/.installed
-EXAMPLE := examples/make-app
-JWT_CONNECTION := $(EXAMPLE)/connections/jwt-auth/jwt-auth.communication.iml.json
+VENV_STAMP := $(VENV)/.installed
+CACHE := $(CURDIR)/.cache
 
-.PHONY: demo test lint typecheck pytest fuzz clean
+export PIP_CACHE_DIR := $(CACHE)/pip
+export npm_config_cache := $(CACHE)/npm
+export RUFF_CACHE_DIR := $(CACHE)/ruff
+export MYPY_CACHE_DIR := $(CACHE)/mypy
+export HYPOTHESIS_STORAGE_DIRECTORY := $(CACHE)/hypothesis
+PYTEST_CACHE := -o cache_dir=$(CACHE)/pytest
 
-$(STAMP): pyproject.toml
+# node_modules of each folder with a package-lock.json the tests use; `npm ci` reruns when it changes.
+NODE_PROJECTS := tests/parity tests/lsp/strict-client
+NODE_STAMPS := $(addsuffix /node_modules/.installed,$(NODE_PROJECTS))
+
+EXAMPLE_APP := examples/make-app
+JWT_CONNECTION := $(EXAMPLE_APP)/connections/jwt-auth/jwt-auth.communication.iml.json
+JWT_SAMPLES := examples/samples/jwt-auth.samples.json
+
+.PHONY: demo test venv node-deps lint typecheck pytest clean
+
+demo: $(VENV_STAMP)
+	$(BIN)/iml-ls check $(EXAMPLE_APP)
+	$(BIN)/iml-ls preview $(JWT_CONNECTION) --samples $(JWT_SAMPLES) --now 1700000000
+
+test: lint typecheck pytest
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+node-deps: $(NODE_STAMPS)
+
 %/node_modules/.installed: %/package.json %/package-lock.json
 	npm ci --prefix $* --no-audit --no-fund
 	touch $@
 
-demo: $(STAMP)
-	@echo "== iml-ls check $(EXAMPLE)  (a correct app: no problems expected)"
-	$(BIN)/iml-ls check $(EXAMPLE)
-	@echo
-	@echo "== iml-ls check examples/broken-app  (every mistake iml-ls can catch, planted on purpose)"
-	-$(BIN)/iml-ls check examples/broken-app
-	@echo
-	@echo "== iml-ls preview: the token Make would send, at a fixed clock"
-	$(BIN)/iml-ls preview $(JWT_CONNECTION) --samples examples/samples/jwt-auth.samples.json --now 1700000000
+lint: $(VENV_STAMP)
+	$(BIN)/ruff check server tests benchmarks
 
-lint: $(STAMP)
-	$(BIN)/ruff check server tests
-	$(BIN)/ruff format --check server
-
-typecheck: $(STAMP)
+typecheck: $(VENV_STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) $(NODE_DEPS)
-	$(BIN)/pytest -q
-
-test: lint typecheck pytest
-
-# Deep fuzzing (minutes): thousands of generated documents per property, long random edit sequences.
-fuzz: $(STAMP) $(NODE_DEPS)
-	HYPOTHESIS_PROFILE=deep IML_FUZZ_SEQUENCES=40 IML_FUZZ_EDITS=250 $(BIN)/pytest -q tests/fuzz
+pytest: $(VENV_STAMP) $(NODE_STAMPS)
+	$(BIN)/pytest $(PYTEST_CACHE)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache tests/parity/node_modules tests/lsp/strict-client/node_modules
+	rm -rf $(VENV) .cache $(addsuffix /node_modules,$(NODE_PROJECTS))
