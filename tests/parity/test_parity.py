@@ -733,27 +733,34 @@ def random_value(rng: random.Random, depth: int = 0) -> JsValue:
     return [random_value(rng, depth + 1) for _ in range(rng.randrange(4))]
 
 
-_OPTION_VALUES: dict[str, list[JsValue]] = {
-    "expiresIn": [60, "1h", "100", 1.5, "x", "2 days", -30, "", None, 3600.0],
-    "notBefore": [0, "2d", -5, "1.5m", "soon", True],
-    "audience": ["a", ["a", "b"], 1, []],
-    "issuer": ["i", 3, "é"],
-    "subject": ["s", None],
-    "jwtid": ["j", UNDEFINED],
-    "keyid": ["k", "clé-😀", 7],
-    "header": [{"kid": "h", "x": 1}, {"typ": None}, {"2": "two", "alg": "HS512"}, "bad", {"alg": "HS1"}],
-    "noTimestamp": [True, False, "no"],
-    "encoding": ["utf8", "latin1", "utf16le", "hex", "nope"],
-    "mutatePayload": [True, 0],
-    "allowInsecureKeySizes": [True, False],
-    "kid": ["x"],
-    "expiresin": [1],
+_OPTION_VALUES: dict[str, tuple[list[JsValue], list[JsValue]]] = {
+    # option: (valid values, invalid values)
+    "expiresIn": ([60, "1h", "100", "2 days", -30, 3600.0], [1.5, "x", "", None]),
+    "notBefore": ([0, "2d", -5, "1.5m"], ["soon", True]),
+    "audience": (["a", ["a", "b"], []], [1]),
+    "issuer": (["i", "é"], [3]),
+    "subject": (["s"], [None]),
+    "jwtid": (["j"], [UNDEFINED]),
+    "keyid": (["k", "clé-😀"], [7]),
+    "header": ([{"kid": "h", "x": 1}, {"typ": None}, {"2": "two", "alg": "HS512"}], ["bad", {"alg": "HS1"}]),
+    "noTimestamp": ([True, False], ["no"]),
+    "encoding": (["utf8", "latin1", "utf16le", "hex"], ["nope"]),
+    "mutatePayload": ([True], [0]),
+    "allowInsecureKeySizes": ([True, False], []),
+    "kid": ([], ["x"]),
+    "expiresin": ([], [1]),
 }
+_CLAIM_VALUES: tuple[list[JsValue], list[JsValue]] = (
+    [NOW, NOW + 60, 0, 1000.5, NOW - 60, -1, math.nan, 2**60],
+    ["x", None, UNDEFINED, True],
+)
 
 
 def random_case(rng: random.Random, index: int, keys: dict[str, str]) -> Case:
+    """A random call; about half are built from valid parts only, so that both tokens and errors abound."""
+    valid = rng.random() < 0.5
     payload: JsValue
-    if rng.random() < 0.06:
+    if not valid and rng.random() < 0.1:
         odd_payloads: list[JsValue] = [
             random_text(rng),
             random_number(rng),
@@ -765,29 +772,38 @@ def random_case(rng: random.Random, index: int, keys: dict[str, str]) -> Case:
         ]
         payload = rng.choice(odd_payloads)
     else:
-        payload = {rng.choice(_KEYS): random_value(rng, 1) for _ in range(rng.randrange(6))}
+        names = [key for key in _KEYS if not valid or key not in ("iss", "sub", "aud", "jti")]
+        payload = {rng.choice(names): random_value(rng, 1) for _ in range(rng.randrange(6))}
         for claim in ("iat", "exp", "nbf"):
             if rng.random() < 0.25:
-                payload[claim] = rng.choice([NOW, NOW + 60, 0, 1000.5, "x", None, NOW - 60, -1, math.nan, 2**60])
-    alg = rng.choice(["HS256", "HS384", "HS512", "RS256"] * 6 + ["hs256", "none", "RS257", "ES256", None])
-    if alg == "RS256" and rng.random() < 0.9:
+                good, bad = _CLAIM_VALUES
+                payload[claim] = rng.choice(good if valid or rng.random() < 0.5 else bad)
+    algorithms = ["HS256", "HS384", "HS512", "RS256"]
+    alg: JsValue = rng.choice(algorithms if valid else [*algorithms, "hs256", "none", "RS257", "ES256", None])
+    if alg == "RS256" and (valid or rng.random() < 0.8):
         secret: JsValue = rng.choice([keys["pkcs8"], keys["pkcs1"]])
+    elif valid:
+        valid_secrets: list[JsValue] = ["secret", random_text(rng) or "k", b"k"]
+        secret = rng.choice(valid_secrets)
     else:
         secret = rng.choice(["secret", random_text(rng) or "k", "", b"k", keys["pkcs1"], None, 0])
     options: JsValue = {}
     assert isinstance(options, dict)
-    for name, values in _OPTION_VALUES.items():
-        if rng.random() < 0.08:
-            options[name] = rng.choice(values)
-    if rng.random() < 0.02:
+    for name, (good, bad) in _OPTION_VALUES.items():
+        choices = good if valid or not bad or (good and rng.random() < 0.5) else bad
+        if choices and rng.random() < 0.1:
+            options[name] = rng.choice(choices)
+    if valid and isinstance(payload, dict):
+        payload.pop("exp" if "expiresIn" in options else "", None)
+        payload.pop("nbf" if "notBefore" in options else "", None)
+    if not valid and rng.random() < 0.04:
         odd_options: list[JsValue] = [None, UNDEFINED, [1], "s"]
         options = rng.choice(odd_options)
     via_jwt_function = rng.random() < 0.5
     if not via_jwt_function and isinstance(options, dict):
         options = {"algorithm": alg, **options}
-    return Case(
-        f"random #{index}", payload, secret, options, alg, NOW + rng.randrange(-5, 5) + rng.random(), via_jwt_function
-    )
+    now = NOW + rng.randrange(-5, 5) + rng.random()
+    return Case(f"random #{index}", payload, secret, options, alg, now, via_jwt_function)
 
 
 def test_randomized_cases_match_node(keys: Keys) -> None:
@@ -795,5 +811,5 @@ def test_randomized_cases_match_node(keys: Keys) -> None:
     rng = random.Random(int(os.environ.get("IML_PARITY_SEED", "20261128")))
     cases = [random_case(rng, index, keys.pem) for index in range(count)]
     expected = assert_parity(cases, keys.public)
-    assert sum("token" in e for e in expected) > count // 5
-    assert sum("error" in e for e in expected) > count // 5
+    assert sum("token" in e for e in expected) > count // 3
+    assert sum("error" in e for e in expected) > count // 3
