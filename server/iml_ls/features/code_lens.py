@@ -1,4 +1,4 @@
-"""Code lens: ``Preview token`` above every ``jwt()`` call."""
+"""Code lens: ``Preview token`` over every ``jwt()`` call, running the ``iml.previewToken`` command for it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from iml_ls.features.preview import PREVIEW_COMMAND
 @dataclass(frozen=True)
 class CodeLens:
     start: int
+    """Where the ``jwt(`` call starts: the command previews the call at this offset."""
     end: int
     title: str
     command: str
@@ -21,6 +22,6 @@ def code_lenses(analysis: Analysis) -> list[CodeLens]:
     lenses = []
     for call in jwt_calls(analysis):
         start, end = call.span(call.call)
-        algorithm = call.algorithm or "token"
-        lenses.append(CodeLens(start, end, f"Preview token ({algorithm})", PREVIEW_COMMAND))
+        title = f"Preview token ({call.algorithm})" if call.algorithm else "Preview token"
+        lenses.append(CodeLens(start, end, title, PREVIEW_COMMAND))
     return lenses

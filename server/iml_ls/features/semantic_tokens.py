@@ -1,4 +1,9 @@
-"""Semantic tokens for IML inside JSON strings, so clients without a TextMate grammar colour it too."""
+"""Semantic tokens for IML inside JSON strings, so that editors without a TextMate grammar colour it too.
+
+The expression text is lexed rather than parsed, so a half-typed ``{{jwt(temp.`` is coloured while
+it is being written. Tokens are found as document offsets (exact through JSON escapes) and then
+encoded in LSP's relative form in the negotiated position encoding, one token per line segment.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,12 @@ from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis
 from iml_ls.features.cursor import Token, tokenize
+from iml_ls.text.line_index import LineIndex, PositionEncoding
 
 TOKEN_TYPES = ("function", "variable", "property", "string", "number", "operator", "keyword", "macro")
-"""The legend; ``macro`` marks the ``{{`` and ``}}`` braces."""
+"""The legend, in the order the encoded token types index it; ``macro`` marks the ``{{`` and ``}}`` braces."""
 KEYWORDS = ("true", "false", "null")
+_UNCOLOURED_PUNCTUATION = ("(", ")", ",", "[", "]", ".")
 
 
 @dataclass(frozen=True)
@@ -17,10 +24,11 @@ class SemanticToken:
     start: int
     end: int
     type: str
+    """One of :data:`TOKEN_TYPES`."""
 
 
 def semantic_tokens(analysis: Analysis) -> list[SemanticToken]:
-    """Every IML token in the document, in order (document offsets)."""
+    """Every IML token of the document, in document order (document offsets)."""
     found: list[SemanticToken] = []
     for string in analysis.iml_strings:
         node = string.node
@@ -44,19 +52,41 @@ def semantic_tokens(analysis: Analysis) -> list[SemanticToken]:
 
 def _classify(tokens: list[Token], index: int) -> str | None:
     token = tokens[index]
-    if token.kind == "string":
-        return "string"
-    if token.kind == "number":
-        return "number"
+    if token.kind in ("string", "number"):
+        return token.kind
     if token.kind == "punct":
-        return None if token.text in "(),[]." else "operator"
+        return None if token.text in _UNCOLOURED_PUNCTUATION else "operator"
     if token.kind not in ("name", "backtick"):
         return None
-    after_dot = index > 0 and tokens[index - 1].text == "."
-    if after_dot:
+    if index > 0 and tokens[index - 1].text == ".":
         return "property"
-    if token.text in KEYWORDS:
+    if token.kind == "name" and token.text in KEYWORDS:
         return "keyword"
-    if index + 1 < len(tokens) and tokens[index + 1].text == "(":
+    if token.kind == "name" and index + 1 < len(tokens) and tokens[index + 1].text == "(":
         return "function"
     return "variable"
+
+
+def encode(tokens: list[SemanticToken], index: LineIndex, encoding: PositionEncoding) -> list[int]:
+    """LSP's relative encoding (line delta, start delta, length, type, modifiers), a token per line it covers.
+
+    A JSON string cannot hold a raw line break, but a recovered unclosed string can run on; each
+    line's part of a token then becomes a token of its own, since clients may not accept multi-line ones.
+    """
+    data: list[int] = []
+    previous_line = previous_start = 0
+    for token in tokens:
+        type_index = TOKEN_TYPES.index(token.type)
+        first, last = index.line_of(token.start), index.line_of(token.end)
+        for line in range(first, last + 1):
+            start = max(token.start, index.line_starts[line])
+            end = min(token.end, index.line_end(line))
+            if end <= start:
+                continue
+            position = index.position(start, encoding)
+            length = index.position(end, encoding).character - position.character
+            delta_line = position.line - previous_line
+            delta_start = position.character - previous_start if delta_line == 0 else position.character
+            data += [delta_line, delta_start, length, type_index, 0]
+            previous_line, previous_start = position.line, position.character
+    return data

@@ -11,15 +11,21 @@ if TYPE_CHECKING:
 def register_all(server: ImlLanguageServer) -> None:
     from iml_ls.lsp.handlers import (
         code_actions,
+        code_lens,
         commands,
         completion,
         diagnostics,
         documents,
         hover,
+        inlay_hints,
         navigation,
-        outline,
+        semantic_tokens,
+        symbols,
     )
 
-    modules = (documents, diagnostics, code_actions, commands, completion, hover, navigation, outline)
+    modules = (
+        *(documents, diagnostics, code_actions, commands, completion, hover),
+        *(navigation, symbols, semantic_tokens, inlay_hints, code_lens),
+    )
     for module in modules:
         module.register(server)

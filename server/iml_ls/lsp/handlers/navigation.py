@@ -5,9 +5,15 @@ from __future__ import annotations
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
+from iml_ls.checks.diagnostic import TextEdit
 from iml_ls.features.navigation import Location, RenameError, definition, prepare_rename, references, rename
 from iml_ls.lsp.convert import path_to_uri, to_range
 from iml_ls.lsp.server import REQUEST_FAILED, ImlLanguageServer, guarded
+
+
+def _uri(ls: ImlLanguageServer, path: str) -> str:
+    """The URI as the client spelled it when it opened the file, else one made from the path."""
+    return ls.uris.get(path, path_to_uri(path))
 
 
 def _locations(ls: ImlLanguageServer, locations: list[Location]) -> list[types.Location]:
@@ -15,9 +21,33 @@ def _locations(ls: ImlLanguageServer, locations: list[Location]) -> list[types.L
     for location in locations:
         analysis = ls.iml.analysis(location.path)
         if analysis is not None:
-            uri = ls.uris.get(location.path, path_to_uri(location.path))
-            result.append(types.Location(uri, to_range(analysis.index, location.start, location.end, ls.encoding)))
+            span = to_range(analysis.index, location.start, location.end, ls.encoding)
+            result.append(types.Location(_uri(ls, location.path), span))
     return result
+
+
+def _workspace_edit(ls: ImlLanguageServer, edits: list[TextEdit]) -> types.WorkspaceEdit:
+    """One text-document edit per file (with its version when open), or a ``changes`` map for older clients."""
+    by_path: dict[str, list[types.TextEdit]] = {}
+    versions: dict[str, int | None] = {}
+    for edit in edits:
+        target = ls.iml.analysis(edit.path)
+        if target is not None:
+            versions[edit.path] = target.version  # None for a file read from disk
+            span = to_range(target.index, edit.start, edit.end, ls.encoding)
+            by_path.setdefault(edit.path, []).append(types.TextEdit(span, edit.new_text))
+    workspace = ls.client_capabilities.workspace
+    edit_capabilities = workspace.workspace_edit if workspace is not None else None
+    if edit_capabilities is None or not edit_capabilities.document_changes:
+        return types.WorkspaceEdit(changes={_uri(ls, path): file_edits for path, file_edits in by_path.items()})
+    return types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                types.OptionalVersionedTextDocumentIdentifier(_uri(ls, path), versions[path]), list(file_edits)
+            )
+            for path, file_edits in by_path.items()
+        ]
+    )
 
 
 def register(server: ImlLanguageServer) -> None:
@@ -44,15 +74,16 @@ def register(server: ImlLanguageServer) -> None:
         ls: ImlLanguageServer, params: types.PrepareRenameParams
     ) -> types.PrepareRenamePlaceholder | None:
         analysis = ls.analysis(params.text_document.uri)
-        symbol = prepare_rename(analysis, ls.offset(analysis, params.position)) if analysis is not None else None
-        if symbol is None or analysis is None:
+        if analysis is None:
+            return None
+        symbol = prepare_rename(analysis, ls.offset(analysis, params.position))
+        if symbol is None:
             return None
         location = symbol.location
-        return types.PrepareRenamePlaceholder(
-            to_range(analysis.index, location.start, location.end, ls.encoding), symbol.name
-        )
+        span = to_range(analysis.index, location.start, location.end, ls.encoding)
+        return types.PrepareRenamePlaceholder(span, symbol.name)
 
-    @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+    @server.feature(types.TEXT_DOCUMENT_RENAME)
     @guarded(types.TEXT_DOCUMENT_RENAME)
     def on_rename(ls: ImlLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
         analysis = ls.analysis(params.text_document.uri)
@@ -62,22 +93,4 @@ def register(server: ImlLanguageServer) -> None:
             edits = rename(ls.iml, analysis, ls.offset(analysis, params.position), params.new_name)
         except RenameError as error:
             raise JsonRpcException(str(error), REQUEST_FAILED) from None
-        by_file: dict[str, list[types.TextEdit]] = {}
-        versions: dict[str, int | None] = {}
-        for edit in edits:
-            target = ls.iml.analysis(edit.path)
-            if target is None:
-                continue
-            versions[edit.path] = target.version
-            by_file.setdefault(edit.path, []).append(
-                types.TextEdit(to_range(target.index, edit.start, edit.end, ls.encoding), edit.new_text)
-            )
-        return types.WorkspaceEdit(
-            document_changes=[
-                types.TextDocumentEdit(
-                    types.OptionalVersionedTextDocumentIdentifier(ls.uris.get(path, path_to_uri(path)), versions[path]),
-                    list(file_edits),
-                )
-                for path, file_edits in by_file.items()
-            ]
-        )
+        return _workspace_edit(ls, edits)

@@ -1,0 +1,25 @@
+"""textDocument/codeLens: ``Preview token`` over every jwt() call (already resolved: no codeLens/resolve)."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from iml_ls.features.code_lens import code_lenses
+from iml_ls.lsp.convert import to_range
+from iml_ls.lsp.server import ImlLanguageServer, guarded
+
+
+def register(server: ImlLanguageServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+    @guarded(types.TEXT_DOCUMENT_CODE_LENS)
+    def lenses(ls: ImlLanguageServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+        analysis = ls.analysis(params.text_document.uri)
+        if analysis is None:
+            return []
+        result = []
+        for lens in code_lenses(analysis):
+            span = to_range(analysis.index, lens.start, lens.end, ls.encoding)
+            call_position = {"line": span.start.line, "character": span.start.character}
+            command = types.Command(lens.title, lens.command, arguments=[params.text_document.uri, call_position])
+            result.append(types.CodeLens(range=span, command=command))
+        return result
