@@ -24,7 +24,6 @@ from iml_ls.model.connection import (
     TempDefinition,
     file_kind,
     parameters,
-    request_of,
     requests,
     sibling,
     temp_definitions,
@@ -186,8 +185,69 @@ class Analysis:
             return []
         return [member.key.value for member in common.root.members]
 
+    @cached_property
+    def request_order(self) -> dict[int, int]:
+        """The position of each request (by ``id``) in the file."""
+        return {id(request): index for index, request in enumerate(self.requests)}
+
+    @cached_property
+    def _temp_objects(self) -> dict[str, tuple[list[int], list[TempDefinition]]]:
+        """Request-level ``temp`` keys whose value is an object, in request order, for bisecting."""
+        found: dict[str, tuple[list[int], list[TempDefinition]]] = {}
+        for key, definitions in self.temps.items():
+            for definition in definitions:
+                if isinstance(definition.value, JsonObject) and not definition.in_response:
+                    positions, values = found.setdefault(key, ([], []))
+                    positions.append(self.request_order[id(definition.request)])
+                    values.append(definition)
+        return found
+
+    def temp_object(self, key: str, request: Request | None) -> TempDefinition | None:
+        """The object ``temp.<key>`` holds in ``request``: its own definition, else the latest before it."""
+        entry = self._temp_objects.get(key)
+        if entry is None:
+            return None
+        positions, definitions = entry
+        if request is None:
+            return definitions[0]
+        index = bisect_right(positions, self.request_order.get(id(request), len(self.requests)))
+        return definitions[index - 1] if index > 0 else definitions[0]
+
+    @cached_property
+    def _temp_keys_by_value(self) -> dict[int, TempDefinition]:
+        return {id(d.value): d for definitions in self.temps.values() for d in definitions if d.value is not None}
+
+    def temp_definition_of(self, node: object) -> TempDefinition | None:
+        """The ``temp`` key whose value is ``node``."""
+        return self._temp_keys_by_value.get(id(node))
+
+    @cached_property
+    def memo(self) -> dict[str, object]:
+        """Results that higher layers derive from this analysis once (e.g. its ``jwt()`` calls)."""
+        return {}
+
+    @cached_property
+    def _requests_by_path(self) -> dict[JsonPath, Request]:
+        return {request.path: request for request in self.requests}
+
     def request_at(self, path: JsonPath) -> Request | None:
-        return request_of(path, self.requests)
+        """The innermost request whose specification contains ``path``."""
+        for length in range(len(path), -1, -1):
+            request = self._requests_by_path.get(path[:length])
+            if request is not None:
+                return request
+        return None
+
+    @cached_property
+    def _strings_by_node(self) -> dict[int, ImlString]:
+        return {id(string.node): string for string in self.iml_strings}
+
+    def iml_string_of(self, node: object) -> ImlString | None:
+        """The IML string of a JSON string node (None when it holds no ``{{``)."""
+        return self._strings_by_node.get(id(node))
+
+    def iml_string_of_id(self, node_id: int) -> ImlString | None:
+        return self._strings_by_node.get(node_id)
 
     def in_response(self, path: JsonPath) -> bool:
         """Whether a JSON path lies inside a request's ``response`` (where ``body`` and ``headers`` exist)."""

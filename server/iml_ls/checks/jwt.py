@@ -27,6 +27,7 @@ from iml_ls.evaluate.jsonwebtoken import (
     classify_secret,
     parse_timespan,
 )
+from iml_ls.model.connection import Request
 from iml_ls.syntax.iml import Call, Expr, Literal, Template, member_path, walk_expr
 from iml_ls.syntax.json_tree import JsonArray, JsonLiteral, JsonMember, JsonNumber, JsonObject, JsonString, JsonValue
 
@@ -69,26 +70,34 @@ class JwtCall:
         return argument.value if isinstance(argument, Literal) and isinstance(argument.value, str) else None
 
 
-def temp_object(analysis: Analysis, expr: Expr | None) -> JsonObject | None:
+def temp_object(analysis: Analysis, expr: Expr | None, request: Request | None) -> JsonObject | None:
     """The JSON object a ``temp.<key>`` argument refers to, when the file defines it literally."""
     path = member_path(expr) if expr is not None else None
     if path is None or len(path) != 2 or path[0] != "temp":
         return None
-    for definition in analysis.temps.get(path[1], []):
-        if isinstance(definition.value, JsonObject):
-            return definition.value
-    return None
+    definition = analysis.temp_object(path[1], request)
+    return definition.value if definition is not None and isinstance(definition.value, JsonObject) else None
 
 
-def jwt_calls(analysis: Analysis) -> Iterator[JwtCall]:
+def jwt_calls(analysis: Analysis) -> list[JwtCall]:
+    """Every ``jwt()`` call of the file, found once per analysis."""
+    calls = analysis.memo.get("jwt_calls")
+    if calls is None:
+        calls = analysis.memo["jwt_calls"] = list(_find_jwt_calls(analysis))
+    assert isinstance(calls, list)
+    return calls
+
+
+def _find_jwt_calls(analysis: Analysis) -> Iterator[JwtCall]:
     for string in analysis.iml_strings:
         for template in string.templates:
             if template.expr is None:
                 continue
             for node in walk_expr(template.expr):
                 if isinstance(node, Call) and node.name == "jwt" and node.args:
-                    payload = temp_object(analysis, node.args[0])
-                    options = temp_object(analysis, node.args[3] if len(node.args) > 3 else None)
+                    request = analysis.request_at(string.path)
+                    payload = temp_object(analysis, node.args[0], request)
+                    options = temp_object(analysis, node.args[3] if len(node.args) > 3 else None, request)
                     yield JwtCall(string, template, node, payload, options)
 
 
@@ -243,11 +252,8 @@ def _payload(analysis: Analysis, payload: JsonObject, evaluation: ConnectionEval
 
 
 def _owner_key(analysis: Analysis, node: JsonValue) -> JsonString | None:
-    for definitions in analysis.temps.values():
-        for definition in definitions:
-            if definition.value is node:
-                return definition.key
-    return None
+    definition = analysis.temp_definition_of(node)
+    return definition.key if definition is not None else None
 
 
 def _claim_type(analysis: Analysis, member: JsonMember) -> Iterator[Diagnostic]:
@@ -260,7 +266,7 @@ def _claim_type(analysis: Analysis, member: JsonMember) -> Iterator[Diagnostic]:
         return
     fixes: list[Fix] = []
     if isinstance(value, JsonString):
-        string = next((s for s in analysis.iml_strings if s.node is value), None)
+        string = analysis.iml_string_of(value)
         if string is not None and len(string.templates) == 1 and string.templates[0].closed:
             template = string.templates[0]
             if not (value.value[: template.start] + value.value[template.end :]).strip():
@@ -287,7 +293,7 @@ def _describe(analysis: Analysis, value: JsonValue | None) -> str | None:
         return "an object" if isinstance(value, JsonObject) else "an array"
     if not isinstance(value, JsonString):
         return None
-    string = next((s for s in analysis.iml_strings if s.node is value), None)
+    string = analysis.iml_string_of(value)
     if string is None:
         return "text"
     single = string.single
@@ -330,10 +336,8 @@ def _expiry_order(analysis: Analysis, payload: JsonObject, evaluation: Connectio
 
 
 def _path_of(analysis: Analysis, node: JsonValue) -> tuple[str | int, ...] | None:
-    for string in analysis.iml_strings:
-        if string.node is node:
-            return string.path
-    return None
+    string = analysis.iml_string_of(node)
+    return string.path if string is not None else None
 
 
 def _options(analysis: Analysis, call: JwtCall) -> Iterator[Diagnostic]:

@@ -108,7 +108,7 @@ class ConnectionEvaluation:
     now: dt.datetime
     errors: dict[int, str] = field(default_factory=dict)
     """Messages of expressions that failed, keyed by the ``id`` of their JSON string."""
-    _temp_cache: dict[tuple[int, JsonPath | None], dict[str, JsValue]] = field(default_factory=dict)
+    _temps_after: list[dict[str, JsValue]] = field(default_factory=list)
     _temp_placeholders: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
     """The placeholders each ``temp`` key's value was computed from."""
 
@@ -126,10 +126,6 @@ class ConnectionEvaluation:
     @cached_property
     def context(self) -> EvalContext:
         return EvalContext(now=self.now)
-
-    @cached_property
-    def _strings(self) -> dict[int, ImlString]:
-        return {id(string.node): string for string in self.analysis.iml_strings}
 
     def evaluator(self, temp: dict[str, JsValue]) -> Evaluator:
         samples = self.samples
@@ -152,32 +148,34 @@ class ConnectionEvaluation:
         response, which a preview never has, so its keys stay undefined.
         """
         requests = self.analysis.requests
-        count = requests.index(request) + 1 if request in requests else len(requests)
-        return self._temp(requests[:count])
+        index = self._request_index.get(id(request), len(requests) - 1) if request is not None else len(requests) - 1
+        return self._after(index)
 
-    def _temp(self, requests: list[Request], stop_at: JsonPath | None = None) -> dict[str, JsValue]:
-        """Evaluate the request-level ``temp`` of ``requests`` in order, up to the key at ``stop_at``."""
-        key = (id(requests[-1]) if requests else 0, stop_at)
-        if key in self._temp_cache:
-            return dict(self._temp_cache[key])
-        temp: dict[str, JsValue] = {}
-        for request in requests:
-            node = request.node.get("temp")
-            if not isinstance(node, JsonObject):
-                continue
-            for member in node.members:
-                if (
-                    stop_at is not None
-                    and request is requests[-1]
-                    and (*request.path, "temp", member.key.value) == stop_at
-                ):
-                    break
-                evaluator = self.evaluator(dict(temp))
-                temp[member.key.value] = self.value(member.value, evaluator)
-                if evaluator.used_placeholders:
-                    self._temp_placeholders[member.key.value] = frozenset(evaluator.used_placeholders)
-        self._temp_cache[key] = temp
-        return dict(temp)
+    @cached_property
+    def _request_index(self) -> dict[int, int]:
+        return {id(request): index for index, request in enumerate(self.analysis.requests)}
+
+    def _after(self, index: int) -> dict[str, JsValue]:
+        """``temp`` once the requests up to ``index`` evaluated theirs (each request's once, in order)."""
+        requests = self.analysis.requests
+        while len(self._temps_after) <= index and len(self._temps_after) < len(requests):
+            temp = dict(self._temps_after[-1]) if self._temps_after else {}
+            self._apply_temp(requests[len(self._temps_after)], temp, None)
+            self._temps_after.append(temp)
+        return dict(self._temps_after[index]) if index >= 0 and self._temps_after else {}
+
+    def _apply_temp(self, request: Request, temp: dict[str, JsValue], stop_key: str | None) -> None:
+        """Evaluate a request's ``temp`` directive into ``temp``, stopping before ``stop_key``."""
+        node = request.node.get("temp")
+        if not isinstance(node, JsonObject):
+            return
+        for member in node.members:
+            if member.key.value == stop_key:
+                return
+            evaluator = self.evaluator(dict(temp))
+            temp[member.key.value] = self.value(member.value, evaluator)
+            if evaluator.used_placeholders:
+                self._temp_placeholders[member.key.value] = frozenset(evaluator.used_placeholders)
 
     def evaluator_at(self, path: JsonPath) -> Evaluator:
         """An evaluator with the ``temp`` that a value at ``path`` sees."""
@@ -185,10 +183,10 @@ class ConnectionEvaluation:
         if request is None:
             return self.evaluator({})
         rest = path[len(request.path) :]
-        if rest[:1] == ("temp",) and len(rest) >= 2:
-            requests = self.analysis.requests
-            upto = requests[: requests.index(request) + 1]
-            return self.evaluator(self._temp(upto, stop_at=(*request.path, "temp", rest[1])))
+        if rest[:1] == ("temp",) and len(rest) >= 2 and isinstance(rest[1], str):
+            temp = self._after(self._request_index[id(request)] - 1)
+            self._apply_temp(request, temp, rest[1])
+            return self.evaluator(temp)
         return self.evaluator(self.temp_before(request))
 
     def value(self, node: JsonValue | None, evaluator: Evaluator) -> JsValue:
@@ -200,7 +198,7 @@ class ConnectionEvaluation:
         if isinstance(node, JsonArray):
             return [self.value(item, evaluator) for item in node.items]
         if isinstance(node, JsonString):
-            string = self._strings.get(id(node))
+            string = self.analysis.iml_string_of(node)
             return node.value if string is None else self.string(string, evaluator)
         if isinstance(node, JsonNumber | JsonLiteral):
             return node.value

@@ -165,10 +165,10 @@ def preview(analysis: Analysis, now: float | None = None, at: int | None = None)
         )
         used |= evaluator.used_placeholders
     result.placeholders = sorted(f"{root}.{name}" for root, name in used)
-    strings = {id(string.node): string for string in analysis.iml_strings}
     for key, message in evaluation.errors.items():
-        node = strings[key].node
-        result.errors.append((node.start, node.end, message))
+        string = analysis.iml_string_of_id(key)
+        if string is not None:
+            result.errors.append((string.node.start, string.node.end, message))
     return result
 
 

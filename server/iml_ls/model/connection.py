@@ -147,15 +147,6 @@ def temp_definitions(all_requests: list[Request]) -> dict[str, list[TempDefiniti
     return found
 
 
-def request_of(path: JsonPath, all_requests: list[Request]) -> Request | None:
-    """The request whose specification contains ``path``."""
-    best: Request | None = None
-    for request in all_requests:
-        if path[: len(request.path)] == request.path and (best is None or len(request.path) > len(best.path)):
-            best = request
-    return best
-
-
 def parameters(root: JsonValue | None) -> list[Parameter]:
     """The parameters declared in a params file, including ``nested`` ones and those in options."""
     found: list[Parameter] = []
