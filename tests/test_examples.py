@@ -12,10 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from iml_ls.checks.catalogue import RULES
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
+README = ROOT / "README.md"
 EXPECTED_FILE = EXAMPLES / "broken-app" / "expected-diagnostics.json"
 IML_LS = Path(sys.executable).parent / "iml-ls"
 NOT_PLANTABLE = {"IML503"}
@@ -85,3 +88,30 @@ def test_the_json_syntax_error_has_a_file_of_its_own() -> None:
         by_file.setdefault(path, set()).add(code)
     [syntax_file] = [path for path, codes in by_file.items() if "IML001" in codes]
     assert by_file[syntax_file] == {"IML001"}
+
+
+def readme_sessions() -> list[tuple[list[str], list[str]]]:
+    """The README's ``$ iml-ls …`` examples: (arguments, the output lines shown)."""
+    blocks = re.findall(r"^```\n\$ iml-ls (.*?)\n(.*?)^```$", README.read_text(encoding="utf-8"), flags=re.M | re.S)
+    return [(arguments.split(), shown.splitlines()) for arguments, shown in blocks]
+
+
+README_SESSIONS = readme_sessions()
+
+
+def test_the_readme_shows_both_commands() -> None:
+    assert sorted(arguments[0] for arguments, _ in README_SESSIONS) == ["check", "preview"]
+
+
+@pytest.mark.parametrize("arguments, shown", README_SESSIONS, ids=[arguments[0] for arguments, _ in README_SESSIONS])
+def test_the_readme_output_is_what_iml_ls_prints_in_examples(arguments: list[str], shown: list[str]) -> None:
+    """Lines shortened with a trailing "…" must start a real line; a lone "…" stands for omitted lines."""
+    result = subprocess.run([str(IML_LS), *arguments], capture_output=True, text=True, cwd=EXAMPLES, timeout=300)
+    printed = result.stdout.splitlines()
+    for line in shown:
+        if line.strip() == "…":
+            continue
+        if line.endswith("…"):
+            assert any(real.startswith(line[:-1]) for real in printed), line
+        else:
+            assert line in printed, line
