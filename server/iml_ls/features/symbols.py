@@ -10,6 +10,7 @@ require for breadcrumbs.
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from dataclasses import dataclass, field
 
 from iml_ls.analysis import Analysis
@@ -49,10 +50,10 @@ def document_symbols(analysis: Analysis) -> list[DocumentSymbol]:
         return _parameter_tree(analysis.parameters)
     if analysis.requests:
         calls = list(jwt_calls(analysis))
-        numbered = len(analysis.requests) > 1
+        names = _request_names(analysis.requests)
         return [
-            _request_symbol(analysis, request, number if numbered else None, calls)
-            for number, request in enumerate(analysis.requests, start=1)
+            _request_symbol(analysis, request, name, calls)
+            for request, name in zip(analysis.requests, names, strict=True)
         ]
     root = analysis.root
     members = root.members if isinstance(root, JsonObject) else ()
@@ -91,7 +92,19 @@ def _call_symbol(call: JwtCall) -> DocumentSymbol:
     return DocumentSymbol(f"jwt({call.algorithm or '…'})", OutlineKind.CALL, start, end, start, name_end, detail)
 
 
-def _request_symbol(analysis: Analysis, request: Request, number: int | None, calls: list[JwtCall]) -> DocumentSymbol:
+def _request_names(requests: list[Request]) -> list[str]:
+    """``request`` or the OAuth stage; numbered (``request 1``, ``token 2``) when several share the name."""
+    labels = [request.stage or "request" for request in requests]
+    counts = Counter(labels)
+    seen: Counter[str] = Counter()
+    names = []
+    for label in labels:
+        seen[label] += 1
+        names.append(f"{label} {seen[label]}" if counts[label] > 1 else label)
+    return names
+
+
+def _request_symbol(analysis: Analysis, request: Request, name: str, calls: list[JwtCall]) -> DocumentSymbol:
     node = request.node
     children = [
         _member_symbol(member, OutlineKind.SECTION, SECTION_DEPTH.get(member.key.value, 1)) for member in node.members
@@ -100,8 +113,6 @@ def _request_symbol(analysis: Analysis, request: Request, number: int | None, ca
     children.sort(key=lambda symbol: symbol.start)
     method, url = node.get("method"), node.get("url")
     detail = " ".join(text for text in (_short(method), _short(url)) if text)
-    label = request.stage or "request"
-    name = label if number is None else f"{label} {number}"
     stage_member = _stage_member(analysis, request)
     if stage_member is not None:  # {"token": {…}}: the stage key names the request
         key = stage_member.key
