@@ -138,3 +138,26 @@ def test_random_iml_parses_and_evaluates_without_surprises(source: str) -> None:
 def test_templates_in_any_string(text: str) -> None:
     for template in find_templates(text):
         assert 0 <= template.start <= template.end <= len(text)
+
+
+@SETTINGS
+@given(
+    content=st.one_of(st.binary(max_size=400), mutated_connections().map(lambda t: t.encode("utf-8", "surrogatepass")))
+)
+def test_the_cli_on_any_bytes(content: bytes) -> None:
+    import contextlib
+    import io
+    import json
+    import tempfile
+
+    from iml_ls.cli import main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.communication.iml.json"
+        path.write_bytes(content)
+        output = io.StringIO()
+        with contextlib.redirect_stdout(output), contextlib.redirect_stderr(io.StringIO()):
+            status = main(["check", str(path), "--format", "json"])
+        assert status in (0, 1)
+        for item in json.loads(output.getvalue()):
+            assert item["range"]["start"]["line"] <= item["range"]["end"]["line"]
