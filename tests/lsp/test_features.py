@@ -246,3 +246,24 @@ async def test_workspace_check_reports_progress_in_utf8_with_pull_diagnostics(
     assert isinstance(report, types.FullDocumentDiagnosticReport | types.RelatedFullDocumentDiagnosticReport)
     [unknown] = [d for d in report.items if d.code == "IML101"]
     assert unknown.range.start.character == len('{"url": "é/{{'.encode())  # utf-8 was negotiated
+
+
+@pytest.mark.asyncio
+async def test_a_workspace_check_can_be_cancelled(workspace_client: LanguageClient, tmp_path: Path) -> None:
+    for number in range(400):
+        folder = tmp_path / "app" / "connections" / f"c{number}"
+        folder.mkdir(parents=True)
+        (folder / f"c{number}.communication.iml.json").write_text('{"url": "/{{lenght(1)}}"}', encoding="utf-8")
+    pending = workspace_client.protocol.send_request_async(
+        types.WORKSPACE_EXECUTE_COMMAND,
+        types.ExecuteCommandParams(command="iml.checkWorkspace", arguments=[]),
+        msg_id="scan",
+    )
+    workspace_client.cancel_request(types.CancelParams(id="scan"))
+    with pytest.raises(Exception, match="cancel"):
+        await asyncio.wait_for(pending, 30)
+    # the server is still there
+    result = await workspace_client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="iml.checkWorkspace", arguments=[])
+    )
+    assert result["files"] == 402

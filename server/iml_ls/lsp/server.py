@@ -16,7 +16,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
-from pygls.exceptions import JsonRpcException
+from pygls.exceptions import JsonRpcException, JsonRpcRequestCancelled
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import JsonRPCNotification
@@ -61,6 +61,22 @@ class ImlProtocol(LanguageServerProtocol):
     iml-ls keeps the text itself, with LSP's line rules.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cancelled: set[str | int] = set()
+        """Ids of requests the client cancelled (pygls cannot cancel a command's coroutine itself)."""
+
+    def _handle_cancel_notification(self, msg_id: str | int) -> None:
+        self.cancelled.add(msg_id)
+        super()._handle_cancel_notification(msg_id)
+
+    def check_cancelled(self) -> None:
+        """Raise RequestCancelled when the request being handled was cancelled by the client."""
+        msg_id = self.msg_id
+        if msg_id is not None and msg_id in self.cancelled:
+            self.cancelled.discard(msg_id)
+            raise JsonRpcRequestCancelled(f'Request "{msg_id}" was cancelled.')
+
     @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Iterator[Any]:
         handler = self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -94,6 +110,11 @@ class ImlLanguageServer(LanguageServer):
         self.uris: dict[str, str] = {}
         """path → URI of every open document, as the client spelled it."""
         self._published: dict[str, int | None] = {}
+
+    @property
+    def iml_protocol(self) -> ImlProtocol:
+        assert isinstance(self.protocol, ImlProtocol)
+        return self.protocol
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log instead of popping a message in the editor (never one popup per keystroke)."""

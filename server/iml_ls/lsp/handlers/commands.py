@@ -76,6 +76,7 @@ def register_scan(server: ImlLanguageServer) -> None:
         totals = {"files": 0, "errors": 0, "warnings": 0}
         try:
             for number, path in enumerate(files, start=1):
+                ls.iml_protocol.check_cancelled()
                 if token is not None and ls.work_done_progress.tokens[token].cancelled():
                     break
                 analysis = ls.iml.analysis(path)
