@@ -1,0 +1,1 @@
+"""`make bench`: time iml-ls against a do-nothing floor and vscode-json-language-server."""

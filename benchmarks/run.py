@@ -1,0 +1,151 @@
+"""``python -m benchmarks.run``: time iml-ls, the floor and vscode-json on generated connections.
+
+Servers run one at a time (never side by side, the machine has few cores), each repetition in a
+fresh process; the repetitions interleave the servers so slow minutes of a noisy machine spread
+over all of them. Writes the Markdown report and, on request, every raw sample as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import datetime
+import importlib.metadata
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks.generate import DEFAULT_SEED, Workload, generate
+from benchmarks.report import FLOOR, SUBJECT, VSCODE_JSON, FileShape, RunInfo, aggregate, render
+from benchmarks.session import Counts, ServerSpec, SessionResult, run_session
+
+BENCHMARKS = Path(__file__).resolve().parent
+VSCODE_JSON_BIN = BENCHMARKS / "node_modules" / ".bin" / "vscode-json-language-server"
+VSCODE_JSON_PACKAGE = BENCHMARKS / "node_modules" / "vscode-langservers-extracted" / "package.json"
+
+
+def server_specs() -> dict[str, ServerSpec]:
+    """iml-ls from the same virtualenv as this Python; the others from this folder."""
+    return {
+        SUBJECT: ServerSpec(SUBJECT, (str(Path(sys.executable).parent / "iml-ls"), "serve"), "imljson", False),
+        FLOOR: ServerSpec(FLOOR, (sys.executable, str(BENCHMARKS / "floor_server.py")), "imljson", False),
+        VSCODE_JSON: ServerSpec(VSCODE_JSON, (str(VSCODE_JSON_BIN), "--stdio"), "jsonc", True),
+    }
+
+
+def _missing(spec: ServerSpec) -> str | None:
+    if Path(spec.argv[0]).exists():
+        return None
+    if spec.name == VSCODE_JSON:
+        return f"{spec.argv[0]} is missing: run `npm ci --prefix benchmarks` first"
+    return f"{spec.argv[0]} is missing: run `make venv` first"
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="lines per generated file, comma separated")
+    parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--servers", default=f"{SUBJECT},{FLOOR},{VSCODE_JSON}", help="comma separated")
+    parser.add_argument("--edits", type=int, default=30, help="edits per session, each waited for")
+    parser.add_argument("--requests", type=int, default=30, help="completion and hover requests per session (each)")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds any single answer may take")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--output", type=Path, default=Path("docs/performance.md"))
+    parser.add_argument("--json", type=Path, help="also write every raw sample here")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _arguments(argv)
+    specs = server_specs()
+    names = [name.strip() for name in args.servers.split(",") if name.strip()]
+    unknown = [name for name in names if name not in specs]
+    if unknown:
+        print(f"unknown server {', '.join(unknown)}; choose from {', '.join(specs)}", file=sys.stderr)
+        return 2
+    missing = [problem for problem in (_missing(specs[name]) for name in names) if problem]
+    if missing:
+        print("\n".join(missing), file=sys.stderr)
+        return 2
+    sizes = [int(size) for size in args.sizes.split(",")]
+    counts = Counts(edits=args.edits, completions=args.requests, hovers=args.requests, timeout=args.timeout)
+    workloads = {size: generate(size, args.seed) for size in sizes}
+    sessions = asyncio.run(_measure([specs[name] for name in names], workloads, counts, args.repetitions))
+
+    failures = [f"{s.server}, {s.size:,} lines: {s.error}" for s in sessions if s.error]
+    info = RunInfo(
+        command=shlex.join(["python", "-m", "benchmarks.run", *(sys.argv[1:] if argv is None else argv)]),
+        date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        machine=_machine(),
+        versions=_versions(names),
+        repetitions=args.repetitions,
+        counts=f"{args.edits} edits, {args.requests} completions and {args.requests} hovers per session",
+        servers=tuple(names),
+        files=tuple(
+            FileShape(size, w.lines, len(w.communication), w.expressions) for size, w in workloads.items()
+        ),
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(render(info, aggregate(sessions), failures), encoding="utf-8")
+    print(f"wrote {args.output}", file=sys.stderr)
+    if args.json:
+        raw = {"info": dataclasses.asdict(info), "sessions": [dataclasses.asdict(s) for s in sessions]}
+        args.json.write_text(json.dumps(raw, indent=1), encoding="utf-8")
+    for failure in failures:
+        print(f"failed: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+async def _measure(
+    specs: Sequence[ServerSpec], workloads: dict[int, Workload], counts: Counts, repetitions: int
+) -> list[SessionResult]:
+    sessions = []
+    for repetition in range(1, repetitions + 1):
+        for size, workload in workloads.items():
+            for spec in specs:
+                print(f"[{repetition}/{repetitions}] {spec.name}, {size:,} lines", file=sys.stderr, flush=True)
+                sessions.append(await run_session(spec, size, workload, counts))
+    return sessions
+
+
+def _machine() -> str:
+    cpu = [line.split(":", 1)[1].strip() for line in _lines("/proc/cpuinfo") if line.startswith("model name")]
+    model = cpu[0] if cpu else platform.processor() or "unknown CPU"
+    memory = [line.split()[1] for line in _lines("/proc/meminfo") if line.startswith("MemTotal")]
+    ram = f", {int(memory[0]) / 1024 / 1024:.0f} GiB RAM" if memory else ""
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores ({model}){ram}"
+
+
+def _versions(servers: Sequence[str]) -> str:
+    parts = [f"Python {platform.python_version()}", f"node {_node_version()}"]
+    parts.append(f"pygls {importlib.metadata.version('pygls')}")
+    if SUBJECT in servers:
+        parts.append(f"iml-ls {importlib.metadata.version('iml-ls')}")
+    if VSCODE_JSON in servers:
+        package = json.loads(VSCODE_JSON_PACKAGE.read_text())
+        parts.append(f"vscode-langservers-extracted {package['version']}")
+    return ", ".join(parts)
+
+
+def _node_version() -> str:
+    try:
+        return subprocess.run(["node", "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "not found"
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text().splitlines()
+    except OSError:
+        return []
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Smoke test of the benchmark (``make bench``): it must keep running, whatever the figures are.
+
+No timing is asserted (the machine is noisy): only that every figure is produced for iml-ls and
+the floor on a tiny file, that the report renders, and that a broken server is reported, not
+waited on. vscode-json is left out so ``make test`` needs no npm install for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.generate import generate
+from benchmarks.report import METRICS
+from benchmarks.session import Counts, ServerSpec, run_session
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVERS = ("iml-ls", "floor")
+COUNTS = Counts(edits=2, completions=3, hovers=3, timeout=60)
+
+
+def test_one_repetition_produces_every_figure_and_the_report(tmp_path: Path) -> None:
+    report = tmp_path / "performance.md"
+    raw = tmp_path / "raw.json"
+    command = [
+        sys.executable, "-m", "benchmarks.run", "--sizes", "120", "--repetitions", "1",
+        "--servers", ",".join(SERVERS), "--edits", str(COUNTS.edits), "--requests", str(COUNTS.completions),
+        "--timeout", str(COUNTS.timeout), "--output", str(report), "--json", str(raw),
+    ]
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+
+    sessions = json.loads(raw.read_text())["sessions"]
+    assert sorted(session["server"] for session in sessions) == sorted(SERVERS)
+    for session in sessions:
+        assert session["error"] is None
+        assert session["initialize"] > 0 and session["open_diagnostics"] > 0
+        assert len(session["edits"]) == COUNTS.edits
+        assert len(session["completions"]) == COUNTS.completions
+        assert len(session["hovers"]) == COUNTS.hovers
+        assert session["peak_memory_kib"] > 0
+
+    text = report.read_text()
+    assert "## Goals" in text and "## 120 lines" in text
+    for metric in METRICS:
+        row = next(line for line in text.splitlines() if line.startswith(f"| {metric.label} |"))
+        server_cells = row.split("|")[2 : 2 + len(SERVERS)]
+        assert all(cell.strip() not in ("", "—") for cell in server_cells), row
+
+
+def test_a_server_that_exits_is_reported() -> None:
+    spec = ServerSpec("exits", (sys.executable, "-c", "import sys; sys.exit(3)"), "imljson", False)
+    result = asyncio.run(run_session(spec, 120, generate(120), COUNTS))
+    assert result.error is not None and "exit status 3" in result.error
+    assert result.initialize is None
+
+
+def test_a_stray_line_on_stdout_is_a_protocol_violation() -> None:
+    chatty = "import sys, time; print('debug: starting'); sys.stdout.flush(); time.sleep(60)"
+    spec = ServerSpec("chatty", (sys.executable, "-c", chatty), "imljson", False)
+    result = asyncio.run(run_session(spec, 120, generate(120), COUNTS))
+    assert result.error is not None and "not an LSP header" in result.error and "debug: starting" in result.error
