@@ -81,16 +81,20 @@ def _iml_strings(root: JsonValue | None) -> list[ImlString]:
     stack: list[tuple[JsonValue, JsonPath]] = [] if root is None else [(root, ())]
     while stack:
         value, path = stack.pop()
-        if isinstance(value, JsonObject):
-            stack.extend(
-                (member.value, (*path, member.key.value))
-                for member in reversed(value.members)
-                if member.value is not None
-            )
-        elif isinstance(value, JsonArray):
-            stack.extend(((item, (*path, index)) for index, item in reversed(list(enumerate(value.items)))))
-        elif isinstance(value, JsonString) and "{{" in value.value:
-            found.append(ImlString(value, path, tuple(find_templates(value.value))))
+        if isinstance(value, JsonString):
+            if "{{" in value.value:
+                found.append(ImlString(value, path, tuple(find_templates(value.value))))
+            continue
+        children: list[tuple[str | int, JsonValue]] = (
+            [(m.key.value, m.value) for m in value.members if m.value is not None]
+            if isinstance(value, JsonObject)
+            else list(enumerate(value.items))
+            if isinstance(value, JsonArray)
+            else []
+        )
+        for step, child in reversed(children):
+            if isinstance(child, JsonObject | JsonArray) or (isinstance(child, JsonString) and "{{" in child.value):
+                stack.append((child, (*path, step)))
     return found
 
 

@@ -169,6 +169,8 @@ class _Converter:
         self.problems: list[SyntaxProblem] = []
 
     def span(self, node: tree_sitter.Node) -> tuple[int, int]:
+        if self.index.is_ascii:
+            return node.start_byte, node.end_byte
         return self.index.offset_of_byte(node.start_byte), self.index.offset_of_byte(node.end_byte)
 
     def problem(self, node: tree_sitter.Node, message: str, *, trailing_comma: bool = False) -> None:
@@ -206,6 +208,8 @@ class _Converter:
             line_end = self.index.line_end(self.index.line_of(start))
             self.problems.append(SyntaxProblem(start, line_end, 'This string is not closed: add the missing `"`.'))
             return decode_string(self.text, start, line_end)
+        if "\\" not in raw and not node.has_error:
+            return JsonString(start, end, raw[1:-1], None)
         for child in node.children:
             if child.type == "escape_sequence":
                 escape_start, escape_end = self.span(child)
@@ -219,7 +223,8 @@ class _Converter:
 
     def object(self, node: tree_sitter.Node, depth: int) -> JsonObject:
         members: list[JsonMember] = []
-        self.check_commas(node, "}")
+        if node.has_error:
+            self.check_commas(node, "}")
         for child in node.named_children:
             if child.type == "pair":
                 member = self.pair(child, depth)
@@ -230,15 +235,17 @@ class _Converter:
             elif child.type != "comment":
                 self.problem(child, 'Expected a `"key": value` member here.')
         start, end = self.span(node)
-        self.check_closed(node, "}")
+        if node.has_error:
+            self.check_closed(node, "}")
         return JsonObject(start, end, tuple(members))
 
     def pair(self, node: tree_sitter.Node, depth: int) -> JsonMember | None:
         key_node = node.child_by_field_name("key")
         value_node = node.child_by_field_name("value")
-        for child in node.children:
-            if child.type == "ERROR":
-                self.error(child)
+        if node.has_error:
+            for child in node.children:
+                if child.type == "ERROR":
+                    self.error(child)
         if key_node is None or key_node.type != "string" or key_node.is_missing:
             if key_node is not None:
                 self.problem(key_node, "Object keys must be strings in double quotes.")
@@ -251,7 +258,8 @@ class _Converter:
 
     def array(self, node: tree_sitter.Node, depth: int) -> JsonArray:
         items: list[JsonValue] = []
-        self.check_commas(node, "]")
+        if node.has_error:
+            self.check_commas(node, "]")
         for child in node.named_children:
             if child.type == "comment":
                 continue
@@ -261,7 +269,8 @@ class _Converter:
             if item is not None:
                 items.append(item)
         start, end = self.span(node)
-        self.check_closed(node, "]")
+        if node.has_error:
+            self.check_closed(node, "]")
         return JsonArray(start, end, tuple(items))
 
     def check_commas(self, node: tree_sitter.Node, closer: str) -> None:
