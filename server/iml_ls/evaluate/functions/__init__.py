@@ -1,6 +1,8 @@
-"""The built-in IML functions: one catalogue read by the evaluator, completion, hover and the checks.
+"""The built-in IML functions: one catalogue read by the evaluator, completion, hover, signature help
+and the checks.
 
-A function is added by declaring it in its family module and listing it there; nothing else changes.
+A function is added by declaring it in its family module (and listing it in that module's
+``FUNCTIONS``) plus its tests; nothing else changes.
 """
 
 from __future__ import annotations
@@ -15,3 +17,8 @@ FUNCTIONS: Mapping[str, BuiltinFunction] = {
     for module in (jwt, encoding, text, logic, math, arrays, dates)
     for function in module.FUNCTIONS
 }
+
+
+def lookup(name: str) -> BuiltinFunction | None:
+    """The built-in function called ``name`` (names are case-sensitive, as in IML), or None."""
+    return FUNCTIONS.get(name)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from iml_ls.evaluate.coerce import is_empty, is_truthy, strict_equals, to_number, to_string
-from iml_ls.evaluate.functions.spec import BuiltinFunction, arg, function
-from iml_ls.evaluate.values import UNDEFINED, EvalContext, JsValue, Undefined
+from iml_ls.evaluate.coerce import describe, is_empty, is_number, is_truthy, strict_equals, to_string
+from iml_ls.evaluate.functions.spec import BuiltinFunction, arg, function, integer_argument, is_absent
+from iml_ls.evaluate.values import UNDEFINED, EvalContext, EvaluationError, JsValue
 
 _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
@@ -16,12 +16,14 @@ _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
     "if",
     "condition, then, [else]",
     "any",
-    "`then` when the condition is true, otherwise `else`.",
-    "if(1 > 0, 'yes', 'no')",
+    "`then` when the condition is true, otherwise `else` (undefined when left out).",
+    "if(2 > 1, 'yes', 'no')",
     "yes",
-    condition="Any value; empty, 0, false and null are false.",
-    then="The result when true.",
-    **{"else": "The result when false."},
+    "False conditions are JavaScript's: false, 0, empty text, null and undefined (an empty array is true). "
+    "iml-ls evaluates both branches before choosing, so an error in the unused branch still shows.",
+    condition="Any value; false, 0, empty text, null and undefined count as false.",
+    then="The result when the condition is true.",
+    **{"else": "The result when the condition is false."},
 )
 def if_(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     return arg(args, 1) if is_truthy(arg(args, 0)) else arg(args, 2)
@@ -31,11 +33,12 @@ def if_(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     "ifempty",
     "value, fallback",
     "any",
-    "The value, or `fallback` when the value is empty (absent, null or empty text).",
-    "ifempty(parameters.region, 'eu1')",
+    "The value, or `fallback` when the value is empty (absent, null, empty text or an empty array).",
+    "ifempty('', 'eu1')",
     "eu1",
-    value="The preferred value.",
-    fallback="The value to use instead.",
+    "Whether Make counts an empty array as empty is not documented; iml-ls does.",
+    value="The preferred value, e.g. `parameters.region`.",
+    fallback="The value to use when it is empty.",
 )
 def ifempty(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     return arg(args, 1) if is_empty(arg(args, 0)) else arg(args, 0)
@@ -48,8 +51,9 @@ def ifempty(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     "The result paired with the first value equal to the expression; a last unpaired argument is the default.",
     "switch('b', 'a', 1, 'b', 2, 0)",
     "2",
+    "Values are compared strictly (`'1'` does not equal `1`).",
     expression="The value to compare.",
-    cases="value1, result1, value2, result2, …, [default].",
+    cases="value1, result1, value2, result2, …, and optionally a default result.",
 )
 def switch(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     expression, cases = arg(args, 0), list(args[1:])
@@ -59,20 +63,21 @@ def switch(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     return cases[-1] if len(cases) % 2 == 1 else UNDEFINED
 
 
+def _item(items: list[JsValue], position: int) -> JsValue:
+    """The item at an IML (1-based) position, or undefined."""
+    return items[position - 1] if 1 <= position <= len(items) else UNDEFINED
+
+
 def get_path(value: JsValue, path: str) -> JsValue:
-    """Follow ``a.b[1].c`` (array indexes count from 1, as everywhere in IML)."""
+    """Follow ``a.b[1].c`` or ``a.b.1.c``: array positions count from 1, as everywhere in IML."""
     current = value
     for name, index in _PATH_PART.findall(path):
         if index:
-            position = int(index)
-            current = (
-                current[position - 1] if isinstance(current, list) and 1 <= position <= len(current) else UNDEFINED
-            )
+            current = _item(current, int(index)) if isinstance(current, list) else UNDEFINED
         elif isinstance(current, dict):
             current = current.get(name, UNDEFINED)
         elif isinstance(current, list) and name.isdigit():
-            position = int(name)
-            current = current[position - 1] if 1 <= position <= len(current) else UNDEFINED
+            current = _item(current, int(name))
         else:
             return UNDEFINED
     return current
@@ -82,19 +87,39 @@ def get_path(value: JsValue, path: str) -> JsValue:
     "get",
     "value, path",
     "any",
-    "The value at a path such as `a.b[1]` (arrays count from 1).",
-    "get(temp.user, 'emails[1]')",
-    "the first email",
-    value="A collection or array.",
-    path="Dotted path.",
+    "The value at a path such as `user.emails[1]` (array positions count from 1); undefined when absent.",
+    "get(temp.user, 'emails[2]')",
+    "b@example.com",
+    value="A collection or an array.",
+    path="Keys separated by dots, with `[n]` or `.n` for the n-th item of an array; a number picks an item.",
 )
 def get(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     path = arg(args, 1)
-    if isinstance(path, Undefined):
+    if is_absent(path):
         return UNDEFINED
-    if isinstance(path, int | float) and not isinstance(path, bool):
-        return get_path(arg(args, 0), f"[{int(to_number(path))}]")
+    if is_number(path):
+        value = arg(args, 0)
+        return _item(value, integer_argument(path, 0)) if isinstance(value, list) else UNDEFINED
     return get_path(arg(args, 0), to_string(path))
+
+
+def _collection(name: str, value: JsValue) -> dict[str, JsValue]:
+    if isinstance(value, dict):
+        return value
+    if is_absent(value):
+        return {}
+    raise EvaluationError(f"{name}() expects a collection, got {describe(value)}.")
+
+
+def _key_names(keys: Sequence[JsValue]) -> set[str]:
+    """Keys given one by one or as arrays: ``pick(x, 'a', 'b')`` and ``pick(x, split('a,b', ','))``."""
+    names: set[str] = set()
+    for key in keys:
+        if isinstance(key, list):
+            names.update(to_string(k) for k in key)
+        else:
+            names.add(to_string(key))
+    return names
 
 
 @function(
@@ -102,15 +127,14 @@ def get(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     "collection, keys...",
     "collection",
     "A collection with only the given keys.",
-    "pick(temp.user, 'id', 'name')",
-    '{"id":…,"name":…}',
-    collection="The source.",
-    keys="Keys to keep.",
+    "pick(temp.user, 'name')",
+    '{"name":"Zoë"}',
+    collection="The source collection.",
+    keys="Keys to keep (texts, or arrays of texts).",
 )
 def pick(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    source = arg(args, 0)
-    keys = [to_string(k) for k in args[1:]]
-    return {k: v for k, v in source.items() if k in keys} if isinstance(source, dict) else {}
+    source, wanted = _collection("pick", arg(args, 0)), _key_names(args[1:])
+    return {key: value for key, value in source.items() if key in wanted}
 
 
 @function(
@@ -118,15 +142,14 @@ def pick(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     "collection, keys...",
     "collection",
     "A collection without the given keys.",
-    "omit(temp.user, 'password')",
-    "the user without `password`",
-    collection="The source.",
-    keys="Keys to drop.",
+    "omit(temp.user, 'emails')",
+    '{"name":"Zoë"}',
+    collection="The source collection.",
+    keys="Keys to drop (texts, or arrays of texts).",
 )
 def omit(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    source = arg(args, 0)
-    keys = [to_string(k) for k in args[1:]]
-    return {k: v for k, v in source.items() if k not in keys} if isinstance(source, dict) else {}
+    source, unwanted = _collection("omit", arg(args, 0)), _key_names(args[1:])
+    return {key: value for key, value in source.items() if key not in unwanted}
 
 
 FUNCTIONS: tuple[BuiltinFunction, ...] = (if_, ifempty, switch, get, pick, omit)

@@ -1,70 +1,99 @@
-"""Text functions."""
+"""Text functions: length, case, trimming, searching, replacing, splitting, HTML.
+
+Positions and lengths count UTF-16 code units, as JavaScript does (``length('😀')`` is 2), so that
+``substring`` and ``indexOf`` agree with Make's runtime on texts with emoji.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 
-from iml_ls.evaluate.coerce import is_number, to_number, to_string
-from iml_ls.evaluate.functions.spec import BuiltinFunction, arg, check_size, expect_text, function
-from iml_ls.evaluate.values import EvalContext, EvaluationError, EvaluationLimitError, JsValue, Undefined
+from iml_ls.evaluate.coerce import JS_WHITESPACE, describe, is_truthy, strict_equals, to_string, to_text
+from iml_ls.evaluate.functions.regex import compile_js_regex, parse_literal, regex_replace
+from iml_ls.evaluate.functions.spec import (
+    BuiltinFunction,
+    arg,
+    array_argument,
+    check_length,
+    check_size,
+    function,
+    integer_argument,
+    is_absent,
+    optional_text,
+    text_argument,
+)
+from iml_ls.evaluate.values import EvalContext, EvaluationError, JsValue
 
-MAX_REGEX_INPUT = 100_000
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
-_REGEX_LITERAL = re.compile(r"/(.+)/([gimsuy]*)", re.S)
+_WORD = re.compile(r"[^\s]+")
+_HTML_TAG = re.compile(r"<[^>]*>")
 
 
-def _text_or_empty(name: str, value: JsValue) -> str:
-    """Most text functions treat an absent value as empty text."""
-    if value is None or isinstance(value, Undefined):
-        return ""
-    if is_number(value) or isinstance(value, bool):
-        return to_string(value)
-    return expect_text(name, value)
+def _is_bmp(text: str) -> bool:
+    """Whether every character is one UTF-16 code unit (then Python's positions are JavaScript's)."""
+    return not text or max(text) <= "\uffff"
+
+
+def _utf16(text: str) -> list[str]:
+    """The text as JavaScript's code units (an emoji becomes its two surrogates)."""
+    if _is_bmp(text):
+        return list(text)
+    data = text.encode("utf-16-le", "surrogatepass")
+    return [data[i : i + 2].decode("utf-16-le", "surrogatepass") for i in range(0, len(data), 2)]
+
+
+def _join_units(units: Sequence[str]) -> str:
+    """Code units back to text (a surrogate pair becomes one character again; a lone half stays)."""
+    return "".join(units).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+def utf16_length(text: str) -> int:
+    return len(text) if _is_bmp(text) else len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 @function(
     "length",
     "value",
     "number",
-    "The number of characters of a text or items of an array.",
-    "length('abc')",
-    "3",
+    "The number of characters of a text, items of an array or bytes of binary data.",
+    "length('Make')",
+    "4",
+    "Characters are counted as JavaScript counts them (an emoji counts 2). `length(null)` is 0 here; "
+    "Make's result for an empty value is not documented.",
     value="A text, an array or binary data.",
 )
 def length(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     value = arg(args, 0)
-    if isinstance(value, str):
-        return len(value.encode("utf-16-le", "surrogatepass")) // 2
     if isinstance(value, list | bytes):
         return len(value)
-    if value is None or isinstance(value, Undefined):
-        return 0
-    raise EvaluationError(f"length() expects text or an array, got {to_string(value)!r}.")
+    if isinstance(value, dict):
+        raise EvaluationError(f"length() expects text or an array, got {describe(value)}; use length(keys(…)).")
+    return utf16_length(text_argument("length", value))
 
 
-@function("lower", "text", "text", "The text in lower case.", "lower('ABC')", "abc", text="The text to convert.")
+@function("lower", "text", "text", "The text in lower case.", "lower('Hello')", "hello", text="The text to convert.")
 def lower(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    return _text_or_empty("lower", arg(args, 0)).lower()
+    return text_argument("lower", arg(args, 0)).lower()
 
 
-@function("upper", "text", "text", "The text in upper case.", "upper('abc')", "ABC", text="The text to convert.")
+@function("upper", "text", "text", "The text in upper case.", "upper('Hello')", "HELLO", text="The text to convert.")
 def upper(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    return _text_or_empty("upper", arg(args, 0)).upper()
+    return text_argument("upper", arg(args, 0)).upper()
 
 
 @function(
     "capitalize",
     "text",
     "text",
-    "The text with its first character in upper case.",
-    "capitalize('hello')",
-    "Hello",
+    "The text with its first character in upper case (the rest unchanged).",
+    "capitalize('make app')",
+    "Make app",
     text="The text to convert.",
 )
 def capitalize(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    text = _text_or_empty("capitalize", arg(args, 0))
+    text = text_argument("capitalize", arg(args, 0))
     return text[:1].upper() + text[1:]
 
 
@@ -72,150 +101,135 @@ def capitalize(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     "startcase",
     "text",
     "text",
-    "Every word capitalized.",
-    "startcase('hello big world')",
-    "Hello Big World",
-    "Make's handling of punctuation between words is not documented.",
+    "Every word with its first letter in upper case and the others in lower case.",
+    "startcase('hello WORLD')",
+    "Hello World",
+    "Words are separated by white space here; how Make treats punctuation and camelCase inside words is "
+    "not documented.",
     text="The text to convert.",
 )
 def startcase(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    return " ".join(word[:1].upper() + word[1:].lower() for word in _text_or_empty("startcase", arg(args, 0)).split())
+    return _WORD.sub(_capitalize_word, text_argument("startcase", arg(args, 0)))
+
+
+def _capitalize_word(word: re.Match[str]) -> str:
+    return word.group()[:1].upper() + word.group()[1:].lower()
 
 
 @function(
     "trim",
     "text",
     "text",
-    "The text without leading and trailing white space.",
+    "The text without white space (spaces, tabs, line breaks) at the start and the end.",
     "trim('  a b  ')",
     "a b",
     text="The text to trim.",
 )
 def trim(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    return _text_or_empty("trim", arg(args, 0)).strip()
-
-
-def compile_pattern(pattern: str) -> tuple[re.Pattern[str], bool] | None:
-    """A ``/regex/flags`` literal as a compiled pattern and its global flag; None for plain text."""
-    match = _REGEX_LITERAL.fullmatch(pattern)
-    if match is None:
-        return None
-    source, flags = match.groups()
-    if _NESTED_QUANTIFIER.search(source):
-        raise EvaluationLimitError(
-            "This regular expression can backtrack catastrophically (a repeated group that repeats)."
-        )
-    options = (re.I if "i" in flags else 0) | (re.M if "m" in flags else 0) | (re.S if "s" in flags else 0)
-    try:
-        return re.compile(source, options), "g" in flags
-    except re.error as error:
-        raise EvaluationError(f"Invalid regular expression /{source}/: {error}.") from None
-
-
-def _js_replacement(replacement: str) -> str:
-    """JavaScript's ``$1``/``$&`` replacement patterns in Python's syntax."""
-    escaped = replacement.replace("\\", "\\\\")
-    escaped = re.sub(r"\$(\d{1,2})", r"\\g<\1>", escaped)
-    return escaped.replace("$&", r"\g<0>").replace("$$", "$")
+    return text_argument("trim", arg(args, 0)).strip(JS_WHITESPACE)
 
 
 @function(
     "replace",
     "text, search, replacement",
     "text",
-    "Replaces every occurrence of `search` (text, or a `/regex/flags` literal) with `replacement`.",
-    "replace('a-b-c', '-', '+')",
-    "a+b+c",
-    "Plain-text search replaces every occurrence, as Make documents; regular expressions follow JavaScript "
-    "syntax and are run by Python's engine, which differs in rare constructs.",
+    "Replaces every occurrence of `search` (text, or a regular expression like `/ab+/gi`) with `replacement`.",
+    "replace('John Smith', '/(\\w+) (\\w+)/', '$2, $1')",
+    "Smith, John",
+    "A plain-text search replaces every occurrence and its replacement is used literally; an empty "
+    "search changes nothing. Regular expressions use JavaScript syntax and `$1`/`$&` replacements, run "
+    "by Python's engine: rare constructs may differ, patterns that repeat a repeating group (`(a+)+`) "
+    "are refused, and texts over 100,000 characters are not searched with a pattern.",
     text="The text to search in.",
-    search="Text to find, or a regular expression like `/ab+/gi`.",
-    replacement="The new text; `$1` refers to a regex group.",
+    search="Text to find, or a regular expression between slashes with flags `g`, `i`, `m`, `s`: `/ab+/gi`.",
+    replacement="The new text; with a regular expression, `$1` is the first group and `$&` the match.",
 )
 def replace(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    text = _text_or_empty("replace", arg(args, 0))
-    search = to_string(arg(args, 1)) if not isinstance(arg(args, 1), Undefined) else ""
-    replacement = "" if isinstance(arg(args, 2), Undefined) else to_string(arg(args, 2))
-    compiled = compile_pattern(search)
-    if compiled is None:
-        return check_size(ctx, text.replace(search, replacement) if search else text)
-    if len(text) > MAX_REGEX_INPUT:
-        raise EvaluationLimitError(f"Regular expressions run on at most {MAX_REGEX_INPUT:,} characters here.")
-    pattern, global_ = compiled
-    return check_size(ctx, pattern.sub(_js_replacement(replacement), text, count=0 if global_ else 1))
-
-
-def _index(value: JsValue, default: int) -> int:
-    if isinstance(value, Undefined) or value is None:
-        return default
-    number = to_number(value)
-    return default if number != number else int(number)
+    text = text_argument("replace", arg(args, 0))
+    search = text_argument("replace", arg(args, 1))
+    replacement = text_argument("replace", arg(args, 2))
+    literal = parse_literal(search)
+    if literal is not None:
+        return regex_replace(ctx, compile_js_regex(*literal), text, replacement)
+    if not search:
+        return text
+    check_length(ctx, len(text) + text.count(search) * (len(replacement) - len(search)), text=True)
+    return text.replace(search, replacement)
 
 
 @function(
     "substring",
     "text, start, [end]",
     "text",
-    "The part of the text from `start` up to (not including) `end`, counting from 0.",
+    "The part of the text from `start` up to (not including) `end`, counting from 0 as JavaScript does.",
     "substring('Hello', 1, 3)",
     "el",
     text="The text.",
-    start="First position (0-based).",
-    end="Position to stop before (default: the end).",
+    start="First position, from 0 (negative counts as 0).",
+    end="Position to stop before (default: the end); if smaller than `start`, the two are swapped.",
 )
 def substring(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    text = _text_or_empty("substring", arg(args, 0))
-    start = max(0, min(_index(arg(args, 1), 0), len(text)))
-    end = max(0, min(_index(arg(args, 2), len(text)), len(text)))
-    start, end = min(start, end), max(start, end)
-    return text[start:end]
+    units = _utf16(text_argument("substring", arg(args, 0)))
+    start = max(0, min(integer_argument(arg(args, 1), 0), len(units)))
+    end = max(0, min(integer_argument(arg(args, 2), len(units)), len(units)))
+    return _join_units(units[min(start, end) : max(start, end)])
 
 
 @function(
     "split",
-    "text, separator",
+    "text, [separator]",
     "array",
-    "Splits the text at each separator.",
+    "Splits the text at each separator into an array of texts.",
     "split('a,b,c', ',')",
     '["a","b","c"]',
+    "An empty separator splits into single characters (JavaScript code units); without a separator the "
+    "result is the whole text in an array, as in JavaScript.",
     text="The text to split.",
-    separator="Where to split.",
+    separator="Where to split, e.g. `','`.",
 )
 def split(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    text = _text_or_empty("split", arg(args, 0))
-    separator = arg(args, 1)
-    if isinstance(separator, Undefined):
+    text = text_argument("split", arg(args, 0))
+    if is_absent(arg(args, 1)):
         return [text]
-    separator_text = to_string(separator)
-    parts: list[JsValue] = list(text) if separator_text == "" else list(text.split(separator_text))
-    return check_size(ctx, parts)
+    separator = text_argument("split", arg(args, 1))
+    check_length(ctx, utf16_length(text) if separator == "" else text.count(separator) + 1, text=False)
+    parts: list[JsValue] = list(_utf16(text)) if separator == "" else list(text.split(separator))
+    return parts
 
 
 @function(
     "indexOf",
     "text, value, [start]",
     "number",
-    "The position of the first occurrence (from 0), or -1.",
+    "The position of the first occurrence of `value` (from 0), or -1 when it does not occur.",
     "indexOf('Make', 'k')",
     "2",
+    "For an array, the position counts from 0 here, as JavaScript's `indexOf` does; Make's IML indexes "
+    "arrays from 1 elsewhere, so check this against Make before relying on it.",
     text="The text (or array) to search.",
     value="What to find.",
-    start="Where to start searching.",
+    start="Where to start searching (default 0).",
 )
 def index_of(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    haystack, needle, start = arg(args, 0), arg(args, 1), _index(arg(args, 2), 0)
+    haystack, needle = arg(args, 0), arg(args, 1)
     if isinstance(haystack, list):
-        from iml_ls.evaluate.coerce import strict_equals
-
-        return next((i for i in range(max(start, 0), len(haystack)) if strict_equals(haystack[i], needle)), -1)
-    return _text_or_empty("indexOf", haystack).find(to_string(needle), max(start, 0))
+        start = integer_argument(arg(args, 2), 0)
+        start = max(0, start + len(haystack) if start < 0 else start)
+        return next((i for i in range(start, len(haystack)) if strict_equals(haystack[i], needle)), -1)
+    text, search = text_argument("indexOf", haystack), to_string(needle)
+    start = max(0, integer_argument(arg(args, 2), 0))
+    if _is_bmp(text) and _is_bmp(search):
+        return text.find(search, min(start, len(text)))
+    units, wanted = _utf16(text), _utf16(search)
+    last = len(units) - len(wanted)
+    return next((i for i in range(min(start, max(last, 0)), last + 1) if units[i : i + len(wanted)] == wanted), -1)
 
 
 @function(
     "contains",
     "text, value",
     "boolean",
-    "Whether the text (or array) contains the value.",
+    "Whether the text contains the value (or the array contains an item equal to it).",
     "contains('Hello', 'ell')",
     "true",
     text="The text or array.",
@@ -224,40 +238,89 @@ def index_of(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
 def contains(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     haystack, needle = arg(args, 0), arg(args, 1)
     if isinstance(haystack, list):
-        from iml_ls.evaluate.coerce import strict_equals
-
         return any(strict_equals(item, needle) for item in haystack)
-    return to_string(needle) in _text_or_empty("contains", haystack)
+    return to_string(needle) in text_argument("contains", haystack)
 
 
-@function("toString", "value", "text", "The value as text.", "toString(42)", "42", value="Any value.")
+@function(
+    "toString",
+    "value",
+    "text",
+    "The value as text: numbers as JavaScript writes them, dates in ISO 8601, collections as JSON.",
+    "toString(1.50)",
+    "1.5",
+    "Empty values (null, undefined) give empty text here, as in text around `{{…}}`; arrays give their items "
+    "joined by commas, as in JavaScript. Make's exact output for arrays and dates is not documented.",
+    value="Any value.",
+)
 def to_string_function(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    from iml_ls.evaluate.coerce import to_text
+    return check_size(ctx, to_text(arg(args, 0)))
 
-    return to_text(arg(args, 0))
+
+@function(
+    "ascii",
+    "text, [removeDiacritics]",
+    "text",
+    "The text without its non-ASCII characters; with `true`, accented letters first lose their accents.",
+    "ascii('Crème brûlée', true)",
+    "Creme brulee",
+    text="The text to clean.",
+    removeDiacritics="`true` to keep `é` as `e` instead of removing it.",
+)
+def ascii_(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
+    text = text_argument("ascii", arg(args, 0))
+    if is_truthy(arg(args, 1)):
+        text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    return "".join(char for char in text if char.isascii())
 
 
 @function(
     "escapeHTML",
     "text",
     "text",
-    "The text with `<`, `>`, `&` and quotes escaped for HTML.",
-    "escapeHTML('<b>')",
-    "&lt;b&gt;",
+    "The text with `&`, `<`, `>`, `\"` and `'` replaced by HTML entities.",
+    "escapeHTML('<b>Tom & Jerry</b>')",
+    "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;",
+    "The entity Make uses for `'` is not documented (iml-ls writes `&#x27;`).",
     text="The text to escape.",
 )
 def escape_html(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    return html.escape(_text_or_empty("escapeHTML", arg(args, 0)))
+    return check_size(ctx, html.escape(text_argument("escapeHTML", arg(args, 0))))
 
 
 @function(
-    "stripHTML", "text", "text", "The text with HTML tags removed.", "stripHTML('<b>Hi</b>')", "Hi", text="HTML text."
+    "stripHTML",
+    "text",
+    "text",
+    "The text with every HTML tag (`<…>`) removed.",
+    "stripHTML('<p>Hi <b>there</b></p>')",
+    "Hi there",
+    "Entities such as `&amp;` are left as they are here.",
+    text="HTML text.",
 )
 def strip_html(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    return re.sub(r"<[^>]*>", "", _text_or_empty("stripHTML", arg(args, 0)))
+    return _HTML_TAG.sub("", text_argument("stripHTML", arg(args, 0)))
+
+
+@function(
+    "join",
+    "array, [separator]",
+    "text",
+    "The items of the array as one text, with `separator` between them.",
+    "join(split('a,b,c', ','), ' | ')",
+    "a | b | c",
+    "Empty items (null) give empty text and collections are written as JSON.",
+    array="The array.",
+    separator="Text between items (default `,`).",
+)
+def join(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
+    items = [to_text(item) for item in array_argument("join", arg(args, 0))]
+    separator = optional_text("join", arg(args, 1), ",")
+    check_length(ctx, sum(map(len, items)) + len(separator) * max(len(items) - 1, 0), text=True)
+    return separator.join(items)
 
 
 FUNCTIONS: tuple[BuiltinFunction, ...] = (
-    length, lower, upper, capitalize, startcase, trim, replace, substring, split, index_of, contains,
-    to_string_function, escape_html, strip_html,
+    length, lower, upper, capitalize, startcase, trim, replace, substring, split, join, index_of, contains,
+    to_string_function, ascii_, escape_html, strip_html,
 )  # fmt: skip
