@@ -138,6 +138,8 @@ def test_missing_jwt_claim_with_a_fix_and_a_setting(analyse: Analyse) -> None:
     assert codes(relaxed) == []
     stricter = analyse(jwt_request(GOOD_CALL), settings=Settings(required_claims=("exp", "sub")))
     assert "IML302" in codes(stricter)
+    from_option = analyse(jwt_request(GOOD_CALL, jwt=payload, options={"expiresIn": "1h"}))
+    assert "IML302" not in codes(from_option)  # jsonwebtoken adds `exp` from `expiresIn`
 
 
 def test_jwt_claim_type_trailing_space_makes_text(analyse: Analyse) -> None:

@@ -108,12 +108,17 @@ def check(analysis: Analysis) -> Iterator[Diagnostic]:
     reported_payloads: set[int] = set()
     reported_options: set[int] = set()
     evaluation = ConnectionEvaluation(analysis, dt.datetime.now(dt.UTC))
+    from_options: dict[int, set[str]] = {}
+    for call in calls:
+        if call.payload is not None and call.options is not None:
+            claims = {CLAIM_FOR_OPTION[m.key.value] for m in call.options.members if m.key.value in CLAIM_FOR_OPTION}
+            from_options.setdefault(id(call.payload), set()).update(claims)
     for call in calls:
         static = list(_algorithm(analysis, call))
         static += _key(analysis, call)
         if call.payload is not None and id(call.payload) not in reported_payloads:
             reported_payloads.add(id(call.payload))
-            static += _payload(analysis, call.payload, evaluation)
+            static += _payload(analysis, call.payload, evaluation, from_options.get(id(call.payload), set()))
         if call.options is not None and id(call.options) not in reported_options:
             reported_options.add(id(call.options))
             static += _options(analysis, call)
@@ -230,8 +235,11 @@ def _unused_name(analysis: Analysis, base: str) -> str:
     return name
 
 
-def _payload(analysis: Analysis, payload: JsonObject, evaluation: ConnectionEvaluation) -> Iterator[Diagnostic]:
-    keys = {member.key.value for member in payload.members}
+def _payload(
+    analysis: Analysis, payload: JsonObject, evaluation: ConnectionEvaluation, from_options: set[str]
+) -> Iterator[Diagnostic]:
+    """Claim rules; ``from_options`` are claims the calls' options add (``expiresIn`` adds ``exp``)."""
+    keys = {member.key.value for member in payload.members} | from_options
     owner = _owner_key(analysis, payload)
     for claim in analysis.settings.required_claims:
         if claim in keys:
