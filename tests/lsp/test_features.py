@@ -1,4 +1,6 @@
-"""Completion, hover, signature help, navigation, symbols, semantic tokens, inlay hints, code lens, progress."""
+"""Completion, hover, signature help, watched files, and the workspace check with progress and cancellation.
+
+Navigation, symbols, semantic tokens, inlay hints and code lens have their own modules."""
 
 from __future__ import annotations
 
@@ -102,93 +104,6 @@ async def test_signature_help_marks_the_active_argument(client: LanguageClient, 
     assert help_ is not None
     assert help_.signatures[0].label == "jwt(payload, key, [algorithm], [options])"
     assert help_.active_parameter == 2
-
-
-@pytest.mark.asyncio
-async def test_definition_references_and_rename_across_files(client: LanguageClient, connection: Path) -> None:
-    uri = open_document(client, connection, TEXT)
-    params_path = connection.with_name("jwt-auth.params.iml.json")
-    use = position_of(TEXT, "parameters.clientId", 12)
-    definition = await client.text_document_definition_async(
-        types.DefinitionParams(text_document=doc(uri), position=use)
-    )
-    assert isinstance(definition, list) and len(definition) == 1
-    assert definition[0].uri == params_path.as_uri()
-    params_text = params_path.read_text(encoding="utf-8")
-    assert definition[0].range.start == position_of(params_text, "clientId")
-    refs = await client.text_document_references_async(
-        types.ReferenceParams(
-            text_document=doc(uri), position=use, context=types.ReferenceContext(include_declaration=True)
-        )
-    )
-    assert refs is not None and len(refs) == 4  # the declaration and three uses
-    edit = await client.text_document_rename_async(
-        types.RenameParams(text_document=doc(uri), position=use, new_name="appId")
-    )
-    assert edit is not None and edit.document_changes is not None
-    files = {
-        change.text_document.uri: len(change.edits)
-        for change in edit.document_changes
-        if isinstance(change, types.TextDocumentEdit)
-    }
-    assert files == {uri: 3, params_path.as_uri(): 1}
-    with pytest.raises(Exception, match="not a valid name"):
-        await client.text_document_rename_async(types.RenameParams(text_document=doc(uri), position=use, new_name="1x"))
-    temp = await client.text_document_definition_async(
-        types.DefinitionParams(text_document=doc(uri), position=position_of(TEXT, "temp.jwt", 6))
-    )
-    assert isinstance(temp, list) and temp[0].range.start == position_of(TEXT, 'jwt": {', 0)
-
-
-@pytest.mark.asyncio
-async def test_document_symbols(client: LanguageClient, connection: Path) -> None:
-    uri = open_document(client, connection, TEXT)
-    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc(uri)))
-    assert symbols is not None
-    [request] = symbols
-    assert isinstance(request, types.DocumentSymbol) and request.name == "request"
-    names = [child.name for child in request.children or []]
-    assert names[:3] == ["url", "temp", "headers"] and "jwt(HS512)" in names
-    temp = next(child for child in request.children or [] if child.name == "temp")
-    assert [child.name for child in temp.children or []] == ["jwt", "options"]
-
-
-@pytest.mark.asyncio
-async def test_semantic_tokens_are_exact_after_astral_characters(client: LanguageClient, connection: Path) -> None:
-    uri = open_document(client, connection, TEXT)
-    result = await client.text_document_semantic_tokens_full_async(types.SemanticTokensParams(text_document=doc(uri)))
-    assert result is not None
-    legend = ["function", "variable", "property", "string", "number", "operator", "keyword", "macro"]
-    line = character = 0
-    tokens = []
-    data = list(result.data)
-    for index in range(0, len(data), 5):
-        delta_line, delta_start, length, kind, _ = data[index : index + 5]
-        line += delta_line
-        character = character + delta_start if delta_line == 0 else delta_start
-        tokens.append((line, character, length, legend[kind]))
-    x_id = position_of(TEXT, "😀{{parameters.", 3)
-    assert (x_id.line, x_id.character, len("parameters"), "variable") in tokens
-    jwt = position_of(TEXT, "jwt(temp")
-    assert (jwt.line, jwt.character, 3, "function") in tokens
-
-
-@pytest.mark.asyncio
-async def test_inlay_hints_and_code_lens(client: LanguageClient, connection: Path) -> None:
-    uri = open_document(client, connection, TEXT)
-    everything = types.Range(types.Position(0, 0), types.Position(99, 0))
-    hints = await client.text_document_inlay_hint_async(types.InlayHintParams(text_document=doc(uri), range=everything))
-    assert hints is not None
-    labels = [hint.label for hint in hints]
-    assert labels == ["iat → now", "exp → in 1 h"]
-    lenses = await client.text_document_code_lens_async(types.CodeLensParams(text_document=doc(uri)))
-    assert lenses is not None and len(lenses) == 1
-    command = lenses[0].command
-    assert command is not None and command.command == "iml.previewToken"
-    result = await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command=command.command, arguments=list(command.arguments or []))
-    )
-    assert len(result["tokens"]) == 1 and result["tokens"][0]["algorithm"] == "HS512"
 
 
 @pytest.mark.asyncio
