@@ -96,11 +96,10 @@ def type_name(value: JsValue) -> str:
 
 
 def describe(value: JsValue) -> str:
-    """A value's type with an article, for messages: "a number", "an array", "null"."""
+    """A value's type as a phrase for messages: "a number", "an array", "text", "null"."""
     name = type_name(value)
-    if name in ("null", "undefined"):
-        return name
-    return ("an " if name[0] in "aeiou" else "a ") + name
+    phrases = {"text": "text", "binary": "binary data", "null": "null", "undefined": "undefined", "array": "an array"}
+    return phrases.get(name, "a " + name)
 
 
 def bytes_to_text(data: bytes) -> str:

@@ -307,7 +307,7 @@ def _setter(name: str, unit: str, accepted: str, example: str, example_result: s
         moment = date_argument(name, arg(args, 0))
         number = number_argument(name, arg(args, 1))
         if not math.isfinite(number) or abs(number) > 10**7:
-            raise EvaluationError(f"{name}() expects a {unit} number, got {number}.")
+            raise EvaluationError(f"{name}(): {number:g} is not a usable {unit}.")
         value = int(number)
         if unit == "month":
             return _add_months(name, moment, value - moment.month)

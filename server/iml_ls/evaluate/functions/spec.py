@@ -178,4 +178,3 @@ def check_size(ctx: EvalContext, value: JsValue) -> JsValue:
     if isinstance(value, list):
         check_length(ctx, len(value), text=False)
     return value
-
