@@ -27,7 +27,7 @@ EXAMPLE_APP := examples/make-app
 JWT_CONNECTION := $(EXAMPLE_APP)/connections/jwt-auth/jwt-auth.communication.iml.json
 JWT_SAMPLES := examples/samples/jwt-auth.samples.json
 
-.PHONY: demo test venv node-deps lint typecheck pytest bench clean
+.PHONY: demo test venv node-deps lint typecheck pytest bench fuzz clean
 
 demo: $(VENV_STAMP)
 	$(BIN)/iml-ls check $(EXAMPLE_APP)
@@ -64,6 +64,10 @@ pytest: $(VENV_STAMP) $(NODE_STAMPS)
 # Timings against a do-nothing floor and vscode-json, all sizes, 5 repetitions (not part of `test`).
 bench: $(VENV_STAMP) benchmarks/node_modules/.installed
 	$(BIN)/python -m benchmarks.run --repetitions 5 --output docs/performance.md
+
+# Deep fuzzing (tens of minutes): thousands of generated documents per property, long edit sequences.
+fuzz: $(VENV_STAMP) $(NODE_STAMPS)
+	HYPOTHESIS_PROFILE=deep IML_FUZZ_SEQUENCES=40 IML_FUZZ_EDITS=250 $(BIN)/pytest $(PYTEST_CACHE) -q -o timeout=0 tests/fuzz
 
 clean:
 	rm -rf $(VENV) .cache $(addsuffix /node_modules,$(NODE_PROJECTS))
