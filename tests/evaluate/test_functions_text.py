@@ -87,6 +87,13 @@ def test_dates_and_binary_become_text() -> None:
         (("x-y", "/[\\w]/g", "_"), "_-_"),
         (("e", "/\\e/", "E"), "E"),  # an unknown escape is the letter itself
         (("abc", "/x*/g", "-"), "-a-b-c-"),
+        (("baac", "/a*/g", "-"), "-b--c-"),
+        (("café bar", "/\\b\\w/g", "X"), "Xafé Xar"),
+        (("café bar", "/\\w\\b/g", "X"), "caXé baX"),  # \b and \w are ASCII: é is not a letter
+        (("a\x1cb c", "/\\s/g", "_"), "a\x1cb_c"),  # \s is JavaScript's white space
+        (("a\ufeffb", "/[\\s]/g", "_"), "a_b"),
+        (("ab", "/\\Bb/", "X"), "aX"),
+        (("a\bb", "/[\\b]/", "X"), "aXb"),  # in a class, \b is a backspace
     ],
 )
 def test_replace(args: tuple[JsValue, ...], expected: str) -> None:

@@ -31,6 +31,8 @@ JS_WHITESPACE = (
 )
 """What JavaScript's ``trim()`` and ``Number()`` strip (Python's ``str.strip()`` differs slightly)."""
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DECIMAL_TEXT = re.compile(r"[+-]?(?:Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
 _RADIX_TEXT = re.compile(r"0(?:[xX](?P<hex>[0-9a-fA-F]+)|[oO](?P<oct>[0-7]+)|[bB](?P<bin>[01]+))")
 _RELATIONS: dict[str, Callable[[int], bool]] = {
@@ -100,6 +102,24 @@ def describe(value: JsValue) -> str:
     name = type_name(value)
     phrases = {"text": "text", "binary": "binary data", "null": "null", "undefined": "undefined", "array": "an array"}
     return phrases.get(name, "a " + name)
+
+
+def to_code_units(text: str) -> str:
+    """The text as JavaScript sees it: one character per UTF-16 code unit (an emoji becomes its two
+    surrogates), so that Python's positions, lengths and searches are JavaScript's."""
+    return _ASTRAL.sub(_surrogate_pair, text)
+
+
+def _surrogate_pair(match: re.Match[str]) -> str:
+    offset = ord(match.group()) - 0x10000
+    return chr(0xD800 + (offset >> 10)) + chr(0xDC00 + (offset & 0x3FF))
+
+
+def from_code_units(units: str) -> str:
+    """Undo :func:`to_code_units`: surrogate pairs become one character again; lone halves stay."""
+    if not _SURROGATE.search(units):
+        return units
+    return units.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
 def bytes_to_text(data: bytes) -> str:

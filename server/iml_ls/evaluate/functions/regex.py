@@ -1,10 +1,12 @@
 """JavaScript regular expressions (``/ab+/gi``, as Make's ``replace()`` accepts them) on Python's engine.
 
-The pattern is translated where JavaScript and Python disagree on common constructs: ``\\d`` and ``\\w``
-are ASCII-only, ``.`` stops at any line terminator, ``$`` (without the ``m`` flag) only matches at the
-very end, ``(?<name>…)`` and ``\\k<name>`` name groups, ``[^]`` matches anything and an unknown escape
-such as ``\\e`` is the letter itself. Replacement text uses JavaScript's ``$&``, ``$1``, ``$<name>``,
-``$``, ``$'`` and ``$$``.
+The pattern is translated where JavaScript and Python disagree: ``\\d``, ``\\w`` and ``\\b`` are
+ASCII-only and ``\\s`` is JavaScript's white space; ``.``, ``^`` and ``$`` know JavaScript's line
+terminators (``\\r``, U+2028, U+2029), and without the ``m`` flag ``$`` only matches at the very end;
+``(?<name>…)`` and ``\\k<name>`` name groups; ``[^]`` matches anything; an unknown escape such as
+``\\e`` is the letter itself. Without the ``u`` flag the text is matched as UTF-16 code units, as
+JavaScript does (``.`` matches half an emoji). Replacement text uses JavaScript's ``$&``, ``$1``,
+``$<name>``, ``$```, ``$'`` and ``$$``.
 
 Python's engine backtracks and cannot be interrupted, so a pattern that repeats a group which itself
 repeats (``(a+)+``, ``(\\w*\\s?)*``), the classic cause of catastrophic backtracking, is refused, and
@@ -17,13 +19,26 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from iml_ls.evaluate.coerce import JS_WHITESPACE, from_code_units, to_code_units
 from iml_ls.evaluate.values import EvalContext, EvaluationError, EvaluationLimitError
 
 MAX_REGEX_INPUT = 100_000
 REGEX_LITERAL = re.compile(r"/(.+)/([dgimsuy]*)", re.S)
 
-_ASCII_CLASSES_OUTSIDE = {"d": "[0-9]", "D": "[^0-9]", "w": "[A-Za-z0-9_]", "W": "[^A-Za-z0-9_]"}
-_ASCII_CLASSES_INSIDE = {"d": "0-9", "w": "A-Za-z0-9_"}
+_WORD = "A-Za-z0-9_"
+_SPACE = "".join(f"\\u{ord(char):04x}" for char in JS_WHITESPACE)
+_ESCAPES_OUTSIDE = {
+    "d": "[0-9]",
+    "D": "[^0-9]",
+    "w": f"[{_WORD}]",
+    "W": f"[^{_WORD}]",
+    "s": f"[{_SPACE}]",
+    "S": f"[^{_SPACE}]",
+    "b": f"(?:(?<=[{_WORD}])(?![{_WORD}])|(?<![{_WORD}])(?=[{_WORD}]))",
+    "B": f"(?:(?<=[{_WORD}])(?=[{_WORD}])|(?<![{_WORD}])(?![{_WORD}]))",
+}
+"""JavaScript's classes and word boundaries, which are ASCII (``\\s``: JavaScript's white space)."""
+_ESCAPES_INSIDE = {"d": "0-9", "w": _WORD, "s": _SPACE}
 _PYTHON_ESCAPE_LETTERS = set("bBdDwWsSfnrtvxu0123456789")
 _LINE_TERMINATORS = "\\n\\r\\u2028\\u2029"
 _QUANTIFIER = re.compile(r"\*|\+|\?|\{(\d+)(,(\d*))?\}")
@@ -34,6 +49,8 @@ class JsRegex:
     pattern: re.Pattern[str]
     global_: bool
     """The ``g`` flag: replace every match, not just the first."""
+    unicode: bool
+    """The ``u`` flag: match code points; without it JavaScript matches UTF-16 code units."""
 
 
 @dataclass
@@ -63,11 +80,11 @@ def compile_js_regex(source: str, flags: str) -> JsRegex:
     """Compile a JavaScript pattern and flags, refusing patterns that could backtrack catastrophically."""
     if "y" in flags:
         raise EvaluationError("The sticky flag `y` is not supported in replace(); remove it.")
-    state = _Translation(source, dot_all="s" in flags, multiline="m" in flags)
+    unicode = "u" in flags
+    state = _Translation(source if unicode else to_code_units(source), dot_all="s" in flags, multiline="m" in flags)
     _translate(state)
-    options = (re.IGNORECASE if "i" in flags else 0) | (re.MULTILINE if "m" in flags else 0)
     try:
-        return JsRegex(re.compile("".join(state.out), options), "g" in flags)
+        return JsRegex(re.compile("".join(state.out), re.IGNORECASE if "i" in flags else 0), "g" in flags, unicode)
     except re.error as error:
         raise EvaluationError(f"Invalid regular expression /{source}/: {error}.") from None
 
@@ -97,10 +114,13 @@ def _translate(state: _Translation) -> None:
 
 
 def _plain(state: _Translation, char: str) -> str:
+    """``.``, ``^`` and ``$`` with JavaScript's line terminators (``\\r`` and U+2028/9 count too)."""
     if char == ".":
         return r"[\s\S]" if state.dot_all else f"[^{_LINE_TERMINATORS}]"
-    if char == "$" and not state.multiline:
-        return r"\Z"
+    if char == "^":
+        return f"(?<![^{_LINE_TERMINATORS}])" if state.multiline else r"(?<![\s\S])"
+    if char == "$":
+        return f"(?![^{_LINE_TERMINATORS}])" if state.multiline else r"(?![\s\S])"
     return char
 
 
@@ -159,7 +179,7 @@ def _escape(state: _Translation, position: int, *, inside_class: bool) -> int:
     if letter == "c" and control.isascii() and control.isalpha():
         state.out.append(re.escape(chr(ord(control) % 32)))
         return position + 3
-    table = _ASCII_CLASSES_INSIDE if inside_class else _ASCII_CLASSES_OUTSIDE
+    table = _ESCAPES_INSIDE if inside_class else _ESCAPES_OUTSIDE
     if letter in table:
         state.out.append(table[letter])
     elif letter.isascii() and letter.isalnum() and letter not in _PYTHON_ESCAPE_LETTERS:
@@ -245,7 +265,11 @@ def _substitution(
 def regex_replace(ctx: EvalContext, regex: JsRegex, text: str, replacement: str) -> str:
     """``text.replace(regex, replacement)`` as JavaScript does it, within the text budget."""
     if len(text) > MAX_REGEX_INPUT:
-        raise EvaluationLimitError(f"Regular expressions run on texts of at most {MAX_REGEX_INPUT:,} characters here.")
+        raise EvaluationLimitError(
+            f"Regular expressions run on texts of at most {MAX_REGEX_INPUT:,} characters here."
+        )
+    if not regex.unicode:
+        text, replacement = to_code_units(text), to_code_units(replacement)
     pieces: list[str] = []
     length = 0
     position = 0
@@ -253,10 +277,12 @@ def regex_replace(ctx: EvalContext, regex: JsRegex, text: str, replacement: str)
         for piece in (text[position : match.start()], expand_replacement(replacement, match)):
             length += len(piece)
             if length > ctx.max_string_length:
-                raise EvaluationLimitError(f"The result would be longer than {ctx.max_string_length:,} characters.")
+                raise EvaluationLimitError(
+                    f"The result would be longer than {ctx.max_string_length:,} characters."
+                )
             pieces.append(piece)
         position = match.end()
         if not regex.global_:
             break
     pieces.append(text[position:])
-    return "".join(pieces)
+    return from_code_units("".join(pieces))

@@ -11,7 +11,16 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from iml_ls.evaluate.coerce import JS_WHITESPACE, describe, is_truthy, strict_equals, to_string, to_text
+from iml_ls.evaluate.coerce import (
+    JS_WHITESPACE,
+    describe,
+    from_code_units,
+    is_truthy,
+    strict_equals,
+    to_code_units,
+    to_string,
+    to_text,
+)
 from iml_ls.evaluate.functions.regex import compile_js_regex, parse_literal, regex_replace
 from iml_ls.evaluate.functions.spec import (
     BuiltinFunction,
@@ -31,28 +40,6 @@ _WORD = re.compile(r"[^\s]+")
 _HTML_TAG = re.compile(r"<[^>]*>")
 
 
-def _is_bmp(text: str) -> bool:
-    """Whether every character is one UTF-16 code unit (then Python's positions are JavaScript's)."""
-    return not text or max(text) <= "\uffff"
-
-
-def _utf16(text: str) -> list[str]:
-    """The text as JavaScript's code units (an emoji becomes its two surrogates)."""
-    if _is_bmp(text):
-        return list(text)
-    data = text.encode("utf-16-le", "surrogatepass")
-    return [data[i : i + 2].decode("utf-16-le", "surrogatepass") for i in range(0, len(data), 2)]
-
-
-def _join_units(units: Sequence[str]) -> str:
-    """Code units back to text (a surrogate pair becomes one character again; a lone half stays)."""
-    return "".join(units).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
-
-
-def utf16_length(text: str) -> int:
-    return len(text) if _is_bmp(text) else len(text.encode("utf-16-le", "surrogatepass")) // 2
-
-
 @function(
     "length",
     "value",
@@ -70,7 +57,7 @@ def length(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
         return len(value)
     if isinstance(value, dict):
         raise EvaluationError(f"length() expects text or an array, got {describe(value)}; use length(keys(…)).")
-    return utf16_length(text_argument("length", value))
+    return len(to_code_units(text_argument("length", value)))
 
 
 @function("lower", "text", "text", "The text in lower case.", "lower('Hello')", "hello", text="The text to convert.")
@@ -153,8 +140,9 @@ def replace(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
         return regex_replace(ctx, compile_js_regex(*literal), text, replacement)
     if not search:
         return text
-    check_length(ctx, len(text) + text.count(search) * (len(replacement) - len(search)), text=True)
-    return text.replace(search, replacement)
+    units, found, put = to_code_units(text), to_code_units(search), to_code_units(replacement)
+    check_length(ctx, len(units) + units.count(found) * (len(put) - len(found)), text=True)
+    return from_code_units(units.replace(found, put))
 
 
 @function(
@@ -169,10 +157,10 @@ def replace(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     end="Position to stop before (default: the end); if smaller than `start`, the two are swapped.",
 )
 def substring(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    units = _utf16(text_argument("substring", arg(args, 0)))
+    units = to_code_units(text_argument("substring", arg(args, 0)))
     start = max(0, min(integer_argument(arg(args, 1), 0), len(units)))
     end = max(0, min(integer_argument(arg(args, 2), len(units)), len(units)))
-    return _join_units(units[min(start, end) : max(start, end)])
+    return from_code_units(units[min(start, end) : max(start, end)])
 
 
 @function(
@@ -191,10 +179,10 @@ def split(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     text = text_argument("split", arg(args, 0))
     if is_absent(arg(args, 1)):
         return [text]
-    separator = text_argument("split", arg(args, 1))
-    check_length(ctx, utf16_length(text) if separator == "" else text.count(separator) + 1, text=False)
-    parts: list[JsValue] = list(_utf16(text)) if separator == "" else list(text.split(separator))
-    return parts
+    units, separator = to_code_units(text), to_code_units(text_argument("split", arg(args, 1)))
+    check_length(ctx, len(units) if separator == "" else units.count(separator) + 1, text=False)
+    parts = list(units) if separator == "" else units.split(separator)
+    return [from_code_units(part) for part in parts]
 
 
 @function(
@@ -216,13 +204,9 @@ def index_of(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
         start = integer_argument(arg(args, 2), 0)
         start = max(0, start + len(haystack) if start < 0 else start)
         return next((i for i in range(start, len(haystack)) if strict_equals(haystack[i], needle)), -1)
-    text, search = text_argument("indexOf", haystack), to_string(needle)
-    start = max(0, integer_argument(arg(args, 2), 0))
-    if _is_bmp(text) and _is_bmp(search):
-        return text.find(search, min(start, len(text)))
-    units, wanted = _utf16(text), _utf16(search)
-    last = len(units) - len(wanted)
-    return next((i for i in range(min(start, max(last, 0)), last + 1) if units[i : i + len(wanted)] == wanted), -1)
+    units = to_code_units(text_argument("indexOf", haystack))
+    start = min(max(0, integer_argument(arg(args, 2), 0)), len(units))
+    return units.find(to_code_units(to_string(needle)), start)
 
 
 @function(
@@ -239,7 +223,7 @@ def contains(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     haystack, needle = arg(args, 0), arg(args, 1)
     if isinstance(haystack, list):
         return any(strict_equals(item, needle) for item in haystack)
-    return to_string(needle) in text_argument("contains", haystack)
+    return to_code_units(to_string(needle)) in to_code_units(text_argument("contains", haystack))
 
 
 @function(
