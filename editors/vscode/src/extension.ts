@@ -1,0 +1,259 @@
+// VS Code client for iml-ls: starts the server for *.iml.json files, and adds the token preview.
+import { spawnSync } from "node:child_process";
+import { basename } from "node:path";
+import * as vscode from "vscode";
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  ServerOptions,
+  TransportKind,
+} from "vscode-languageclient/node";
+import { isPreviewResult, LspPosition, PreviewResult, renderPreview, RenderedPreview } from "./preview";
+import { Host, INSTALL_HINT, isExecutableFile, resolveServerCommand, ServerSettings } from "./serverCommand";
+import { forServer, LanguageSettings } from "./settings";
+
+const SECTION = "imlLs";
+const SERVER_PREVIEW_COMMAND = "iml.previewToken";
+const PREVIEW_COMMAND = "imlLs.previewToken";
+const COPY_TOKEN_COMMAND = "imlLs.copyToken";
+const PREVIEW_SCHEME = "iml-preview";
+
+const nodeHost: Host = {
+  path: process.env.PATH,
+  isExecutable: isExecutableFile,
+  pythonHasImlLs: (python) => spawnSync(python, ["-c", "import iml_ls"], { timeout: 20_000 }).status === 0,
+};
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel;
+const previews = new Map<string, RenderedPreview>();
+const previewChanged = new vscode.EventEmitter<vscode.Uri>();
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel("IML Language Server");
+  context.subscriptions.push(
+    output,
+    previewChanged,
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, {
+      onDidChange: previewChanged.event,
+      provideTextDocumentContent: (uri) => previews.get(uri.toString())?.text ?? "This preview is gone; run IML: Preview signed token again.\n",
+    }),
+    vscode.languages.registerCodeLensProvider({ scheme: PREVIEW_SCHEME }, { provideCodeLenses: copyTokenLenses }),
+    vscode.commands.registerCommand(PREVIEW_COMMAND, previewToken),
+    vscode.commands.registerCommand(COPY_TOKEN_COMMAND, copyToken),
+    vscode.commands.registerCommand("imlLs.restartServer", restartServer),
+    vscode.commands.registerCommand("imlLs.showOutput", () => output.show(true)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(`${SECTION}.server`)) {
+        void restartServer();
+      }
+    }),
+    { dispose: () => void stopServer() },
+  );
+  await startServer();
+}
+
+export async function deactivate(): Promise<void> {
+  await stopServer();
+}
+
+function serverSettings(): ServerSettings {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  return { command: config.get<string[]>("server.command", []), pythonPath: config.get<string>("server.pythonPath", "") };
+}
+
+function languageSettings(scope?: vscode.Uri): LanguageSettings {
+  const config = vscode.workspace.getConfiguration(SECTION, scope);
+  const folder = (scope && vscode.workspace.getWorkspaceFolder(scope)) ?? vscode.workspace.workspaceFolders?.[0];
+  return forServer(
+    {
+      requiredClaims: config.get<string[]>("requiredClaims", ["exp"]),
+      samplesFile: config.get<string>("samplesFile", ""),
+      disabledDiagnostics: config.get<string[]>("disabledDiagnostics", []),
+    },
+    folder?.uri.fsPath,
+  );
+}
+
+async function startServer(): Promise<void> {
+  const resolution = resolveServerCommand(serverSettings(), nodeHost);
+  if (!resolution.ok) {
+    output.appendLine(resolution.message);
+    showStartError(resolution.message);
+    return;
+  }
+  const { command, args, origin } = resolution.server;
+  output.appendLine(`Starting the server: ${[command, ...args].join(" ")} (from ${origin})`);
+  const serverOptions: ServerOptions = { command, args, transport: TransportKind.stdio };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: "file", language: "imljson" },
+      { scheme: "file", pattern: "**/*.iml.json" },
+    ],
+    synchronize: {
+      configurationSection: SECTION,
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher("**/*.params.iml.json"),
+        vscode.workspace.createFileSystemWatcher("**/*.samples.json"),
+      ],
+    },
+    initializationOptions: languageSettings(),
+    outputChannel: output,
+    traceOutputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    middleware: {
+      // The server's "Preview token" lenses name its own command, whose answer VS Code would drop;
+      // run the client command instead, which shows the answer.
+      provideCodeLenses: async (document, token, next) => (await next(document, token))?.map(showPreviewOnClick),
+      workspace: {
+        configuration: async (params, token, next) => {
+          const answers = await next(params, token);
+          if (!Array.isArray(answers)) {
+            return answers;
+          }
+          return params.items.map((item, index) =>
+            item.section === SECTION ? languageSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : answers[index],
+          );
+        },
+      },
+    },
+  };
+  const started = new LanguageClient(SECTION, "IML Language Server", serverOptions, clientOptions);
+  client = started;
+  try {
+    await started.start();
+  } catch (error) {
+    client = undefined;
+    const reason = error instanceof Error ? error.message : String(error);
+    output.appendLine(`The server did not start: ${reason}`);
+    showStartError(`The iml-ls server (${command}) did not start: ${reason}. ${INSTALL_HINT}`);
+  }
+}
+
+async function stopServer(): Promise<void> {
+  const stopping = client;
+  client = undefined;
+  if (stopping !== undefined) {
+    try {
+      await stopping.stop();
+    } catch (error) {
+      output.appendLine(`Stopping the server failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+async function restartServer(): Promise<void> {
+  output.appendLine("Restarting the server.");
+  await stopServer();
+  await startServer();
+}
+
+function showStartError(message: string): void {
+  void vscode.window.showErrorMessage(message, "Open settings", "Show log").then((choice) => {
+    if (choice === "Open settings") {
+      void vscode.commands.executeCommand("workbench.action.openSettings", `${SECTION}.server`);
+    } else if (choice === "Show log") {
+      output.show(true);
+    }
+  });
+}
+
+function showPreviewOnClick(lens: vscode.CodeLens): vscode.CodeLens {
+  if (lens.command?.command === SERVER_PREVIEW_COMMAND) {
+    lens.command = { ...lens.command, command: PREVIEW_COMMAND };
+  }
+  return lens;
+}
+
+function isPosition(value: unknown): value is LspPosition {
+  const candidate = value as Partial<LspPosition> | undefined;
+  return typeof candidate?.line === "number" && typeof candidate.character === "number";
+}
+
+/**
+ * `IML: Preview signed token`. From a code lens the arguments are the server's `[uri, position]`;
+ * from the palette, the active editor and its cursor. When the cursor is on no jwt() call, every
+ * token of the file is shown.
+ */
+async function previewToken(uriArgument?: unknown, positionArgument?: unknown): Promise<void> {
+  const running = client;
+  if (running === undefined || !running.isRunning()) {
+    showStartError("The iml-ls server is not running, so there is nothing to preview.");
+    return;
+  }
+  let uri: string;
+  let position: LspPosition | undefined;
+  if (typeof uriArgument === "string") {
+    uri = uriArgument;
+    position = isPosition(positionArgument) ? positionArgument : undefined;
+  } else {
+    const editor = vscode.window.activeTextEditor;
+    if (editor === undefined || !editor.document.fileName.endsWith(".iml.json")) {
+      void vscode.window.showWarningMessage("Open a connection file (*.communication.iml.json) to preview its token.");
+      return;
+    }
+    uri = running.code2ProtocolConverter.asUri(editor.document.uri);
+    position = running.code2ProtocolConverter.asPosition(editor.selection.active);
+  }
+  let result: PreviewResult;
+  try {
+    result = await requestPreview(running, uri, position);
+    if (position !== undefined && result.tokens.length === 0) {
+      result = await requestPreview(running, uri, undefined);
+    }
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Token preview failed: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  await showPreview(vscode.Uri.parse(uri), result);
+}
+
+async function requestPreview(running: LanguageClient, uri: string, position: LspPosition | undefined): Promise<PreviewResult> {
+  const answer: unknown = await running.sendRequest(ExecuteCommandRequest.type, {
+    command: SERVER_PREVIEW_COMMAND,
+    arguments: position === undefined ? [uri] : [uri, position],
+  });
+  if (!isPreviewResult(answer)) {
+    throw new Error("the server's answer is not a token preview");
+  }
+  return answer;
+}
+
+async function showPreview(source: vscode.Uri, result: PreviewResult): Promise<void> {
+  const fileName = basename(source.fsPath);
+  const previewUri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${fileName} token preview.md`, query: source.toString() });
+  const rendered = renderPreview(result, fileName);
+  previews.set(previewUri.toString(), rendered);
+  previewChanged.fire(previewUri);
+  const document = await vscode.workspace.openTextDocument(previewUri);
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: true });
+  const signed = result.tokens.filter((token) => token.token !== null);
+  const failed = result.tokens.length - signed.length;
+  if (signed.length === 1 && failed === 0) {
+    const only = signed[0];
+    const note = only.placeholders?.length ? `, with placeholders for ${only.placeholders.join(", ")}` : "";
+    void vscode.window.showInformationMessage(`Token signed with ${only.algorithm ?? "its algorithm"}${note}.`, "Copy token").then((choice) => {
+      if (choice === "Copy token" && only.token !== null) {
+        void copyToken(only.token);
+      }
+    });
+  } else if (failed > 0) {
+    void vscode.window.showWarningMessage(`Make would fail to sign ${failed} of ${result.tokens.length} tokens in ${fileName}; the preview says why.`);
+  }
+}
+
+function copyTokenLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  const rendered = previews.get(document.uri.toString());
+  return (rendered?.tokenLines ?? []).map(
+    ({ line, token }) => new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title: "Copy token", command: COPY_TOKEN_COMMAND, arguments: [token] }),
+  );
+}
+
+async function copyToken(token: unknown): Promise<void> {
+  if (typeof token === "string") {
+    await vscode.env.clipboard.writeText(token);
+    vscode.window.setStatusBarMessage("Token copied to the clipboard.", 4000);
+  }
+}

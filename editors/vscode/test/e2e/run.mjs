@@ -1,0 +1,306 @@
+// End-to-end test in a real VS Code: code-server with the packaged .vsix, driven by headless Chromium.
+//
+// Opens test/fixtures/app in a fresh workspace and checks what a user would see: the squiggle under
+// the invalid algorithm 'HS1' and its Problems entry (IML301), the four algorithms offered after
+// jwt(..., ', the server's "Preview token" code lens, the IML colouring inside JSON strings, and the
+// token preview document with a signed token. Prints what it saw as JSON; exits 1 on any miss.
+//
+// Needs: editors/vscode/.e2e/code-server (test.sh installs it), out/iml-ls.vsix, the repository venv
+// with iml-ls (.venv/bin/iml-ls), and Chromium (/usr/bin/chromium, or $CHROMIUM).
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const HERE = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const REPO = join(HERE, "..", "..");
+const RUN = join(HERE, ".e2e", "run");
+const CODE_SERVER = join(HERE, ".e2e", "code-server", "node_modules", ".bin", "code-server");
+const VSIX = join(HERE, "out", "iml-ls.vsix");
+const SERVER = join(REPO, ".venv", "bin", "iml-ls");
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const EXTENSION_ID = "iml-ls.iml-ls";
+const FIXTURE = join("connections", "demo", "demo.communication.iml.json");
+const WAIT = 120_000; // generous: a cold code-server start on a busy 2-core machine is slow
+const STEP = 30_000; // once the server has answered, each further step is quick
+
+const USER_DATA = join(RUN, "user-data");
+const EXTENSIONS = join(RUN, "extensions");
+const WORKSPACE = join(RUN, "workspace");
+const env = {
+  ...process.env,
+  // keep code-server's own files (config.yaml, logs, caches) out of $HOME
+  XDG_CONFIG_HOME: join(RUN, "xdg-config"),
+  XDG_DATA_HOME: join(RUN, "xdg-data"),
+  XDG_CACHE_HOME: join(RUN, "xdg-cache"),
+};
+
+function fail(message) {
+  throw new Error(message);
+}
+
+for (const [path, hint] of [
+  [CODE_SERVER, "run editors/vscode/test.sh code_server"],
+  [VSIX, "run editors/vscode/test.sh package"],
+  [SERVER, "run make (it creates .venv with iml-ls)"],
+  [CHROMIUM, "apt-get install chromium, or set CHROMIUM"],
+]) {
+  if (!existsSync(path)) fail(`${path} is missing: ${hint}`);
+}
+
+/** 1-based line and column of the first `needle` in `text`, plus `shift` columns. */
+function locate(text, needle, shift = 0) {
+  const offset = text.indexOf(needle);
+  if (offset < 0) fail(`the fixture has no ${needle}`);
+  const before = text.slice(0, offset).split("\n");
+  return { line: before.length, column: before[before.length - 1].length + 1 + shift };
+}
+
+function codeServerCli(...args) {
+  const result = spawnSync(CODE_SERVER, ["--user-data-dir", USER_DATA, "--extensions-dir", EXTENSIONS, ...args], { env, encoding: "utf8" });
+  if (result.status !== 0) fail(`code-server ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url, child) {
+  const deadline = Date.now() + WAIT;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) fail(`code-server exited with ${child.exitCode}; see ${join(RUN, "code-server.log")}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  fail(`code-server did not answer ${url}`);
+}
+
+/** The extension's output channel log, written by code-server under the user data folder. */
+function serverLog() {
+  const found = [];
+  const walk = (folder) => {
+    for (const name of existsSync(folder) ? readdirSync(folder) : []) {
+      const path = join(folder, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.includes("IML Language Server")) found.push(path);
+    }
+  };
+  walk(join(USER_DATA, "logs"));
+  return found.map((path) => readFileSync(path, "utf8")).join("\n");
+}
+
+async function quickInput(page, opener, text) {
+  await page.keyboard.press(opener);
+  const input = page.locator(".quick-input-widget input:visible").first();
+  await input.waitFor({ state: "visible", timeout: WAIT });
+  await input.fill(text);
+}
+
+async function goTo(page, { line, column }) {
+  await quickInput(page, "Control+P", `:${line}:${column}`);
+  await page.keyboard.press("Enter");
+}
+
+/** Runs a command by its title from the command palette. */
+async function runCommand(page, title) {
+  await quickInput(page, "F1", `>${title}`);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor({ timeout: WAIT });
+  await page.keyboard.press("Enter");
+}
+
+const rowLabels = (page, selector) =>
+  page.locator(selector).evaluateAll((rows) => rows.map((row) => row.getAttribute("aria-label") || row.textContent || ""));
+
+// --- set up: a fresh workspace, settings, and the extension installed from the .vsix
+rmSync(RUN, { recursive: true, force: true });
+mkdirSync(join(USER_DATA, "User"), { recursive: true });
+cpSync(join(HERE, "test", "fixtures", "app"), WORKSPACE, { recursive: true });
+writeFileSync(
+  join(USER_DATA, "User", "settings.json"),
+  JSON.stringify(
+    {
+      "imlLs.server.command": [SERVER, "serve"],
+      "imlLs.trace.server": "messages",
+      // colours must come from the TextMate grammar alone for the highlighting check
+      "editor.semanticHighlighting.enabled": false,
+      // one DOM line per document line, so the token can be read back whole
+      "[markdown]": { "editor.wordWrap": "off" },
+      "security.workspace.trust.enabled": false,
+      "telemetry.telemetryLevel": "off",
+      "workbench.startupEditor": "none",
+      "workbench.tips.enabled": false,
+      "extensions.autoCheckUpdates": false,
+      "extensions.autoUpdate": false,
+      "update.mode": "none",
+      // the workspace lies inside the iml-ls repository: keep git's prompt out of the way
+      "git.enabled": false,
+    },
+    null,
+    2,
+  ),
+);
+
+const fixtureText = readFileSync(join(WORKSPACE, FIXTURE), "utf8");
+const invalidAlgorithm = locate(fixtureText, "'HS1'");
+const afterQuote = { ...invalidAlgorithm, column: invalidAlgorithm.column + 1 };
+const validCall = locate(fixtureText, "jwt(temp.claims, parameters.clientSecret, 'HS256')", 4);
+
+const seen = { codeServer: codeServerCli("--version").split("\n").find((line) => /^\d+\.\d+/.test(line)) };
+const installed = codeServerCli("--install-extension", VSIX, "--force");
+if (!/successfully installed/i.test(installed)) fail(`installing the .vsix failed:\n${installed}`);
+seen.extensions = codeServerCli("--list-extensions", "--show-versions").trim().split("\n");
+if (!seen.extensions.some((line) => line.startsWith(`${EXTENSION_ID}@`))) fail(`${EXTENSION_ID} is not installed: ${seen.extensions}`);
+
+// --- one code-server, one browser
+const port = await freePort();
+const log = openSync(join(RUN, "code-server.log"), "w");
+const codeServer = spawn(
+  CODE_SERVER,
+  [
+    "--auth", "none",
+    "--bind-addr", `127.0.0.1:${port}`,
+    "--disable-telemetry",
+    "--disable-update-check",
+    "--disable-workspace-trust",
+    "--disable-getting-started-override",
+    "--user-data-dir", USER_DATA,
+    "--extensions-dir", EXTENSIONS,
+    WORKSPACE,
+  ],
+  { env, detached: true, stdio: ["ignore", log, log] },
+);
+let browser;
+let page;
+let failure;
+const phaseErrors = {};
+/** Runs one check; a failure is recorded and the next check still runs, so one run reports everything. */
+async function phase(name, check) {
+  try {
+    await check();
+  } catch (error) {
+    phaseErrors[name] = error.message.split("\n")[0];
+    await page.screenshot({ path: join(RUN, `${name.replace(/\W+/g, "-")}.png`) }).catch(() => undefined);
+    await page.keyboard.press("Escape").catch(() => undefined);
+  }
+}
+try {
+  await waitForHealth(`http://127.0.0.1:${port}/healthz`, codeServer);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WORKSPACE)}`);
+  await page.locator(".monaco-workbench").waitFor({ timeout: WAIT });
+  await page.locator(".part.statusbar").waitFor({ timeout: WAIT });
+
+  // open the connection file
+  await quickInput(page, "Control+P", "demo.communication.iml.json");
+  await page.locator(".quick-input-list .monaco-list-row").first().waitFor({ timeout: WAIT });
+  await page.keyboard.press("Enter");
+  const editor = page.locator(".editor-group-container.active .monaco-editor").first();
+  await editor.locator(".view-line", { hasText: "x-legacy-token" }).waitFor({ timeout: WAIT });
+
+  // the squiggle and the Problems entry
+  await phase("diagnostics", async () => {
+    await editor.locator(".squiggly-error").first().waitFor({ timeout: WAIT });
+    seen.squiggles = await editor.locator(".squiggly-error").count();
+    seen.problemsStatus = (await page.locator("#status\\.problems").textContent())?.trim();
+    await page.keyboard.press("Control+Shift+M");
+    await page.locator(".markers-panel .monaco-list-row", { hasText: "IML301" }).first().waitFor({ timeout: WAIT });
+    seen.problems = await page.locator(".markers-panel .monaco-list-row").allTextContents();
+  });
+
+  // TextMate colours (semantic highlighting is off): each token of the line and its colour class
+  await phase("highlighting", async () => {
+    seen.highlighting = await editor.locator(".view-line", { hasText: "Bearer {{jwt(" }).evaluate((line) =>
+      Object.fromEntries([...line.querySelectorAll("span > span")].map((span) => [span.textContent.replace(/\u00a0/g, " "), span.className])),
+    );
+  });
+
+  // completion just after the opening quote of 'HS1'
+  await phase("completion", async () => {
+    await editor.click();
+    await goTo(page, afterQuote);
+    await runCommand(page, "Trigger Suggest");
+    await page.locator(".suggest-widget.visible .monaco-list-row").first().waitFor({ timeout: STEP });
+    seen.suggestions = await rowLabels(page, ".suggest-widget.visible .monaco-list-row");
+    await page.keyboard.press("Escape");
+  });
+
+  // the server's code lens above each jwt()
+  await phase("code lens", async () => {
+    await editor.locator(".codelens-decoration", { hasText: "Preview token" }).first().waitFor({ timeout: STEP });
+    seen.codeLenses = await editor.locator(".codelens-decoration").allTextContents();
+  });
+
+  // the preview of the valid jwt() call, from the command palette
+  await phase("preview", async () => {
+    await goTo(page, validCall);
+    await runCommand(page, "IML: Preview signed token");
+    const previewTab = page.locator(".tab", { hasText: "token preview" });
+    await previewTab.first().waitFor({ timeout: STEP });
+    seen.previewTab = (await previewTab.first().textContent())?.trim();
+    const tokenLine = page.locator(".view-line", { hasText: /^eyJ/ });
+    await tokenLine.first().waitFor({ timeout: STEP });
+    const previewEditor = page.locator(".monaco-editor", { has: tokenLine });
+    seen.previewToken = (await tokenLine.first().textContent())?.trim();
+    seen.previewLines = (await previewEditor.locator(".view-line").allTextContents()).map((text) => text.replace(/\u00a0/g, " ").trimEnd());
+    seen.previewCodeLenses = await previewEditor.locator(".codelens-decoration").allTextContents();
+    seen.notifications = await page.locator(".notifications-toasts .notification-list-item").allTextContents();
+  });
+} catch (error) {
+  failure = error;
+} finally {
+  if (page) await page.screenshot({ path: join(RUN, "screenshot.png") }).catch(() => undefined);
+  await browser?.close();
+  try {
+    process.kill(-codeServer.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+}
+
+// --- verdict
+const problems = [];
+const expect = (ok, what) => ok || problems.push(what);
+if (failure) problems.push(`the run stopped: ${failure.message.split("\n")[0]}`);
+for (const [name, message] of Object.entries(phaseErrors)) problems.push(`${name}: ${message}`);
+expect(seen.squiggles >= 1, "a squiggle in the editor");
+const where = `[Ln ${invalidAlgorithm.line}, Col ${invalidAlgorithm.column}]`;
+expect(
+  (seen.problems ?? []).some((row) => row.includes("IML301") && row.includes(where) && row.includes("HS1")),
+  `a Problems entry with IML301 for 'HS1' at ${where}`,
+);
+for (const algorithm of ["HS256", "HS384", "HS512", "RS256"]) {
+  expect((seen.suggestions ?? []).some((label) => label.startsWith(algorithm)), `${algorithm} among the completions`);
+}
+expect((seen.codeLenses ?? []).some((lens) => lens.includes("Preview token")), "the server's Preview token code lens");
+const colours = seen.highlighting ?? {};
+expect(
+  colours.jwt && colours.temp && colours.jwt !== colours['"Bearer '] && colours.temp !== colours['"Bearer '],
+  "IML (jwt, temp) coloured differently from the JSON string around it",
+);
+expect(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/.test(seen.previewToken ?? ""), "a signed token eyJ… in the preview document");
+expect((seen.previewLines ?? []).some((line) => line.includes('"alg": "HS256"')), "the decoded header in the preview");
+expect((seen.previewCodeLenses ?? []).some((lens) => lens.includes("Copy token")), "a Copy token lens in the preview");
+
+console.log(JSON.stringify(seen, null, 2));
+if (problems.length > 0) {
+  console.error(`\nend-to-end test FAILED; missing:\n- ${problems.join("\n- ")}`);
+  console.error(`screenshot: ${join(RUN, "screenshot.png")}; code-server log: ${join(RUN, "code-server.log")}`);
+  console.error(`server log:\n${serverLog().split("\n").slice(-40).join("\n")}`);
+  process.exit(1);
+}
+console.log("\nend-to-end test passed");
