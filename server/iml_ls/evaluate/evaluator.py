@@ -66,7 +66,7 @@ class Evaluator:
             return self._call(expr)
         if isinstance(expr, Unary):
             operand = self._eval(expr.operand)
-            return not coerce.is_truthy(operand) if expr.op == "!" else coerce.js_number(-coerce.to_number(operand))
+            return not coerce.is_truthy(operand) if expr.op == "!" else coerce.negate(operand)
         return self._binary(expr)
 
     def _variable(self, name: str) -> JsValue:
