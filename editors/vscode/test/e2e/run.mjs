@@ -6,7 +6,8 @@
 // token preview document with a signed token. Prints what it saw as JSON; exits 1 on any miss.
 //
 // Needs: editors/vscode/.e2e/code-server (test.sh installs it), out/iml-ls.vsix, the repository venv
-// with iml-ls (.venv/bin/iml-ls), and Chromium (/usr/bin/chromium, or $CHROMIUM).
+// with iml-ls (.venv/bin/iml-ls, or another iml-ls executable in $IML_LS_SERVER), and Chromium
+// (/usr/bin/chromium, or $CHROMIUM).
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -19,7 +20,7 @@ const REPO = join(HERE, "..", "..");
 const RUN = join(HERE, ".e2e", "run");
 const CODE_SERVER = join(HERE, ".e2e", "code-server", "node_modules", ".bin", "code-server");
 const VSIX = join(HERE, "out", "iml-ls.vsix");
-const SERVER = join(REPO, ".venv", "bin", "iml-ls");
+const SERVER = process.env.IML_LS_SERVER ?? join(REPO, ".venv", "bin", "iml-ls");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const EXTENSION_ID = "iml-ls.iml-ls";
 const FIXTURE = join("connections", "demo", "demo.communication.iml.json");
@@ -113,6 +114,9 @@ async function quickInput(page, opener, text) {
 async function goTo(page, { line, column }) {
   await quickInput(page, "Control+P", `:${line}:${column}`);
   await page.keyboard.press("Enter");
+  // the cursor has moved once the status bar says so; the editor has the focus again
+  await page.locator(".statusbar-item", { hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ timeout: WAIT });
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: WAIT });
 }
 
 /** Runs a command by its title from the command palette. */
@@ -233,8 +237,15 @@ try {
   await phase("completion", async () => {
     await editor.click();
     await goTo(page, afterQuote);
-    await runCommand(page, "Trigger Suggest");
-    await page.locator(".suggest-widget.visible .monaco-list-row").first().waitFor({ timeout: STEP });
+    await page.keyboard.press("Control+Space");
+    const widget = page.locator(".suggest-widget.visible");
+    await widget.waitFor({ timeout: STEP });
+    try {
+      await widget.locator(".monaco-list-row").first().waitFor({ timeout: STEP });
+    } catch (error) {
+      seen.suggestWidget = (await widget.innerText()).trim(); // "No suggestions." when VS Code filtered every item out
+      throw error;
+    }
     seen.suggestions = await rowLabels(page, ".suggest-widget.visible .monaco-list-row");
     await page.keyboard.press("Escape");
   });
@@ -257,6 +268,7 @@ try {
     const previewEditor = page.locator(".monaco-editor", { has: tokenLine });
     seen.previewToken = (await tokenLine.first().textContent())?.trim();
     seen.previewLines = (await previewEditor.locator(".view-line").allTextContents()).map((text) => text.replace(/\u00a0/g, " ").trimEnd());
+    await previewEditor.locator(".codelens-decoration", { hasText: "Copy token" }).first().waitFor({ timeout: STEP });
     seen.previewCodeLenses = await previewEditor.locator(".codelens-decoration").allTextContents();
     seen.notifications = await page.locator(".notifications-toasts .notification-list-item").allTextContents();
   });
