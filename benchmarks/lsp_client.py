@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -83,6 +85,7 @@ class LspClient:
                 stderr=asyncio.subprocess.PIPE,
                 cwd=self.cwd,
                 limit=_HEADER_LIMIT,
+                start_new_session=True,  # its own process group: a wrapper's children die with it
             )
         except OSError as error:
             raise ServerCrashed(f"cannot start {' '.join(self.argv)}: {error}") from None
@@ -116,16 +119,24 @@ class LspClient:
             with contextlib.suppress(LspError):
                 await self.request("shutdown", None, timeout)
                 self.notify("exit", None)
+        if process.stdin is not None:
+            process.stdin.close()
         try:
             await asyncio.wait_for(process.wait(), timeout)
         except TimeoutError:
-            process.kill()
-            await process.wait()
+            self._kill()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(process.wait(), _EXIT_GRACE_SECONDS)
         for task in (self._reader, self._stderr_reader):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+
+    def _kill(self) -> None:
+        """SIGKILL the server's whole process group (asyncio waits until every holder of its pipes is gone)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._running().pid, signal.SIGKILL)
 
     def _running(self) -> asyncio.subprocess.Process:
         if self._process is None:
@@ -199,7 +210,7 @@ class LspClient:
                 self._dispatch(message)
         except ProtocolViolation as violation:
             self._fail(violation)
-            self._running().kill()
+            self._kill()
 
     async def _read_stderr(self) -> None:
         stderr = self._running().stderr

@@ -199,14 +199,23 @@ def render(info: RunInfo, figures: Figures, failures: Sequence[str]) -> str:
     return "\n".join(out)
 
 
+def answered_nothing(figures: Figures, size: int) -> bool:
+    """iml-ls gave no completion item and no hover on this file: it did not analyse it, so its
+    times there say nothing about its analysis (files over its size limit are skipped)."""
+    return figures.get((SUBJECT, size, "completion_items")) == 0 and figures.get((SUBJECT, size, "hovers")) == 0
+
+
 def _goals_table(figures: Figures, sizes: Sequence[int]) -> list[str]:
     rows = ["## Goals", "", "| goal | ratio measured | result |", "|---|---:|---|"]
     for goal in GOALS:
         measured = ratio(figures, goal.size, goal.metric, goal.reference) if goal.size in sizes else None
         if measured is None:
             rows.append(f"| {goal.describe()} | — | not measured |")
-        else:
-            rows.append(f"| {goal.describe()} | {measured:.2f}× | {'met' if goal.met(measured) else '**not met**'} |")
+            continue
+        result = "met" if goal.met(measured) else "**not met**"
+        if answered_nothing(figures, goal.size):
+            result += f" (but iml-ls answered nothing at {size_label(goal.size)}: see below)"
+        rows.append(f"| {goal.describe()} | {measured:.2f}× | {result} |")
     return [*rows, ""]
 
 
@@ -227,6 +236,12 @@ def _size_table(figures: Figures, size: int, servers: Sequence[str], references:
     for metric in ANSWERS:
         cells = [_number(figures.get((server, size, metric.key)), metric.unit) for server in servers]
         rows.append(f"| {metric.label} | " + " | ".join(cells) + " |" + " |" * len(ratio_columns))
+    if answered_nothing(figures, size):
+        rows += [
+            "",
+            "At this size iml-ls answered no completion and no hover: it did not analyse the file (files",
+            "over its size limit get one IML502 warning instead), so its times here are not those of an analysis.",
+        ]
     return [*rows, ""]
 
 

@@ -30,10 +30,11 @@ VSCODE_JSON_BIN = BENCHMARKS / "node_modules" / ".bin" / "vscode-json-language-s
 VSCODE_JSON_PACKAGE = BENCHMARKS / "node_modules" / "vscode-langservers-extracted" / "package.json"
 
 
-def server_specs() -> dict[str, ServerSpec]:
-    """iml-ls from the same virtualenv as this Python; the others from this folder."""
+def server_specs(iml_ls_command: str | None) -> dict[str, ServerSpec]:
+    """iml-ls from the same virtualenv as this Python (unless told otherwise); the others from this folder."""
+    iml_ls = shlex.split(iml_ls_command) if iml_ls_command else [str(Path(sys.executable).parent / "iml-ls"), "serve"]
     return {
-        SUBJECT: ServerSpec(SUBJECT, (str(Path(sys.executable).parent / "iml-ls"), "serve"), "imljson", False),
+        SUBJECT: ServerSpec(SUBJECT, tuple(iml_ls), "imljson", False),
         FLOOR: ServerSpec(FLOOR, (sys.executable, str(BENCHMARKS / "floor_server.py")), "imljson", False),
         VSCODE_JSON: ServerSpec(VSCODE_JSON, (str(VSCODE_JSON_BIN), "--stdio"), "jsonc", True),
     }
@@ -58,12 +59,15 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--output", type=Path, default=Path("docs/performance.md"))
     parser.add_argument("--json", type=Path, help="also write every raw sample here")
+    parser.add_argument(
+        "--iml-ls-command", help="start iml-ls with this command, not `<bin of this Python>/iml-ls serve`"
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
-    specs = server_specs()
+    specs = server_specs(args.iml_ls_command)
     names = [name.strip() for name in args.servers.split(",") if name.strip()]
     unknown = [name for name in names if name not in specs]
     if unknown:
