@@ -28,13 +28,17 @@ const nodeHost: Host = {
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
+/** Changes to these files change other files' diagnostics; created once, shared by every server start. */
+let watchers: vscode.FileSystemWatcher[] = [];
 const previews = new Map<string, RenderedPreview>();
 const previewChanged = new vscode.EventEmitter<vscode.Uri>();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel("IML Language Server");
+  watchers = ["**/*.params.iml.json", "**/*.samples.json"].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   context.subscriptions.push(
     output,
+    ...watchers,
     previewChanged,
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, {
       onDidChange: previewChanged.event,
@@ -94,10 +98,7 @@ async function startServer(): Promise<void> {
     ],
     synchronize: {
       configurationSection: SECTION,
-      fileEvents: [
-        vscode.workspace.createFileSystemWatcher("**/*.params.iml.json"),
-        vscode.workspace.createFileSystemWatcher("**/*.samples.json"),
-      ],
+      fileEvents: watchers,
     },
     initializationOptions: languageSettings(),
     outputChannel: output,
