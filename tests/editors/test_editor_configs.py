@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +118,63 @@ def test_emacs_eglot_snippet_loads_and_maps_connection_files(tmp_path: Path) -> 
     assert seen["startsEglot"] is True
     assert_settings_understood(seen["initializationOptions"])
     assert_settings_understood(seen["workspaceConfiguration"]["imlLs"])
+
+
+EMACS_SESSION = """
+(require 'json)
+(require 'flymake)
+(find-file "%s")
+(apply #'eglot (eglot--guess-contact))
+(let ((deadline (+ (float-time) 60)))
+  (while (and (null (flymake-diagnostics)) (< (float-time) deadline))
+    (accept-process-output nil 0.2)))
+(princ (json-encode (vconcat (mapcar (lambda (d)
+                                       (list :line (line-number-at-pos (flymake-diagnostic-beg d))
+                                             :text (flymake-diagnostic-text d)))
+                                     (flymake-diagnostics)))))
+(eglot-shutdown (eglot-current-server))
+"""
+
+CONNECTION = """{
+    "url": "https://api.example.com/v1/me",
+    "temp": {"claims": {"iss": "{{parameters.clientId}}", "exp": "{{timestamp + 3600}}"}},
+    "headers": {
+        "authorization": "Bearer {{jwt(temp.claims, parameters.clientSecret, 'HS1')}}"
+    }
+}
+"""
+
+PARAMS = """[
+    {"name": "clientId", "type": "text", "required": true},
+    {"name": "clientSecret", "type": "password", "required": true}
+]
+"""
+
+
+@pytest.mark.skipif(
+    shutil.which("emacs") is None, reason="Emacs is not installed (apt-get install emacs-nox elpa-eglot)"
+)
+def test_emacs_eglot_shows_the_servers_diagnostic(tmp_path: Path) -> None:
+    """The documented set-up, in a real Emacs, starts iml-ls and shows its IML301 through Flymake."""
+    (tmp_path / "demo.communication.iml.json").write_text(CONNECTION, encoding="utf-8")
+    (tmp_path / "demo.params.iml.json").write_text(PARAMS, encoding="utf-8")
+    init = tmp_path / "iml-ls.el"
+    init.write_text(snippet("Emacs (eglot)", "elisp"), encoding="utf-8")
+    session = tmp_path / "session.el"
+    session.write_text(EMACS_SESSION % (tmp_path / "demo.communication.iml.json"), encoding="utf-8")
+    # the snippet runs `iml-ls` from the PATH: the one installed beside this test's Python
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    result = subprocess.run(
+        ["emacs", "--batch", "--no-init-file", "--load", str(init), "--load", str(session)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env={**os.environ, "PATH": path},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    [diagnostic] = json.loads(result.stdout)
+    assert diagnostic["line"] == 5
+    assert "IML301" in diagnostic["text"]
+    assert "HS1" in diagnostic["text"]
