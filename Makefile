@@ -27,7 +27,7 @@ EXAMPLE_APP := examples/make-app
 JWT_CONNECTION := $(EXAMPLE_APP)/connections/jwt-auth/jwt-auth.communication.iml.json
 JWT_SAMPLES := examples/samples/jwt-auth.samples.json
 
-.PHONY: demo test venv node-deps lint typecheck pytest bench fuzz clean
+.PHONY: demo test venv node-deps lint typecheck pytest vscode bench fuzz clean
 
 demo: $(VENV_STAMP)
 	$(BIN)/iml-ls check $(EXAMPLE_APP)
@@ -60,6 +60,10 @@ typecheck: $(VENV_STAMP)
 
 pytest: $(VENV_STAMP) $(NODE_STAMPS)
 	$(BIN)/pytest $(PYTEST_CACHE)
+
+# The VS Code extension: build, grammar and unit tests, .vsix, and a run in code-server (editors/vscode/test.sh).
+vscode: $(VENV_STAMP)
+	editors/vscode/test.sh
 
 # Timings against a do-nothing floor and vscode-json, all sizes, 5 repetitions (not part of `test`).
 bench: $(VENV_STAMP) benchmarks/node_modules/.installed
