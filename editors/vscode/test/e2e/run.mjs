@@ -126,6 +126,9 @@ async function runCommand(page, title) {
   await page.keyboard.press("Enter");
 }
 
+/** The text of the first matching editor line, with Monaco's non-breaking spaces made plain. */
+const lineText = async (line) => (await line.first().textContent())?.replace(/\u00a0/g, " ").trim();
+
 const rowLabels = (page, selector) =>
   page.locator(selector).evaluateAll((rows) => rows.map((row) => row.getAttribute("aria-label") || row.textContent || ""));
 
@@ -272,6 +275,15 @@ try {
     seen.previewCodeLenses = await previewEditor.locator(".codelens-decoration").allTextContents();
     seen.notifications = await page.locator(".notifications-toasts .notification-list-item").allTextContents();
   });
+
+  // the server's lens on the invalid call runs the same preview, which says why Make would fail
+  await phase("preview from code lens", async () => {
+    await editor.locator(".codelens-decoration a", { hasText: "Preview token (HS1)" }).first().click();
+    const reason = page.locator(".view-line", { hasText: "Make would fail to sign this token" });
+    await reason.first().waitFor({ timeout: STEP });
+    const heading = page.locator(".view-line", { hasText: "## jwt()" });
+    seen.previewFromLens = [await lineText(heading), await lineText(reason)];
+  });
 } catch (error) {
   failure = error;
 } finally {
@@ -307,6 +319,10 @@ expect(
 expect(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/.test(seen.previewToken ?? ""), "a signed token eyJ… in the preview document");
 expect((seen.previewLines ?? []).some((line) => line.includes('"alg": "HS256"')), "the decoded header in the preview");
 expect((seen.previewCodeLenses ?? []).some((lens) => lens.includes("Copy token")), "a Copy token lens in the preview");
+expect(
+  (seen.previewFromLens ?? []).join("\n").includes(`line ${invalidAlgorithm.line}`) && (seen.previewFromLens ?? []).join("\n").includes("(HS1)"),
+  "the lens on the 'HS1' call previews that call and why Make would fail",
+);
 
 console.log(JSON.stringify(seen, null, 2));
 if (problems.length > 0) {
