@@ -102,3 +102,15 @@ def test_connection_keys_and_enum_values(tmp_path: Path) -> None:
     assert labels_at(tmp_path, '{\n    "method": "|"\n}\n') == ["GET", "POST", "PUT", "PATCH", "DELETE"]
     response = labels_at(tmp_path, '{\n    "response": {"error": {"type": "|"}}\n}\n')
     assert "RateLimitError" in response
+
+
+def test_an_algorithm_replaces_the_whole_literal_and_filters_by_the_quote(tmp_path: Path) -> None:
+    """Regression (VS Code e2e): VS Code filters by the text from the range start, which is the quote."""
+    text = HEAD + "{{jwt(temp.jwt, parameters.clientSecret, '|HS1')}}\"}\n}\n"
+    offset = text.index("|")
+    analysis = analysis_of(tmp_path, text.replace("|", "", 1))
+    items = complete(analysis, offset)
+    assert [item.label for item in items] == ["HS256", "HS384", "HS512", "RS256"]
+    start, end = items[0].replace or (0, 0)
+    assert analysis.text[start:end] == "'HS1'"
+    assert items[0].filter_text == "'HS256'" and items[0].insert_text == "'HS256'"

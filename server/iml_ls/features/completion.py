@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -57,6 +58,8 @@ class CompletionItem:
     preselect: bool = False
     replace: tuple[int, int] | None = None
     additional_edits: tuple[TextEdit, ...] = field(default=())
+    filter_text: str | None = None
+    """What the client matches typed text against (the label when None)."""
 
 
 def complete(analysis: Analysis, offset: int, snippets: bool = True) -> list[CompletionItem]:
@@ -78,12 +81,13 @@ def _iml(analysis: Analysis, cursor: ImlCursor, snippets: bool) -> list[Completi
     call = cursor.call
     if cursor.in_string is not None:
         if call is not None and call.name == "jwt" and call.argument == 2:
-            start = cursor.document_offset(cursor.in_string.start)
-            end = cursor.document_offset(cursor.position)
             quote = cursor.in_string.text[0]
-            if cursor.template.source[cursor.position : cursor.position + 1] == quote:
-                end = cursor.document_offset(cursor.position + 1)
-            return _algorithms((start, end), quote)
+            # Replace the whole literal being edited: what precedes the cursor, and the rest of the
+            # algorithm name and its closing quote after it (`'HS|1'` becomes `'HS256'`, not `'HS256'1'`).
+            rest = re.match(r"[A-Za-z0-9]*" + re.escape(quote) + "?", cursor.template.source[cursor.position :])
+            end = cursor.position + (rest.end() if rest else 0)
+            span = (cursor.document_offset(cursor.in_string.start), cursor.document_offset(end))
+            return _algorithms(span, quote)
         return []
     if cursor.member_of is not None:
         return _members(analysis, cursor.member_of, replace, call is not None and call.name == "jwt")
@@ -103,6 +107,7 @@ def _algorithms(replace: tuple[int, int], quote: str) -> list[CompletionItem]:
             detail="default" if name == "HS256" else "",
             documentation=description,
             insert_text=f"{quote}{name}{quote}",
+            filter_text=f"{quote}{name}{quote}",  # clients filter by the text from the range start: the quote
             sort_text=f"{index:02d}",
             preselect=name == "HS256",
             replace=replace,
@@ -273,6 +278,7 @@ def _new_options_item(analysis: Analysis, cursor: ImlCursor, replace: tuple[int,
         detail="add an options object to temp",
         documentation=f'Adds `"jwtOptions": {value}` to this request\'s `temp` and passes it as jsonwebtoken options.',
         insert_text="temp.jwtOptions",
+        filter_text="temp.jwtOptions",
         sort_text="9",
         replace=replace,
         additional_edits=(add_member(analysis, temp, "jwtOptions", value),),

@@ -47,7 +47,7 @@ def _to_item(item: CompletionItem, index: LineIndex, encoding: PositionEncoding)
         insert_text_format=types.InsertTextFormat.Snippet if item.snippet else types.InsertTextFormat.PlainText,
         sort_text=item.sort_text,
         preselect=item.preselect or None,
-        filter_text=item.label if not item.label.startswith("temp.jwtOptions") else "temp.jwtOptions",
+        filter_text=item.filter_text or item.label,
         additional_text_edits=[
             types.TextEdit(range=to_range(index, e.start, e.end, encoding), new_text=e.new_text)
             for e in item.additional_edits
