@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.generate import generate
+from benchmarks.generate import Edit, Workload, generate
 from benchmarks.report import METRICS
 from benchmarks.session import Counts, ServerSpec, run_session
 
@@ -63,3 +63,28 @@ def test_a_stray_line_on_stdout_is_a_protocol_violation() -> None:
     spec = ServerSpec("chatty", (sys.executable, "-c", chatty), "imljson", False)
     result = asyncio.run(run_session(spec, 120, generate(120), COUNTS))
     assert result.error is not None and "not an LSP header" in result.error and "debug: starting" in result.error
+
+
+def _apply(text: str, edit: Edit) -> str:
+    lines = text.split("\n")
+    line = lines[edit.start.line]  # the generated lines that are edited are ASCII: UTF-16 columns are indexes
+    lines[edit.start.line] = line[: edit.start.character] + edit.text + line[edit.end.character :]
+    return "\n".join(lines)
+
+
+def _before(workload: Workload, line: int, character: int) -> str:
+    return workload.communication.split("\n")[line][:character]
+
+
+def test_generated_files_are_reproducible_and_their_positions_hit_their_targets() -> None:
+    workload = generate(1000)
+    assert workload == generate(1000)
+    assert 900 <= workload.lines <= 1100 and workload.expressions * 3 >= workload.lines
+    for position in workload.completion_positions:
+        assert _before(workload, position.line, position.character).endswith(("{{parameters.", "'HS"))
+    for position in workload.hover_positions:
+        assert _before(workload, position.line, position.character).endswith(("{{j", "{{parameters.cl", "{{time"))
+    text = workload.communication
+    for number in range(0, 2 * len(workload.edit_cycles), 2):
+        changed = _apply(text, workload.edit(number))
+        assert changed != text and _apply(changed, workload.edit(number + 1)) == text
