@@ -33,7 +33,7 @@ demo: $(VENV_STAMP)
 	$(BIN)/iml-ls check $(EXAMPLE_APP)
 	$(BIN)/iml-ls preview $(JWT_CONNECTION) --samples $(JWT_SAMPLES) --now 1700000000
 
-test: lint typecheck pytest
+test: lint typecheck pytest vscode
 
 venv: $(VENV_STAMP)
 
