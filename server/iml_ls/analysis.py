@@ -322,6 +322,16 @@ class Workspace:
         for entry in self._entries.values():
             entry.analysis = None
 
+    def version_of(self, path: str) -> int | None:
+        """An open buffer's version (None when it is not open)."""
+        opened = self._open.get(path)
+        return opened[1] if opened is not None else None
+
+    def text_of(self, path: str) -> str | None:
+        """An open buffer's text, without analysing it."""
+        opened = self._open.get(path)
+        return opened[0] if opened is not None else None
+
     def is_open(self, path: str) -> bool:
         return path in self._open
 

@@ -135,8 +135,7 @@ class ImlLanguageServer(LanguageServer):
     def apply_changes(self, uri: str, version: int, changes: list[types.TextDocumentContentChangeEvent]) -> None:
         """Apply incremental edits with LSP's own line rules (not ``str.splitlines``)."""
         path = uri_to_path(uri)
-        syntax = self.iml.syntax(path)
-        text = syntax[0].text if syntax is not None else ""
+        text = self.iml.text_of(path) or ""
         for change in changes:
             if isinstance(change, types.TextDocumentContentChangePartial):
                 index = LineIndex(text)
@@ -167,9 +166,8 @@ class ImlLanguageServer(LanguageServer):
         asyncio.get_event_loop().call_soon(self._publish_if_latest, uri, self._version(uri))
 
     def _version(self, uri: str) -> int | None:
-        path = uri_to_path(uri)
-        syntax = self.iml.syntax(path) if self.iml.is_open(path) else None
-        return syntax[1] if syntax is not None else None
+        """The open document's version, without parsing it (this runs on every keystroke)."""
+        return self.iml.version_of(uri_to_path(uri))
 
     def _publish_if_latest(self, uri: str, version: int | None) -> None:
         if self._version(uri) != version:
