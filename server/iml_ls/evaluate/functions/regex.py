@@ -265,9 +265,7 @@ def _substitution(
 def regex_replace(ctx: EvalContext, regex: JsRegex, text: str, replacement: str) -> str:
     """``text.replace(regex, replacement)`` as JavaScript does it, within the text budget."""
     if len(text) > MAX_REGEX_INPUT:
-        raise EvaluationLimitError(
-            f"Regular expressions run on texts of at most {MAX_REGEX_INPUT:,} characters here."
-        )
+        raise EvaluationLimitError(f"Regular expressions run on texts of at most {MAX_REGEX_INPUT:,} characters here.")
     if not regex.unicode:
         text, replacement = to_code_units(text), to_code_units(replacement)
     pieces: list[str] = []
@@ -277,9 +275,7 @@ def regex_replace(ctx: EvalContext, regex: JsRegex, text: str, replacement: str)
         for piece in (text[position : match.start()], expand_replacement(replacement, match)):
             length += len(piece)
             if length > ctx.max_string_length:
-                raise EvaluationLimitError(
-                    f"The result would be longer than {ctx.max_string_length:,} characters."
-                )
+                raise EvaluationLimitError(f"The result would be longer than {ctx.max_string_length:,} characters.")
             pieces.append(piece)
         position = match.end()
         if not regex.global_:
