@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis, ImlString
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
@@ -23,8 +24,32 @@ def nearest(name: str, candidates: list[str]) -> str | None:
     return matches[0] if matches else None
 
 
-def _rename_fix(analysis: Analysis, start: int, end: int, replacement: str) -> Fix:
-    return Fix(f"Change to `{replacement}`", (TextEdit(analysis.path, start, end, replacement),))
+@dataclass(frozen=True)
+class Suggestion:
+    """The nearest known name for a misspelt one: a hint for the message and the fix that applies it."""
+
+    name: str | None
+    hint: str
+    fixes: tuple[Fix, ...]
+
+
+def suggest(
+    analysis: Analysis,
+    typed: str,
+    known: Iterable[str],
+    start: int,
+    end: int,
+    *,
+    quoted: bool = False,
+    otherwise: str = "",
+) -> Suggestion:
+    """Suggest the nearest of ``known`` for ``typed`` at ``[start, end)`` (``quoted`` for JSON strings)."""
+    name = nearest(typed, sorted(known))
+    if name is None:
+        return Suggestion(None, otherwise, ())
+    replacement = json.dumps(name) if quoted else name
+    fix = Fix(f"Change to `{name}`", (TextEdit(analysis.path, start, end, replacement),))
+    return Suggestion(name, f" Did you mean `{name}`?", (fix,))
 
 
 def check(analysis: Analysis) -> Iterator[Diagnostic]:
@@ -46,10 +71,9 @@ def _check_call(analysis: Analysis, string: ImlString, template: Template, call:
     start, name_end = string.offset(template, call.start), string.offset(template, call.name_end)
     function = FUNCTIONS.get(call.name)
     if function is None:
-        suggestion = nearest(call.name, sorted(FUNCTIONS))
-        hint = f" Did you mean `{suggestion}`?" if suggestion else ""
-        fixes = (_rename_fix(analysis, start, name_end, suggestion),) if suggestion else ()
-        yield diagnostic("unknown-function", start, name_end, f"IML has no function `{call.name}`.{hint}", *fixes)
+        found = suggest(analysis, call.name, FUNCTIONS, start, name_end)
+        message = f"IML has no function `{call.name}`.{found.hint}"
+        yield diagnostic("unknown-function", start, name_end, message, *found.fixes)
         return
     count = len(call.args)
     too_few = count < function.min_args
@@ -77,11 +101,9 @@ def _check_variable(
     start, end = string.offset(template, name.start), string.offset(template, name.end)
     spec = VARIABLES.get(name.name)
     if spec is None:
-        suggestion = nearest(name.name, sorted(VARIABLES))
-        hint = f" Did you mean `{suggestion}`?" if suggestion else ""
-        fixes = (_rename_fix(analysis, start, end, suggestion),) if suggestion else ()
-        message = f"`{name.name}` is not an IML variable in connections.{hint}"
-        yield diagnostic("unknown-variable", start, end, message, *fixes)
+        found = suggest(analysis, name.name, VARIABLES, start, end)
+        message = f"`{name.name}` is not an IML variable in connections.{found.hint}"
+        yield diagnostic("unknown-variable", start, end, message, *found.fixes)
     elif spec.where == "modules":
         yield diagnostic(
             "variable-out-of-scope",
@@ -110,22 +132,15 @@ def _check_member(analysis: Analysis, string: ImlString, template: Template, mem
         declared = [parameter.name for parameter in analysis.parameters]
         if key in declared or key in ("accountName", "teamID"):
             return
-        suggestion = nearest(key, declared)
-        fixes: list[Fix] = []
-        if suggestion:
-            fixes.append(_rename_fix(analysis, start, end, suggestion))
+        found = suggest(analysis, key, declared, start, end, otherwise=" Declare it in the params file.")
         declare = _declare_parameter_fix(analysis, key)
-        if declare is not None:
-            fixes.append(declare)
-        hint = f" Did you mean `{suggestion}`?" if suggestion else " Declare it in the params file."
-        message = f"The params file declares no parameter `{key}`.{hint}"
+        fixes = (*found.fixes, *((declare,) if declare is not None else ()))
+        message = f"The params file declares no parameter `{key}`.{found.hint}"
         yield diagnostic("unknown-parameter", start, end, message, *fixes)
     elif root == "temp" and analysis.kind.holds_requests and key not in analysis.temps:
-        known = sorted(analysis.temps)
-        suggestion = nearest(key, known)
-        hint = f" Did you mean `{suggestion}`?" if suggestion else " Define it in a `temp` directive."
-        fixes = [_rename_fix(analysis, start, end, suggestion)] if suggestion else []
-        yield diagnostic("unknown-temp", start, end, f"No `temp` directive defines `{key}`.{hint}", *fixes)
+        found = suggest(analysis, key, analysis.temps, start, end, otherwise=" Define it in a `temp` directive.")
+        message = f"No `temp` directive defines `{key}`.{found.hint}"
+        yield diagnostic("unknown-temp", start, end, message, *found.fixes)
 
 
 def _declare_parameter_fix(analysis: Analysis, name: str) -> Fix | None:

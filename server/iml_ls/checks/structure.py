@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator, Mapping
 
 from iml_ls.analysis import Analysis
-from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
-from iml_ls.checks.names import nearest
+from iml_ls.checks.diagnostic import Diagnostic, diagnostic
+from iml_ls.checks.names import suggest
 from iml_ls.model.connection import FileKind, Parameter
 from iml_ls.model.schema import (
     BASE_KEYS,
@@ -67,11 +67,9 @@ def _keys(
             if key in NOT_IN_CONNECTIONS:
                 yield diagnostic("unknown-connection-key", start, end, NOT_IN_CONNECTIONS[key])
                 continue
-            suggestion = nearest(key, sorted(allowed))
-            hint = f" Did you mean `{suggestion}`?" if suggestion else ""
-            fixes = (Fix(f"Change to `{suggestion}`", (TextEdit(analysis.path, start, end, f'"{suggestion}"'),)),)
-            message = f"Make does not accept `{key}` in {where}; it is ignored or rejected.{hint}"
-            yield diagnostic("unknown-connection-key", start, end, message, *(fixes if suggestion else ()))
+            found = suggest(analysis, key, allowed, start, end, quoted=True)
+            message = f"Make does not accept `{key}` in {where}; it is ignored or rejected.{found.hint}"
+            yield diagnostic("unknown-connection-key", start, end, message, *found.fixes)
         elif spec.enum and isinstance(member.value, JsonString):
             yield from _enum(analysis, member.value, spec)
 
@@ -79,16 +77,10 @@ def _keys(
 def _enum(analysis: Analysis, value: JsonString, spec: KeySpec) -> Iterator[Diagnostic]:
     if "{{" in value.value or value.value in spec.enum:
         return
-    suggestion = nearest(value.value, list(spec.enum))
+    found = suggest(analysis, value.value, spec.enum, value.start, value.end, quoted=True)
     allowed = ", ".join(f"`{item}`" for item in spec.enum)
-    hint = f" Did you mean `{suggestion}`?" if suggestion else ""
-    fixes = (
-        (Fix(f"Change to `{suggestion}`", (TextEdit(analysis.path, value.start, value.end, f'"{suggestion}"'),)),)
-        if suggestion
-        else ()
-    )
-    message = f"`{value.value}` is not a valid `{spec.name}`; use one of {allowed}.{hint}"
-    yield diagnostic("invalid-enum-value", value.start, value.end, message, *fixes)
+    message = f"`{value.value}` is not a valid `{spec.name}`; use one of {allowed}.{found.hint}"
+    yield diagnostic("invalid-enum-value", value.start, value.end, message, *found.fixes)
 
 
 def _parameter_type(analysis: Analysis, parameter: Parameter) -> Iterator[Diagnostic]:
