@@ -13,12 +13,11 @@ from iml_ls.evaluate.evaluator import Evaluator
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.evaluate.jsonwebtoken import JwtSignError
 from iml_ls.evaluate.values import EvaluationError, EvaluationLimitError
-from iml_ls.syntax.iml import Call, Expr, walk_expr
+from iml_ls.model.schema import SECRET_PARAMETER_TYPES
+from iml_ls.syntax.iml import Call, Expr, Template, walk_expr
 
 MAX_EVALUATED_STRINGS = 400
 """Evaluate at most this many strings per file version, so a huge file stays responsive."""
-
-SECRET_TYPES = ("password", "pkey", "cert")
 
 
 def check(analysis: Analysis) -> Iterator[Diagnostic]:
@@ -62,13 +61,9 @@ def failures(
             yield diagnostic("evaluation-error", start, end, message)
 
 
-def _calls_functions(templates: tuple[object, ...]) -> bool:
-    from iml_ls.syntax.iml import Template
-
+def _calls_functions(templates: tuple[Template, ...]) -> bool:
     return any(
-        isinstance(template, Template)
-        and template.expr is not None
-        and any(isinstance(node, Call) for node in walk_expr(template.expr))
+        template.expr is not None and any(isinstance(node, Call) for node in walk_expr(template.expr))
         for template in templates
     )
 
@@ -87,7 +82,7 @@ def _tracked_samples(analysis: Analysis) -> Iterator[Diagnostic]:
     related = analysis.related
     if related.samples is None or not related.samples_tracked_by_git or related.samples_path is None:
         return
-    secret_names = {p.name for p in analysis.parameters if p.type in SECRET_TYPES}
+    secret_names = {p.name for p in analysis.parameters if p.type in SECRET_PARAMETER_TYPES}
     samples_text = related.samples.text
     if not any(f'"{name}"' in samples_text for name in secret_names):
         return

@@ -18,6 +18,7 @@ from iml_ls.evaluate import coerce
 from iml_ls.evaluate.evaluator import Evaluator
 from iml_ls.evaluate.values import UNDEFINED, EvalContext, EvaluationError, JsValue
 from iml_ls.model.connection import JsonPath, Request
+from iml_ls.model.schema import SECRET_PARAMETER_TYPES
 from iml_ls.syntax.iml import Expr, Template
 from iml_ls.syntax.json_tree import JsonArray, JsonLiteral, JsonNumber, JsonObject, JsonString, JsonValue
 
@@ -32,7 +33,6 @@ PLACEHOLDER_BY_TYPE: dict[str, JsValue] = {
 }
 
 
-SECRET_TYPES = ("password", "pkey", "cert")
 _SECRET_NAME = re.compile(r"secret|password|token|key", re.I)
 EVALUATION_BUDGET = 2.0
 """Seconds all evaluations of one analysis may take together."""
@@ -92,7 +92,7 @@ def sample_values(analysis: Analysis) -> SampleValues:
             for key, value in stored.items():
                 common.setdefault(key, value)
     path = analysis.related.samples_path if analysis.related.samples is not None else None
-    secret_names = {p.name for p in analysis.parameters if p.type in SECRET_TYPES}
+    secret_names = {p.name for p in analysis.parameters if p.type in SECRET_PARAMETER_TYPES}
     secrets = [value for name, value in parameters.items() if name in secret_names and isinstance(value, str)]
     secrets += [value for name, value in common.items() if _SECRET_NAME.search(name) and isinstance(value, str)]
     return SampleValues(

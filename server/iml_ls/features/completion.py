@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from iml_ls.analysis import Analysis
 from iml_ls.checks.diagnostic import TextEdit
+from iml_ls.checks.json_edits import add_member
 from iml_ls.checks.jwt import jwt_calls
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.evaluate.functions.spec import BuiltinFunction
@@ -23,12 +24,12 @@ from iml_ls.model.schema import (
     PARAMETER_KEYS,
     REQUEST_KEYS,
     RESPONSE_KEYS,
+    SECRET_PARAMETER_TYPES,
     VARIABLES,
     KeySpec,
 )
 from iml_ls.syntax.json_tree import JsonObject
 
-SECRET_TYPES = ("password", "pkey", "cert")
 HEADER_FIELDS = {
     "kid": "Key id: tells the receiver which key signed the token.",
     "typ": "Token type (jsonwebtoken sets `JWT`).",
@@ -168,7 +169,7 @@ def _members(
                 kind="property",
                 detail=f"{parameter.type or 'parameter'}{' (required)' if parameter.required else ''}",
                 documentation=f"{parameter.label or parameter.name} — declared in the params file.",
-                sort_text=("0" if for_jwt_key and parameter.type in SECRET_TYPES else "1") + parameter.name,
+                sort_text=("0" if for_jwt_key and parameter.type in SECRET_PARAMETER_TYPES else "1") + parameter.name,
                 replace=replace,
             )
             for parameter in analysis.parameters
@@ -244,7 +245,7 @@ def _jwt_argument(
             yield from _new_options_item(analysis, cursor, replace)
     elif argument == 1:
         for parameter in analysis.parameters:
-            secret = parameter.type in SECRET_TYPES
+            secret = parameter.type in SECRET_PARAMETER_TYPES
             yield CompletionItem(
                 label=f"parameters.{parameter.name}",
                 kind="variable",
@@ -268,9 +269,10 @@ def _new_options_item(analysis: Analysis, cursor: ImlCursor, replace: tuple[int,
     temp = request.node.get("temp") if request is not None else None
     if not isinstance(temp, JsonObject) or "jwtOptions" in analysis.temps:
         return
-    from iml_ls.checks.json_edits import add_member
-
-    kid = next((f"{{{{parameters.{p.name}}}}}" for p in analysis.parameters if p.type not in SECRET_TYPES), "my-key-id")
+    kid = next(
+        (f"{{{{parameters.{p.name}}}}}" for p in analysis.parameters if p.type not in SECRET_PARAMETER_TYPES),
+        "my-key-id",
+    )
     value = json.dumps({"header": {"kid": kid}, "expiresIn": "1h"})
     yield CompletionItem(
         label="temp.jwtOptions (new)",

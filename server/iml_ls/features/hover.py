@@ -13,10 +13,9 @@ from iml_ls.evaluate.values import EvaluationError, JsValue
 from iml_ls.features.completion import function_documentation, keys_for
 from iml_ls.features.cursor import json_cursor
 from iml_ls.features.preview import current_second, describe_time, preview, token_lines
-from iml_ls.model.schema import VARIABLES
+from iml_ls.model.schema import SECRET_PARAMETER_TYPES, VARIABLES
 from iml_ls.syntax.iml import Call, Expr, Literal, Member, Name, Template, member_path, walk_expr
 
-SECRET_TYPES = ("password", "pkey", "cert")
 MAX_VALUE_LENGTH = 400
 
 
@@ -132,7 +131,7 @@ def _evaluate(analysis: Analysis, string: ImlString, expr: Expr, now: float) -> 
     path = member_path(expr)
     if path and path[0] == "parameters" and len(path) >= 2:
         parameter = next((p for p in analysis.parameters if p.name == path[1]), None)
-        if parameter is not None and parameter.type in SECRET_TYPES and not evaluator.used_placeholders:
+        if parameter is not None and parameter.type in SECRET_PARAMETER_TYPES and not evaluator.used_placeholders:
             return "Sample value: *(hidden: a secret)*"
     text = _show(value)
     note = " *(placeholder: no sample value given)*" if evaluator.used_placeholders else ""

@@ -23,6 +23,9 @@ def _keys(*specs: KeySpec) -> dict[str, KeySpec]:
     return {spec.name: spec for spec in specs}
 
 
+SECRET_PARAMETER_TYPES = ("password", "pkey", "cert")
+"""Parameter types whose values are secrets: never shown, first when a ``jwt()`` key is completed."""
+
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 REQUEST_BODY_TYPES = ("json", "urlencoded", "multipart/form-data", "text", "string", "raw", "binary")
 RESPONSE_TYPES = ("automatic", "json", "urlencoded", "text", "raw", "string", "binary", "xml")
