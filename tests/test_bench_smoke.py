@@ -26,9 +26,25 @@ def test_one_repetition_produces_every_figure_and_the_report(tmp_path: Path) -> 
     report = tmp_path / "performance.md"
     raw = tmp_path / "raw.json"
     command = [
-        sys.executable, "-m", "benchmarks.run", "--sizes", "120", "--repetitions", "1",
-        "--servers", ",".join(SERVERS), "--edits", str(COUNTS.edits), "--requests", str(COUNTS.completions),
-        "--timeout", str(COUNTS.timeout), "--output", str(report), "--json", str(raw),
+        sys.executable,
+        "-m",
+        "benchmarks.run",
+        "--sizes",
+        "120",
+        "--repetitions",
+        "1",
+        "--servers",
+        ",".join(SERVERS),
+        "--edits",
+        str(COUNTS.edits),
+        "--requests",
+        str(COUNTS.completions),
+        "--timeout",
+        str(COUNTS.timeout),
+        "--output",
+        str(report),
+        "--json",
+        str(raw),
     ]
     finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from iml_ls.analysis import Analysis, Workspace
 from iml_ls.features.semantic_tokens import TOKEN_TYPES, SemanticToken, encode, semantic_tokens
 from iml_ls.text.line_index import LineIndex, PositionEncoding
@@ -20,8 +22,8 @@ def pieces(text: str) -> list[tuple[str, str]]:
     return [(text[token.start : token.end], token.type) for token in semantic_tokens(analysis_of(text))]
 
 
-def decode(data: list[int]) -> list[tuple[int, int, int, str]]:
-    """LSP's relative encoding back to (line, character, length, type)."""
+def decode(data: list[int], legend: Sequence[str] = TOKEN_TYPES) -> list[tuple[int, int, int, str]]:
+    """LSP's relative encoding back to (line, character, length, type), with the types named by ``legend``."""
     tokens = []
     line = character = 0
     for index in range(0, len(data), 5):
@@ -29,7 +31,7 @@ def decode(data: list[int]) -> list[tuple[int, int, int, str]]:
         assert modifiers == 0
         line += delta_line
         character = character + delta_start if delta_line == 0 else delta_start
-        tokens.append((line, character, length, TOKEN_TYPES[kind]))
+        tokens.append((line, character, length, legend[kind]))
     return tokens
 
 

@@ -10,6 +10,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from tests.features.test_semantic_tokens import decode
+
 from .conftest import SERVER, capabilities, open_document, position_of
 
 TEXT = """{
@@ -55,16 +57,7 @@ async def tokens_of(client: LanguageClient, path: Path, names: list[str]) -> lis
         types.SemanticTokensParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     assert result is not None
-    data = list(result.data)
-    tokens = []
-    line = character = 0
-    for index in range(0, len(data), 5):
-        delta_line, delta_start, length, kind, modifiers = data[index : index + 5]
-        assert modifiers == 0
-        line += delta_line
-        character = character + delta_start if delta_line == 0 else delta_start
-        tokens.append((line, character, length, names[kind]))
-    return tokens
+    return decode(list(result.data), names)
 
 
 @pytest.mark.asyncio
