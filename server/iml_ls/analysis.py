@@ -32,10 +32,13 @@ from iml_ls.syntax.iml import Template, find_templates
 from iml_ls.syntax.json_tree import (
     JsonArray,
     JsonDocument,
+    JsonMember,
     JsonObject,
     JsonString,
     JsonValue,
     parse_json,
+    reparse_segment,
+    segments,
 )
 from iml_ls.text.line_index import LineIndex
 
@@ -75,10 +78,10 @@ class ImlString:
         return self.node.source_offset(template.expr_start + expr_offset)
 
 
-def _iml_strings(root: JsonValue | None) -> list[ImlString]:
-    """Every string value holding ``{{``, in document order, with its JSON path."""
+def _iml_strings(root: JsonValue | None, path: JsonPath) -> list[ImlString]:
+    """Every string value under ``root`` holding ``{{``, in document order, with its JSON path."""
     found: list[ImlString] = []
-    stack: list[tuple[JsonValue, JsonPath]] = [] if root is None else [(root, ())]
+    stack: list[tuple[JsonValue, JsonPath]] = [] if root is None else [(root, path)]
     while stack:
         value, path = stack.pop()
         if isinstance(value, JsonString):
@@ -98,26 +101,80 @@ def _iml_strings(root: JsonValue | None) -> list[ImlString]:
     return found
 
 
+def _segment_strings(position: int, segment: JsonValue | JsonMember) -> list[ImlString]:
+    """The IML strings of one top-level entry of the root (its path starts with its index or key)."""
+    if isinstance(segment, JsonMember):
+        return _iml_strings(segment.value, (segment.key.value,))
+    return _iml_strings(segment, (position,))
+
+
 MAX_ANALYSED_CHARACTERS = 3_000_000
 """Larger files are not analysed (reported as IML502), so that no keystroke can freeze the editor."""
 
 
 class SyntaxTree:
-    """The parse of one text: JSON tree and IML strings. Shared by analyses of the same text."""
+    """The parse of one text: JSON tree and IML strings. Shared by analyses of the same text.
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.index = LineIndex(text)
-        self.too_large = len(text) > MAX_ANALYSED_CHARACTERS
-        self.json: JsonDocument = JsonDocument(None, ()) if self.too_large else parse_json(self.index)
-        self.iml_strings = _iml_strings(self.json.root)
-        self._starts = [string.node.start for string in self.iml_strings]
+    :meth:`edited` builds the tree of the next version from this one: an edit inside one top-level
+    entry (one request of a communication array) parses and scans only that entry.
+    """
+
+    def __init__(
+        self,
+        index: LineIndex,
+        json: JsonDocument | None = None,
+        strings: dict[int, list[ImlString]] | None = None,
+    ) -> None:
+        self.index = index
+        self.text = index.text
+        self.too_large = len(self.text) > MAX_ANALYSED_CHARACTERS
+        if json is None:
+            json = JsonDocument(None, ()) if self.too_large else parse_json(index)
+        self.json = json
+        self.segments = segments(json.root)
+        known = strings or {}
+        self._strings = {
+            id(segment): known.get(id(segment)) or _segment_strings(position, segment)
+            for position, segment in enumerate(self.segments)
+        }
+        """The IML strings of each top-level entry, by the entry's ``id`` (reused entries keep theirs)."""
+
+    @classmethod
+    def parse(cls, text: str) -> SyntaxTree:
+        return cls(LineIndex(text))
+
+    def edited(self, index: LineIndex, start: int, old_end: int, new_end: int) -> SyntaxTree:
+        """The tree of ``index.text``, which is this text with ``[start, old_end)`` → ``[start, new_end)``."""
+        if len(index.text) <= MAX_ANALYSED_CHARACTERS:
+            document = reparse_segment(self.json, index.text, start, old_end, new_end)
+            if document is not None:
+                return SyntaxTree(index, document, self._strings)
+        return SyntaxTree(index)
+
+    @cached_property
+    def iml_strings(self) -> list[ImlString]:
+        """Every string value holding ``{{``, in document order."""
+        if not self.segments:
+            return _iml_strings(self.json.root, ())
+        found: list[ImlString] = []
+        for segment in self.segments:
+            found.extend(self._strings[id(segment)])
+        return found
+
+    @cached_property
+    def _segment_starts(self) -> list[int]:
+        return [segment.start for segment in self.segments]
 
     def iml_string_at(self, offset: int) -> ImlString | None:
         """The IML string whose quotes enclose ``offset`` (inclusive of the closing quote)."""
-        position = bisect_right(self._starts, offset) - 1
+        if self.segments:
+            position = bisect_right(self._segment_starts, offset) - 1
+            candidates = self._strings[id(self.segments[position])] if position >= 0 else []
+        else:
+            candidates = self.iml_strings
+        position = bisect_right(candidates, offset, key=lambda string: string.node.start) - 1
         if position >= 0:
-            candidate = self.iml_strings[position]
+            candidate = candidates[position]
             if candidate.node.start < offset <= candidate.node.end:
                 return candidate
         return None
@@ -292,19 +349,50 @@ class _Entry:
 
 
 @dataclass
+class _Buffer:
+    """An open editor buffer: its text, version and line index, and what changed since the last parse."""
+
+    index: LineIndex
+    version: int | None
+    unchanged: tuple[int, int] | None = None
+    """Lengths of the text's start and end that the last parsed text shares (None: unknown)."""
+
+    @property
+    def text(self) -> str:
+        return self.index.text
+
+
+@dataclass
 class Workspace:
     """The files iml-ls knows, their analyses, and the settings they are analysed with."""
 
     settings: Settings = field(default_factory=Settings)
     read: FileReader = read_disk
-    _open: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    _open: dict[str, _Buffer] = field(default_factory=dict)
     _entries: dict[str, _Entry] = field(default_factory=dict)
     _disk: dict[str, tuple[float, str | None]] = field(default_factory=dict)
     _tracked: dict[str, bool] = field(default_factory=dict)
 
     def open_document(self, path: str, text: str, version: int | None) -> None:
-        """Record an editor buffer's text; it wins over the file on disk."""
-        self._open[path] = (text, version)
+        """Record an editor buffer's whole text; it wins over the file on disk."""
+        self._open[path] = _Buffer(LineIndex(text), version)
+
+    def edit_document(self, path: str, start: int, end: int, replacement: str, version: int | None) -> None:
+        """Replace ``[start, end)`` of an open buffer (an incremental change from the editor)."""
+        buffer = self._open.get(path)
+        if buffer is None:
+            self.open_document(path, replacement, version)
+            return
+        if buffer.unchanged is not None:
+            prefix, suffix = buffer.unchanged
+            buffer.unchanged = (min(prefix, start), min(suffix, len(buffer.text) - end))
+        buffer.index = buffer.index.edited(start, end, replacement)
+        buffer.version = version
+
+    def line_index(self, path: str) -> LineIndex | None:
+        """The line index of an open buffer's current text."""
+        buffer = self._open.get(path)
+        return buffer.index if buffer is not None else None
 
     def close_document(self, path: str) -> None:
         self._open.pop(path, None)
@@ -324,13 +412,13 @@ class Workspace:
 
     def version_of(self, path: str) -> int | None:
         """An open buffer's version (None when it is not open)."""
-        opened = self._open.get(path)
-        return opened[1] if opened is not None else None
+        buffer = self._open.get(path)
+        return buffer.version if buffer is not None else None
 
     def text_of(self, path: str) -> str | None:
         """An open buffer's text, without analysing it."""
-        opened = self._open.get(path)
-        return opened[0] if opened is not None else None
+        buffer = self._open.get(path)
+        return buffer.text if buffer is not None else None
 
     def is_open(self, path: str) -> bool:
         return path in self._open
@@ -339,8 +427,9 @@ class Workspace:
         return list(self._open)
 
     def _text(self, path: str) -> tuple[str, int | None] | None:
-        if path in self._open:
-            return self._open[path]
+        buffer = self._open.get(path)
+        if buffer is not None:
+            return buffer.text, buffer.version
         try:
             mtime = os.stat(path).st_mtime
         except OSError:
@@ -358,10 +447,23 @@ class Workspace:
         text, version = source
         entry = self._entries.get(path)
         if entry is None or entry.syntax.text != text:
-            entry = _Entry(SyntaxTree(text), version)
+            entry = _Entry(self._parse(path, text, entry), version)
             self._entries[path] = entry
         entry.version = version
         return entry.syntax, version
+
+    def _parse(self, path: str, text: str, previous: _Entry | None) -> SyntaxTree:
+        """The tree of a new text: from the previous tree when the buffer knows what the edits changed."""
+        buffer = self._open.get(path)
+        if buffer is None or buffer.text is not text:
+            return SyntaxTree.parse(text)
+        unchanged, buffer.unchanged = buffer.unchanged, (len(text), len(text))
+        if previous is None or unchanged is None:
+            return SyntaxTree(buffer.index)
+        old_length = len(previous.syntax.text)
+        prefix = min(unchanged[0], old_length, len(text))
+        suffix = min(unchanged[1], old_length - prefix, len(text) - prefix)
+        return previous.syntax.edited(buffer.index, prefix, old_length - suffix, len(text) - suffix)
 
     def analysis(self, path: str) -> Analysis | None:
         """The analysis of ``path``'s current text (cached until it or a related file changes)."""

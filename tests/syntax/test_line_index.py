@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from iml_ls.text.line_index import LineIndex, Position, PositionEncoding
@@ -60,3 +62,19 @@ def test_utf8_byte_offsets_convert_to_offsets() -> None:
         byte_offset = len(text[:offset].encode("utf-8"))
         assert index.offset_of_byte(byte_offset) == offset
     assert index.utf8 == data
+
+
+def test_an_edited_index_equals_a_fresh_one_whatever_the_line_breaks() -> None:
+    """Line starts after an edit are moved, not searched again: CR, LF and CRLF split by the edit included."""
+    rnd = random.Random(7)
+    pieces = ["a", "\n", "\r", "\r\n", "é", "😀"]
+    for _ in range(3000):
+        index = LineIndex("".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))))
+        for _ in range(3):
+            start = rnd.randint(0, len(index.text))
+            end = rnd.randint(start, len(index.text))
+            replacement = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 4)))
+            edited = index.edited(start, end, replacement)
+            fresh = LineIndex(index.text[:start] + replacement + index.text[end:])
+            assert (edited.text, edited.line_starts, edited.is_ascii) == (fresh.text, fresh.line_starts, fresh.is_ascii)
+            index = edited

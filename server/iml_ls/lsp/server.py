@@ -26,7 +26,7 @@ from iml_ls import __version__
 from iml_ls.analysis import Analysis, Settings, Workspace
 from iml_ls.lsp.convert import encoding_of, to_diagnostic, to_offset, uri_to_path
 from iml_ls.model.connection import FileKind, file_kind
-from iml_ls.text.line_index import LineIndex, Position, PositionEncoding
+from iml_ls.text.line_index import Position, PositionEncoding
 
 log = logging.getLogger("iml_ls")
 
@@ -135,16 +135,14 @@ class ImlLanguageServer(LanguageServer):
     def apply_changes(self, uri: str, version: int, changes: list[types.TextDocumentContentChangeEvent]) -> None:
         """Apply incremental edits with LSP's own line rules (not ``str.splitlines``)."""
         path = uri_to_path(uri)
-        text = self.iml.text_of(path) or ""
         for change in changes:
-            if isinstance(change, types.TextDocumentContentChangePartial):
-                index = LineIndex(text)
+            index = self.iml.line_index(path)
+            if isinstance(change, types.TextDocumentContentChangePartial) and index is not None:
                 start = index.offset(Position(change.range.start.line, change.range.start.character), self.encoding)
                 end = index.offset(Position(change.range.end.line, change.range.end.character), self.encoding)
-                text = text[:start] + change.text + text[end:]
+                self.iml.edit_document(path, start, end, change.text, version)
             else:
-                text = change.text
-        self.iml.open_document(path, text, version)
+                self.iml.open_document(path, change.text, version)
 
     # Diagnostics -----------------------------------------------------------------------------
 

@@ -5,14 +5,20 @@ recovers from errors locally, so one unterminated string or missing comma does n
 the file. The tree is converted into small immutable nodes whose offsets index the document ``str``.
 Strings keep a map from each decoded character back to the document, so that positions stay exact
 through JSON escapes (``\\"``, ``\\n``, ``\\u00e9``).
+
+Each top-level entry of the root (a request in a communication array, a stage in an OAuth file)
+is a *segment* with its own :class:`Anchor`: the nodes under it store offsets relative to the
+anchor, so when an edit stays inside one segment, only that segment is parsed again and the others
+are reused as they are, their anchors moved by the edit's length (:func:`reparse_segment`).
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import TypeAlias
 
@@ -27,53 +33,71 @@ MAX_DEPTH = 200
 """Nesting deeper than this is reported, not converted (a guard for the Python stack)."""
 
 
-@dataclass(frozen=True, eq=False)
-class JsonString:
+class Anchor:
+    """Where a segment starts: nodes under it keep offsets relative to it, so moving it is O(1).
+
+    A segment that an edit did not touch is shared by the next version of the tree with its anchor
+    moved; offsets read from an older version's nodes are then those of the newest text.
+    """
+
+    __slots__ = ("base",)
+
+    def __init__(self, base: int) -> None:
+        self.base = base
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class _Node:
+    anchor: Anchor
+    rel_start: int
+    rel_end: int
+
+    @property
+    def start(self) -> int:
+        return self.anchor.base + self.rel_start
+
+    @property
+    def end(self) -> int:
+        return self.anchor.base + self.rel_end
+
+
+@dataclass(frozen=True, eq=False, slots=True)
+class JsonString(_Node):
     """A JSON string: its decoded value and where each decoded character came from."""
 
-    start: int
-    end: int
     value: str
     raw_offsets: tuple[int, ...] | None
-    """Document offset of each decoded character plus one past the last; None when no escapes."""
+    """Offset (relative to the anchor) of each decoded character plus one past the last; None when no escapes."""
 
     def source_offset(self, index: int) -> int:
         """The document offset of decoded character ``index`` (``len(value)`` → the closing quote)."""
         if self.raw_offsets is None:
-            return self.start + 1 + index
-        return self.raw_offsets[min(max(index, 0), len(self.raw_offsets) - 1)]
+            return self.anchor.base + self.rel_start + 1 + index
+        return self.anchor.base + self.raw_offsets[min(max(index, 0), len(self.raw_offsets) - 1)]
 
 
-@dataclass(frozen=True, eq=False)
-class JsonNumber:
-    start: int
-    end: int
+@dataclass(frozen=True, eq=False, slots=True)
+class JsonNumber(_Node):
     value: float | int
 
 
-@dataclass(frozen=True, eq=False)
-class JsonLiteral:
+@dataclass(frozen=True, eq=False, slots=True)
+class JsonLiteral(_Node):
     """``true``, ``false`` or ``null``."""
 
-    start: int
-    end: int
     value: bool | None
 
 
-@dataclass(frozen=True, eq=False)
-class JsonMember:
+@dataclass(frozen=True, eq=False, slots=True)
+class JsonMember(_Node):
     """``"key": value`` inside an object; the value is None while it is still being typed."""
 
-    start: int
-    end: int
     key: JsonString
     value: JsonValue | None
 
 
-@dataclass(frozen=True, eq=False)
-class JsonObject:
-    start: int
-    end: int
+@dataclass(frozen=True, eq=False, slots=True)
+class JsonObject(_Node):
     members: tuple[JsonMember, ...]
 
     def get(self, key: str) -> JsonValue | None:
@@ -92,10 +116,8 @@ class JsonObject:
         return found
 
 
-@dataclass(frozen=True, eq=False)
-class JsonArray:
-    start: int
-    end: int
+@dataclass(frozen=True, eq=False, slots=True)
+class JsonArray(_Node):
     items: tuple[JsonValue, ...]
 
 
@@ -118,7 +140,8 @@ class JsonDocument:
 
     root: JsonValue | None
     problems: tuple[SyntaxProblem, ...]
-    tree: tree_sitter.Tree | None = field(repr=False, default=None)
+    clean: bool = False
+    """The text has no syntax problem at all, so an edit inside one segment can be parsed on its own."""
 
 
 @cache
@@ -126,13 +149,17 @@ def _parser() -> tree_sitter.Parser:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_json.language()))
 
 
-def decode_string(text: str, start: int, end: int) -> JsonString:
-    """Decode the JSON string literal ``text[start:end]`` (quotes included; the end quote may be missing)."""
+def _decode(text: str, start: int, end: int) -> tuple[str, list[int] | None]:
+    """Decode the JSON string literal ``text[start:end]`` (quotes included; the end quote may be missing).
+
+    Returns the value and, when there were escapes, the offset in ``text`` of each decoded
+    character plus one past the last.
+    """
     inner_start = start + 1
     inner_end = end - 1 if end - start >= 2 and text[end - 1] == '"' else end
     raw = text[inner_start:inner_end]
     if "\\" not in raw:
-        return JsonString(start, end, raw, None)
+        return raw, None
     chars: list[str] = []
     offsets: list[int] = []
     index = 0
@@ -154,18 +181,24 @@ def decode_string(text: str, start: int, end: int) -> JsonString:
             chars.append(char)
             index += 1
     offsets.append(inner_end)
-    return JsonString(start, end, "".join(chars), tuple(offsets))
+    return "".join(chars), offsets
 
 
 class _Converter:
-    """Walks a tree-sitter tree once, producing JSON nodes and syntax problems."""
+    """Walks a tree-sitter tree once, producing JSON nodes and syntax problems.
 
-    def __init__(self, index: LineIndex, unterminated: frozenset[int] = frozenset()) -> None:
+    Offsets from the parser are in the parsed text; ``shift`` is the document offset of that text's
+    start (non-zero when one segment is parsed on its own).
+    """
+
+    def __init__(self, index: LineIndex, unterminated: frozenset[int] = frozenset(), shift: int = 0) -> None:
         self.index = index
         self.text = index.text
         self.unterminated = unterminated
-        self.trailing_commas: set[int] = set()
         """Offsets of the line breaks that :func:`_close_open_strings` turned into closing quotes."""
+        self.shift = shift
+        self.anchor = Anchor(shift)
+        self.trailing_commas: set[int] = set()
         self.problems: list[SyntaxProblem] = []
 
     def span(self, node: tree_sitter.Node) -> tuple[int, int]:
@@ -173,9 +206,22 @@ class _Converter:
             return node.start_byte, node.end_byte
         return self.index.offset_of_byte(node.start_byte), self.index.offset_of_byte(node.end_byte)
 
+    def relative(self, offset: int) -> int:
+        """An offset of the parsed text, relative to the current segment's anchor."""
+        return offset + self.shift - self.anchor.base
+
+    def enter_segment(self, node: tree_sitter.Node) -> Anchor:
+        """Give a top-level entry its own anchor; returns the anchor to restore afterwards."""
+        previous = self.anchor
+        self.anchor = Anchor(self.span(node)[0] + self.shift)
+        return previous
+
+    def add_problem(self, start: int, end: int, message: str, *, trailing_comma: bool = False) -> None:
+        self.problems.append(SyntaxProblem(start + self.shift, end + self.shift, message, trailing_comma))
+
     def problem(self, node: tree_sitter.Node, message: str, *, trailing_comma: bool = False) -> None:
         start, end = self.span(node)
-        self.problems.append(SyntaxProblem(start, max(end, start), message, trailing_comma))
+        self.add_problem(start, max(end, start), message, trailing_comma=trailing_comma)
 
     def value(self, node: tree_sitter.Node, depth: int) -> JsonValue | None:
         kind = node.type
@@ -193,11 +239,10 @@ class _Converter:
         if kind == "string":
             return self.string(node, start, end)
         if kind == "number":
-            return JsonNumber(start, end, _number(self.text[start:end]))
-        if kind in ("true", "false"):
-            return JsonLiteral(start, end, kind == "true")
-        if kind == "null":
-            return JsonLiteral(start, end, None)
+            return JsonNumber(self.anchor, self.relative(start), self.relative(end), _number(self.text[start:end]))
+        if kind in ("true", "false", "null"):
+            value = None if kind == "null" else kind == "true"
+            return JsonLiteral(self.anchor, self.relative(start), self.relative(end), value)
         if kind == "ERROR":
             self.error(node)
         return None
@@ -205,11 +250,17 @@ class _Converter:
     def string(self, node: tree_sitter.Node, start: int, end: int) -> JsonString:
         raw = self.text[start:end]
         if "\n" in raw or "\r" in raw or len(raw) < 2 or not raw.endswith('"'):
-            line_end = self.index.line_end(self.index.line_of(start))
-            self.problems.append(SyntaxProblem(start, line_end, 'This string is not closed: add the missing `"`.'))
-            return decode_string(self.text, start, line_end)
-        if "\\" not in raw and not node.has_error:
-            return JsonString(start, end, raw[1:-1], None)
+            end = self.index.line_end(self.index.line_of(start))
+            self.add_problem(start, end, 'This string is not closed: add the missing `"`.')
+        elif "\\" not in raw and not node.has_error:
+            return JsonString(self.anchor, self.relative(start), self.relative(end), raw[1:-1], None)
+        else:
+            self.escape_problems(node)
+        value, offsets = _decode(self.text, start, end)
+        raw_offsets = None if offsets is None else tuple(self.relative(offset) for offset in offsets)
+        return JsonString(self.anchor, self.relative(start), self.relative(end), value, raw_offsets)
+
+    def escape_problems(self, node: tree_sitter.Node) -> None:
         for child in node.children:
             if child.type == "escape_sequence":
                 escape_start, escape_end = self.span(child)
@@ -219,7 +270,6 @@ class _Converter:
                     self.problem(child, f"`{text}` is not a JSON escape; write `\\\\` for a backslash.")
             elif child.type == "ERROR" or child.is_missing:
                 self.error(child)
-        return decode_string(self.text, start, end)
 
     def object(self, node: tree_sitter.Node, depth: int) -> JsonObject:
         members: list[JsonMember] = []
@@ -227,7 +277,9 @@ class _Converter:
             self.check_commas(node, "}")
         for child in node.named_children:
             if child.type == "pair":
+                previous = self.enter_segment(child) if depth == 0 else self.anchor
                 member = self.pair(child, depth)
+                self.anchor = previous
                 if member is not None:
                     members.append(member)
             elif child.type == "ERROR":
@@ -237,7 +289,7 @@ class _Converter:
         start, end = self.span(node)
         if node.has_error:
             self.check_closed(node, "}")
-        return JsonObject(start, end, tuple(members))
+        return JsonObject(self.anchor, self.relative(start), self.relative(end), tuple(members))
 
     def pair(self, node: tree_sitter.Node, depth: int) -> JsonMember | None:
         key_node = node.child_by_field_name("key")
@@ -254,7 +306,7 @@ class _Converter:
         key = self.string(key_node, key_start, key_end)
         value = self.value(value_node, depth + 1) if value_node is not None else None
         start, end = self.span(node)
-        return JsonMember(start, end, key, value)
+        return JsonMember(self.anchor, self.relative(start), self.relative(end), key, value)
 
     def array(self, node: tree_sitter.Node, depth: int) -> JsonArray:
         items: list[JsonValue] = []
@@ -265,13 +317,15 @@ class _Converter:
                 continue
             if child.is_missing and child.prev_sibling is not None and child.prev_sibling.type == ",":
                 continue  # a trailing comma, reported by check_commas
+            previous = self.enter_segment(child) if depth == 0 else self.anchor
             item = self.value(child, depth + 1)
+            self.anchor = previous
             if item is not None:
                 items.append(item)
         start, end = self.span(node)
         if node.has_error:
             self.check_closed(node, "]")
-        return JsonArray(start, end, tuple(items))
+        return JsonArray(self.anchor, self.relative(start), self.relative(end), tuple(items))
 
     def check_commas(self, node: tree_sitter.Node, closer: str) -> None:
         """Report a comma that directly precedes the closing bracket (Make warns and tolerates it)."""
@@ -293,7 +347,7 @@ class _Converter:
         last = node.children[-1] if node.children else None
         if last is None or last.type != closer or last.is_missing:
             start, _ = self.span(node)
-            self.problems.append(SyntaxProblem(start, start + 1, f"This is never closed: add the matching `{closer}`."))
+            self.add_problem(start, start + 1, f"This is never closed: add the matching `{closer}`.")
 
     def error(self, node: tree_sitter.Node) -> None:
         if node.start_byte in self.trailing_commas:
@@ -302,9 +356,7 @@ class _Converter:
         if any(start <= line_break < end for line_break in self.unterminated):
             return  # the unclosed string inside is the real problem, reported on its own
         snippet = self.text[start : min(end, start + 20)].split("\n")[0]
-        self.problems.append(
-            SyntaxProblem(start, max(end, start + 1), f"Unexpected `{snippet}`: this is not valid JSON here.")
-        )
+        self.add_problem(start, max(end, start + 1), f"Unexpected `{snippet}`: this is not valid JSON here.")
 
 
 def _describe(kind: str) -> str:
@@ -383,16 +435,17 @@ def _add_missing_commas(text: str) -> tuple[str, list[int]]:
     return "".join(characters), commas
 
 
-def parse_json(index: LineIndex, old_tree: tree_sitter.Tree | None = None) -> JsonDocument:
-    """Parse a document (reusing ``old_tree`` when it was edited to match) into a :class:`JsonDocument`.
+def parse_json(index: LineIndex) -> JsonDocument:
+    """Parse a whole document into a :class:`JsonDocument`.
 
     When the text has errors, two common slips are repaired before a second parse, so that they
     do not hide the rest of the file: a string left open at the end of its line, and a missing comma.
     """
-    tree = _parser().parse(index.utf8, old_tree) if old_tree is not None else _parser().parse(index.utf8)
+    tree = _parser().parse(index.utf8)
+    clean = not tree.root_node.has_error
     unterminated: list[tuple[int, int]] = []
     commas: list[int] = []
-    if tree.root_node.has_error:
+    if not clean:
         repaired, unterminated = _close_open_strings(index.text)
         repaired, commas = _add_missing_commas(repaired)
         if unterminated or commas:
@@ -400,12 +453,11 @@ def parse_json(index: LineIndex, old_tree: tree_sitter.Tree | None = None) -> Js
             tree = _parser().parse(index.utf8)
     converter = _Converter(index, frozenset(line_break for _, line_break in unterminated))
     for start, line_break in unterminated:
-        converter.problems.append(SyntaxProblem(start, line_break, 'This string is not closed: add the missing `"`.'))
+        converter.add_problem(start, line_break, 'This string is not closed: add the missing `"`.')
     for comma in commas:
-        converter.problems.append(SyntaxProblem(comma - 1, comma, "A comma is missing after this value."))
-    root_node = tree.root_node
+        converter.add_problem(comma - 1, comma, "A comma is missing after this value.")
     root: JsonValue | None = None
-    for child in root_node.children:
+    for child in tree.root_node.children:
         if child.type == "comment":
             continue
         if root is None and child.type != "ERROR":
@@ -413,9 +465,54 @@ def parse_json(index: LineIndex, old_tree: tree_sitter.Tree | None = None) -> Js
         else:
             converter.error(child)
     if root is None and not converter.problems and index.text.strip():
-        converter.problems.append(SyntaxProblem(0, len(index.text), "Expected a JSON value."))
-    problems = _unique(converter.problems)
-    return JsonDocument(root, problems, tree)
+        converter.add_problem(0, len(index.text), "Expected a JSON value.")
+    return JsonDocument(root, _unique(converter.problems), clean and not converter.problems)
+
+
+def segments(root: JsonValue | None) -> tuple[JsonValue | JsonMember, ...]:
+    """The top-level entries of the root, each with its own anchor: array items or object members."""
+    if isinstance(root, JsonArray):
+        return root.items
+    if isinstance(root, JsonObject):
+        return root.members
+    return ()
+
+
+def reparse_segment(document: JsonDocument, text: str, start: int, old_end: int, new_end: int) -> JsonDocument | None:
+    """The document after the edit ``[start, old_end)`` → ``[start, new_end)`` of ``text``, if it stays
+    inside one top-level entry and leaves valid JSON: that entry is parsed alone, the others reused.
+
+    Returns None when the edit is not such an edit (the caller then parses the whole text).
+    """
+    root = document.root
+    if not document.clean or not isinstance(root, JsonArray | JsonObject):
+        return None
+    entries = segments(root)
+    position = bisect_right([entry.start for entry in entries], start) - 1
+    if position < 0 or not (entries[position].start < start and old_end < entries[position].end):
+        return None
+    entry = entries[position]
+    delta = new_end - old_end
+    entry_start, entry_end = entry.start, entry.end + delta
+    opener, closer = ("[", "]") if isinstance(root, JsonArray) else ("{", "}")
+    index = LineIndex(opener + text[entry_start:entry_end] + closer)
+    tree = _parser().parse(index.utf8)
+    if tree.root_node.has_error:
+        return None
+    converter = _Converter(index, shift=entry_start - 1)
+    wrapper = next((child for child in tree.root_node.children if child.type != "comment"), None)
+    parsed = converter.value(wrapper, 0) if wrapper is not None else None
+    replacement = segments(parsed)
+    if converter.problems or type(parsed) is not type(root) or len(replacement) != 1:
+        return None
+    for later in entries[position + 1 :]:
+        later.anchor.base += delta
+    updated = (*entries[:position], *replacement, *entries[position + 1 :])
+    if isinstance(root, JsonArray):
+        new_root: JsonValue = JsonArray(root.anchor, root.rel_start, root.rel_end + delta, updated)  # type: ignore[arg-type]
+    else:
+        new_root = JsonObject(root.anchor, root.rel_start, root.rel_end + delta, updated)  # type: ignore[arg-type]
+    return JsonDocument(new_root, (), clean=True)
 
 
 def _unique(problems: Sequence[SyntaxProblem]) -> tuple[SyntaxProblem, ...]:

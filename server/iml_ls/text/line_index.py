@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -45,12 +45,27 @@ def _units(text: str, encoding: PositionEncoding) -> int:
 class LineIndex:
     """Line starts of one text, for converting between offsets and LSP positions."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, line_starts: list[int] | None = None, is_ascii: bool | None = None) -> None:
         self.text = text
-        starts = [0]
-        starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
-        self.line_starts = starts
-        self.is_ascii = text.isascii()
+        if line_starts is None:
+            line_starts = [0]
+            line_starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
+        self.line_starts = line_starts
+        self.is_ascii = text.isascii() if is_ascii is None else is_ascii
+
+    def edited(self, start: int, end: int, replacement: str) -> LineIndex:
+        """The index of this text with ``[start, end)`` replaced: only the lines around the edit are
+        searched again, the line starts after it are moved."""
+        text = self.text[:start] + replacement + self.text[end:]
+        delta = len(replacement) - (end - start)
+        following = _LINE_BREAK.search(text, start + len(replacement))
+        stop = following.end() if following is not None else len(text)
+        starts = self.line_starts[: max(1, bisect_left(self.line_starts, start))]
+        starts.extend(match.end() for match in _LINE_BREAK.finditer(text, max(start - 1, 0), stop))
+        moved = self.line_starts[bisect_right(self.line_starts, stop - delta) :]
+        starts.extend([line_start + delta for line_start in moved])
+        is_ascii = replacement.isascii() if self.is_ascii else text.isascii()
+        return LineIndex(text, starts, is_ascii)
 
     @property
     def line_count(self) -> int:
