@@ -9,8 +9,9 @@ file beside a communication file, the common data and the preview sample values.
 from __future__ import annotations
 
 import os
+import time
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,14 +23,17 @@ from iml_ls.model.connection import (
     Parameter,
     Request,
     TempDefinition,
+    entry_requests,
     file_kind,
     parameters,
+    request_temps,
     requests,
+    requests_by_entry,
     sibling,
-    temp_definitions,
 )
 from iml_ls.syntax.iml import Template, find_templates
 from iml_ls.syntax.json_tree import (
+    Anchor,
     JsonArray,
     JsonDocument,
     JsonMember,
@@ -162,6 +166,52 @@ class SyntaxTree:
         return found
 
     @cached_property
+    def _entry_by_anchor(self) -> dict[int, int]:
+        return {id(segment.anchor): position for position, segment in enumerate(self.segments)}
+
+    def entry_position(self, node: JsonValue) -> int | None:
+        """The position of the top-level entry that holds ``node`` (None for the root itself)."""
+        return self._entry_by_anchor.get(id(node.anchor))
+
+    def iml_string_of(self, node: JsonValue) -> ImlString | None:
+        """The IML string of a JSON string node (None when it holds no ``{{``)."""
+        if not isinstance(node, JsonString) or "{{" not in node.value:
+            return None
+        position = self.entry_position(node)
+        candidates = self.iml_strings if position is None else self._strings[id(self.segments[position])]
+        return next((string for string in candidates if string.node is node), None)
+
+    def anchor_of(self, start: int, end: int, others: list[int]) -> Anchor | None:
+        """The anchor of the top-level entry that holds ``[start, end]`` and every offset of ``others``."""
+        position = bisect_right(self._segment_starts, start) - 1
+        if position < 0:
+            return None
+        segment = self.segments[position]
+        if all(segment.start <= offset <= segment.end for offset in (start, end, *others)):
+            return segment.anchor
+        return None
+
+    def strings_by_step(self) -> Iterator[tuple[str | int, list[ImlString]]]:
+        """Each top-level entry's first path step (index or key) and its IML strings."""
+        for position, segment in enumerate(self.segments):
+            step = segment.key.value if isinstance(segment, JsonMember) else position
+            yield step, self._strings[id(segment)]
+
+    def strings_at_step(self, step: str | int) -> list[ImlString]:
+        """The IML strings of the top-level entries at ``step`` (an index, or a key: duplicates included)."""
+        if isinstance(step, int):
+            return self._strings[id(self.segments[step])] if 0 <= step < len(self.segments) else []
+        return self._strings_by_key.get(step, [])
+
+    @cached_property
+    def _strings_by_key(self) -> dict[str, list[ImlString]]:
+        found: dict[str, list[ImlString]] = {}
+        for step, strings in self.strings_by_step():
+            if isinstance(step, str):
+                found.setdefault(step, []).extend(strings)
+        return found
+
+    @cached_property
     def _segment_starts(self) -> list[int]:
         return [segment.start for segment in self.segments]
 
@@ -191,11 +241,73 @@ class Related:
     samples_tracked_by_git: bool = False
 
 
+class Reuse:
+    """What earlier versions of one file computed, keyed by the nodes it was computed from.
+
+    An edit inside one request leaves the other requests' nodes as they were (the same objects), so a
+    result keyed by such a node carries over to the next version. Entries that a version does not ask
+    for are dropped at the version after it.
+    """
+
+    def __init__(self) -> None:
+        self._older: dict[Hashable, object] = {}
+        self._newer: dict[Hashable, object] = {}
+
+    def next_version(self) -> None:
+        self._older, self._newer = self._newer, {}
+
+    def get(self, key: Hashable) -> object | None:
+        if key in self._newer:
+            return self._newer[key]
+        value = self._older.pop(key, None)
+        if value is not None:
+            self._newer[key] = value
+        return value
+
+    def put(self, key: Hashable, value: object) -> None:
+        self._newer[key] = value
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one run of the checks covers: one request, or the parts of the file outside every request."""
+
+    strings: list[ImlString]
+    requests: list[Request]
+    file_level: bool
+    """Whether the file's own parts are checked too (JSON syntax, root keys, parameter declarations)."""
+
+
+def current_minute(clock: Callable[[], float] = time.time) -> float:
+    """The instant diagnostics evaluate at: the clock rounded down to the minute, so that results
+    computed a few seconds apart are the same and an edit re-evaluates only what it changed."""
+    return float(int(clock()) // 60 * 60)
+
+
+@dataclass(frozen=True, eq=False)
+class _EntryFacts:
+    """The requests of one top-level entry and their ``temp`` keys."""
+
+    requests: list[Request]
+    temps: list[TempDefinition]
+
+    @classmethod
+    def of(cls, found: list[Request]) -> _EntryFacts:
+        return cls(found, [definition for request in found for definition in request_temps(request)])
+
+
 class Analysis:
     """Everything iml-ls knows about one version of one file."""
 
     def __init__(
-        self, path: str, syntax: SyntaxTree, version: int | None, settings: Settings, related: Related
+        self,
+        path: str,
+        syntax: SyntaxTree,
+        version: int | None,
+        settings: Settings,
+        related: Related,
+        reuse: Reuse | None = None,
+        instant: float | None = None,
     ) -> None:
         self.path = path
         self.syntax = syntax
@@ -203,6 +315,10 @@ class Analysis:
         self.settings = settings
         self.related = related
         self.kind = file_kind(path)
+        self.reuse = reuse if reuse is not None else Reuse()
+        """Results of earlier versions of this file that are still valid (see :class:`Reuse`)."""
+        self.instant = current_minute() if instant is None else instant
+        """The time (Unix seconds) diagnostics evaluate ``timestamp`` and ``now`` at."""
 
     @property
     def text(self) -> str:
@@ -221,12 +337,31 @@ class Analysis:
         return self.syntax.iml_strings
 
     @cached_property
+    def _entry_facts(self) -> list[_EntryFacts]:
+        """The requests and ``temp`` keys of each top-level entry, reused for entries an edit left as they were."""
+        if not requests_by_entry(self.root, self.kind):
+            return [_EntryFacts.of(requests(self.root, self.kind))]
+        found: list[_EntryFacts] = []
+        for position, entry in enumerate(self.syntax.segments):
+            key = ("entry-facts", entry, position, self.kind)
+            facts = self.reuse.get(key)
+            if not isinstance(facts, _EntryFacts):
+                facts = _EntryFacts.of(entry_requests(entry, position, self.kind))
+            self.reuse.put(key, facts)
+            found.append(facts)
+        return found
+
+    @cached_property
     def requests(self) -> list[Request]:
-        return requests(self.root, self.kind)
+        return [request for facts in self._entry_facts for request in facts.requests]
 
     @cached_property
     def temps(self) -> dict[str, list[TempDefinition]]:
-        return temp_definitions(self.requests)
+        found: dict[str, list[TempDefinition]] = {}
+        for facts in self._entry_facts:
+            for definition in facts.temps:
+                found.setdefault(definition.name, []).append(definition)
+        return found
 
     @cached_property
     def parameters(self) -> list[Parameter]:
@@ -263,6 +398,44 @@ class Analysis:
                     values.append(definition)
         return found
 
+    def visible_temp_objects(self, request: Request) -> tuple[TempDefinition, ...]:
+        """The object each ``temp`` key holds in ``request`` (as :meth:`temp_object` finds it)."""
+        return self._visible_temp_objects[self.request_order[id(request)]]
+
+    @cached_property
+    def _visible_temp_objects(self) -> list[tuple[TempDefinition, ...]]:
+        """For each request in order, the objects :meth:`temp_object` finds there; one tuple is shared
+        by consecutive requests that see the same objects."""
+        changes: dict[int, list[TempDefinition]] = {}
+        current: dict[str, TempDefinition] = {}
+        for key, (positions, definitions) in self._temp_objects.items():
+            current[key] = definitions[0]
+            for position, definition in zip(positions, definitions, strict=True):
+                changes.setdefault(position, []).append(definition)
+        visible = tuple(current.values())
+        found = []
+        for position in range(len(self.requests)):
+            if position in changes:
+                current.update((definition.name, definition) for definition in changes[position])
+                visible = tuple(current.values())
+            found.append(visible)
+        return found
+
+    @cached_property
+    def file_context(self) -> tuple[object, ...]:
+        """What every request's checks read from outside the file's requests (compared by identity
+        for related analyses: a new analysis of a related file is a change)."""
+        related = self.related
+        return (
+            self.kind,
+            self.settings,
+            related.params,
+            related.common,
+            related.samples,
+            frozenset(self.temps),
+            self.instant,
+        )
+
     def temp_object(self, key: str, request: Request | None) -> TempDefinition | None:
         """The object ``temp.<key>`` holds in ``request``: its own definition, else the latest before it."""
         entry = self._temp_objects.get(key)
@@ -274,16 +447,16 @@ class Analysis:
         index = bisect_right(positions, self.request_order.get(id(request), len(self.requests)))
         return definitions[index - 1] if index > 0 else definitions[0]
 
-    @cached_property
-    def _temp_keys_by_value(self) -> dict[int, TempDefinition]:
-        return {id(d.value): d for definitions in self.temps.values() for d in definitions if d.value is not None}
-
-    def temp_definition_of(self, node: object) -> TempDefinition | None:
+    def temp_definition_of(self, node: JsonValue) -> TempDefinition | None:
         """The ``temp`` key whose value is ``node``."""
-        return self._temp_keys_by_value.get(id(node))
+        facts = self._entry_facts
+        if len(facts) > 1:
+            position = self.syntax.entry_position(node)
+            facts = facts[position : position + 1] if position is not None else []
+        return next((d for entry in facts for d in entry.temps if d.value is node), None)
 
     @cached_property
-    def memo(self) -> dict[str, object]:
+    def memo(self) -> dict[Hashable, object]:
         """Results that higher layers derive from this analysis once (e.g. its ``jwt()`` calls)."""
         return {}
 
@@ -299,16 +472,34 @@ class Analysis:
                 return request
         return None
 
-    @cached_property
-    def _strings_by_node(self) -> dict[int, ImlString]:
-        return {id(string.node): string for string in self.iml_strings}
-
-    def iml_string_of(self, node: object) -> ImlString | None:
+    def iml_string_of(self, node: JsonValue) -> ImlString | None:
         """The IML string of a JSON string node (None when it holds no ``{{``)."""
-        return self._strings_by_node.get(id(node))
+        return self.syntax.iml_string_of(node)
 
-    def iml_string_of_id(self, node_id: int) -> ImlString | None:
-        return self._strings_by_node.get(node_id)
+    @cached_property
+    def file_scope(self) -> Scope:
+        """The strings outside every request, with the file-level checks."""
+        requests = self.requests
+        if not requests:
+            return Scope(self.iml_strings, [], True)
+        covered = {request.path for request in requests}
+        if () in covered:
+            return Scope([], [], True)
+        outside: list[ImlString] = []
+        for step, strings in self.syntax.strings_by_step():
+            if (step,) not in covered:
+                outside.extend(string for string in strings if self.request_at(string.path) is None)
+        return Scope(outside, [], True)
+
+    def request_scope(self, request: Request) -> Scope:
+        """One request and its strings."""
+        if not request.path:
+            return Scope(self.iml_strings, [request], False)
+        depth = len(request.path)
+        strings = [
+            string for string in self.syntax.strings_at_step(request.path[0]) if string.path[:depth] == request.path
+        ]
+        return Scope(strings, [request], False)
 
     def in_response(self, path: JsonPath) -> bool:
         """Whether a JSON path lies inside a request's ``response`` (where ``body`` and ``headers`` exist)."""
@@ -345,6 +536,7 @@ def read_disk(path: str) -> str | None:
 class _Entry:
     syntax: SyntaxTree
     version: int | None
+    reuse: Reuse
     analysis: Analysis | None = None
 
 
@@ -368,6 +560,7 @@ class Workspace:
 
     settings: Settings = field(default_factory=Settings)
     read: FileReader = read_disk
+    clock: Callable[[], float] = time.time
     _open: dict[str, _Buffer] = field(default_factory=dict)
     _entries: dict[str, _Entry] = field(default_factory=dict)
     _disk: dict[str, tuple[float, str | None]] = field(default_factory=dict)
@@ -447,7 +640,7 @@ class Workspace:
         text, version = source
         entry = self._entries.get(path)
         if entry is None or entry.syntax.text != text:
-            entry = _Entry(self._parse(path, text, entry), version)
+            entry = _Entry(self._parse(path, text, entry), version, entry.reuse if entry is not None else Reuse())
             self._entries[path] = entry
         entry.version = version
         return entry.syntax, version
@@ -481,7 +674,10 @@ class Workspace:
             and _same_related(cached.related, related)
         ):
             return cached
-        entry.analysis = Analysis(path, syntax, version, self.settings, related)
+        entry.reuse.next_version()
+        entry.analysis = Analysis(
+            path, syntax, version, self.settings, related, entry.reuse, current_minute(self.clock)
+        )
         return entry.analysis
 
     def _related(self, path: str) -> Related:

@@ -44,7 +44,9 @@ def assert_same_as_fresh(analysis: Analysis) -> None:
     assert analysis.syntax.json.problems == fresh_syntax.json.problems
     strings = [(string.node.start, string.path) for string in analysis.iml_strings]
     assert strings == [(string.node.start, string.path) for string in fresh_syntax.iml_strings]
-    fresh = Analysis(analysis.path, fresh_syntax, analysis.version, analysis.settings, analysis.related)
+    fresh = Analysis(
+        analysis.path, fresh_syntax, analysis.version, analysis.settings, analysis.related, instant=analysis.instant
+    )
     found = [(d.start, d.end, d.rule.code, d.message) for d in analysis.diagnostics]
     assert found == [(d.start, d.end, d.rule.code, d.message) for d in fresh.diagnostics]
     for offset in range(0, len(analysis.text) + 1, 7):

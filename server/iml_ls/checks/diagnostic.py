@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from iml_ls.checks.catalogue import RULES_BY_NAME, Rule
 
@@ -33,6 +33,26 @@ class Diagnostic:
     end: int
     message: str
     fixes: tuple[Fix, ...] = ()
+
+    def edited_offsets(self, path: str) -> list[int]:
+        """The offsets its fixes edit in the file at ``path``."""
+        return [
+            offset for fix in self.fixes for edit in fix.edits if edit.path == path for offset in (edit.start, edit.end)
+        ]
+
+    def moved(self, delta: int, path: str) -> Diagnostic:
+        """The same diagnostic ``delta`` characters later in the file at ``path`` (fixes included)."""
+        fixes = tuple(
+            replace(
+                fix,
+                edits=tuple(
+                    replace(edit, start=edit.start + delta, end=edit.end + delta) if edit.path == path else edit
+                    for edit in fix.edits
+                ),
+            )
+            for fix in self.fixes
+        )
+        return replace(self, start=self.start + delta, end=self.end + delta, fixes=fixes)
 
 
 def diagnostic(name: str, start: int, end: int, message: str, *fixes: Fix) -> Diagnostic:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from iml_ls.analysis import Analysis
+from iml_ls.analysis import Analysis, Scope
 from iml_ls.checks.diagnostic import Diagnostic, diagnostic
-from iml_ls.evaluate.environment import ConnectionEvaluation
+from iml_ls.evaluate.environment import ConnectionEvaluation, shared_evaluation
 from iml_ls.evaluate.evaluator import Evaluator
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.evaluate.jsonwebtoken import JwtSignError
@@ -17,16 +16,17 @@ from iml_ls.model.schema import SECRET_PARAMETER_TYPES
 from iml_ls.syntax.iml import Call, Expr, Template, walk_expr
 
 MAX_EVALUATED_STRINGS = 400
-"""Evaluate at most this many strings per file version, so a huge file stays responsive."""
+"""Evaluate at most this many strings per request (and outside requests), so no request can stall typing."""
 
 
-def check(analysis: Analysis) -> Iterator[Diagnostic]:
+def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
     if not analysis.kind.holds_requests:
         return
-    yield from _tracked_samples(analysis)
-    evaluation = ConnectionEvaluation(analysis, dt.datetime.now(dt.UTC))
+    if scope.file_level:
+        yield from _tracked_samples(analysis)
+    evaluation = shared_evaluation(analysis)
     evaluated = 0
-    for string in analysis.iml_strings:
+    for string in scope.strings:
         if evaluated >= MAX_EVALUATED_STRINGS:
             return
         if analysis.in_response(string.path) or not _calls_functions(string.templates):

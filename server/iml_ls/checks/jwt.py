@@ -7,17 +7,16 @@ rejects) evaluate with the sample values, and stay silent when a made-up placeho
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from iml_ls.analysis import Analysis, ImlString
+from iml_ls.analysis import Analysis, ImlString, Scope
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
 from iml_ls.checks.evaluation import failures
 from iml_ls.checks.json_edits import add_member, remove_member
 from iml_ls.checks.names import nearest
-from iml_ls.evaluate.environment import ConnectionEvaluation
+from iml_ls.evaluate.environment import ConnectionEvaluation, TempState, shared_evaluation
 from iml_ls.evaluate.infer import NUMBER, static_type
 from iml_ls.evaluate.js_json import number_to_string
 from iml_ls.evaluate.jsonwebtoken import (
@@ -83,13 +82,13 @@ def jwt_calls(analysis: Analysis) -> list[JwtCall]:
     """Every ``jwt()`` call of the file, found once per analysis."""
     calls = analysis.memo.get("jwt_calls")
     if calls is None:
-        calls = analysis.memo["jwt_calls"] = list(_find_jwt_calls(analysis))
+        calls = analysis.memo["jwt_calls"] = list(_find_jwt_calls(analysis, analysis.iml_strings))
     assert isinstance(calls, list)
     return calls
 
 
-def _find_jwt_calls(analysis: Analysis) -> Iterator[JwtCall]:
-    for string in analysis.iml_strings:
+def _find_jwt_calls(analysis: Analysis, strings: list[ImlString]) -> Iterator[JwtCall]:
+    for string in strings:
         for template in string.templates:
             if template.expr is None:
                 continue
@@ -101,13 +100,14 @@ def _find_jwt_calls(analysis: Analysis) -> Iterator[JwtCall]:
                     yield JwtCall(string, template, node, payload, options)
 
 
-def check(analysis: Analysis) -> Iterator[Diagnostic]:
+def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
+    """The calls of one scope; a payload or options object is checked with the calls that use it."""
     if not analysis.kind.holds_requests:
         return
-    calls = list(jwt_calls(analysis))
+    calls = list(_find_jwt_calls(analysis, scope.strings))
     reported_payloads: set[int] = set()
     reported_options: set[int] = set()
-    evaluation = ConnectionEvaluation(analysis, dt.datetime.now(dt.UTC))
+    evaluation = shared_evaluation(analysis)
     from_options: dict[int, set[str]] = {}
     for call in calls:
         if call.payload is not None and call.options is not None:
@@ -318,7 +318,7 @@ def _expiry_order(analysis: Analysis, payload: JsonObject, evaluation: Connectio
     if exp is None or exp.value is None:
         return
     path = _path_of(analysis, exp.value)
-    evaluator = evaluation.evaluator_at(path) if path is not None else evaluation.evaluator({})
+    evaluator = evaluation.evaluator_at(path) if path is not None else evaluation.evaluator(TempState())
     values = {}
     for claim in TIME_CLAIMS:
         member = payload.member(claim)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from iml_ls.analysis import Analysis, ImlString
+from iml_ls.analysis import Analysis, ImlString, Scope
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.model.schema import VARIABLES
@@ -52,8 +52,8 @@ def suggest(
     return Suggestion(name, f" Did you mean `{name}`?", (fix,))
 
 
-def check(analysis: Analysis) -> Iterator[Diagnostic]:
-    for string in analysis.iml_strings:
+def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
+    for string in scope.strings:
         in_response = analysis.in_response(string.path)
         for template in string.templates:
             if template.expr is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from iml_ls.analysis import Analysis
+from iml_ls.analysis import Analysis, Scope
 from iml_ls.checks.diagnostic import Diagnostic, diagnostic
 from iml_ls.checks.names import suggest
 from iml_ls.model.connection import FileKind, Parameter
@@ -25,15 +25,15 @@ from iml_ls.syntax.json_tree import JsonObject, JsonString
 _STATUS_KEY = re.compile(r"\d{3}|\*|\d{3}-\d{3}")
 
 
-def check(analysis: Analysis) -> Iterator[Diagnostic]:
+def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
     root = analysis.root
-    if analysis.kind is FileKind.OAUTH_COMMUNICATION and isinstance(root, JsonObject):
+    if scope.file_level and analysis.kind is FileKind.OAUTH_COMMUNICATION and isinstance(root, JsonObject):
         yield from _keys(analysis, root, OAUTH_STAGES, "an OAuth 2.0 communication")
-    for request in analysis.requests:
+    for request in scope.requests:
         allowed = BASE_KEYS if analysis.kind is FileKind.BASE else REQUEST_KEYS
         yield from _keys(analysis, request.node, allowed, "a request")
         yield from _response(analysis, request.node.get("response"))
-    if analysis.kind is FileKind.PARAMS:
+    if scope.file_level and analysis.kind is FileKind.PARAMS:
         for parameter in analysis.parameters:
             yield from _parameter_type(analysis, parameter)
 

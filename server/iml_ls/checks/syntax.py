@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from iml_ls.analysis import MAX_ANALYSED_CHARACTERS, Analysis
+from iml_ls.analysis import MAX_ANALYSED_CHARACTERS, Analysis, Scope
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
 
 
-def check(analysis: Analysis) -> Iterator[Diagnostic]:
+def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
+    if scope.file_level:
+        yield from _json(analysis)
+    for string in scope.strings:
+        for template in string.templates:
+            error = template.error
+            if error is None:
+                continue
+            start = string.offset(template, error.start)
+            end = string.offset(template, error.end)
+            if not template.closed:
+                start = string.node.source_offset(template.start)
+                end = string.node.source_offset(template.start + 2)
+            yield diagnostic("iml-syntax", start, end, error.message)
+
+
+def _json(analysis: Analysis) -> Iterator[Diagnostic]:
     if analysis.syntax.too_large:
         megabytes = len(analysis.text) / 1_000_000
         message = (
@@ -23,14 +39,3 @@ def check(analysis: Analysis) -> Iterator[Diagnostic]:
             yield diagnostic("trailing-comma", problem.start, problem.end, problem.message, remove)
         else:
             yield diagnostic("json-syntax", problem.start, problem.end, problem.message)
-    for string in analysis.iml_strings:
-        for template in string.templates:
-            error = template.error
-            if error is None:
-                continue
-            start = string.offset(template, error.start)
-            end = string.offset(template, error.end)
-            if not template.closed:
-                start = string.node.source_offset(template.start)
-                end = string.node.source_offset(template.start + 2)
-            yield diagnostic("iml-syntax", start, end, error.message)

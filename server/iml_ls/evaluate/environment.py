@@ -100,17 +100,35 @@ def sample_values(analysis: Analysis) -> SampleValues:
     )
 
 
+@dataclass(frozen=True)
+class TempState:
+    """``temp`` at one point of a connection, and the placeholders each key's value came from."""
+
+    values: dict[str, JsValue] = field(default_factory=dict)
+    placeholders: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One request's ``temp`` directive evaluated: what it saw, what it left, the errors on the way."""
+
+    sources: tuple[object, ...]
+    """The related analyses the sample values came from (compared by identity)."""
+    before: TempState
+    after: TempState
+    errors: dict[ImlString, str]
+
+
 @dataclass
 class ConnectionEvaluation:
     """Evaluates the values of one connection file at one instant (``now``)."""
 
     analysis: Analysis
     now: dt.datetime
-    errors: dict[int, str] = field(default_factory=dict)
-    """Messages of expressions that failed, keyed by the ``id`` of their JSON string."""
-    _temps_after: list[dict[str, JsValue]] = field(default_factory=list)
-    _temp_placeholders: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
-    """The placeholders each ``temp`` key's value was computed from."""
+    errors: dict[ImlString, str] = field(default_factory=dict)
+    """Messages of the strings whose expressions failed."""
+    _states: list[TempState] = field(default_factory=list)
+    """``temp`` after each request, computed in request order as far as asked."""
 
     @cached_property
     def deadline(self) -> float:
@@ -127,21 +145,21 @@ class ConnectionEvaluation:
     def context(self) -> EvalContext:
         return EvalContext(now=self.now)
 
-    def evaluator(self, temp: dict[str, JsValue]) -> Evaluator:
+    def evaluator(self, temp: TempState) -> Evaluator:
         samples = self.samples
         variables: dict[str, JsValue] = {
             "parameters": samples.parameters,
             "common": samples.common,
             "data": samples.data,
-            "temp": temp,
+            "temp": dict(temp.values),
             "oauth": {"makeRedirectUri": "https://www.make.com/oauth/cb/app", "localRedirectUri": ""},
         }
         sources = {key: frozenset({key}) for key in samples.placeholders} | {
-            ("temp", key): used for key, used in self._temp_placeholders.items()
+            ("temp", key): used for key, used in temp.placeholders.items()
         }
         return Evaluator(self.context, variables, sources, deadline=self.deadline)
 
-    def temp_before(self, request: Request | None) -> dict[str, JsValue]:
+    def temp_before(self, request: Request | None) -> TempState:
         """``temp`` as a request sees it: the request-level ``temp`` of it and of the requests before it.
 
         Make evaluates request-level ``temp`` before sending the request; ``response.temp`` needs the
@@ -151,42 +169,67 @@ class ConnectionEvaluation:
         index = self._request_index.get(id(request), len(requests) - 1) if request is not None else len(requests) - 1
         return self._after(index)
 
+    def state_before(self, request: Request) -> TempState:
+        """``temp`` as the requests before ``request`` left it."""
+        return self._after(self._request_index[id(request)] - 1)
+
     @cached_property
     def _request_index(self) -> dict[int, int]:
         return {id(request): index for index, request in enumerate(self.analysis.requests)}
 
-    def _after(self, index: int) -> dict[str, JsValue]:
+    def _after(self, index: int) -> TempState:
         """``temp`` once the requests up to ``index`` evaluated theirs (each request's once, in order)."""
         requests = self.analysis.requests
-        while len(self._temps_after) <= index and len(self._temps_after) < len(requests):
-            temp = dict(self._temps_after[-1]) if self._temps_after else {}
-            self._apply_temp(requests[len(self._temps_after)], temp, None)
-            self._temps_after.append(temp)
-        return dict(self._temps_after[index]) if index >= 0 and self._temps_after else {}
+        while len(self._states) <= index and len(self._states) < len(requests):
+            before = self._states[-1] if self._states else TempState()
+            self._states.append(self._step(requests[len(self._states)], before))
+        return self._states[index] if index >= 0 and self._states else TempState()
 
-    def _apply_temp(self, request: Request, temp: dict[str, JsValue], stop_key: str | None) -> None:
-        """Evaluate a request's ``temp`` directive into ``temp``, stopping before ``stop_key``."""
+    def _step(self, request: Request, before: TempState) -> TempState:
+        """Evaluate one request's ``temp`` directive, reusing an earlier version's result when the
+        directive and the ``temp`` it sees are unchanged."""
+        if not isinstance(request.node.get("temp"), JsonObject):
+            return before
+        related = self.analysis.related
+        sources = (related.params, related.common, related.samples)
+        key = ("temp-step", request.node, self.now)
+        cached = self.analysis.reuse.get(key)
+        if (
+            isinstance(cached, _Step)
+            and all(old is new for old, new in zip(cached.sources, sources, strict=True))
+            and (cached.before is before or cached.before == before)
+        ):
+            self.errors.update(cached.errors)
+            return cached.after
+        errors_before = set(self.errors)
+        after = self._apply_temp(request, before, None)
+        errors = {string: message for string, message in self.errors.items() if string not in errors_before}
+        self.analysis.reuse.put(key, _Step(sources, before, after, errors))
+        return after
+
+    def _apply_temp(self, request: Request, state: TempState, stop_key: str | None) -> TempState:
+        """``state`` with a request's ``temp`` directive evaluated into it, stopping before ``stop_key``."""
         node = request.node.get("temp")
         if not isinstance(node, JsonObject):
-            return
+            return state
+        values, placeholders = dict(state.values), dict(state.placeholders)
         for member in node.members:
             if member.key.value == stop_key:
-                return
-            evaluator = self.evaluator(dict(temp))
-            temp[member.key.value] = self.value(member.value, evaluator)
+                break
+            evaluator = self.evaluator(TempState(values, placeholders))
+            values[member.key.value] = self.value(member.value, evaluator)
             if evaluator.used_placeholders:
-                self._temp_placeholders[member.key.value] = frozenset(evaluator.used_placeholders)
+                placeholders[member.key.value] = frozenset(evaluator.used_placeholders)
+        return TempState(values, placeholders)
 
     def evaluator_at(self, path: JsonPath) -> Evaluator:
         """An evaluator with the ``temp`` that a value at ``path`` sees."""
         request = self.analysis.request_at(path)
         if request is None:
-            return self.evaluator({})
+            return self.evaluator(TempState())
         rest = path[len(request.path) :]
         if rest[:1] == ("temp",) and len(rest) >= 2 and isinstance(rest[1], str):
-            temp = self._after(self._request_index[id(request)] - 1)
-            self._apply_temp(request, temp, rest[1])
-            return self.evaluator(temp)
+            return self.evaluator(self._apply_temp(request, self.state_before(request), rest[1]))
         return self.evaluator(self.temp_before(request))
 
     def value(self, node: JsonValue | None, evaluator: Evaluator) -> JsValue:
@@ -218,7 +261,7 @@ class ConnectionEvaluation:
             parts.append(string.node.value[position:])
             return "".join(parts)
         except EvaluationError as error:
-            self.errors[id(string.node)] = self.redact(str(error))
+            self.errors[string] = self.redact(str(error))
             return UNDEFINED
 
 
@@ -226,3 +269,15 @@ def _expr(template: Template) -> Expr:
     if template.expr is None:
         raise EvaluationError(template.error.message if template.error else "The expression cannot be parsed.")
     return template.expr
+
+
+def shared_evaluation(analysis: Analysis, now: float | None = None) -> ConnectionEvaluation:
+    """The evaluation of an analysis at ``now`` (Unix seconds; default: the analysis's instant),
+    made once and shared by every rule and feature that asks for the same instant."""
+    instant = analysis.instant if now is None else now
+    key = ("evaluation", instant)
+    evaluation = analysis.memo.get(key)
+    if not isinstance(evaluation, ConnectionEvaluation):
+        evaluation = ConnectionEvaluation(analysis, dt.datetime.fromtimestamp(instant, dt.UTC))
+        analysis.memo[key] = evaluation
+    return evaluation

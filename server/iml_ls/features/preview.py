@@ -165,10 +165,8 @@ def preview(analysis: Analysis, now: float | None = None, at: int | None = None)
         )
         used |= evaluator.used_placeholders
     result.placeholders = sorted(f"{root}.{name}" for root, name in used)
-    for key, message in evaluation.errors.items():
-        string = analysis.iml_string_of_id(key)
-        if string is not None:
-            result.errors.append((string.node.start, string.node.end, message))
+    for string, message in evaluation.errors.items():
+        result.errors.append((string.node.start, string.node.end, message))
     return result
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TypeAlias
 
 from iml_ls.model.schema import OAUTH_STAGES
-from iml_ls.syntax.json_tree import JsonArray, JsonLiteral, JsonObject, JsonString, JsonValue
+from iml_ls.syntax.json_tree import JsonArray, JsonLiteral, JsonMember, JsonObject, JsonString, JsonValue, segments
 
 JsonPath: TypeAlias = tuple[str | int, ...]
 
@@ -107,43 +106,71 @@ class Parameter:
     node: JsonObject
 
 
+def _requests_in(value: JsonValue | None, path: JsonPath, stage: str | None) -> list[Request]:
+    if isinstance(value, JsonObject):
+        return [Request(value, path, stage)]
+    if isinstance(value, JsonArray):
+        return [
+            Request(item, (*path, index), stage)
+            for index, item in enumerate(value.items)
+            if isinstance(item, JsonObject)
+        ]
+    return []
+
+
+def entry_requests(entry: JsonValue | JsonMember, position: int, kind: FileKind) -> list[Request]:
+    """The requests in one top-level entry of a file whose root is an array of requests or an OAuth
+    object (each request's path starts with the entry's index or key)."""
+    if isinstance(entry, JsonMember):
+        stage = entry.key.value
+        return (
+            _requests_in(entry.value, (stage,), stage)
+            if kind is FileKind.OAUTH_COMMUNICATION and stage in OAUTH_STAGES
+            else []
+        )
+    return _requests_in(entry, (position,), None) if isinstance(entry, JsonObject) else []
+
+
+def requests_by_entry(root: JsonValue | None, kind: FileKind) -> bool:
+    """Whether the file's requests are found entry by entry (see :func:`entry_requests`)."""
+    return kind.holds_requests and (
+        isinstance(root, JsonArray) or (kind is FileKind.OAUTH_COMMUNICATION and isinstance(root, JsonObject))
+    )
+
+
 def requests(root: JsonValue | None, kind: FileKind) -> list[Request]:
     """The request specifications of a communication (or base) file."""
-
-    def of(value: JsonValue | None, path: JsonPath, stage: str | None) -> Iterator[Request]:
-        if isinstance(value, JsonObject):
-            yield Request(value, path, stage)
-        elif isinstance(value, JsonArray):
-            for index, item in enumerate(value.items):
-                if isinstance(item, JsonObject):
-                    yield Request(item, (*path, index), stage)
-
-    if kind is FileKind.OAUTH_COMMUNICATION and isinstance(root, JsonObject):
+    if requests_by_entry(root, kind):
         return [
             request
-            for member in root.members
-            if member.key.value in OAUTH_STAGES
-            for request in of(member.value, (member.key.value,), member.key.value)
+            for position, entry in enumerate(segments(root))
+            for request in entry_requests(entry, position, kind)
         ]
-    if kind.holds_requests:
-        return list(of(root, (), None))
-    return []
+    return _requests_in(root, (), None) if kind.holds_requests else []
+
+
+def request_temps(request: Request) -> list[TempDefinition]:
+    """The keys of a request's ``temp`` and ``response.temp`` directives, in document order."""
+    found: list[TempDefinition] = []
+    response = request.node.get("response")
+    sources = [(request.node.get("temp"), False)]
+    if isinstance(response, JsonObject):
+        sources.append((response.get("temp"), True))
+    for temp, in_response in sources:
+        if isinstance(temp, JsonObject):
+            found.extend(
+                TempDefinition(member.key.value, member.key, member.value, request, in_response)
+                for member in temp.members
+            )
+    return found
 
 
 def temp_definitions(all_requests: list[Request]) -> dict[str, list[TempDefinition]]:
     """Every ``temp`` key, from request-level ``temp`` and ``response.temp``, in document order."""
     found: dict[str, list[TempDefinition]] = {}
     for request in all_requests:
-        response = request.node.get("response")
-        sources = [(request.node.get("temp"), False)]
-        if isinstance(response, JsonObject):
-            sources.append((response.get("temp"), True))
-        for temp, in_response in sources:
-            if not isinstance(temp, JsonObject):
-                continue
-            for member in temp.members:
-                definition = TempDefinition(member.key.value, member.key, member.value, request, in_response)
-                found.setdefault(member.key.value, []).append(definition)
+        for definition in request_temps(request):
+            found.setdefault(definition.name, []).append(definition)
     return found
 
 
