@@ -8,10 +8,13 @@ file beside a communication file, the common data and the preview sample values.
 
 from __future__ import annotations
 
+import gc
+import itertools
 import os
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -112,7 +115,29 @@ def _segment_strings(position: int, segment: JsonValue | JsonMember) -> list[Iml
     return _iml_strings(segment, (position,))
 
 
-MAX_ANALYSED_CHARACTERS = 3_000_000
+def _start_of(node: JsonValue | JsonMember) -> int:
+    return node.start
+
+
+def _node_start(string: ImlString) -> int:
+    return string.node.start
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the garbage collector while a tree is built: it would walk the young nodes again and
+    again (building the tree of a 100,000-line file took twice as long with it running)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+MAX_ANALYSED_CHARACTERS = 8_000_000
 """Larger files are not analysed (reported as IML502), so that no keystroke can freeze the editor."""
 
 
@@ -123,25 +148,31 @@ class SyntaxTree:
     entry (one request of a communication array) parses and scans only that entry.
     """
 
-    def __init__(
-        self,
-        index: LineIndex,
-        json: JsonDocument | None = None,
-        strings: dict[int, list[ImlString]] | None = None,
-    ) -> None:
+    def __init__(self, index: LineIndex, json: JsonDocument | None = None, previous: SyntaxTree | None = None) -> None:
         self.index = index
         self.text = index.text
         self.too_large = len(self.text) > MAX_ANALYSED_CHARACTERS
-        if json is None:
-            json = JsonDocument(None, ()) if self.too_large else parse_json(index)
-        self.json = json
-        self.segments = segments(json.root)
-        known = strings or {}
-        self._strings = {
-            id(segment): known.get(id(segment)) or _segment_strings(position, segment)
-            for position, segment in enumerate(self.segments)
-        }
-        """The IML strings of each top-level entry, by the entry's ``id`` (reused entries keep theirs)."""
+        with _collector_paused():
+            if json is None:
+                json = JsonDocument(None, ()) if self.too_large else parse_json(index)
+            self.json = json
+            self.segments = segments(json.root)
+            # The IML strings of each top-level entry, and its position, by the entry's and its anchor's
+            # id. A tree made from the previous one copies both and changes the one entry parsed again.
+            self._strings: dict[int, list[ImlString]]
+            self._entries_by_anchor: dict[int, int]
+            position = json.replaced
+            if previous is not None and position is not None:
+                old, new = previous.segments[position], self.segments[position]
+                self._strings = dict(previous._strings)
+                del self._strings[id(old)]
+                self._strings[id(new)] = _segment_strings(position, new)
+                self._entries_by_anchor = dict(previous._entries_by_anchor)
+                del self._entries_by_anchor[id(old.anchor)]
+                self._entries_by_anchor[id(new.anchor)] = position
+            else:
+                self._strings = {id(entry): _segment_strings(n, entry) for n, entry in enumerate(self.segments)}
+                self._entries_by_anchor = {id(entry.anchor): n for n, entry in enumerate(self.segments)}
 
     @classmethod
     def parse(cls, text: str) -> SyntaxTree:
@@ -152,7 +183,7 @@ class SyntaxTree:
         if len(index.text) <= MAX_ANALYSED_CHARACTERS:
             document = reparse_segment(self.json, index.text, start, old_end, new_end)
             if document is not None:
-                return SyntaxTree(index, document, self._strings)
+                return SyntaxTree(index, document, self)
         return SyntaxTree(index)
 
     @cached_property
@@ -165,13 +196,9 @@ class SyntaxTree:
             found.extend(self._strings[id(segment)])
         return found
 
-    @cached_property
-    def _entry_by_anchor(self) -> dict[int, int]:
-        return {id(segment.anchor): position for position, segment in enumerate(self.segments)}
-
     def entry_position(self, node: JsonValue) -> int | None:
         """The position of the top-level entry that holds ``node`` (None for the root itself)."""
-        return self._entry_by_anchor.get(id(node.anchor))
+        return self._entries_by_anchor.get(id(node.anchor))
 
     def iml_string_of(self, node: JsonValue) -> ImlString | None:
         """The IML string of a JSON string node (None when it holds no ``{{``)."""
@@ -183,7 +210,7 @@ class SyntaxTree:
 
     def anchor_of(self, start: int, end: int, others: list[int]) -> Anchor | None:
         """The anchor of the top-level entry that holds ``[start, end]`` and every offset of ``others``."""
-        position = bisect_right(self._segment_starts, start) - 1
+        position = self._entry_at(start)
         if position < 0:
             return None
         segment = self.segments[position]
@@ -191,38 +218,22 @@ class SyntaxTree:
             return segment.anchor
         return None
 
-    def strings_by_step(self) -> Iterator[tuple[str | int, list[ImlString]]]:
-        """Each top-level entry's first path step (index or key) and its IML strings."""
-        for position, segment in enumerate(self.segments):
-            step = segment.key.value if isinstance(segment, JsonMember) else position
-            yield step, self._strings[id(segment)]
+    def entry_strings(self, entry: JsonValue | JsonMember) -> list[ImlString]:
+        """The IML strings of one top-level entry."""
+        return self._strings[id(entry)]
 
-    def strings_at_step(self, step: str | int) -> list[ImlString]:
-        """The IML strings of the top-level entries at ``step`` (an index, or a key: duplicates included)."""
-        if isinstance(step, int):
-            return self._strings[id(self.segments[step])] if 0 <= step < len(self.segments) else []
-        return self._strings_by_key.get(step, [])
-
-    @cached_property
-    def _strings_by_key(self) -> dict[str, list[ImlString]]:
-        found: dict[str, list[ImlString]] = {}
-        for step, strings in self.strings_by_step():
-            if isinstance(step, str):
-                found.setdefault(step, []).extend(strings)
-        return found
-
-    @cached_property
-    def _segment_starts(self) -> list[int]:
-        return [segment.start for segment in self.segments]
+    def _entry_at(self, offset: int) -> int:
+        """The position of the last top-level entry that starts at or before ``offset`` (-1: none)."""
+        return bisect_right(self.segments, offset, key=_start_of) - 1
 
     def iml_string_at(self, offset: int) -> ImlString | None:
         """The IML string whose quotes enclose ``offset`` (inclusive of the closing quote)."""
         if self.segments:
-            position = bisect_right(self._segment_starts, offset) - 1
+            position = self._entry_at(offset)
             candidates = self._strings[id(self.segments[position])] if position >= 0 else []
         else:
             candidates = self.iml_strings
-        position = bisect_right(candidates, offset, key=lambda string: string.node.start) - 1
+        position = bisect_right(candidates, offset, key=_node_start) - 1
         if position >= 0:
             candidate = candidates[position]
             if candidate.node.start < offset <= candidate.node.end:
@@ -284,16 +295,68 @@ def current_minute(clock: Callable[[], float] = time.time) -> float:
     return float(int(clock()) // 60 * 60)
 
 
+ENTRIES_PER_CHUNK = 32
+"""Top-level entries per :class:`Chunk`: per keystroke the analysis walks chunks, and redoes the work
+of one chunk, so both numbers stay small in a file of thousands of requests."""
+
+
 @dataclass(frozen=True, eq=False)
-class _EntryFacts:
-    """The requests of one top-level entry and their ``temp`` keys."""
+class Chunk:
+    """Consecutive top-level entries of a file (requests, mostly): their requests, ``temp`` keys and
+    the strings outside any request.
+
+    A chunk whose entries an edit left as they were is the same object in the next version, and so
+    is everything computed for it (see :class:`Reuse`).
+    """
 
     requests: list[Request]
     temps: list[TempDefinition]
+    outside: list[ImlString]
+    """Its IML strings that lie outside every request."""
 
     @classmethod
-    def of(cls, found: list[Request]) -> _EntryFacts:
-        return cls(found, [definition for request in found for definition in request_temps(request)])
+    def of(cls, requests_found: list[Request], strings: list[ImlString]) -> Chunk:
+        temps = [definition for request in requests_found for definition in request_temps(request)]
+        paths = {request.path for request in requests_found}  # (), (index), (stage) or (stage, index)
+        outside = (
+            []
+            if () in paths
+            else [string for string in strings if string.path[:1] not in paths and string.path[:2] not in paths]
+        )
+        return cls(requests_found, temps, outside)
+
+    @cached_property
+    def temp_keys(self) -> frozenset[str]:
+        return frozenset(definition.name for definition in self.temps)
+
+    @cached_property
+    def index(self) -> dict[int, int]:
+        """The position of each of its requests (by ``id``) in the chunk."""
+        return {id(request): index for index, request in enumerate(self.requests)}
+
+    @cached_property
+    def by_path(self) -> dict[JsonPath, Request]:
+        return {request.path: request for request in self.requests}
+
+    @cached_property
+    def objects(self) -> list[tuple[int, TempDefinition]]:
+        """Its request-level ``temp`` keys holding objects, with the position of their request."""
+        return [
+            (self.index[id(definition.request)], definition)
+            for definition in self.temps
+            if isinstance(definition.value, JsonObject) and not definition.in_response
+        ]
+
+    @cached_property
+    def first_objects(self) -> dict[str, TempDefinition]:
+        found: dict[str, TempDefinition] = {}
+        for _, definition in self.objects:
+            found.setdefault(definition.name, definition)
+        return found
+
+    @cached_property
+    def last_objects(self) -> dict[str, TempDefinition]:
+        return {definition.name: definition for _, definition in self.objects}
 
 
 class Analysis:
@@ -337,31 +400,142 @@ class Analysis:
         return self.syntax.iml_strings
 
     @cached_property
-    def _entry_facts(self) -> list[_EntryFacts]:
-        """The requests and ``temp`` keys of each top-level entry, reused for entries an edit left as they were."""
+    def chunks(self) -> list[Chunk]:
+        """The file's requests chunk by chunk (one chunk when the root is a single request)."""
         if not requests_by_entry(self.root, self.kind):
-            return [_EntryFacts.of(requests(self.root, self.kind))]
-        found: list[_EntryFacts] = []
-        for position, entry in enumerate(self.syntax.segments):
-            key = ("entry-facts", entry, position, self.kind)
-            facts = self.reuse.get(key)
-            if not isinstance(facts, _EntryFacts):
-                facts = _EntryFacts.of(entry_requests(entry, position, self.kind))
-            self.reuse.put(key, facts)
-            found.append(facts)
+            return [Chunk.of(requests(self.root, self.kind), self.iml_strings)]
+        entries = self.syntax.segments
+        found: list[Chunk] = []
+        for first in range(0, len(entries), ENTRIES_PER_CHUNK):
+            members = entries[first : first + ENTRIES_PER_CHUNK]
+            key = ("chunk", first, self.kind, members)
+            chunk = self.reuse.get(key)
+            if not isinstance(chunk, Chunk):
+                chunk = Chunk.of(
+                    [r for n, entry in enumerate(members) for r in entry_requests(entry, first + n, self.kind)],
+                    [string for entry in members for string in self.syntax.entry_strings(entry)],
+                )
+            self.reuse.put(key, chunk)
+            found.append(chunk)
         return found
 
     @cached_property
     def requests(self) -> list[Request]:
-        return [request for facts in self._entry_facts for request in facts.requests]
+        return list(itertools.chain.from_iterable(chunk.requests for chunk in self.chunks))
 
     @cached_property
     def temps(self) -> dict[str, list[TempDefinition]]:
         found: dict[str, list[TempDefinition]] = {}
-        for facts in self._entry_facts:
-            for definition in facts.temps:
+        for chunk in self.chunks:
+            for definition in chunk.temps:
                 found.setdefault(definition.name, []).append(definition)
         return found
+
+    @cached_property
+    def temp_keys(self) -> frozenset[str]:
+        return frozenset().union(*(chunk.temp_keys for chunk in self.chunks))
+
+    @cached_property
+    def request_starts(self) -> list[int]:
+        """The position in :attr:`requests` of each chunk's first request."""
+        return list(itertools.accumulate((len(chunk.requests) for chunk in self.chunks[:-1]), initial=0))
+
+    def chunk_of(self, request: Request) -> int | None:
+        """The position of the chunk that holds ``request`` (None for a request of another version)."""
+        if len(self.chunks) == 1:
+            return 0 if id(request) in self.chunks[0].index else None
+        position = self.syntax.entry_position(request.node) if request.path else None
+        if position is None:
+            return None
+        chunk = position // ENTRIES_PER_CHUNK
+        return chunk if id(request) in self.chunks[chunk].index else None
+
+    def request_index(self, request: Request) -> int | None:
+        """The position of ``request`` in :attr:`requests`."""
+        chunk = self.chunk_of(request)
+        return None if chunk is None else self.request_starts[chunk] + self.chunks[chunk].index[id(request)]
+
+    @cached_property
+    def _first_objects(self) -> dict[str, TempDefinition]:
+        """The first ``temp`` object of each key: what a request before every definition is given."""
+        found: dict[str, TempDefinition] = {}
+        for chunk in self.chunks:
+            for key, definition in chunk.first_objects.items():
+                found.setdefault(key, definition)
+        return found
+
+    @cached_property
+    def _objects_at_chunk(self) -> list[dict[str, TempDefinition]]:
+        """The ``temp`` objects that each chunk's first request sees before its own directives (and,
+        last, those after every chunk)."""
+        current = dict(self._first_objects)
+        found = []
+        for chunk in self.chunks:
+            found.append(current)
+            if chunk.last_objects:
+                current = current | chunk.last_objects
+        found.append(current)
+        return found
+
+    def visible_at_chunk(self, chunk: int) -> tuple[TempDefinition, ...]:
+        return tuple(self._objects_at_chunk[chunk].values())
+
+    def _visible_in_chunk(self, chunk: int) -> list[tuple[TempDefinition, ...]]:
+        """For each request of a chunk, the ``temp`` objects it sees (its own directive included)."""
+        key = ("visible", chunk)
+        known = self.memo.get(key)
+        if isinstance(known, list):
+            return known
+        changes: dict[int, list[TempDefinition]] = {}
+        for index, definition in self.chunks[chunk].objects:
+            changes.setdefault(index, []).append(definition)
+        current = self._objects_at_chunk[chunk]
+        visible = tuple(current.values())
+        found: list[tuple[TempDefinition, ...]] = []
+        for index in range(len(self.chunks[chunk].requests)):
+            if index in changes:
+                current = current | {definition.name: definition for definition in changes[index]}
+                visible = tuple(current.values())
+            found.append(visible)
+        self.memo[key] = found
+        return found
+
+    def visible_temp_objects(self, request: Request) -> tuple[TempDefinition, ...]:
+        """The object each ``temp`` key holds in ``request`` (as :meth:`temp_object` finds it)."""
+        chunk = self.chunk_of(request)
+        if chunk is None:
+            return tuple(self._objects_at_chunk[-1].values())
+        return self._visible_in_chunk(chunk)[self.chunks[chunk].index[id(request)]]
+
+    @cached_property
+    def file_context(self) -> tuple[object, ...]:
+        """What every request's checks read from outside the file's requests (compared by identity
+        for related analyses: a new analysis of a related file is a change)."""
+        related = self.related
+        return (
+            self.kind,
+            self.settings,
+            related.params,
+            related.common,
+            related.samples,
+            self.temp_keys,
+            self.instant,
+        )
+
+    def temp_object(self, key: str, request: Request | None) -> TempDefinition | None:
+        """The object ``temp.<key>`` holds in ``request``: its own definition, else the latest before
+        it, else the first in the file."""
+        if request is None:
+            return self._first_objects.get(key)
+        return next((d for d in self.visible_temp_objects(request) if d.name == key), None)
+
+    def temp_definition_of(self, node: JsonValue) -> TempDefinition | None:
+        """The ``temp`` key whose value is ``node``."""
+        chunks = self.chunks
+        if len(chunks) > 1:
+            position = self.syntax.entry_position(node)
+            chunks = [chunks[position // ENTRIES_PER_CHUNK]] if position is not None else []
+        return next((d for chunk in chunks for d in chunk.temps if d.value is node), None)
 
     @cached_property
     def parameters(self) -> list[Parameter]:
@@ -382,94 +556,20 @@ class Analysis:
         return [member.key.value for member in common.root.members]
 
     @cached_property
-    def request_order(self) -> dict[int, int]:
-        """The position of each request (by ``id``) in the file."""
-        return {id(request): index for index, request in enumerate(self.requests)}
-
-    @cached_property
-    def _temp_objects(self) -> dict[str, tuple[list[int], list[TempDefinition]]]:
-        """Request-level ``temp`` keys whose value is an object, in request order, for bisecting."""
-        found: dict[str, tuple[list[int], list[TempDefinition]]] = {}
-        for key, definitions in self.temps.items():
-            for definition in definitions:
-                if isinstance(definition.value, JsonObject) and not definition.in_response:
-                    positions, values = found.setdefault(key, ([], []))
-                    positions.append(self.request_order[id(definition.request)])
-                    values.append(definition)
-        return found
-
-    def visible_temp_objects(self, request: Request) -> tuple[TempDefinition, ...]:
-        """The object each ``temp`` key holds in ``request`` (as :meth:`temp_object` finds it)."""
-        return self._visible_temp_objects[self.request_order[id(request)]]
-
-    @cached_property
-    def _visible_temp_objects(self) -> list[tuple[TempDefinition, ...]]:
-        """For each request in order, the objects :meth:`temp_object` finds there; one tuple is shared
-        by consecutive requests that see the same objects."""
-        changes: dict[int, list[TempDefinition]] = {}
-        current: dict[str, TempDefinition] = {}
-        for key, (positions, definitions) in self._temp_objects.items():
-            current[key] = definitions[0]
-            for position, definition in zip(positions, definitions, strict=True):
-                changes.setdefault(position, []).append(definition)
-        visible = tuple(current.values())
-        found = []
-        for position in range(len(self.requests)):
-            if position in changes:
-                current.update((definition.name, definition) for definition in changes[position])
-                visible = tuple(current.values())
-            found.append(visible)
-        return found
-
-    @cached_property
-    def file_context(self) -> tuple[object, ...]:
-        """What every request's checks read from outside the file's requests (compared by identity
-        for related analyses: a new analysis of a related file is a change)."""
-        related = self.related
-        return (
-            self.kind,
-            self.settings,
-            related.params,
-            related.common,
-            related.samples,
-            frozenset(self.temps),
-            self.instant,
-        )
-
-    def temp_object(self, key: str, request: Request | None) -> TempDefinition | None:
-        """The object ``temp.<key>`` holds in ``request``: its own definition, else the latest before it."""
-        entry = self._temp_objects.get(key)
-        if entry is None:
-            return None
-        positions, definitions = entry
-        if request is None:
-            return definitions[0]
-        index = bisect_right(positions, self.request_order.get(id(request), len(self.requests)))
-        return definitions[index - 1] if index > 0 else definitions[0]
-
-    def temp_definition_of(self, node: JsonValue) -> TempDefinition | None:
-        """The ``temp`` key whose value is ``node``."""
-        facts = self._entry_facts
-        if len(facts) > 1:
-            position = self.syntax.entry_position(node)
-            facts = facts[position : position + 1] if position is not None else []
-        return next((d for entry in facts for d in entry.temps if d.value is node), None)
-
-    @cached_property
     def memo(self) -> dict[Hashable, object]:
         """Results that higher layers derive from this analysis once (e.g. its ``jwt()`` calls)."""
         return {}
 
-    @cached_property
-    def _requests_by_path(self) -> dict[JsonPath, Request]:
-        return {request.path: request for request in self.requests}
-
     def request_at(self, path: JsonPath) -> Request | None:
         """The innermost request whose specification contains ``path``."""
+        chunks = self.chunks
+        if len(chunks) > 1 and path and isinstance(path[0], int):
+            chunks = chunks[path[0] // ENTRIES_PER_CHUNK : path[0] // ENTRIES_PER_CHUNK + 1]
         for length in range(len(path), -1, -1):
-            request = self._requests_by_path.get(path[:length])
-            if request is not None:
-                return request
+            for chunk in chunks:
+                request = chunk.by_path.get(path[:length])
+                if request is not None:
+                    return request
         return None
 
     def iml_string_of(self, node: JsonValue) -> ImlString | None:
@@ -479,27 +579,16 @@ class Analysis:
     @cached_property
     def file_scope(self) -> Scope:
         """The strings outside every request, with the file-level checks."""
-        requests = self.requests
-        if not requests:
-            return Scope(self.iml_strings, [], True)
-        covered = {request.path for request in requests}
-        if () in covered:
-            return Scope([], [], True)
-        outside: list[ImlString] = []
-        for step, strings in self.syntax.strings_by_step():
-            if (step,) not in covered:
-                outside.extend(string for string in strings if self.request_at(string.path) is None)
-        return Scope(outside, [], True)
+        return Scope(list(itertools.chain.from_iterable(chunk.outside for chunk in self.chunks)), [], True)
 
     def request_scope(self, request: Request) -> Scope:
         """One request and its strings."""
-        if not request.path:
+        position = self.syntax.entry_position(request.node) if request.path else None
+        if position is None:
             return Scope(self.iml_strings, [request], False)
         depth = len(request.path)
-        strings = [
-            string for string in self.syntax.strings_at_step(request.path[0]) if string.path[:depth] == request.path
-        ]
-        return Scope(strings, [request], False)
+        entry_strings = self.syntax.entry_strings(self.syntax.segments[position])
+        return Scope([string for string in entry_strings if string.path[:depth] == request.path], [request], False)
 
     def in_response(self, path: JsonPath) -> bool:
         """Whether a JSON path lies inside a request's ``response`` (where ``body`` and ``headers`` exist)."""

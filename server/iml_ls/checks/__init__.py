@@ -9,15 +9,17 @@ only the request it touched.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from iml_ls.checks import evaluation, jwt, names, structure, syntax
-from iml_ls.evaluate.environment import shared_evaluation
-from iml_ls.syntax.json_tree import Anchor
+from iml_ls.evaluate.environment import TempState, shared_evaluation
+from iml_ls.evaluate.values import UNDEFINED
+from iml_ls.syntax.iml import Member, Name, walk_expr
+from iml_ls.syntax.json_tree import Anchor, JsonObject
 
 if TYPE_CHECKING:
-    from iml_ls.analysis import Analysis, Scope
+    from iml_ls.analysis import Analysis, Chunk, Scope
     from iml_ls.checks.diagnostic import Diagnostic
     from iml_ls.model.connection import Request
 
@@ -29,8 +31,8 @@ CHECKS: tuple[Check, ...] = (syntax.check, names.check, structure.check, jwt.che
 def run_checks(analysis: Analysis) -> list[Diagnostic]:
     """Every enabled diagnostic for one analysis, sorted by position (each reported once)."""
     found = _check(analysis, analysis.file_scope)
-    for request in analysis.requests:
-        found.extend(_request_diagnostics(analysis, request))
+    for position, chunk in enumerate(analysis.chunks):
+        found.extend(_chunk_diagnostics(analysis, position, chunk))
     enabled = {
         (d.start, d.end, d.rule.code, d.message): d for d in found if analysis.is_enabled(d.rule.code, d.rule.name)
     }
@@ -38,17 +40,39 @@ def run_checks(analysis: Analysis) -> list[Diagnostic]:
 
 
 def _check(analysis: Analysis, scope: Scope) -> list[Diagnostic]:
+    shared_evaluation(analysis).renew_budget()
     return [diagnostic for check in CHECKS for diagnostic in check(analysis, scope)]
 
 
 @dataclass(frozen=True)
 class _Kept:
-    """A request's diagnostics as one version found them, for the next versions to reuse."""
+    """Diagnostics as one version found them (a request's, or a chunk's), for later versions to reuse."""
 
     context: tuple[object, ...]
+    """What they were computed from, besides the request's own nodes (see :func:`_request_context`)."""
     diagnostics: list[Diagnostic]
     anchors: list[tuple[Anchor, int]]
     """For each diagnostic, the anchor of the entry it lies in and that anchor's offset then."""
+    parts: dict[JsonObject, _Kept] = field(default_factory=dict)
+    """For a chunk: each request's own, by the request's node."""
+    reads: frozenset[str] | None = None
+    """For a request: the ``temp`` keys its expressions read (None: ``temp`` as a whole)."""
+
+    @classmethod
+    def pin(
+        cls,
+        analysis: Analysis,
+        context: tuple[object, ...],
+        diagnostics: list[Diagnostic],
+        parts: dict[JsonObject, _Kept],
+        reads: frozenset[str] | None = None,
+    ) -> _Kept | None:
+        """Keep diagnostics that all lie inside top-level entries (None when one does not)."""
+        anchors = [analysis.syntax.anchor_of(d.start, d.end, d.edited_offsets(analysis.path)) for d in diagnostics]
+        if any(anchor is None for anchor in anchors):
+            return None
+        pinned = [(anchor, anchor.base) for anchor in anchors if anchor is not None]
+        return cls(context, diagnostics, pinned, parts, reads)
 
     def current(self, path: str) -> list[Diagnostic]:
         """The diagnostics at today's offsets (entries before them may have grown or shrunk)."""
@@ -58,24 +82,78 @@ class _Kept:
         ]
 
 
-def _request_diagnostics(analysis: Analysis, request: Request) -> list[Diagnostic]:
-    key = ("diagnostics", request.node)
-    context = _request_context(analysis, request)
+def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> list[Diagnostic]:
+    """A chunk's diagnostics: kept whole while the chunk and what its requests read from the rest of
+    the file are unchanged, else gathered request by request (each kept while it can be)."""
+    if not chunk.requests:
+        return []
+    evaluation_of = shared_evaluation(analysis)
+    visible = analysis.visible_at_chunk(position)
+    elsewhere = tuple((d.value, evaluation_of.state_before(d.request)) for d in visible)
+    context = (chunk, analysis.file_context, elsewhere, evaluation_of.state_before_chunk(position))
+    key = ("chunk-diagnostics", position)
     kept = analysis.reuse.get(key)
     if isinstance(kept, _Kept) and kept.context == context:
         return kept.current(analysis.path)
-    diagnostics = _check(analysis, analysis.request_scope(request))
-    anchors = [analysis.syntax.anchor_of(d.start, d.end, d.edited_offsets(analysis.path)) for d in diagnostics]
-    if all(anchor is not None for anchor in anchors):
-        pinned = [(anchor, anchor.base) for anchor in anchors if anchor is not None]
-        analysis.reuse.put(key, _Kept(context, diagnostics, pinned))
-    return diagnostics
+    earlier = kept.parts if isinstance(kept, _Kept) else {}
+    parts: dict[JsonObject, _Kept] = {}
+    found: list[Diagnostic] = []
+    for request in chunk.requests:
+        part = earlier.get(request.node)
+        if part is not None and part.context == _request_context(analysis, request, part.reads):
+            found.extend(part.current(analysis.path))
+        else:
+            scope = analysis.request_scope(request)
+            diagnostics = _check(analysis, scope)
+            found.extend(diagnostics)
+            reads = _temp_reads(scope)
+            part = _Kept.pin(analysis, _request_context(analysis, request, reads), diagnostics, {}, reads)
+        if part is not None:
+            parts[request.node] = part
+    whole = _Kept.pin(analysis, context, found, parts) if len(parts) == len(chunk.requests) else None
+    if whole is not None:
+        analysis.reuse.put(key, whole)
+    return found
 
 
-def _request_context(analysis: Analysis, request: Request) -> tuple[object, ...]:
+def _request_context(analysis: Analysis, request: Request, reads: frozenset[str] | None) -> tuple[object, ...]:
     """What a request's checks read outside the request: the settings and related files, the
-    ``temp`` keys of the file, the ``temp`` objects the request sees and ``temp`` as it arrives."""
+    ``temp`` keys of the file, and of the ``temp`` keys it reads, the objects it sees and the values
+    they arrive with (an object defined by an earlier request arrives as its evaluated value)."""
     evaluation_of = shared_evaluation(analysis)
-    visible = analysis.visible_temp_objects(request)
-    elsewhere = tuple(evaluation_of.state_before(d.request) for d in visible if d.request is not request)
-    return (analysis.file_context, request.path, visible, elsewhere, evaluation_of.state_before(request))
+    position = analysis.request_index(request)
+    visible = tuple(
+        (d.value, evaluation_of.state_before(d.request) if _later(analysis, d.request, position) else None)
+        for d in analysis.visible_temp_objects(request)
+        if reads is None or d.name in reads
+    )
+    arriving = evaluation_of.state_before(request)
+    if reads is not None:
+        arriving = TempState(
+            {key: arriving.values.get(key, UNDEFINED) for key in reads},
+            {key: arriving.placeholders.get(key, frozenset()) for key in reads},
+        )
+    return (analysis.file_context, request.path, visible, arriving)
+
+
+def _later(analysis: Analysis, other: Request, position: int | None) -> bool:
+    """Whether ``other`` comes after the request at ``position``: the ``temp`` object it defines is
+    then evaluated with a ``temp`` that the arriving values do not show."""
+    other_position = analysis.request_index(other)
+    return position is None or other_position is None or other_position > position
+
+
+def _temp_reads(scope: Scope) -> frozenset[str] | None:
+    """The ``temp`` keys the scope's expressions read: ``temp.key`` only (None when ``temp`` is used
+    as a whole, as in ``keys(temp)`` or ``temp['key']``)."""
+    keys: set[str] = set()
+    whole = 0
+    for string in scope.strings:
+        for template in string.templates:
+            for node in walk_expr(template.expr) if template.expr is not None else ():
+                if isinstance(node, Name) and node.name == "temp":
+                    whole += 1
+                elif isinstance(node, Member) and isinstance(node.object, Name) and node.object.name == "temp":
+                    keys.add(node.name)
+                    whole -= 1
+    return None if whole > 0 else frozenset(keys)

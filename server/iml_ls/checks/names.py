@@ -137,8 +137,8 @@ def _check_member(analysis: Analysis, string: ImlString, template: Template, mem
         fixes = (*found.fixes, *((declare,) if declare is not None else ()))
         message = f"The params file declares no parameter `{key}`.{found.hint}"
         yield diagnostic("unknown-parameter", start, end, message, *fixes)
-    elif root == "temp" and analysis.kind.holds_requests and key not in analysis.temps:
-        found = suggest(analysis, key, analysis.temps, start, end, otherwise=" Define it in a `temp` directive.")
+    elif root == "temp" and analysis.kind.holds_requests and key not in analysis.temp_keys:
+        found = suggest(analysis, key, analysis.temp_keys, start, end, otherwise=" Define it in a `temp` directive.")
         message = f"No `temp` directive defines `{key}`.{found.hint}"
         yield diagnostic("unknown-temp", start, end, message, *found.fixes)
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from iml_ls.analysis import Analysis, ImlString
+from iml_ls.analysis import Analysis, Chunk, ImlString
 from iml_ls.evaluate import coerce
 from iml_ls.evaluate.evaluator import Evaluator
 from iml_ls.evaluate.values import UNDEFINED, EvalContext, EvaluationError, JsValue
@@ -35,7 +36,7 @@ PLACEHOLDER_BY_TYPE: dict[str, JsValue] = {
 
 _SECRET_NAME = re.compile(r"secret|password|token|key", re.I)
 EVALUATION_BUDGET = 2.0
-"""Seconds all evaluations of one analysis may take together."""
+"""Seconds the evaluations of one request's checks (or of one preview) may take together."""
 
 
 def plain_value(node: JsonValue | None) -> JsValue:
@@ -109,14 +110,23 @@ class TempState:
 
 
 @dataclass(frozen=True)
-class _Step:
-    """One request's ``temp`` directive evaluated: what it saw, what it left, the errors on the way."""
+class _Steps:
+    """``temp`` directives evaluated in order (one request's, or a chunk's): what they saw, what
+    they left after each request, and the errors on the way."""
 
     sources: tuple[object, ...]
     """The related analyses the sample values came from (compared by identity)."""
     before: TempState
-    after: TempState
+    after: list[TempState]
     errors: dict[ImlString, str]
+    chunk: Chunk | None = None
+    parts: dict[JsonObject, _Steps] = field(default_factory=dict)
+    """For a chunk: each request's own, by the request's node."""
+
+    def reusable(self, sources: tuple[object, ...], before: TempState) -> bool:
+        """Whether the same directives would give the same result from ``before`` with ``sources``."""
+        same_sources = all(old is new for old, new in zip(self.sources, sources, strict=True))
+        return same_sources and (self.before is before or self.before == before)
 
 
 @dataclass
@@ -127,12 +137,18 @@ class ConnectionEvaluation:
     now: dt.datetime
     errors: dict[ImlString, str] = field(default_factory=dict)
     """Messages of the strings whose expressions failed."""
-    _states: list[TempState] = field(default_factory=list)
-    """``temp`` after each request, computed in request order as far as asked."""
+    _states: list[list[TempState]] = field(default_factory=list)
+    """``temp`` after each request, chunk by chunk, computed in order as far as asked."""
+    _chunk_befores: list[TempState] = field(default_factory=list)
+    """``temp`` before each chunk computed so far."""
 
-    @cached_property
-    def deadline(self) -> float:
-        return time.monotonic() + EVALUATION_BUDGET
+    deadline: float = field(default_factory=lambda: time.monotonic() + EVALUATION_BUDGET)
+    """When evaluating stops (see :meth:`renew_budget`)."""
+
+    def renew_budget(self) -> None:
+        """Give the evaluations that follow a budget of their own (each request's checks get one, so a
+        slow request does not starve the next, and what a request reports does not depend on the others)."""
+        self.deadline = time.monotonic() + EVALUATION_BUDGET
 
     def redact(self, message: str) -> str:
         return self.samples.redact(message)
@@ -165,47 +181,78 @@ class ConnectionEvaluation:
         Make evaluates request-level ``temp`` before sending the request; ``response.temp`` needs the
         response, which a preview never has, so its keys stay undefined.
         """
-        requests = self.analysis.requests
-        index = self._request_index.get(id(request), len(requests) - 1) if request is not None else len(requests) - 1
-        return self._after(index)
+        index = self.analysis.request_index(request) if request is not None else None
+        return self._after(len(self.analysis.requests) - 1 if index is None else index)
 
     def state_before(self, request: Request) -> TempState:
         """``temp`` as the requests before ``request`` left it."""
-        return self._after(self._request_index[id(request)] - 1)
+        index = self.analysis.request_index(request)
+        return self._after(len(self.analysis.requests) - 1 if index is None else index - 1)
 
-    @cached_property
-    def _request_index(self) -> dict[int, int]:
-        return {id(request): index for index, request in enumerate(self.analysis.requests)}
+    def state_before_chunk(self, chunk: int) -> TempState:
+        """``temp`` as the requests of the chunks before ``chunk`` left it."""
+        self._chunk_states(chunk)
+        return self._chunk_befores[chunk]
 
     def _after(self, index: int) -> TempState:
         """``temp`` once the requests up to ``index`` evaluated theirs (each request's once, in order)."""
-        requests = self.analysis.requests
-        while len(self._states) <= index and len(self._states) < len(requests):
-            before = self._states[-1] if self._states else TempState()
-            self._states.append(self._step(requests[len(self._states)], before))
-        return self._states[index] if index >= 0 and self._states else TempState()
+        if index < 0:
+            return TempState()
+        starts = self.analysis.request_starts
+        chunk = bisect_right(starts, index) - 1
+        return self._chunk_states(chunk)[index - starts[chunk]]
 
-    def _step(self, request: Request, before: TempState) -> TempState:
-        """Evaluate one request's ``temp`` directive, reusing an earlier version's result when the
-        directive and the ``temp`` it sees are unchanged."""
-        if not isinstance(request.node.get("temp"), JsonObject):
-            return before
-        related = self.analysis.related
-        sources = (related.params, related.common, related.samples)
-        key = ("temp-step", request.node, self.now)
+    def _chunk_states(self, chunk: int) -> list[TempState]:
+        """``temp`` after each request of a chunk, computing the chunks before it first."""
+        chunks = self.analysis.chunks
+        while len(self._states) <= chunk:
+            position = len(self._states)
+            before = (
+                (self._states[-1][-1] if self._states[-1] else self._chunk_befores[-1]) if self._states else TempState()
+            )
+            self._chunk_befores.append(before)
+            self._states.append(self._chunk_step(position, chunks[position], before))
+        return self._states[chunk]
+
+    def _chunk_step(self, position: int, chunk: Chunk, before: TempState) -> list[TempState]:
+        """The ``temp`` directives of a chunk's requests, evaluated in order; reused from an earlier
+        version, whole or request by request, where the directives and the ``temp`` they start from
+        are unchanged."""
+        sources = self._sources()
+        key = ("temp-chunk", position, self.now)
         cached = self.analysis.reuse.get(key)
-        if (
-            isinstance(cached, _Step)
-            and all(old is new for old, new in zip(cached.sources, sources, strict=True))
-            and (cached.before is before or cached.before == before)
-        ):
+        if isinstance(cached, _Steps) and cached.chunk is chunk and cached.reusable(sources, before):
             self.errors.update(cached.errors)
             return cached.after
+        earlier = cached.parts if isinstance(cached, _Steps) else {}
+        errors_before = set(self.errors)
+        parts: dict[JsonObject, _Steps] = {}
+        states: list[TempState] = []
+        for request in chunk.requests:
+            state = states[-1] if states else before
+            if isinstance(request.node.get("temp"), JsonObject):
+                part = earlier.get(request.node)
+                if part is not None and part.reusable(sources, state):
+                    self.errors.update(part.errors)
+                else:
+                    part = self._step(request, state, sources)
+                parts[request.node] = part
+                state = part.after[0]
+            states.append(state)
+        errors = {string: message for string, message in self.errors.items() if string not in errors_before}
+        self.analysis.reuse.put(key, _Steps(sources, before, states, errors, chunk, parts))
+        return states
+
+    def _sources(self) -> tuple[object, ...]:
+        related = self.analysis.related
+        return (related.params, related.common, related.samples)
+
+    def _step(self, request: Request, before: TempState, sources: tuple[object, ...]) -> _Steps:
+        """Evaluate one request's ``temp`` directive."""
         errors_before = set(self.errors)
         after = self._apply_temp(request, before, None)
         errors = {string: message for string, message in self.errors.items() if string not in errors_before}
-        self.analysis.reuse.put(key, _Step(sources, before, after, errors))
-        return after
+        return _Steps(sources, before, [after], errors)
 
     def _apply_temp(self, request: Request, state: TempState, stop_key: str | None) -> TempState:
         """``state`` with a request's ``temp`` directive evaluated into it, stopping before ``stop_key``."""

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis, ImlString
-from iml_ls.evaluate.environment import ConnectionEvaluation
+from iml_ls.evaluate.environment import shared_evaluation
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.evaluate.js_json import stringify
 from iml_ls.evaluate.values import EvaluationError, JsValue
 from iml_ls.features.completion import function_documentation, keys_for
 from iml_ls.features.cursor import json_cursor
-from iml_ls.features.preview import current_second, describe_time, preview, token_lines
+from iml_ls.features.preview import describe_time, preview, token_lines
 from iml_ls.model.schema import SECRET_PARAMETER_TYPES, VARIABLES
 from iml_ls.syntax.iml import Call, Expr, Literal, Member, Name, Template, member_path, walk_expr
 
@@ -41,7 +40,7 @@ def hover(analysis: Analysis, offset: int, now: float | None = None) -> Hover | 
         if not nodes:
             continue
         node = nodes[-1] if not isinstance(nodes[-1], Literal) else nodes[0]  # a literal's value is plain to see
-        clock = current_second() if now is None else now
+        clock = analysis.instant if now is None else now
         return _node_hover(analysis, string, template, node, nodes, offset, clock)
     return None
 
@@ -122,7 +121,7 @@ def _variable_markdown(analysis: Analysis, expr: Expr) -> str:
 def _evaluate(analysis: Analysis, string: ImlString, expr: Expr, now: float) -> str | None:
     if analysis.in_response(string.path) or not analysis.kind.holds_requests:
         return None
-    evaluation = ConnectionEvaluation(analysis, dt.datetime.fromtimestamp(now, dt.UTC))
+    evaluation = shared_evaluation(analysis, now)
     evaluator = evaluation.evaluator_at(string.path)
     try:
         value = evaluator.evaluate(expr)

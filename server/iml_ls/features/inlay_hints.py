@@ -8,13 +8,12 @@ evaluated to a number; anything else is the diagnostics' business.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis
 from iml_ls.checks.jwt import CLAIM_FOR_OPTION, TIME_CLAIMS, JwtCall, jwt_calls
-from iml_ls.evaluate.environment import ConnectionEvaluation
+from iml_ls.evaluate.environment import ConnectionEvaluation, shared_evaluation
 from iml_ls.evaluate.evaluator import Evaluator
 from iml_ls.evaluate.jsonwebtoken import parse_timespan
 from iml_ls.evaluate.values import JsValue
@@ -32,9 +31,11 @@ class InlayHint:
     tooltip: str
 
 
-def inlay_hints(analysis: Analysis, start: int, end: int, now: float) -> list[InlayHint]:
-    """The hints whose place lies in ``start``-``end``, at the clock ``now`` (Unix seconds)."""
-    evaluation = ConnectionEvaluation(analysis, dt.datetime.fromtimestamp(now, dt.UTC))
+def inlay_hints(analysis: Analysis, start: int, end: int, now: float | None = None) -> list[InlayHint]:
+    """The hints whose place lies in ``start``-``end``, at the clock ``now`` (Unix seconds; by default
+    the instant the diagnostics evaluate at, so hints and diagnostics agree and share their work)."""
+    now = analysis.instant if now is None else now
+    evaluation = shared_evaluation(analysis, now)
     hints: dict[int, InlayHint] = {}  # by offset: a payload shared by two calls gets one hint per claim
     for call in jwt_calls(analysis):
         evaluator = evaluation.evaluator_at(call.string.path)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from iml_ls.analysis import Analysis
 from iml_ls.checks.jwt import jwt_calls
-from iml_ls.evaluate.environment import ConnectionEvaluation
+from iml_ls.evaluate.environment import shared_evaluation
 from iml_ls.evaluate.js_json import stringify
 from iml_ls.evaluate.jsonwebtoken import jwt_function
 from iml_ls.evaluate.values import UNDEFINED, EvaluationError, JsValue
@@ -134,7 +134,7 @@ def relative_time(delta: float) -> str:
 def preview(analysis: Analysis, now: float | None = None, at: int | None = None) -> PreviewResult:
     """Evaluate the connection; with ``at``, only the ``jwt()`` call around that offset."""
     clock = current_second() if now is None else now
-    evaluation = ConnectionEvaluation(analysis, dt.datetime.fromtimestamp(clock, dt.UTC))
+    evaluation = shared_evaluation(analysis, clock)
     result = PreviewResult(clock, evaluation.samples.samples_path)
     used: set[tuple[str, str]] = set()
     if at is None:

@@ -142,6 +142,8 @@ class JsonDocument:
     problems: tuple[SyntaxProblem, ...]
     clean: bool = False
     """The text has no syntax problem at all, so an edit inside one segment can be parsed on its own."""
+    replaced: int | None = None
+    """When this document came from :func:`reparse_segment`: the position of the entry parsed again."""
 
 
 @cache
@@ -469,6 +471,10 @@ def parse_json(index: LineIndex) -> JsonDocument:
     return JsonDocument(root, _unique(converter.problems), clean and not converter.problems)
 
 
+def _start(node: JsonValue | JsonMember) -> int:
+    return node.start
+
+
 def segments(root: JsonValue | None) -> tuple[JsonValue | JsonMember, ...]:
     """The top-level entries of the root, each with its own anchor: array items or object members."""
     if isinstance(root, JsonArray):
@@ -488,7 +494,7 @@ def reparse_segment(document: JsonDocument, text: str, start: int, old_end: int,
     if not document.clean or not isinstance(root, JsonArray | JsonObject):
         return None
     entries = segments(root)
-    position = bisect_right([entry.start for entry in entries], start) - 1
+    position = bisect_right(entries, start, key=_start) - 1
     if position < 0 or not (entries[position].start < start and old_end < entries[position].end):
         return None
     entry = entries[position]
@@ -512,7 +518,7 @@ def reparse_segment(document: JsonDocument, text: str, start: int, old_end: int,
         new_root: JsonValue = JsonArray(root.anchor, root.rel_start, root.rel_end + delta, updated)  # type: ignore[arg-type]
     else:
         new_root = JsonObject(root.anchor, root.rel_start, root.rel_end + delta, updated)  # type: ignore[arg-type]
-    return JsonDocument(new_root, (), clean=True)
+    return JsonDocument(new_root, (), clean=True, replaced=position)
 
 
 def _unique(problems: Sequence[SyntaxProblem]) -> tuple[SyntaxProblem, ...]:

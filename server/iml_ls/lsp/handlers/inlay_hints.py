@@ -5,7 +5,6 @@ from __future__ import annotations
 from lsprotocol import types
 
 from iml_ls.features.inlay_hints import inlay_hints
-from iml_ls.features.preview import current_second
 from iml_ls.lsp.server import ImlLanguageServer, guarded
 
 
@@ -18,7 +17,7 @@ def register(server: ImlLanguageServer) -> None:
             return []
         start, end = ls.offset(analysis, params.range.start), ls.offset(analysis, params.range.end)
         result = []
-        for hint in inlay_hints(analysis, start, end, current_second()):
+        for hint in inlay_hints(analysis, start, end):
             position = analysis.index.position(hint.offset, ls.encoding)
             result.append(
                 types.InlayHint(
