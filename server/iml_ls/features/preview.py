@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from iml_ls.analysis import Analysis
-from iml_ls.checks.jwt import jwt_calls
+from iml_ls.checks.jwt import jwt_calls, jwt_calls_at
 from iml_ls.evaluate.environment import shared_evaluation
 from iml_ls.evaluate.js_json import stringify
 from iml_ls.evaluate.jsonwebtoken import jwt_function
@@ -145,10 +145,8 @@ def preview(analysis: Analysis, now: float | None = None, at: int | None = None)
                 | ({"stage": request.stage} if request.stage else {})
             )
             used |= evaluator.used_placeholders
-    for call in jwt_calls(analysis):
+    for call in jwt_calls(analysis) if at is None else jwt_calls_at(analysis, at):
         start, end = call.span(call.call)
-        if at is not None and not (start <= at <= end):
-            continue
         evaluator = evaluation.evaluator_at(call.string.path)
         try:
             args = [evaluator.evaluate(arg) for arg in call.call.args[:4]]
