@@ -301,21 +301,16 @@ of one chunk, so both numbers stay small in a file of thousands of requests."""
 
 
 @dataclass(frozen=True, eq=False)
-class Chunk:
-    """Consecutive top-level entries of a file (requests, mostly): their requests, ``temp`` keys and
-    the strings outside any request.
-
-    A chunk whose entries an edit left as they were is the same object in the next version, and so
-    is everything computed for it (see :class:`Reuse`).
-    """
+class _EntryFacts:
+    """The requests of one top-level entry (or of a file that is one request), their ``temp`` keys
+    and the entry's strings outside every request."""
 
     requests: list[Request]
     temps: list[TempDefinition]
     outside: list[ImlString]
-    """Its IML strings that lie outside every request."""
 
     @classmethod
-    def of(cls, requests_found: list[Request], strings: list[ImlString]) -> Chunk:
+    def of(cls, requests_found: list[Request], strings: list[ImlString]) -> _EntryFacts:
         temps = [definition for request in requests_found for definition in request_temps(request)]
         paths = {request.path for request in requests_found}  # (), (index), (stage) or (stage, index)
         outside = (
@@ -324,6 +319,33 @@ class Chunk:
             else [string for string in strings if string.path[:1] not in paths and string.path[:2] not in paths]
         )
         return cls(requests_found, temps, outside)
+
+
+@dataclass(frozen=True, eq=False)
+class Chunk:
+    """Consecutive top-level entries of a file (requests, mostly): their requests, ``temp`` keys and
+    the strings outside any request.
+
+    A chunk whose entries an edit left as they were is the same object in the next version, and so
+    is everything computed for it (see :class:`Reuse`).
+    """
+
+    entries: tuple[JsonValue | JsonMember, ...]
+    facts: tuple[_EntryFacts, ...]
+    """What each entry holds, in order."""
+
+    @cached_property
+    def requests(self) -> list[Request]:
+        return [request for facts in self.facts for request in facts.requests]
+
+    @cached_property
+    def temps(self) -> list[TempDefinition]:
+        return [definition for facts in self.facts for definition in facts.temps]
+
+    @cached_property
+    def outside(self) -> list[ImlString]:
+        """Its IML strings that lie outside every request."""
+        return [string for facts in self.facts for string in facts.outside]
 
     @cached_property
     def temp_keys(self) -> frozenset[str]:
@@ -403,21 +425,28 @@ class Analysis:
     def chunks(self) -> list[Chunk]:
         """The file's requests chunk by chunk (one chunk when the root is a single request)."""
         if not requests_by_entry(self.root, self.kind):
-            return [Chunk.of(requests(self.root, self.kind), self.iml_strings)]
+            return [Chunk((), (_EntryFacts.of(requests(self.root, self.kind), self.iml_strings),))]
         entries = self.syntax.segments
         found: list[Chunk] = []
         for first in range(0, len(entries), ENTRIES_PER_CHUNK):
             members = entries[first : first + ENTRIES_PER_CHUNK]
-            key = ("chunk", first, self.kind, members)
+            key = ("chunk", first, self.kind)
             chunk = self.reuse.get(key)
-            if not isinstance(chunk, Chunk):
-                chunk = Chunk.of(
-                    [r for n, entry in enumerate(members) for r in entry_requests(entry, first + n, self.kind)],
-                    [string for entry in members for string in self.syntax.entry_strings(entry)],
+            if not isinstance(chunk, Chunk) or chunk.entries != members:
+                known = dict(zip(map(id, chunk.entries), chunk.facts, strict=True)) if isinstance(chunk, Chunk) else {}
+                chunk = Chunk(
+                    members, tuple(self._entry_facts(first + n, entry, known) for n, entry in enumerate(members))
                 )
             self.reuse.put(key, chunk)
             found.append(chunk)
         return found
+
+    def _entry_facts(self, position: int, entry: JsonValue | JsonMember, known: dict[int, _EntryFacts]) -> _EntryFacts:
+        """An entry's facts: those of the previous version when the entry is the same object."""
+        facts = known.get(id(entry))
+        if facts is None:
+            facts = _EntryFacts.of(entry_requests(entry, position, self.kind), self.syntax.entry_strings(entry))
+        return facts
 
     @cached_property
     def requests(self) -> list[Request]:

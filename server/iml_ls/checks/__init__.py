@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from iml_ls.checks import evaluation, jwt, names, structure, syntax
 from iml_ls.evaluate.environment import TempState, shared_evaluation
 from iml_ls.evaluate.values import UNDEFINED
-from iml_ls.syntax.iml import Member, Name, walk_expr
+from iml_ls.syntax.iml import Expr, Member, Name, walk_expr
 from iml_ls.syntax.json_tree import Anchor, JsonObject
 
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from iml_ls.model.connection import Request
 
 Check = Callable[["Analysis", "Scope"], Iterable["Diagnostic"]]
+Reads = tuple[frozenset[str] | None, frozenset[str] | None]
+"""The ``temp`` keys a request reads, and those whose arriving value it can see (None: all)."""
 
 CHECKS: tuple[Check, ...] = (syntax.check, names.check, structure.check, jwt.check, evaluation.check)
 
@@ -55,8 +57,8 @@ class _Kept:
     """For each diagnostic, the anchor of the entry it lies in and that anchor's offset then."""
     parts: dict[JsonObject, _Kept] = field(default_factory=dict)
     """For a chunk: each request's own, by the request's node."""
-    reads: frozenset[str] | None = None
-    """For a request: the ``temp`` keys its expressions read (None: ``temp`` as a whole)."""
+    reads: Reads = (None, None)
+    """For a request: the ``temp`` keys it reads (see :func:`_temp_reads`)."""
 
     @classmethod
     def pin(
@@ -65,7 +67,7 @@ class _Kept:
         context: tuple[object, ...],
         diagnostics: list[Diagnostic],
         parts: dict[JsonObject, _Kept],
-        reads: frozenset[str] | None = None,
+        reads: Reads = (None, None),
     ) -> _Kept | None:
         """Keep diagnostics that all lie inside top-level entries (None when one does not)."""
         anchors = [analysis.syntax.anchor_of(d.start, d.end, d.edited_offsets(analysis.path)) for d in diagnostics]
@@ -116,10 +118,11 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> list[
     return found
 
 
-def _request_context(analysis: Analysis, request: Request, reads: frozenset[str] | None) -> tuple[object, ...]:
+def _request_context(analysis: Analysis, request: Request, uses: Reads) -> tuple[object, ...]:
     """What a request's checks read outside the request: the settings and related files, the
     ``temp`` keys of the file, and of the ``temp`` keys it reads, the objects it sees and the values
     they arrive with (an object defined by an earlier request arrives as its evaluated value)."""
+    reads, arriving_reads = uses
     evaluation_of = shared_evaluation(analysis)
     position = analysis.request_index(request)
     visible = tuple(
@@ -128,10 +131,10 @@ def _request_context(analysis: Analysis, request: Request, reads: frozenset[str]
         if reads is None or d.name in reads
     )
     arriving = evaluation_of.state_before(request)
-    if reads is not None:
+    if arriving_reads is not None:
         arriving = TempState(
-            {key: arriving.values.get(key, UNDEFINED) for key in reads},
-            {key: arriving.placeholders.get(key, frozenset()) for key in reads},
+            {key: arriving.values.get(key, UNDEFINED) for key in arriving_reads},
+            {key: arriving.placeholders.get(key, frozenset()) for key in arriving_reads},
         )
     return (analysis.file_context, request.path, visible, arriving)
 
@@ -143,17 +146,36 @@ def _later(analysis: Analysis, other: Request, position: int | None) -> bool:
     return position is None or other_position is None or other_position > position
 
 
-def _temp_reads(scope: Scope) -> frozenset[str] | None:
-    """The ``temp`` keys the scope's expressions read: ``temp.key`` only (None when ``temp`` is used
-    as a whole, as in ``keys(temp)`` or ``temp['key']``)."""
+def _temp_reads(scope: Scope) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+    """The ``temp`` keys a request's expressions read: all of them, and those whose arriving value
+    they can see (not hidden by the request's own ``temp`` directive). ``temp.key`` only: None when
+    ``temp`` is used as a whole, as in ``keys(temp)`` or ``temp['key']``."""
+    request = scope.requests[0]
+    directive = request.node.get("temp")
+    own = [member.key.value for member in directive.members] if isinstance(directive, JsonObject) else []
+    keys: set[str] = set()
+    arriving: set[str] = set()
+    whole = False
+    for string in scope.strings:
+        rest = string.path[len(request.path) :]
+        inside = rest[1] if rest[:1] == ("temp",) and len(rest) > 1 and rest[1] in own else None
+        hidden = set(own[: own.index(inside)]) if isinstance(inside, str) else set(own)
+        for template in string.templates:
+            read, as_whole = _reads_of(template.expr) if template.expr is not None else (set(), False)
+            keys |= read
+            arriving |= read - hidden
+            whole = whole or as_whole
+    return (None if whole else frozenset(keys), None if whole else frozenset(arriving))
+
+
+def _reads_of(expr: Expr) -> tuple[set[str], bool]:
+    """The keys ``temp.key`` reads in an expression, and whether it uses ``temp`` as a whole."""
     keys: set[str] = set()
     whole = 0
-    for string in scope.strings:
-        for template in string.templates:
-            for node in walk_expr(template.expr) if template.expr is not None else ():
-                if isinstance(node, Name) and node.name == "temp":
-                    whole += 1
-                elif isinstance(node, Member) and isinstance(node.object, Name) and node.object.name == "temp":
-                    keys.add(node.name)
-                    whole -= 1
-    return None if whole > 0 else frozenset(keys)
+    for node in walk_expr(expr):
+        if isinstance(node, Name) and node.name == "temp":
+            whole += 1
+        elif isinstance(node, Member) and isinstance(node.object, Name) and node.object.name == "temp":
+            keys.add(node.name)
+            whole -= 1
+    return keys, whole > 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 class PositionEncoding(str, enum.Enum):
@@ -120,18 +121,23 @@ class LineIndex:
         return self.text.encode("utf-8", "surrogatepass")
 
     @cached_property
-    def _byte_line_starts(self) -> list[int]:
-        if self.is_ascii:
-            return self.line_starts
-        data = self.utf8
-        starts = [0]
-        starts.extend(match.end() for match in re.finditer(rb"\r\n|\r|\n", data))
-        return starts
+    def _wide_characters(self) -> tuple[list[int], list[int]]:
+        """For each character that takes more than one UTF-8 byte: the byte offset just after it, and
+        how many more bytes than characters the text has up to there."""
+        ends: list[int] = []
+        extra: list[int] = []
+        total = 0
+        for match in _NON_ASCII.finditer(self.text):
+            for offset, character in enumerate(match.group(), match.start()):
+                total += len(character.encode("utf-8", "surrogatepass")) - 1
+                ends.append(offset + total + 1)
+                extra.append(total)
+        return ends, extra
 
     def offset_of_byte(self, byte_offset: int) -> int:
-        """Convert a UTF-8 byte offset (from the JSON parser) to an offset."""
+        """Convert a UTF-8 byte offset (from the JSON parser; always between characters) to an offset."""
         if self.is_ascii:
             return byte_offset
-        line = bisect_right(self._byte_line_starts, byte_offset) - 1
-        line_bytes = self.utf8[self._byte_line_starts[line] : byte_offset]
-        return self.line_starts[line] + len(line_bytes.decode("utf-8", "surrogatepass"))
+        ends, extra = self._wide_characters
+        before = bisect_right(ends, byte_offset) - 1
+        return byte_offset - (extra[before] if before >= 0 else 0)
