@@ -584,6 +584,12 @@ class Analysis:
             return []
         return [member.key.value for member in common.root.members]
 
+    def retire(self) -> None:
+        """Forget what was memoised, once a newer analysis replaces this one: an evaluation refers back
+        to its analysis, and until that cycle is broken the old version (its text, tree and line
+        index) would live on until the garbage collector's rare full pass."""
+        self.memo.clear()
+
     @cached_property
     def memo(self) -> dict[Hashable, object]:
         """Results that higher layers derive from this analysis once (e.g. its ``jwt()`` calls)."""
@@ -758,6 +764,8 @@ class Workspace:
         text, version = source
         entry = self._entries.get(path)
         if entry is None or entry.syntax.text != text:
+            if entry is not None and entry.analysis is not None:
+                entry.analysis.retire()
             entry = _Entry(self._parse(path, text, entry), version, entry.reuse if entry is not None else Reuse())
             self._entries[path] = entry
         entry.version = version
@@ -792,6 +800,8 @@ class Workspace:
             and _same_related(cached.related, related)
         ):
             return cached
+        if cached is not None:
+            cached.retire()
         entry.reuse.next_version()
         entry.analysis = Analysis(
             path, syntax, version, self.settings, related, entry.reuse, current_minute(self.clock)

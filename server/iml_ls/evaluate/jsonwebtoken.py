@@ -16,8 +16,8 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import jwt as pyjwt
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, padding, rsa, x448, x25519
@@ -25,6 +25,9 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from iml_ls.evaluate.js_json import number_to_string, ordered_keys, stringify
 from iml_ls.evaluate.values import UNDEFINED, EvaluationError, JsValue, Undefined
+
+if TYPE_CHECKING:
+    from jwt.algorithms import Algorithm
 
 MAKE_ALGORITHMS: dict[str, str] = {
     "HS256": "HMAC with SHA-256 and a shared secret (the default when no algorithm is given).",
@@ -549,7 +552,7 @@ def _signature(algorithm: str, key: _Key | None, message: bytes) -> bytes:
         return b""
     assert key is not None  # _check_key rejected a missing key for every other algorithm
     if algorithm.startswith("HS"):
-        return pyjwt.get_algorithm_by_name(algorithm).sign(message, key.secret)
+        return _pyjwt_algorithm(algorithm).sign(message, key.secret)
     private = key.private
     digest = _HASHES[algorithm[2:]]()
     if algorithm.startswith(("RS", "PS")) and isinstance(private, ec.EllipticCurvePrivateKey):
@@ -562,8 +565,17 @@ def _signature(algorithm: str, key: _Key | None, message: bytes) -> bytes:
         return _der_to_jose(private.sign(message, ec.ECDSA(digest)), algorithm)
     if not isinstance(private, rsa.RSAPrivateKey):
         raise JwtSignError("Unsupported crypto operation", "key-unsupported-operation")
-    signed: bytes = pyjwt.get_algorithm_by_name(algorithm).sign(message, private)
+    signed: bytes = _pyjwt_algorithm(algorithm).sign(message, private)
     return signed
+
+
+@functools.cache
+def _pyjwt_algorithm(name: str) -> Algorithm:
+    """PyJWT's implementation of an algorithm. PyJWT is imported on the first signature, not when
+    the server starts: it pulls in most of cryptography's X.509 code (about 60 ms)."""
+    import jwt
+
+    return jwt.get_algorithm_by_name(name)
 
 
 def _der_to_jose(der: bytes, algorithm: str) -> bytes:
