@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from iml_ls.analysis import Analysis, Workspace
+from iml_ls.features.hover import hover
 from iml_ls.features.inlay_hints import InlayHint, inlay_hints
 
 NOW = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC
@@ -88,3 +89,13 @@ def test_values_that_are_not_times_get_no_hint() -> None:
 def test_claims_outside_a_jwt_payload_get_no_hint() -> None:
     text = '{"temp": {"claims": {"exp": "{{timestamp + 60}}"}}, "url": "{{temp.claims.exp}}"}'
     assert hints(text) == []
+
+
+def test_a_time_claim_that_is_not_a_number_is_shown_as_such() -> None:
+    """``timestamp * 'x'`` is NaN, as in JavaScript: hints and the hover's token preview say so."""
+    text = TEXT.replace('"{{timestamp + 3600}}"', "\"{{timestamp * 'x'}}\"").replace("parameters.key", "'secret'")
+    analysis = analysis_of(text)
+    claim_end = after(text, "\"{{timestamp * 'x'}}\"")
+    assert claim_end not in [hint.offset for hint in inlay_hints(analysis, 0, len(text), NOW)]
+    found = hover(analysis, text.index("jwt(") + 1, now=NOW)
+    assert found is not None and "NaN (not a time)" in found.markdown

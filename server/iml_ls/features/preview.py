@@ -6,13 +6,14 @@ Shared by ``iml-ls preview``, the ``iml.previewToken`` command, hover on ``jwt(`
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from dataclasses import dataclass, field
 
 from iml_ls.analysis import Analysis
 from iml_ls.checks.jwt import jwt_calls, jwt_calls_at
 from iml_ls.evaluate.environment import shared_evaluation
-from iml_ls.evaluate.js_json import stringify
+from iml_ls.evaluate.js_json import number_to_string, stringify
 from iml_ls.evaluate.jsonwebtoken import jwt_function
 from iml_ls.evaluate.values import UNDEFINED, EvaluationError, JsValue
 from iml_ls.text.line_index import PositionEncoding
@@ -109,6 +110,8 @@ def claim_times(payload: JsValue, now: float) -> dict[str, str]:
 
 
 def describe_time(seconds: float, now: float) -> str:
+    if not math.isfinite(seconds):  # `timestamp + 'x'` is NaN in JavaScript: jsonwebtoken keeps it
+        return f"{number_to_string(seconds)} (not a time)"
     try:
         moment = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     except (OverflowError, OSError, ValueError):
