@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from iml_ls.text import line_index
 from iml_ls.text.line_index import LineIndex, Position, PositionEncoding
 
 UTF8, UTF16, UTF32 = PositionEncoding.UTF8, PositionEncoding.UTF16, PositionEncoding.UTF32
@@ -64,8 +65,13 @@ def test_utf8_byte_offsets_convert_to_offsets() -> None:
     assert index.utf8 == data
 
 
-def test_an_edited_index_equals_a_fresh_one_whatever_the_line_breaks() -> None:
-    """Line starts after an edit are moved, not searched again: CR, LF and CRLF split by the edit included."""
+@pytest.mark.parametrize("lines_per_block", [1, 2, 3, 512])
+def test_an_edited_index_equals_a_fresh_one_whatever_the_line_breaks(
+    lines_per_block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Line starts after an edit are moved, not searched again: CR, LF and CRLF split by the edit
+    included, and edits that join, split or empty blocks of lines."""
+    monkeypatch.setattr(line_index, "_LINES_PER_BLOCK", lines_per_block)
     rnd = random.Random(7)
     pieces = ["a", "\n", "\r", "\r\n", "é", "😀"]
     for _ in range(3000):
@@ -77,4 +83,6 @@ def test_an_edited_index_equals_a_fresh_one_whatever_the_line_breaks() -> None:
             edited = index.edited(start, end, replacement)
             fresh = LineIndex(index.text[:start] + replacement + index.text[end:])
             assert (edited.text, edited.line_starts, edited.is_ascii) == (fresh.text, fresh.line_starts, fresh.is_ascii)
+            for offset in range(len(edited.text) + 1):
+                assert edited.position(offset) == fresh.position(offset)
             index = edited

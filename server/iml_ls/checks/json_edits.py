@@ -23,7 +23,7 @@ def add_member(analysis: Analysis, node: JsonObject, key: str, value_json: str) 
     if not node.members:
         return TextEdit(analysis.path, node.start + 1, node.start + 1, f'"{key}": {value_json}')
     last = node.members[-1]
-    line_start = analysis.index.line_starts[analysis.index.line_of(last.start)]
+    line_start = analysis.index.line_start(analysis.index.line_of(last.start))
     indent = analysis.text[line_start : last.start]
     separator = f",\n{indent}" if not indent.strip() else ", "
     return TextEdit(analysis.path, last.end, last.end, f'{separator}"{key}": {value_json}')

@@ -153,7 +153,7 @@ def _declare_parameter_fix(analysis: Analysis, name: str) -> Fix | None:
     if array.items:
         last = array.items[-1]
         line = params.index.line_of(last.start)
-        indent = params.text[params.index.line_starts[line] : last.start]
+        indent = params.text[params.index.line_start(line) : last.start]
         indent = indent if not indent.strip() else "    "
         edit = TextEdit(params.path, last.end, last.end, f",\n{indent}{declaration}")
     else:

@@ -79,7 +79,7 @@ def encode(tokens: list[SemanticToken], index: LineIndex, encoding: PositionEnco
         type_index = TOKEN_TYPES.index(token.type)
         first, last = index.line_of(token.start), index.line_of(token.end)
         for line in range(first, last + 1):
-            start = max(token.start, index.line_starts[line])
+            start = max(token.start, index.line_start(line))
             end = min(token.end, index.line_end(line))
             if end <= start:
                 continue

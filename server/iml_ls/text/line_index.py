@@ -9,8 +9,9 @@ and serves every conversion.
 from __future__ import annotations
 
 import enum
+import itertools
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -43,45 +44,104 @@ def _units(text: str, encoding: PositionEncoding) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
+_LINES_PER_BLOCK = 512
+
+
+class _LineStarts:
+    """Line starts in blocks, each stored relative to its block's first line, so that an edit moves
+    the blocks after it by changing their base: O(blocks + one block) per edit, not O(lines)."""
+
+    __slots__ = ("bases", "blocks", "firsts")
+
+    def __init__(self, bases: list[int], blocks: list[list[int]]) -> None:
+        self.bases = bases
+        self.blocks = blocks
+        self.firsts = list(itertools.accumulate((len(block) for block in blocks[:-1]), initial=0))
+        """The number of each block's first line."""
+
+    @classmethod
+    def of(cls, starts: list[int]) -> _LineStarts:
+        chunks = [starts[first : first + _LINES_PER_BLOCK] for first in range(0, len(starts), _LINES_PER_BLOCK)]
+        return cls([chunk[0] for chunk in chunks], [[start - chunk[0] for start in chunk] for chunk in chunks])
+
+    def __len__(self) -> int:
+        return self.firsts[-1] + len(self.blocks[-1])
+
+    def __getitem__(self, line: int) -> int:
+        block = bisect_right(self.firsts, line) - 1
+        return self.bases[block] + self.blocks[block][line - self.firsts[block]]
+
+    def line_of(self, offset: int) -> int:
+        block = bisect_right(self.bases, offset) - 1
+        return self.firsts[block] + bisect_right(self.blocks[block], offset - self.bases[block]) - 1
+
+    def all(self) -> list[int]:
+        return [base + start for base, block in zip(self.bases, self.blocks, strict=True) for start in block]
+
+    def replaced(self, start: int, stop: int, found: list[int], delta: int) -> _LineStarts:
+        """The starts in ``[start, stop]`` replaced by ``found``; those after ``stop`` moved by ``delta``."""
+        first = max(bisect_right(self.bases, start) - 1, 0)
+        last = max(bisect_right(self.bases, stop) - 1, 0)
+        around = [
+            base + line_start
+            for base, block in zip(self.bases[first : last + 1], self.blocks[first : last + 1], strict=True)
+            for line_start in block
+        ]
+        kept = [line_start for line_start in around if line_start < start] or ([0] if first == 0 else [])
+        kept += found
+        kept += [line_start + delta for line_start in around if line_start > stop]
+        rebuilt = _LineStarts.of(kept) if kept else _LineStarts([], [])
+        return _LineStarts(
+            [*self.bases[:first], *rebuilt.bases, *(base + delta for base in self.bases[last + 1 :])],
+            [*self.blocks[:first], *rebuilt.blocks, *self.blocks[last + 1 :]],
+        )
+
+
 class LineIndex:
     """Line starts of one text, for converting between offsets and LSP positions."""
 
-    def __init__(self, text: str, line_starts: list[int] | None = None, is_ascii: bool | None = None) -> None:
+    def __init__(self, text: str, starts: _LineStarts | None = None, is_ascii: bool | None = None) -> None:
         self.text = text
-        if line_starts is None:
-            line_starts = [0]
-            line_starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
-        self.line_starts = line_starts
+        if starts is None:
+            found = [0]
+            found.extend(match.end() for match in _LINE_BREAK.finditer(text))
+            starts = _LineStarts.of(found)
+        self._starts = starts
         self.is_ascii = text.isascii() if is_ascii is None else is_ascii
 
     def edited(self, start: int, end: int, replacement: str) -> LineIndex:
         """The index of this text with ``[start, end)`` replaced: only the lines around the edit are
-        searched again, the line starts after it are moved."""
+        searched again, the blocks of lines after it are moved."""
         text = self.text[:start] + replacement + self.text[end:]
         delta = len(replacement) - (end - start)
         following = _LINE_BREAK.search(text, start + len(replacement))
         stop = following.end() if following is not None else len(text)
-        starts = self.line_starts[: max(1, bisect_left(self.line_starts, start))]
-        starts.extend(match.end() for match in _LINE_BREAK.finditer(text, max(start - 1, 0), stop))
-        moved = self.line_starts[bisect_right(self.line_starts, stop - delta) :]
-        starts.extend([line_start + delta for line_start in moved])
+        found = [match.end() for match in _LINE_BREAK.finditer(text, max(start - 1, 0), stop)]
         is_ascii = replacement.isascii() if self.is_ascii else text.isascii()
-        return LineIndex(text, starts, is_ascii)
+        return LineIndex(text, self._starts.replaced(start, stop - delta, found, delta), is_ascii)
+
+    @property
+    def line_starts(self) -> list[int]:
+        """Every line's start (a new list: prefer :meth:`line_start`)."""
+        return self._starts.all()
 
     @property
     def line_count(self) -> int:
-        return len(self.line_starts)
+        return len(self._starts)
+
+    def line_start(self, line: int) -> int:
+        """The offset where ``line`` starts (the line must exist)."""
+        return self._starts[line]
 
     def line_of(self, offset: int) -> int:
         """The zero-based line that holds ``offset`` (clamped to the text)."""
-        offset = min(max(offset, 0), len(self.text))
-        return bisect_right(self.line_starts, offset) - 1
+        return self._starts.line_of(min(max(offset, 0), len(self.text)))
 
     def line_end(self, line: int) -> int:
         """The offset where ``line``'s content ends (before its line break)."""
-        if line + 1 < len(self.line_starts):
-            end = self.line_starts[line + 1]
-            if self.text.startswith("\r\n", end - 2) and end - 2 >= self.line_starts[line]:
+        if line + 1 < len(self._starts):
+            end = self._starts[line + 1]
+            if self.text.startswith("\r\n", end - 2) and end - 2 >= self._starts[line]:
                 return end - 2
             return end - 1
         return len(self.text)
@@ -89,8 +149,8 @@ class LineIndex:
     def position(self, offset: int, encoding: PositionEncoding = PositionEncoding.UTF16) -> Position:
         """The LSP position of an offset."""
         offset = min(max(offset, 0), len(self.text))
-        line = bisect_right(self.line_starts, offset) - 1
-        start = self.line_starts[line]
+        line = self._starts.line_of(offset)
+        start = self._starts[line]
         if self.is_ascii:
             return Position(line, offset - start)
         return Position(line, _units(self.text[start:offset], encoding))
@@ -99,9 +159,9 @@ class LineIndex:
         """The offset of an LSP position; lines and characters past the end clamp (as LSP says)."""
         if position.line < 0:
             return 0
-        if position.line >= len(self.line_starts):
+        if position.line >= len(self._starts):
             return len(self.text)
-        start = self.line_starts[position.line]
+        start = self._starts[position.line]
         end = self.line_end(position.line)
         wanted = max(position.character, 0)
         if self.is_ascii or encoding is PositionEncoding.UTF32:
