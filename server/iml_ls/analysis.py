@@ -481,8 +481,20 @@ class Analysis:
 
     def request_index(self, request: Request) -> int | None:
         """The position of ``request`` in :attr:`requests`."""
-        chunk = self.chunk_of(request)
-        return None if chunk is None else self.request_starts[chunk] + self.chunks[chunk].index[id(request)]
+        known = self._request_indexes.get(id(request))
+        if known is None:
+            chunk = self.chunk_of(request)
+            if chunk is None:
+                return None
+            known = self._request_indexes[id(request)] = (
+                self.request_starts[chunk] + self.chunks[chunk].index[id(request)]
+            )
+        return known
+
+    @cached_property
+    def _request_indexes(self) -> dict[int, int]:
+        """:meth:`request_index` of this analysis's requests as far as asked (:attr:`chunks` keeps them alive)."""
+        return {}
 
     @cached_property
     def _first_objects(self) -> dict[str, TempDefinition]:
@@ -509,7 +521,7 @@ class Analysis:
     def visible_at_chunk(self, chunk: int) -> tuple[TempDefinition, ...]:
         return tuple(self._objects_at_chunk[chunk].values())
 
-    def _visible_in_chunk(self, chunk: int) -> list[tuple[TempDefinition, ...]]:
+    def visible_in_chunk(self, chunk: int) -> list[tuple[TempDefinition, ...]]:
         """For each request of a chunk, the ``temp`` objects it sees (its own directive included)."""
         key = ("visible", chunk)
         known = self.memo.get(key)
@@ -534,7 +546,7 @@ class Analysis:
         chunk = self.chunk_of(request)
         if chunk is None:
             return tuple(self._objects_at_chunk[-1].values())
-        return self._visible_in_chunk(chunk)[self.chunks[chunk].index[id(request)]]
+        return self.visible_in_chunk(chunk)[self.chunks[chunk].index[id(request)]]
 
     @cached_property
     def file_context(self) -> tuple[object, ...]:

@@ -21,7 +21,7 @@ from iml_ls.syntax.json_tree import Anchor, JsonObject
 if TYPE_CHECKING:
     from iml_ls.analysis import Analysis, Chunk, Scope
     from iml_ls.checks.diagnostic import Diagnostic
-    from iml_ls.model.connection import Request
+    from iml_ls.model.connection import Request, TempDefinition
 
 Check = Callable[["Analysis", "Scope"], Iterable["Diagnostic"]]
 Reads = tuple[frozenset[str] | None, frozenset[str] | None]
@@ -100,16 +100,18 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> list[
     earlier = kept.parts if isinstance(kept, _Kept) else {}
     parts: dict[JsonObject, _Kept] = {}
     found: list[Diagnostic] = []
-    for request in chunk.requests:
+    first = analysis.request_starts[position]
+    for number, request in enumerate(chunk.requests):
+        where = _Where(request, first + number, analysis.visible_in_chunk(position)[number])
         part = earlier.get(request.node)
-        if part is not None and part.context == _request_context(analysis, request, part.reads):
+        if part is not None and part.context == _request_context(analysis, where, part.reads):
             found.extend(part.current(analysis.path))
         else:
             scope = analysis.request_scope(request)
             diagnostics = _check(analysis, scope)
             found.extend(diagnostics)
             reads = _temp_reads(scope)
-            part = _Kept.pin(analysis, _request_context(analysis, request, reads), diagnostics, {}, reads)
+            part = _Kept.pin(analysis, _request_context(analysis, where, reads), diagnostics, {}, reads)
         if part is not None:
             parts[request.node] = part
     whole = _Kept.pin(analysis, context, found, parts) if len(parts) == len(chunk.requests) else None
@@ -118,32 +120,41 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> list[
     return found
 
 
-def _request_context(analysis: Analysis, request: Request, uses: Reads) -> tuple[object, ...]:
+@dataclass(frozen=True)
+class _Where:
+    """A request, its position in the file and the ``temp`` objects it sees."""
+
+    request: Request
+    index: int
+    visible: tuple[TempDefinition, ...]
+
+
+def _request_context(analysis: Analysis, where: _Where, uses: Reads) -> tuple[object, ...]:
     """What a request's checks read outside the request: the settings and related files, the
     ``temp`` keys of the file, and of the ``temp`` keys it reads, the objects it sees and the values
-    they arrive with (an object defined by an earlier request arrives as its evaluated value)."""
+    they arrive with (an object defined by an earlier request arrives as its evaluated value; one
+    defined later, as the ``temp`` it is evaluated with)."""
     reads, arriving_reads = uses
     evaluation_of = shared_evaluation(analysis)
-    position = analysis.request_index(request)
     visible = tuple(
-        (d.value, evaluation_of.state_before(d.request) if _later(analysis, d.request, position) else None)
-        for d in analysis.visible_temp_objects(request)
+        (d.value, evaluation_of.state_before(d.request) if _later(analysis, d.request, where) else None)
+        for d in where.visible
         if reads is None or d.name in reads
     )
-    arriving = evaluation_of.state_before(request)
+    arriving = evaluation_of.state_after(where.index - 1)
     if arriving_reads is not None:
         arriving = TempState(
             {key: arriving.values.get(key, UNDEFINED) for key in arriving_reads},
             {key: arriving.placeholders.get(key, frozenset()) for key in arriving_reads},
         )
-    return (analysis.file_context, request.path, visible, arriving)
+    return (analysis.file_context, where.request.path, visible, arriving)
 
 
-def _later(analysis: Analysis, other: Request, position: int | None) -> bool:
-    """Whether ``other`` comes after the request at ``position``: the ``temp`` object it defines is
-    then evaluated with a ``temp`` that the arriving values do not show."""
-    other_position = analysis.request_index(other)
-    return position is None or other_position is None or other_position > position
+def _later(analysis: Analysis, other: Request, where: _Where) -> bool:
+    if other is where.request:
+        return False
+    other_index = analysis.request_index(other)
+    return other_index is None or other_index > where.index
 
 
 def _temp_reads(scope: Scope) -> tuple[frozenset[str] | None, frozenset[str] | None]:

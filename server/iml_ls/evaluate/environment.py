@@ -189,6 +189,10 @@ class ConnectionEvaluation:
         index = self.analysis.request_index(request)
         return self._after(len(self.analysis.requests) - 1 if index is None else index - 1)
 
+    def state_after(self, index: int) -> TempState:
+        """``temp`` once the request at ``index`` (and those before it) evaluated theirs."""
+        return self._after(index)
+
     def state_before_chunk(self, chunk: int) -> TempState:
         """``temp`` as the requests of the chunks before ``chunk`` left it."""
         self._chunk_states(chunk)
