@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import math
 import os
 import time
 from bisect import bisect_right
@@ -295,9 +296,11 @@ def current_minute(clock: Callable[[], float] = time.time) -> float:
     return float(int(clock()) // 60 * 60)
 
 
-ENTRIES_PER_CHUNK = 32
-"""Top-level entries per :class:`Chunk`: per keystroke the analysis walks chunks, and redoes the work
-of one chunk, so both numbers stay small in a file of thousands of requests."""
+def entries_per_chunk(entries: int) -> int:
+    """How many top-level entries a :class:`Chunk` holds: about the square root of their number (at
+    least 8), which balances the two costs of a keystroke: walking the chunks, and redoing the work of
+    the one chunk that changed."""
+    return max(8, math.isqrt(entries))
 
 
 @dataclass(frozen=True, eq=False)
@@ -422,14 +425,18 @@ class Analysis:
         return self.syntax.iml_strings
 
     @cached_property
+    def chunk_size(self) -> int:
+        return entries_per_chunk(len(self.syntax.segments))
+
+    @cached_property
     def chunks(self) -> list[Chunk]:
         """The file's requests chunk by chunk (one chunk when the root is a single request)."""
         if not requests_by_entry(self.root, self.kind):
             return [Chunk((), (_EntryFacts.of(requests(self.root, self.kind), self.iml_strings),))]
         entries = self.syntax.segments
         found: list[Chunk] = []
-        for first in range(0, len(entries), ENTRIES_PER_CHUNK):
-            members = entries[first : first + ENTRIES_PER_CHUNK]
+        for first in range(0, len(entries), self.chunk_size):
+            members = entries[first : first + self.chunk_size]
             key = ("chunk", first, self.kind)
             chunk = self.reuse.get(key)
             if not isinstance(chunk, Chunk) or chunk.entries != members:
@@ -476,7 +483,7 @@ class Analysis:
         position = self.syntax.entry_position(request.node) if request.path else None
         if position is None:
             return None
-        chunk = position // ENTRIES_PER_CHUNK
+        chunk = position // self.chunk_size
         return chunk if id(request) in self.chunks[chunk].index else None
 
     def request_index(self, request: Request) -> int | None:
@@ -575,7 +582,7 @@ class Analysis:
         chunks = self.chunks
         if len(chunks) > 1:
             position = self.syntax.entry_position(node)
-            chunks = [chunks[position // ENTRIES_PER_CHUNK]] if position is not None else []
+            chunks = [chunks[position // self.chunk_size]] if position is not None else []
         return next((d for chunk in chunks for d in chunk.temps if d.value is node), None)
 
     @cached_property
@@ -611,7 +618,7 @@ class Analysis:
         """The innermost request whose specification contains ``path``."""
         chunks = self.chunks
         if len(chunks) > 1 and path and isinstance(path[0], int):
-            chunks = chunks[path[0] // ENTRIES_PER_CHUNK : path[0] // ENTRIES_PER_CHUNK + 1]
+            chunks = chunks[path[0] // self.chunk_size : path[0] // self.chunk_size + 1]
         for length in range(len(path), -1, -1):
             for chunk in chunks:
                 request = chunk.by_path.get(path[:length])

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import iml_ls.checks
-from iml_ls.analysis import ENTRIES_PER_CHUNK, Analysis, Scope, SyntaxTree, Workspace
+from iml_ls.analysis import Analysis, Scope, SyntaxTree, Workspace
 from iml_ls.checks.diagnostic import Diagnostic
 
 PARAMS = [
@@ -59,7 +59,7 @@ def workspace(tmp_path: Path) -> tuple[Workspace, str]:
     folder.mkdir(parents=True)
     (folder / "big.params.iml.json").write_text(json.dumps(PARAMS, indent=4), encoding="utf-8")
     path = folder / "big.communication.iml.json"
-    text = json.dumps([request(number) for number in range(4 * ENTRIES_PER_CHUNK + 5)], indent=4)
+    text = json.dumps([request(number) for number in range(133)], indent=4)  # 13 chunks (of 11, the last of 1)
     path.write_text(text, encoding="utf-8")
     opened = Workspace(clock=lambda: 1_700_000_000.0)
     opened.open_document(str(path), text, 0)
