@@ -155,11 +155,13 @@ class SyntaxTree:
         self.too_large = len(self.text) > MAX_ANALYSED_CHARACTERS
         with _collector_paused():
             if json is None:
-                json = JsonDocument(None, ()) if self.too_large else parse_json(index)
-            self.json = json
+                earlier = (previous.json, previous.text) if previous is not None else None
+                json = JsonDocument(None, ()) if self.too_large else parse_json(index, earlier)
+            self.json: JsonDocument = json
             self.segments = segments(json.root)
             # The IML strings of each top-level entry, and its position, by the entry's and its anchor's
-            # id. A tree made from the previous one copies both and changes the one entry parsed again.
+            # id. A tree made from the previous one copies both and changes the one entry parsed again;
+            # a whole parse after it keeps the strings of the entries it took over.
             self._strings: dict[int, list[ImlString]]
             self._entries_by_anchor: dict[int, int]
             position = json.replaced
@@ -172,8 +174,17 @@ class SyntaxTree:
                 del self._entries_by_anchor[id(old.anchor)]
                 self._entries_by_anchor[id(new.anchor)] = position
             else:
-                self._strings = {id(entry): _segment_strings(n, entry) for n, entry in enumerate(self.segments)}
+                kept = previous._strings_at if previous is not None else {}
+                self._strings = {
+                    id(entry): kept[id(entry), n] if (id(entry), n) in kept else _segment_strings(n, entry)
+                    for n, entry in enumerate(self.segments)
+                }
                 self._entries_by_anchor = {id(entry.anchor): n for n, entry in enumerate(self.segments)}
+
+    @property
+    def _strings_at(self) -> dict[tuple[int, int], list[ImlString]]:
+        """The IML strings of each entry by its ``id`` and position (their paths start with it)."""
+        return {(id(entry), n): self._strings[id(entry)] for n, entry in enumerate(self.segments)}
 
     @classmethod
     def parse(cls, text: str) -> SyntaxTree:
@@ -185,7 +196,7 @@ class SyntaxTree:
             document = reparse_segment(self.json, index.text, start, old_end, new_end)
             if document is not None:
                 return SyntaxTree(index, document, self)
-        return SyntaxTree(index)
+        return SyntaxTree(index, previous=self)
 
     @cached_property
     def iml_strings(self) -> list[ImlString]:

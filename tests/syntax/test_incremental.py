@@ -103,16 +103,23 @@ def test_an_edit_inside_one_request_reparses_only_that_request() -> None:
     assert_same_as_fresh(second)
 
 
-def test_a_change_that_breaks_the_json_parses_the_whole_text() -> None:
-    text = '[{"url": "/a"}, {"url": "/b"}]'
+def test_a_change_that_breaks_the_json_parses_the_whole_text_and_keeps_the_untouched_entries() -> None:
+    text = '[{"url": "/a"}, {"url": "/b"},\n {"url": "/c"}]'
     workspace = Workspace()
     path = "/app/x.communication.iml.json"
     workspace.open_document(path, text, 1)
     first = workspace.analysis(path)
     assert first is not None
-    workspace.edit_document(path, text.index("/b"), text.index("/b"), '"', 2)
+    old = segments(first.root)
+    workspace.edit_document(path, text.index("/b"), text.index("/b"), '"', 2)  # an unclosed string
     second = workspace.analysis(path)
     assert second is not None
-    assert not any(entry is old for entry in segments(second.root) for old in segments(first.root))
-    assert second.syntax.json.problems
+    assert second.syntax.json.problems and second.syntax.json.replaced is None
+    new = segments(second.root)
+    assert new[0] is old[0] and new[1] is not old[1]
     assert_same_as_fresh(second)
+    workspace.edit_document(path, text.index("/b"), text.index("/b") + 1, "", 3)  # taken back
+    third = workspace.analysis(path)
+    assert third is not None and not third.syntax.json.problems
+    assert segments(third.root)[0] is old[0] and segments(third.root)[2].start == text.index('{"url": "/c"}')
+    assert_same_as_fresh(third)

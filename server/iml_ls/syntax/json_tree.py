@@ -186,6 +186,18 @@ def _decode(text: str, start: int, end: int) -> tuple[str, list[int] | None]:
     return "".join(chars), offsets
 
 
+@dataclass(frozen=True)
+class _Earlier:
+    """The previous version of a document: its top-level entries, text and problems."""
+
+    entries: tuple[JsonValue | JsonMember, ...]
+    text: str
+    problems: tuple[SyntaxProblem, ...]
+
+    def has_problem(self, start: int, end: int) -> bool:
+        return any(problem.start < end and problem.end > start for problem in self.problems)
+
+
 class _Converter:
     """Walks a tree-sitter tree once, producing JSON nodes and syntax problems.
 
@@ -202,6 +214,10 @@ class _Converter:
         self.anchor = Anchor(shift)
         self.trailing_commas: set[int] = set()
         self.problems: list[SyntaxProblem] = []
+        self.earlier: _Earlier | None = None
+        """The previous version of the document, whose unchanged top-level entries are taken over."""
+        self.repaired: list[int] = []
+        """Where :func:`parse_json` changed a character of the text before parsing it."""
 
     def span(self, node: tree_sitter.Node) -> tuple[int, int]:
         if self.index.is_ascii:
@@ -217,6 +233,25 @@ class _Converter:
         previous = self.anchor
         self.anchor = Anchor(self.span(node)[0] + self.shift)
         return previous
+
+    def taken_over(self, node: tree_sitter.Node, position: int) -> JsonValue | JsonMember | None:
+        """The previous version's entry at ``position``, moved here, when its text is the same and
+        neither version found a problem in it (a whole-text parse then reuses what did not change)."""
+        earlier = self.earlier
+        if earlier is None or position >= len(earlier.entries) or node.has_error:
+            return None
+        entry = earlier.entries[position]
+        start, end = self.span(node)
+        old_start, old_end = entry.start, entry.end
+        if (
+            end - start != old_end - old_start
+            or self.text[start:end] != earlier.text[old_start:old_end]
+            or earlier.has_problem(old_start, old_end)
+            or any(start <= repaired < end for repaired in self.repaired)
+        ):
+            return None
+        entry.anchor.base = start + self.shift
+        return entry
 
     def add_problem(self, start: int, end: int, message: str, *, trailing_comma: bool = False) -> None:
         self.problems.append(SyntaxProblem(start + self.shift, end + self.shift, message, trailing_comma))
@@ -280,7 +315,8 @@ class _Converter:
         for child in node.named_children:
             if child.type == "pair":
                 previous = self.enter_segment(child) if depth == 0 else self.anchor
-                member = self.pair(child, depth)
+                taken = self.taken_over(child, len(members)) if depth == 0 else None
+                member = taken if isinstance(taken, JsonMember) else self.pair(child, depth)
                 self.anchor = previous
                 if member is not None:
                     members.append(member)
@@ -320,7 +356,8 @@ class _Converter:
             if child.is_missing and child.prev_sibling is not None and child.prev_sibling.type == ",":
                 continue  # a trailing comma, reported by check_commas
             previous = self.enter_segment(child) if depth == 0 else self.anchor
-            item = self.value(child, depth + 1)
+            taken = self.taken_over(child, len(items)) if depth == 0 else None
+            item = taken if taken is not None and not isinstance(taken, JsonMember) else self.value(child, depth + 1)
             self.anchor = previous
             if item is not None:
                 items.append(item)
@@ -437,11 +474,13 @@ def _add_missing_commas(text: str) -> tuple[str, list[int]]:
     return "".join(characters), commas
 
 
-def parse_json(index: LineIndex) -> JsonDocument:
+def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = None) -> JsonDocument:
     """Parse a whole document into a :class:`JsonDocument`.
 
     When the text has errors, two common slips are repaired before a second parse, so that they
     do not hide the rest of the file: a string left open at the end of its line, and a missing comma.
+    With ``previous`` (the last version's document and text), top-level entries whose text did not
+    change are taken over from it, so the analysis of what they hold is reused too.
     """
     tree = _parser().parse(index.utf8)
     clean = not tree.root_node.has_error
@@ -454,6 +493,10 @@ def parse_json(index: LineIndex) -> JsonDocument:
             index = LineIndex(repaired)
             tree = _parser().parse(index.utf8)
     converter = _Converter(index, frozenset(line_break for _, line_break in unterminated))
+    converter.repaired = [line_break for _, line_break in unterminated] + commas
+    if previous is not None:
+        document, text = previous
+        converter.earlier = _Earlier(segments(document.root), text, document.problems)
     for start, line_break in unterminated:
         converter.add_problem(start, line_break, 'This string is not closed: add the missing `"`.')
     for comma in commas:
