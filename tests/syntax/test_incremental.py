@@ -85,18 +85,31 @@ def test_edits_give_the_tree_of_a_fresh_parse(path: str) -> None:
         assert reused, "no edit reused an entry: the incremental path never ran"
 
 
+PATH = "/app/x.communication.iml.json"
+
+
+def opened(text: str) -> tuple[Workspace, Analysis]:
+    workspace = Workspace()
+    workspace.open_document(PATH, text, 1)
+    analysis = workspace.analysis(PATH)
+    assert analysis is not None
+    return workspace, analysis
+
+
+def edited(workspace: Workspace, start: int, end: int, replacement: str) -> Analysis:
+    version = (workspace.version_of(PATH) or 0) + 1
+    workspace.edit_document(PATH, start, end, replacement, version)
+    analysis = workspace.analysis(PATH)
+    assert analysis is not None
+    return analysis
+
+
 def test_an_edit_inside_one_request_reparses_only_that_request() -> None:
     text = '[\n  {"url": "/a/{{parameters.x}}"},\n  {"url": "/b/{{temp.y}}"},\n  {"url": "/c"}\n]\n'
-    workspace = Workspace()
-    path = "/app/x.communication.iml.json"
-    workspace.open_document(path, text, 1)
-    first = workspace.analysis(path)
-    assert first is not None
+    workspace, first = opened(text)
     old = segments(first.root)
     offset = text.index("/b/") + 1
-    workspace.edit_document(path, offset, offset, "bb", 2)
-    second = workspace.analysis(path)
-    assert second is not None
+    second = edited(workspace, offset, offset, "bb")
     new = segments(second.root)
     assert new[0] is old[0] and new[2] is old[2] and new[1] is not old[1]
     assert new[2].start == text.index('{"url": "/c"}') + 2
@@ -105,21 +118,14 @@ def test_an_edit_inside_one_request_reparses_only_that_request() -> None:
 
 def test_a_change_that_breaks_the_json_parses_the_whole_text_and_keeps_the_untouched_entries() -> None:
     text = '[{"url": "/a"}, {"url": "/b"},\n {"url": "/c"}]'
-    workspace = Workspace()
-    path = "/app/x.communication.iml.json"
-    workspace.open_document(path, text, 1)
-    first = workspace.analysis(path)
-    assert first is not None
+    workspace, first = opened(text)
     old = segments(first.root)
-    workspace.edit_document(path, text.index("/b"), text.index("/b"), '"', 2)  # an unclosed string
-    second = workspace.analysis(path)
-    assert second is not None
+    second = edited(workspace, text.index("/b"), text.index("/b"), '"')  # an unclosed string
     assert second.syntax.json.problems and second.syntax.json.replaced is None
     new = segments(second.root)
     assert new[0] is old[0] and new[1] is not old[1]
     assert_same_as_fresh(second)
-    workspace.edit_document(path, text.index("/b"), text.index("/b") + 1, "", 3)  # taken back
-    third = workspace.analysis(path)
-    assert third is not None and not third.syntax.json.problems
+    third = edited(workspace, text.index("/b"), text.index("/b") + 1, "")  # taken back
+    assert not third.syntax.json.problems
     assert segments(third.root)[0] is old[0] and segments(third.root)[2].start == text.index('{"url": "/c"}')
     assert_same_as_fresh(third)
