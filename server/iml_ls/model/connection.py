@@ -165,15 +165,6 @@ def request_temps(request: Request) -> list[TempDefinition]:
     return found
 
 
-def temp_definitions(all_requests: list[Request]) -> dict[str, list[TempDefinition]]:
-    """Every ``temp`` key, from request-level ``temp`` and ``response.temp``, in document order."""
-    found: dict[str, list[TempDefinition]] = {}
-    for request in all_requests:
-        for definition in request_temps(request):
-            found.setdefault(definition.name, []).append(definition)
-    return found
-
-
 def parameters(root: JsonValue | None) -> list[Parameter]:
     """The parameters declared in a params file, including ``nested`` ones and those in options."""
     found: list[Parameter] = []
