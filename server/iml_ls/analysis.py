@@ -18,6 +18,7 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,14 +115,6 @@ def _segment_strings(position: int, segment: JsonValue | JsonMember) -> list[Iml
     if isinstance(segment, JsonMember):
         return _iml_strings(segment.value, (segment.key.value,))
     return _iml_strings(segment, (position,))
-
-
-def _start_of(node: JsonValue | JsonMember) -> int:
-    return node.start
-
-
-def _node_start(string: ImlString) -> int:
-    return string.node.start
 
 
 @contextmanager
@@ -236,7 +229,7 @@ class SyntaxTree:
 
     def _entry_at(self, offset: int) -> int:
         """The position of the last top-level entry that starts at or before ``offset`` (-1: none)."""
-        return bisect_right(self.segments, offset, key=_start_of) - 1
+        return bisect_right(self.segments, offset, key=attrgetter("start")) - 1
 
     def iml_string_at(self, offset: int) -> ImlString | None:
         """The IML string whose quotes enclose ``offset`` (inclusive of the closing quote)."""
@@ -245,7 +238,7 @@ class SyntaxTree:
             candidates = self._strings[id(self.segments[position])] if position >= 0 else []
         else:
             candidates = self.iml_strings
-        position = bisect_right(candidates, offset, key=_node_start) - 1
+        position = bisect_right(candidates, offset, key=attrgetter("node.start")) - 1
         if position >= 0:
             candidate = candidates[position]
             if candidate.node.start < offset <= candidate.node.end:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from iml_ls.analysis import Analysis, Workspace
 from iml_ls.features.hover import hover
 from iml_ls.features.inlay_hints import InlayHint, inlay_hints
+
+from .conftest import analysis_of
 
 NOW = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC
 TEXT = """{
@@ -19,14 +20,6 @@ TEXT = """{
         "c": "{{jwt(temp.later, parameters.key, 'HS256', temp.options)}}"
     }
 }"""
-
-
-def analysis_of(text: str) -> Analysis:
-    workspace = Workspace()
-    workspace.open_document("/app/connections/demo/demo.communication.iml.json", text, 1)
-    analysis = workspace.analysis("/app/connections/demo/demo.communication.iml.json")
-    assert analysis is not None
-    return analysis
 
 
 def hints(text: str, start: int = 0, end: int | None = None) -> list[InlayHint]:

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from iml_ls.analysis import Analysis, Workspace
 from iml_ls.features.semantic_tokens import TOKEN_TYPES, SemanticToken, encode, semantic_tokens
 from iml_ls.text.line_index import LineIndex, PositionEncoding
 
-
-def analysis_of(text: str) -> Analysis:
-    workspace = Workspace()
-    workspace.open_document("/app/connections/demo/demo.communication.iml.json", text, 1)
-    analysis = workspace.analysis("/app/connections/demo/demo.communication.iml.json")
-    assert analysis is not None
-    return analysis
+from .conftest import analysis_of
 
 
 def pieces(text: str) -> list[tuple[str, str]]:

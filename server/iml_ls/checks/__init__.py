@@ -9,7 +9,8 @@ only the request it touched.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from iml_ls.checks import evaluation, jwt, names, structure, syntax
@@ -42,39 +43,30 @@ def run_checks(analysis: Analysis) -> list[Diagnostic]:
 
 
 def _check(analysis: Analysis, scope: Scope) -> list[Diagnostic]:
-    shared_evaluation(analysis).renew_budget()
     return [diagnostic for check in CHECKS for diagnostic in check(analysis, scope)]
 
 
 @dataclass(frozen=True)
 class _Kept:
-    """Diagnostics as one version found them (a request's, or a chunk's), for later versions to reuse."""
+    """A request's diagnostics as one version found them, for later versions to reuse."""
 
     context: tuple[object, ...]
     """What they were computed from, besides the request's own nodes (see :func:`_request_context`)."""
+    reads: Reads
+    """The ``temp`` keys the request reads (see :func:`_temp_reads`)."""
     diagnostics: list[Diagnostic]
     anchors: list[tuple[Anchor, int]]
     """For each diagnostic, the anchor of the entry it lies in and that anchor's offset then."""
-    parts: dict[JsonObject, _Kept] = field(default_factory=dict)
-    """For a chunk: each request's own, by the request's node."""
-    reads: Reads = (None, None)
-    """For a request: the ``temp`` keys it reads (see :func:`_temp_reads`)."""
 
     @classmethod
     def pin(
-        cls,
-        analysis: Analysis,
-        context: tuple[object, ...],
-        diagnostics: list[Diagnostic],
-        parts: dict[JsonObject, _Kept],
-        reads: Reads = (None, None),
+        cls, analysis: Analysis, context: tuple[object, ...], reads: Reads, found: list[Diagnostic]
     ) -> _Kept | None:
         """Keep diagnostics that all lie inside top-level entries (None when one does not)."""
-        anchors = [analysis.syntax.anchor_of(d.start, d.end, d.edited_offsets(analysis.path)) for d in diagnostics]
+        anchors = [analysis.syntax.anchor_of(d.start, d.end, d.edited_offsets(analysis.path)) for d in found]
         if any(anchor is None for anchor in anchors):
             return None
-        pinned = [(anchor, anchor.base) for anchor in anchors if anchor is not None]
-        return cls(context, diagnostics, pinned, parts, reads)
+        return cls(context, reads, found, [(anchor, anchor.base) for anchor in anchors if anchor is not None])
 
     def current(self, path: str) -> list[Diagnostic]:
         """The diagnostics at today's offsets (entries before them may have grown or shrunk)."""
@@ -82,6 +74,29 @@ class _Kept:
             diagnostic if anchor.base == base else diagnostic.moved(anchor.base - base, path)
             for diagnostic, (anchor, base) in zip(self.diagnostics, self.anchors, strict=True)
         ]
+
+
+@dataclass(frozen=True, eq=False)
+class _KeptChunk:
+    """A chunk's diagnostics: its requests' own, in order, and what the chunk was checked with."""
+
+    context: tuple[object, ...]
+    parts: dict[JsonObject, _Kept]
+    """Each request's, by the request's node."""
+
+    @cached_property
+    def whole(self) -> _Kept:
+        """The parts' diagnostics as one list (an unchanged chunk is then one step per diagnostic)."""
+        parts = self.parts.values()
+        return _Kept(
+            self.context,
+            (None, None),
+            [diagnostic for part in parts for diagnostic in part.diagnostics],
+            [anchor for part in parts for anchor in part.anchors],
+        )
+
+    def current(self, path: str) -> list[Diagnostic]:
+        return self.whole.current(path)
 
 
 def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> list[Diagnostic]:
@@ -95,14 +110,14 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> list[
     context = (chunk, analysis.file_context, elsewhere, evaluation_of.state_before_chunk(position))
     key = ("chunk-diagnostics", position)
     kept = analysis.reuse.get(key)
-    if isinstance(kept, _Kept) and kept.context == context:
+    if isinstance(kept, _KeptChunk) and kept.context == context:
         return kept.current(analysis.path)
-    earlier = kept.parts if isinstance(kept, _Kept) else {}
+    earlier = kept.parts if isinstance(kept, _KeptChunk) else {}
     parts: dict[JsonObject, _Kept] = {}
     found: list[Diagnostic] = []
     first = analysis.request_starts[position]
-    for number, request in enumerate(chunk.requests):
-        where = _Where(request, first + number, analysis.visible_in_chunk(position)[number])
+    for number, (request, seen) in enumerate(zip(chunk.requests, analysis.visible_in_chunk(position), strict=True)):
+        where = _Where(request, first + number, seen)
         part = earlier.get(request.node)
         if part is not None and part.context == _request_context(analysis, where, part.reads):
             found.extend(part.current(analysis.path))
@@ -111,12 +126,11 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> list[
             diagnostics = _check(analysis, scope)
             found.extend(diagnostics)
             reads = _temp_reads(scope)
-            part = _Kept.pin(analysis, _request_context(analysis, where, reads), diagnostics, {}, reads)
+            part = _Kept.pin(analysis, _request_context(analysis, where, reads), reads, diagnostics)
         if part is not None:
             parts[request.node] = part
-    whole = _Kept.pin(analysis, context, found, parts) if len(parts) == len(chunk.requests) else None
-    if whole is not None:
-        analysis.reuse.put(key, whole)
+    if len(parts) == len(chunk.requests):
+        analysis.reuse.put(key, _KeptChunk(context, parts))
     return found
 
 
@@ -157,7 +171,7 @@ def _later(analysis: Analysis, other: Request, where: _Where) -> bool:
     return other_index is None or other_index > where.index
 
 
-def _temp_reads(scope: Scope) -> tuple[frozenset[str] | None, frozenset[str] | None]:
+def _temp_reads(scope: Scope) -> Reads:
     """The ``temp`` keys a request's expressions read: all of them, and those whose arriving value
     they can see (not hidden by the request's own ``temp`` directive). ``temp.key`` only: None when
     ``temp`` is used as a whole, as in ``keys(temp)`` or ``temp['key']``."""

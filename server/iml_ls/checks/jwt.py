@@ -91,7 +91,7 @@ def jwt_calls_at(analysis: Analysis, offset: int) -> list[JwtCall]:
     """The ``jwt()`` calls around ``offset`` (only its string is searched)."""
     string = analysis.syntax.iml_string_at(offset)
     calls = _find_jwt_calls(analysis, [string] if string is not None else [])
-    return [call for call in calls if call.span(call.call)[0] <= offset <= call.span(call.call)[1]]
+    return [call for call in calls if (span := call.span(call.call))[0] <= offset <= span[1]]
 
 
 def _find_jwt_calls(analysis: Analysis, strings: list[ImlString]) -> Iterator[JwtCall]:

@@ -110,23 +110,45 @@ class TempState:
 
 
 @dataclass(frozen=True)
-class _Steps:
-    """``temp`` directives evaluated in order (one request's, or a chunk's): what they saw, what
-    they left after each request, and the errors on the way."""
+class _Step:
+    """One request's ``temp`` directive evaluated: what it saw, what it left, the errors on the way."""
 
     sources: tuple[object, ...]
     """The related analyses the sample values came from (compared by identity)."""
     before: TempState
-    after: list[TempState]
+    after: TempState
     errors: dict[ImlString, str]
-    chunk: Chunk | None = None
-    parts: dict[JsonObject, _Steps] = field(default_factory=dict)
-    """For a chunk: each request's own, by the request's node."""
 
     def reusable(self, sources: tuple[object, ...], before: TempState) -> bool:
-        """Whether the same directives would give the same result from ``before`` with ``sources``."""
-        same_sources = all(old is new for old, new in zip(self.sources, sources, strict=True))
-        return same_sources and (self.before is before or self.before == before)
+        return _same_start(self.sources, self.before, sources, before)
+
+
+@dataclass(frozen=True, eq=False)
+class _ChunkSteps:
+    """The ``temp`` directives of a chunk's requests evaluated in order: ``temp`` after each request."""
+
+    chunk: Chunk
+    sources: tuple[object, ...]
+    before: TempState
+    after: list[TempState]
+    steps: dict[JsonObject, _Step]
+    """Each request's step, by the request's node (requests without a directive have none)."""
+
+    @cached_property
+    def errors(self) -> dict[ImlString, str]:
+        return {string: message for step in self.steps.values() for string, message in step.errors.items()}
+
+    def reusable(self, chunk: Chunk, sources: tuple[object, ...], before: TempState) -> bool:
+        return self.chunk is chunk and _same_start(self.sources, self.before, sources, before)
+
+
+def _same_start(
+    kept_sources: tuple[object, ...], kept_before: TempState, sources: tuple[object, ...], before: TempState
+) -> bool:
+    """Whether directives evaluated from ``kept_before`` with ``kept_sources`` would give the same
+    result now: the same related analyses (by identity) and an equal ``temp``."""
+    same_sources = all(old is new for old, new in zip(kept_sources, sources, strict=True))
+    return same_sources and (kept_before is before or kept_before == before)
 
 
 @dataclass
@@ -146,8 +168,8 @@ class ConnectionEvaluation:
     """When evaluating stops (see :meth:`renew_budget`)."""
 
     def renew_budget(self) -> None:
-        """Give the evaluations that follow a budget of their own (each request's checks get one, so a
-        slow request does not starve the next, and what a request reports does not depend on the others)."""
+        """Give the evaluations that follow a budget of their own (each check of each request gets one,
+        so a slow request does not starve the next, and what a request reports does not depend on the others)."""
         self.deadline = time.monotonic() + EVALUATION_BUDGET
 
     def redact(self, message: str) -> str:
@@ -211,9 +233,12 @@ class ConnectionEvaluation:
         chunks = self.analysis.chunks
         while len(self._states) <= chunk:
             position = len(self._states)
-            before = (
-                (self._states[-1][-1] if self._states[-1] else self._chunk_befores[-1]) if self._states else TempState()
-            )
+            if not self._states:
+                before = TempState()
+            elif self._states[-1]:
+                before = self._states[-1][-1]  # after the last request of the chunk before
+            else:
+                before = self._chunk_befores[-1]  # the chunk before has no requests
             self._chunk_befores.append(before)
             self._states.append(self._chunk_step(position, chunks[position], before))
         return self._states[chunk]
@@ -222,41 +247,38 @@ class ConnectionEvaluation:
         """The ``temp`` directives of a chunk's requests, evaluated in order; reused from an earlier
         version, whole or request by request, where the directives and the ``temp`` they start from
         are unchanged."""
-        sources = self._sources()
+        related = self.analysis.related
+        sources = (related.params, related.common, related.samples)
         key = ("temp-chunk", position, self.now)
         cached = self.analysis.reuse.get(key)
-        if isinstance(cached, _Steps) and cached.chunk is chunk and cached.reusable(sources, before):
+        if isinstance(cached, _ChunkSteps) and cached.reusable(chunk, sources, before):
             self.errors.update(cached.errors)
             return cached.after
-        earlier = cached.parts if isinstance(cached, _Steps) else {}
-        errors_before = set(self.errors)
-        parts: dict[JsonObject, _Steps] = {}
+        earlier = cached.steps if isinstance(cached, _ChunkSteps) else {}
+        steps: dict[JsonObject, _Step] = {}
         states: list[TempState] = []
         for request in chunk.requests:
             state = states[-1] if states else before
             if isinstance(request.node.get("temp"), JsonObject):
-                part = earlier.get(request.node)
-                if part is not None and part.reusable(sources, state):
-                    self.errors.update(part.errors)
-                else:
-                    part = self._step(request, state, sources)
-                parts[request.node] = part
-                state = part.after[0]
+                kept = earlier.get(request.node)
+                step = (
+                    kept if kept is not None and kept.reusable(sources, state) else self._step(request, state, sources)
+                )
+                self.errors.update(step.errors)
+                steps[request.node] = step
+                state = step.after
             states.append(state)
-        errors = {string: message for string, message in self.errors.items() if string not in errors_before}
-        self.analysis.reuse.put(key, _Steps(sources, before, states, errors, chunk, parts))
+        self.analysis.reuse.put(key, _ChunkSteps(chunk, sources, before, states, steps))
         return states
 
-    def _sources(self) -> tuple[object, ...]:
-        related = self.analysis.related
-        return (related.params, related.common, related.samples)
-
-    def _step(self, request: Request, before: TempState, sources: tuple[object, ...]) -> _Steps:
-        """Evaluate one request's ``temp`` directive."""
-        errors_before = set(self.errors)
-        after = self._apply_temp(request, before, None)
-        errors = {string: message for string, message in self.errors.items() if string not in errors_before}
-        return _Steps(sources, before, [after], errors)
+    def _step(self, request: Request, before: TempState, sources: tuple[object, ...]) -> _Step:
+        """Evaluate one request's ``temp`` directive, keeping the errors it met apart."""
+        outer, self.errors = self.errors, {}
+        try:
+            after = self._apply_temp(request, before, None)
+            return _Step(sources, before, after, self.errors)
+        finally:
+            self.errors = outer
 
     def _apply_temp(self, request: Request, state: TempState, stop_key: str | None) -> TempState:
         """``state`` with a request's ``temp`` directive evaluated into it, stopping before ``stop_key``."""
@@ -324,11 +346,13 @@ def _expr(template: Template) -> Expr:
 
 def shared_evaluation(analysis: Analysis, now: float | None = None) -> ConnectionEvaluation:
     """The evaluation of an analysis at ``now`` (Unix seconds; default: the analysis's instant),
-    made once and shared by every rule and feature that asks for the same instant."""
+    made once and shared by every rule and feature that asks for the same instant. Each caller gets a
+    fresh time budget for what it evaluates next (a hover minutes after the diagnostics still has one)."""
     instant = analysis.instant if now is None else now
     key = ("evaluation", instant)
     evaluation = analysis.memo.get(key)
     if not isinstance(evaluation, ConnectionEvaluation):
         evaluation = ConnectionEvaluation(analysis, dt.datetime.fromtimestamp(instant, dt.UTC))
         analysis.memo[key] = evaluation
+    evaluation.renew_budget()
     return evaluation

@@ -20,6 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import attrgetter
 from typing import TypeAlias
 
 import tree_sitter
@@ -205,19 +206,27 @@ class _Converter:
     start (non-zero when one segment is parsed on its own).
     """
 
-    def __init__(self, index: LineIndex, unterminated: frozenset[int] = frozenset(), shift: int = 0) -> None:
+    def __init__(
+        self,
+        index: LineIndex,
+        shift: int = 0,
+        *,
+        unterminated: frozenset[int] = frozenset(),
+        commas: frozenset[int] = frozenset(),
+        earlier: _Earlier | None = None,
+    ) -> None:
         self.index = index
         self.text = index.text
+        self.shift = shift
         self.unterminated = unterminated
         """Offsets of the line breaks that :func:`_close_open_strings` turned into closing quotes."""
-        self.shift = shift
+        self.repaired = unterminated | commas
+        """Every offset :func:`parse_json` changed before parsing (those and the missing commas)."""
+        self.earlier = earlier
+        """The previous version of the document, whose unchanged top-level entries are taken over."""
         self.anchor = Anchor(shift)
         self.trailing_commas: set[int] = set()
         self.problems: list[SyntaxProblem] = []
-        self.earlier: _Earlier | None = None
-        """The previous version of the document, whose unchanged top-level entries are taken over."""
-        self.repaired: list[int] = []
-        """Where :func:`parse_json` changed a character of the text before parsing it."""
 
     def span(self, node: tree_sitter.Node) -> tuple[int, int]:
         if self.index.is_ascii:
@@ -492,11 +501,13 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
         if unterminated or commas:
             index = LineIndex(repaired)
             tree = _parser().parse(index.utf8)
-    converter = _Converter(index, frozenset(line_break for _, line_break in unterminated))
-    converter.repaired = [line_break for _, line_break in unterminated] + commas
-    if previous is not None:
-        document, text = previous
-        converter.earlier = _Earlier(segments(document.root), text, document.problems)
+    earlier = _Earlier(segments(previous[0].root), previous[1], previous[0].problems) if previous else None
+    converter = _Converter(
+        index,
+        unterminated=frozenset(line_break for _, line_break in unterminated),
+        commas=frozenset(commas),
+        earlier=earlier,
+    )
     for start, line_break in unterminated:
         converter.add_problem(start, line_break, 'This string is not closed: add the missing `"`.')
     for comma in commas:
@@ -512,10 +523,6 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
     if root is None and not converter.problems and index.text.strip():
         converter.add_problem(0, len(index.text), "Expected a JSON value.")
     return JsonDocument(root, _unique(converter.problems), clean and not converter.problems)
-
-
-def _start(node: JsonValue | JsonMember) -> int:
-    return node.start
 
 
 def segments(root: JsonValue | None) -> tuple[JsonValue | JsonMember, ...]:
@@ -537,7 +544,7 @@ def reparse_segment(document: JsonDocument, text: str, start: int, old_end: int,
     if not document.clean or not isinstance(root, JsonArray | JsonObject):
         return None
     entries = segments(root)
-    position = bisect_right(entries, start, key=_start) - 1
+    position = bisect_right(entries, start, key=attrgetter("start")) - 1
     if position < 0 or not (entries[position].start < start and old_end < entries[position].end):
         return None
     entry = entries[position]
