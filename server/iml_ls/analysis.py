@@ -686,6 +686,12 @@ class _Entry:
     reuse: Reuse
     analysis: Analysis | None = None
 
+    def drop_analysis(self) -> None:
+        """Forget the analysis, retiring it (see :meth:`Analysis.retire`)."""
+        if self.analysis is not None:
+            self.analysis.retire()
+            self.analysis = None
+
 
 @dataclass
 class _Buffer:
@@ -736,19 +742,24 @@ class Workspace:
 
     def close_document(self, path: str) -> None:
         self._open.pop(path, None)
-        self._entries.pop(path, None)
+        self._drop_entry(path)
 
     def file_changed(self, path: str) -> None:
         """Forget what was read from disk for ``path`` (it changed outside the editor)."""
         self._disk.pop(path, None)
         self._tracked.pop(path, None)
         if path not in self._open:
-            self._entries.pop(path, None)
+            self._drop_entry(path)
+
+    def _drop_entry(self, path: str) -> None:
+        entry = self._entries.pop(path, None)
+        if entry is not None:
+            entry.drop_analysis()
 
     def update_settings(self, settings: Settings) -> None:
         self.settings = settings
         for entry in self._entries.values():
-            entry.analysis = None
+            entry.drop_analysis()
 
     def version_of(self, path: str) -> int | None:
         """An open buffer's version (None when it is not open)."""
@@ -787,8 +798,8 @@ class Workspace:
         text, version = source
         entry = self._entries.get(path)
         if entry is None or entry.syntax.text != text:
-            if entry is not None and entry.analysis is not None:
-                entry.analysis.retire()
+            if entry is not None:
+                entry.drop_analysis()
             entry = _Entry(self._parse(path, text, entry), version, entry.reuse if entry is not None else Reuse())
             self._entries[path] = entry
         entry.version = version
@@ -823,8 +834,7 @@ class Workspace:
             and _same_related(cached.related, related)
         ):
             return cached
-        if cached is not None:
-            cached.retire()
+        entry.drop_analysis()
         entry.reuse.next_version()
         entry.analysis = Analysis(
             path, syntax, version, self.settings, related, entry.reuse, current_minute(self.clock)
@@ -856,6 +866,7 @@ class Workspace:
         syntax, version = parsed
         entry = self._entries[path]
         if entry.analysis is None or entry.analysis.syntax is not syntax:
+            entry.drop_analysis()
             entry.analysis = Analysis(path, syntax, version, self.settings, Related())
         return entry.analysis
 
