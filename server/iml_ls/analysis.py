@@ -22,6 +22,20 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from iml_ls.model.app import (
+    App,
+    AppFacts,
+    Component,
+    ComponentKind,
+    Place,
+    Role,
+    context_of,
+    custom_function,
+    file_kind_of,
+    find_app_root,
+    linked_connections,
+    load_app,
+)
 from iml_ls.model.connection import (
     FileKind,
     JsonPath,
@@ -29,13 +43,16 @@ from iml_ls.model.connection import (
     Request,
     TempDefinition,
     entry_requests,
-    file_kind,
     parameters,
+    parameters_are_open,
     request_temps,
     requests,
     requests_by_entry,
+    sanitized_paths,
+    saved_keys,
     sibling,
 )
+from iml_ls.model.schema import Context
 from iml_ls.syntax.iml import Template, find_templates
 from iml_ls.syntax.json_tree import (
     Anchor,
@@ -251,10 +268,16 @@ class Related:
     """The other files an analysis depends on (each an analysis itself, or None when absent)."""
 
     params: Analysis | None = None
+    """The parameters file: a connection's, RPC's or webhook's; a module's static parameters."""
+    mappable: Analysis | None = None
+    """A module's mappable parameters (``expect``)."""
     common: Analysis | None = None
     samples: Analysis | None = None
     samples_path: str | None = None
     samples_tracked_by_git: bool = False
+    app: AppFacts | None = None
+    """What the file reads from the rest of its app (compared by value: a change elsewhere in the app
+    that leaves these facts as they were re-checks nothing here)."""
 
 
 class Reuse:
@@ -400,13 +423,18 @@ class Analysis:
         related: Related,
         reuse: Reuse | None = None,
         instant: float | None = None,
+        place: Place | None = None,
     ) -> None:
         self.path = path
         self.syntax = syntax
         self.version = version
         self.settings = settings
         self.related = related
-        self.kind = file_kind(path)
+        self.place = place
+        """The file's component and role in its app (None for a file outside any app)."""
+        self.kind = file_kind_of(path, place)
+        self.context: Context = context_of(place, self.kind)
+        """Which vocabulary (directives, variables) its requests and expressions are checked with."""
         self.reuse = reuse if reuse is not None else Reuse()
         """Results of earlier versions of this file that are still valid (see :class:`Reuse`)."""
         self.instant = current_minute() if instant is None else instant
@@ -568,8 +596,10 @@ class Analysis:
             self.kind,
             self.settings,
             related.params,
+            related.mappable,
             related.common,
             related.samples,
+            related.app,
             self.temp_keys,
             self.instant,
         )
@@ -594,11 +624,28 @@ class Analysis:
         """Parameters declared by this file (a params file) or by the params file beside it."""
         if self.kind is FileKind.PARAMS:
             return parameters(self.root)
-        return self.related.params.parameters if self.related.params is not None else []
+        return [
+            parameter
+            for related in (self.related.params, self.related.mappable)
+            if related is not None
+            for parameter in related.parameters
+        ]
 
     @property
     def has_params_file(self) -> bool:
-        return self.kind is FileKind.PARAMS or self.related.params is not None
+        return self.kind is FileKind.PARAMS or self.related.params is not None or self.related.mappable is not None
+
+    @cached_property
+    def parameters_known(self) -> bool:
+        """Whether every ``parameters.<name>`` the file may read is declared in its parameter files:
+        not in an RPC (it also sees the calling module's), nor beside a parameter list that an RPC
+        fills in (``"rpc://…"`` fields)."""
+        if self.context is Context.RPC or not self.has_params_file or self.kind is FileKind.PARAMS:
+            return False
+        return not any(
+            related is not None and parameters_are_open(related.root)
+            for related in (self.related.params, self.related.mappable)
+        )
 
     @cached_property
     def common_keys(self) -> list[str]:
@@ -649,12 +696,13 @@ class Analysis:
         return Scope([string for string in entry_strings if string.path[:depth] == request.path], [request], False)
 
     def in_response(self, path: JsonPath) -> bool:
-        """Whether a JSON path lies inside a request's ``response`` (where ``body`` and ``headers`` exist)."""
+        """Whether a JSON path lies where the response exists (``body``, ``headers``): in a request's
+        ``response``, ``pagination`` or ``repeat``."""
         request = self.request_at(path)
         if request is None:
-            return "response" in path
+            return any(step in _AFTER_RESPONSE for step in path)
         rest = path[len(request.path) :]
-        return bool(rest) and rest[0] == "response"
+        return bool(rest) and rest[0] in _AFTER_RESPONSE
 
     def is_enabled(self, code: str, name: str) -> bool:
         disabled = self.settings.disabled_diagnostics
@@ -718,6 +766,8 @@ class Workspace:
     _entries: dict[str, _Entry] = field(default_factory=dict)
     _disk: dict[str, tuple[float, str | None]] = field(default_factory=dict)
     _tracked: dict[str, bool] = field(default_factory=dict)
+    _roots: dict[str, str | None] = field(default_factory=dict)
+    _apps: dict[str, App] = field(default_factory=dict)
 
     def open_document(self, path: str, text: str, version: int | None) -> None:
         """Record an editor buffer's whole text; it wins over the file on disk."""
@@ -745,11 +795,51 @@ class Workspace:
         self._drop_entry(path)
 
     def file_changed(self, path: str) -> None:
-        """Forget what was read from disk for ``path`` (it changed outside the editor)."""
+        """Forget what was read from disk for ``path`` (it changed outside the editor); a new, removed
+        or renamed file, the manifest or a ``metadata.json`` changes the app it is in."""
         self._disk.pop(path, None)
         self._tracked.pop(path, None)
         if path not in self._open:
             self._drop_entry(path)
+        app = self.app_of(path)
+        if app is not None and (
+            app.place_of(path) is None or Path(path).name in _APP_SHAPING or not Path(path).exists()
+        ):
+            self._forget_app(app.root)
+
+    def _forget_app(self, root: str) -> None:
+        self._apps.pop(root, None)
+        self._roots.clear()
+
+    def app_of(self, path: str) -> App | None:
+        """The Make app that holds ``path`` (its manifest and layout read once, until they change)."""
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in self._roots:
+            self._roots[folder] = find_app_root(path)
+        root = self._roots[folder]
+        if root is None:
+            return None
+        if root not in self._apps:
+            self._apps[root] = load_app(root)
+        return self._apps[root]
+
+    def cached_analysis(self, path: str) -> Analysis | None:
+        """The analysis last made for ``path``, without making a new one."""
+        entry = self._entries.get(path)
+        return entry.analysis if entry is not None else None
+
+    def is_read_by_others(self, path: str) -> bool:
+        """Whether other files' analyses can read ``path`` (see :class:`Related`, :class:`AppFacts`)."""
+        place = self.place_of(path)
+        if place is None:
+            return file_kind_of(path, None) in (FileKind.PARAMS, FileKind.COMMON, FileKind.SAMPLES)
+        if place.role is Role.COMMUNICATION:
+            return place.kind is ComponentKind.CONNECTION
+        return place.role in _READ_BY_OTHERS or place.kind is ComponentKind.FUNCTION
+
+    def place_of(self, path: str) -> Place | None:
+        app = self.app_of(path)
+        return app.place_of(path) if app is not None else None
 
     def _drop_entry(self, path: str) -> None:
         entry = self._entries.pop(path, None)
@@ -837,23 +927,39 @@ class Workspace:
         entry.drop_analysis()
         entry.reuse.next_version()
         entry.analysis = Analysis(
-            path, syntax, version, self.settings, related, entry.reuse, current_minute(self.clock)
+            path,
+            syntax,
+            version,
+            self.settings,
+            related,
+            entry.reuse,
+            current_minute(self.clock),
+            self.place_of(path),
         )
         return entry.analysis
 
     def _related(self, path: str) -> Related:
-        kind = file_kind(path)
-        if not kind.holds_requests:
-            return Related()
-        params_path = sibling(path, FileKind.PARAMS)
-        common_path = sibling(path, FileKind.COMMON)
+        place = self.place_of(path)
+        kind = file_kind_of(path, place)
+        if not (kind.holds_requests or kind is FileKind.WEBHOOK):
+            return Related(app=self._app_facts(path, place) if place is not None else None)
+        if place is None:
+            params_path, mappable_path = sibling(path, FileKind.PARAMS), None
+            common_path = sibling(path, FileKind.COMMON)
+        else:
+            component = place.component
+            params_path = component.file(Role.PARAMS)
+            mappable_path = component.file(Role.MAPPABLE_PARAMS)
+            common_path = component.file(Role.COMMON)
         samples_path = self.samples_path(path)
         return Related(
             params=self._plain(params_path),
+            mappable=self._plain(mappable_path),
             common=self._plain(common_path),
             samples=self._plain(samples_path),
             samples_path=samples_path,
             samples_tracked_by_git=samples_path is not None and self._tracked_by_git(samples_path),
+            app=self._app_facts(path, place) if place is not None else None,
         )
 
     def _plain(self, path: str | None) -> Analysis | None:
@@ -867,8 +973,61 @@ class Workspace:
         entry = self._entries[path]
         if entry.analysis is None or entry.analysis.syntax is not syntax:
             entry.drop_analysis()
-            entry.analysis = Analysis(path, syntax, version, self.settings, Related())
+            entry.analysis = Analysis(path, syntax, version, self.settings, Related(), place=self.place_of(path))
         return entry.analysis
+
+    def _app_facts(self, path: str, place: Place) -> AppFacts:
+        """What a file reads from the rest of its app (see :class:`AppFacts`)."""
+        app = self.app_of(path)
+        assert app is not None
+        component = place.component
+        connections = linked_connections(app, component)
+        connection_keys: frozenset[str] | None = None
+        if connections:
+            keys = [self._component_keys(connection) for connection in connections]
+            connection_keys = None if any(k is None for k in keys) else frozenset().union(*(k for k in keys if k))
+        webhook = component if component.kind is ComponentKind.WEBHOOK else None
+        webhook_keys = self._webhook_keys(webhook) if webhook is not None else None
+        base = self._plain(app.app_component.file(Role.BASE))
+        base_root = base.root if base is not None and isinstance(base.root, JsonObject) else None
+        functions = tuple(
+            found
+            for function in app.of_kind(ComponentKind.FUNCTION)
+            if (code := function.file(Role.CODE)) is not None
+            and (source := self._text(code)) is not None
+            and (found := custom_function(source[0])) is not None
+        )
+        return AppFacts(
+            component=component,
+            connection=", ".join(f"`{c.name}`" for c in connections) or None,
+            connection_keys=connection_keys,
+            webhook_keys=webhook_keys,
+            rpc_names=frozenset(rpc.name for rpc in app.of_kind(ComponentKind.RPC)),
+            functions=functions,
+            base_url=None if base is None else base_root is not None and base_root.get("baseUrl") is not None,
+            base_sanitized=sanitized_paths(base_root),
+        )
+
+    def _component_keys(self, connection: Component) -> frozenset[str] | None:
+        """A connection's parameters and the keys it saves (None when some are only known at runtime)."""
+        params = self._plain(connection.file(Role.PARAMS))
+        if params is not None and parameters_are_open(params.root):
+            return None
+        names = {parameter.name for parameter in params.parameters} if params is not None else set()
+        communication = self._plain(connection.file(Role.COMMUNICATION))
+        if communication is None:
+            return None
+        saved = saved_keys(communication.root, communication.kind)
+        return None if saved is None else frozenset(names | saved)
+
+    def _webhook_keys(self, webhook: Component) -> frozenset[str] | None:
+        attach = self._plain(webhook.file(Role.ATTACH))
+        if attach is None:
+            return None
+        saved = saved_keys(attach.root, attach.kind)
+        params = self._plain(webhook.file(Role.PARAMS))
+        names = {parameter.name for parameter in params.parameters} if params is not None else set()
+        return None if saved is None else frozenset(saved | names | {"id", "url"})
 
     def samples_path(self, path: str) -> str | None:
         """The preview sample-values file for a connection file, by the documented convention.
@@ -893,9 +1052,23 @@ class Workspace:
         return self._tracked[path]
 
 
+_AFTER_RESPONSE = ("response", "pagination", "repeat")
+"""The parts of a request evaluated once its response has arrived."""
+
+_READ_BY_OTHERS = frozenset(
+    {Role.PARAMS, Role.MAPPABLE_PARAMS, Role.COMMON, Role.BASE, Role.MANIFEST, Role.ATTACH, Role.METADATA}
+)
+"""Roles of files that other files' analyses read (with a connection's communication)."""
+
+_APP_SHAPING = frozenset({"makecomapp.json", "metadata.json"})
+"""Files whose change can move other files to another component or role."""
+
+
 def _same_related(left: Related, right: Related) -> bool:
     return (
         left.params is right.params
+        and left.mappable is right.mappable
+        and left.app == right.app
         and left.common is right.common
         and left.samples is right.samples
         and left.samples_tracked_by_git == right.samples_tracked_by_git

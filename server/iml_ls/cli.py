@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from iml_ls import __version__
 from iml_ls.analysis import Analysis, Settings, Workspace
 from iml_ls.checks.catalogue import Severity
+from iml_ls.model.app import Role, app_roots_under, find_app_root, load_app
 from iml_ls.model.connection import FileKind, file_kind
 from iml_ls.text.line_index import PositionEncoding
 
@@ -23,24 +26,56 @@ _CHECKED_KINDS = {
     FileKind.COMMON,
     FileKind.APP_MANIFEST,
     FileKind.SAMPLES,
+    FileKind.WEBHOOK,
 }
+_UNCHECKED_ROLES = {Role.CODE, Role.TEST, Role.OTHER}
+"""JavaScript and Markdown files of an app are not IML."""
 
 
 class UsageError(Exception):
     """Bad arguments or unreadable input: reported in one line, exit status 2."""
 
 
-def _files(paths: Sequence[str]) -> Iterator[str]:
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            for found in sorted(path.rglob("*.json")):
-                if found.is_file() and file_kind(str(found)) in _CHECKED_KINDS and "node_modules" not in found.parts:
-                    yield str(found)
-        elif path.is_file():
-            yield str(path)
-        else:
-            raise UsageError(f"{given}: no such file or folder")
+@dataclass(frozen=True)
+class _Target:
+    """What one ``check`` argument names: the files to check, and the app root they belong to."""
+
+    root: str | None
+    files: tuple[str, ...]
+
+
+def _targets(given: str) -> list[_Target]:
+    """The apps (and their files) a path names: a file, a folder inside an app, an app root, or a
+    folder of many apps; loose connection files when no app is found."""
+    path = Path(given)
+    if path.is_file():
+        return [_Target(find_app_root(str(path)), (os.path.abspath(path),))]
+    if not path.is_dir():
+        raise UsageError(f"{given}: no such file or folder")
+    folder = os.path.abspath(path)
+    root = find_app_root(folder)
+    roots = [root] if root is not None else app_roots_under(folder)
+    targets = [
+        _Target(found, tuple(p for p in _app_paths(found) if p == folder or p.startswith(folder + os.sep)))
+        for found in roots
+    ]
+    loose = [
+        str(found)
+        for found in sorted(path.rglob("*.json"))
+        if found.is_file() and file_kind(str(found)) in _CHECKED_KINDS and "node_modules" not in found.parts
+    ]
+    placed = {file for target in targets for file in target.files}
+    extra = tuple(os.path.abspath(file) for file in loose if os.path.abspath(file) not in placed and not roots)
+    if extra:
+        targets.append(_Target(None, extra))
+    if not any(target.files for target in targets):
+        raise UsageError(f"{given}: no Make app files here (no makecomapp.json, base or component folders)")
+    return targets
+
+
+def _app_paths(root: str) -> list[str]:
+    app = load_app(root)
+    return sorted(path for path, place in app.places.items() if place.role not in _UNCHECKED_ROLES)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -51,46 +86,80 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
-def _check(args: argparse.Namespace) -> int:
-    workspace = Workspace(settings=_settings(args))
-    files = list(_files(args.paths))
-    results: list[dict[str, object]] = []
-    lines: list[str] = []
-    errors = 0
-    for path in files:
+def _shown_path(path: str) -> str:
+    relative = os.path.relpath(path)
+    return path if relative.startswith(".." + os.sep) else relative
+
+
+def _check_target(settings: Settings, target: _Target) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The files and the diagnostics of one app (run in a worker process when there are many apps)."""
+    workspace = Workspace(settings=settings)
+    files: list[dict[str, object]] = []
+    problems: list[dict[str, object]] = []
+    for path in target.files:
         analysis = workspace.analysis(path)
         if analysis is None:
             raise UsageError(f"{path}: cannot be read")
+        shown = _shown_path(path)
+        place = analysis.place
+        files.append(
+            {
+                "path": shown,
+                "component": None
+                if place is None
+                else {"kind": place.kind.value, "type": place.component.type, "name": place.component.name},
+                "role": place.role.value if place is not None else analysis.kind.value,
+            }
+        )
         for item in analysis.diagnostics:
             start = analysis.index.position(item.start, PositionEncoding.UTF16)
             end = analysis.index.position(item.end, PositionEncoding.UTF16)
-            errors += item.rule.severity is Severity.ERROR
-            results.append(
+            human = analysis.index.position(item.start, PositionEncoding.UTF32)
+            problems.append(
                 {
-                    "path": path,
+                    "path": shown,
                     "range": {
                         "start": {"line": start.line, "character": start.character},
                         "end": {"line": end.line, "character": end.character},
                     },
+                    "line": human.line + 1,
+                    "column": human.character + 1,
                     "severity": item.rule.severity.label,
                     "code": item.rule.code,
                     "name": item.rule.name,
                     "message": item.message,
                 }
             )
-            human = analysis.index.position(item.start, PositionEncoding.UTF32)
-            lines.append(
-                f"{path}:{human.line + 1}:{human.character + 1}: {item.rule.severity.label} "
-                f"{item.rule.name}[{item.rule.code}] {item.message}"
-            )
-    if args.format == "json":
-        sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+    return files, problems
+
+
+def _check(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    targets = [target for given in args.paths for target in _targets(given)]
+    if len(targets) > 1 and (os.cpu_count() or 1) > 1:
+        import concurrent.futures
+
+        with concurrent.futures.ProcessPoolExecutor() as pool:
+            results = list(pool.map(_check_target, [settings] * len(targets), targets))
     else:
-        for line in lines:
-            sys.stdout.write(line + "\n")
-        summary = f"{len(files)} file{'s' if len(files) != 1 else ''} checked, {len(results)} problem"
+        results = [_check_target(settings, target) for target in targets]
+    files = [file for found, _ in results for file in found]
+    problems = [problem for _, found in results for problem in found]
+    errors = sum(problem["severity"] == Severity.ERROR.label for problem in problems)
+    if args.format == "json":
+        for problem in problems:
+            del problem["line"], problem["column"]
+        output = {"files": files, "diagnostics": problems}
+        sys.stdout.write(json.dumps(output, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for problem in problems:
+            sys.stdout.write(
+                f"{problem['path']}:{problem['line']}:{problem['column']}: {problem['severity']} "
+                f"{problem['name']}[{problem['code']}] {problem['message']}\n"
+            )
+        summary = f"{len(files)} file{'s' if len(files) != 1 else ''} checked, {len(problems)} problem"
         sys.stderr.write(
-            summary + ("s" if len(results) != 1 else "") + f" ({errors} error{'s' if errors != 1 else ''})\n"
+            summary + ("s" if len(problems) != 1 else "") + f" ({errors} error{'s' if errors != 1 else ''})\n"
         )
     return 1 if errors else 0
 

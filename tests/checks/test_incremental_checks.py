@@ -73,7 +73,13 @@ def shown(diagnostics: list[Diagnostic]) -> list[tuple[int, int, str, str, objec
 def fresh(analysis: Analysis) -> Analysis:
     syntax = SyntaxTree.parse(analysis.text)
     return Analysis(
-        analysis.path, syntax, analysis.version, analysis.settings, analysis.related, instant=analysis.instant
+        analysis.path,
+        syntax,
+        analysis.version,
+        analysis.settings,
+        analysis.related,
+        instant=analysis.instant,
+        place=analysis.place,
     )
 
 

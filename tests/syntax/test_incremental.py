@@ -45,7 +45,13 @@ def assert_same_as_fresh(analysis: Analysis) -> None:
     strings = [(string.node.start, string.path) for string in analysis.iml_strings]
     assert strings == [(string.node.start, string.path) for string in fresh_syntax.iml_strings]
     fresh = Analysis(
-        analysis.path, fresh_syntax, analysis.version, analysis.settings, analysis.related, instant=analysis.instant
+        analysis.path,
+        fresh_syntax,
+        analysis.version,
+        analysis.settings,
+        analysis.related,
+        instant=analysis.instant,
+        place=analysis.place,
     )
     found = [(d.start, d.end, d.rule.code, d.message) for d in analysis.diagnostics]
     assert found == [(d.start, d.end, d.rule.code, d.message) for d in fresh.diagnostics]

@@ -54,6 +54,10 @@ RULES: tuple[Rule, ...] = (
     Rule("IML201", "unknown-parameter", _E, "`parameters.x` where the params file declares no `x`."),
     Rule("IML202", "unknown-temp", _W, "`temp.x` where no `temp` directive defines `x`."),
     Rule("IML203", "variable-out-of-scope", _E, "A variable used where Make does not provide it."),
+    Rule("IML204", "unknown-connection-value", _W, "`connection.x` where the linked connection has no `x`."),
+    Rule("IML205", "unknown-webhook-value", _W, "`webhook.x` where the webhook's attach saves no `x`."),
+    Rule("IML206", "unknown-rpc", _E, "`rpc://name` where the app has no RPC of that name."),
+    Rule("IML207", "legacy-redirect-uri", _W, "`oauth.redirectUri`, the legacy callback on integromat.com."),
     # jwt()
     Rule("IML301", "invalid-jwt-algorithm", _E, "The algorithm is not one of HS256, HS384, HS512, RS256."),
     Rule("IML302", "missing-jwt-claim", _W, "The JWT payload lacks a claim the workspace requires."),
@@ -68,10 +72,17 @@ RULES: tuple[Rule, ...] = (
     # Connection structure
     Rule("IML401", "unknown-connection-key", _E, "A key Make does not accept at this place."),
     Rule("IML402", "invalid-enum-value", _E, "A value outside the allowed set (e.g. `method`)."),
+    Rule("IML403", "directive-not-available", _W, "A directive this kind of module, RPC or webhook ignores."),
+    Rule("IML404", "relative-url-in-connection", _W, "A relative `url` in a connection, which base does not reach."),
+    Rule("IML405", "relative-url-without-base", _W, "A relative `url` where base gives no `baseUrl`."),
+    Rule("IML406", "missing-trigger", _W, "A polling trigger whose response has no `trigger` directive."),
     # Evaluation
     Rule("IML501", "evaluation-error", _W, "The expression fails when evaluated with the sample values."),
     Rule("IML502", "evaluation-limit", _W, "Evaluation stopped at a time or size budget."),
     Rule("IML503", "sample-file-tracked", _W, "A preview sample file holding secrets is tracked by git."),
+    # Secrets in the app
+    Rule("IML601", "secret-parameter-as-text", _W, "A parameter named like a secret has type `text`."),
+    Rule("IML602", "unsanitized-secret", _W, "A secret sent in a header or query that `log.sanitize` leaves in logs."),
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

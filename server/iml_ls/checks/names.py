@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from iml_ls.analysis import Analysis, ImlString, Scope
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
 from iml_ls.evaluate.functions import FUNCTIONS
-from iml_ls.model.schema import VARIABLES
+from iml_ls.model.connection import FileKind
+from iml_ls.model.schema import OAUTH_STAGES_WITH_CONNECTION, VARIABLES, Context
 from iml_ls.syntax.iml import Call, Member, Name, Template, member_path, walk_expr
-from iml_ls.syntax.json_tree import JsonArray
+from iml_ls.syntax.json_tree import JsonArray, JsonObject, JsonString, JsonValue
 
 
 def nearest(name: str, candidates: list[str]) -> str | None:
@@ -53,6 +54,8 @@ def suggest(
 
 
 def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
+    if scope.file_level and analysis.kind is FileKind.PARAMS and analysis.related.app is not None:
+        yield from _check_rpcs(analysis, analysis.root, analysis.related.app.rpc_names)
     for string in scope.strings:
         in_response = analysis.in_response(string.path)
         for template in string.templates:
@@ -70,6 +73,9 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
 def _check_call(analysis: Analysis, string: ImlString, template: Template, call: Call) -> Iterator[Diagnostic]:
     start, name_end = string.offset(template, call.start), string.offset(template, call.name_end)
     function = FUNCTIONS.get(call.name)
+    app = analysis.related.app
+    if function is None and app is not None and call.name in app.function_names:
+        return
     if function is None:
         found = suggest(analysis, call.name, FUNCTIONS, start, name_end)
         message = f"IML has no function `{call.name}`.{found.hint}"
@@ -100,25 +106,39 @@ def _check_variable(
 ) -> Iterator[Diagnostic]:
     start, end = string.offset(template, name.start), string.offset(template, name.end)
     spec = VARIABLES.get(name.name)
+    context = analysis.context
     if spec is None:
         found = suggest(analysis, name.name, VARIABLES, start, end)
-        message = f"`{name.name}` is not an IML variable in connections.{found.hint}"
+        message = f"`{name.name}` is not an IML variable.{found.hint}"
         yield diagnostic("unknown-variable", start, end, message, *found.fixes)
-    elif spec.where == "modules":
+    elif name.name == "connection" and context in (Context.CONNECTION, Context.OAUTH):
+        request = analysis.request_at(string.path)
+        if context is Context.OAUTH and request is not None and request.stage in OAUTH_STAGES_WITH_CONNECTION:
+            return
         yield diagnostic(
             "variable-out-of-scope",
             start,
             end,
-            f"`{name.name}` exists only in modules, RPCs and webhooks, not in a connection.",
+            "Inside a connection, `connection.*` is not set yet: read what the user entered as "
+            "`parameters.<name>` and what an earlier stage saved as `data.<key>`.",
         )
-    elif spec.where == "response" and not in_response:
-        yield diagnostic(
-            "variable-out-of-scope",
-            start,
-            end,
-            f"`{name.name}` (the HTTP response's {name.name}) exists only inside `response`; "
-            "the request has not been sent yet here.",
-        )
+    elif not spec.available(context, in_response):
+        if context in spec.contexts:
+            yield diagnostic(
+                "variable-out-of-scope",
+                start,
+                end,
+                f"`{name.name}` (the HTTP response's {name.name}) exists only inside `response` and "
+                "`pagination`; the request has not been sent yet here.",
+            )
+        else:
+            yield diagnostic(
+                "variable-out-of-scope",
+                start,
+                end,
+                f"`{name.name}` does not exist in {context.value}: "
+                f"{spec.description[:1].lower()}{spec.description[1:]}",
+            )
 
 
 def _check_member(analysis: Analysis, string: ImlString, template: Template, member: Member) -> Iterator[Diagnostic]:
@@ -128,15 +148,40 @@ def _check_member(analysis: Analysis, string: ImlString, template: Template, mem
     root, key = path
     start = string.offset(template, member.name_start)
     end = string.offset(template, member.end)
-    if root == "parameters" and analysis.has_params_file and analysis.related.params is not None:
+    app = analysis.related.app
+    if root == "parameters" and analysis.parameters_known:
         declared = [parameter.name for parameter in analysis.parameters]
         if key in declared or key in ("accountName", "teamID"):
             return
-        found = suggest(analysis, key, declared, start, end, otherwise=" Declare it in the params file.")
+        where = "the module's parameters" if analysis.related.mappable is not None else "the params file"
+        found = suggest(analysis, key, declared, start, end, otherwise=f" Declare it in {where}.")
         declare = _declare_parameter_fix(analysis, key)
         fixes = (*found.fixes, *((declare,) if declare is not None else ()))
-        message = f"The params file declares no parameter `{key}`.{found.hint}"
+        message = f"{where[:1].upper()}{where[1:]} declare no parameter `{key}`.{found.hint}"
         yield diagnostic("unknown-parameter", start, end, message, *fixes)
+    elif (
+        root == "connection" and app is not None and app.connection_keys is not None and key not in app.connection_keys
+    ):
+        found = suggest(analysis, key, app.connection_keys, start, end)
+        message = (
+            f"The connection {app.connection} has no parameter `{key}` and saves no `{key}` in `response.data`."
+            f"{found.hint}"
+        )
+        yield diagnostic("unknown-connection-value", start, end, message, *found.fixes)
+    elif root == "webhook" and app is not None and app.webhook_keys is not None and key not in app.webhook_keys:
+        found = suggest(analysis, key, app.webhook_keys, start, end)
+        message = (
+            f"The webhook's attach saves no `{key}` in `response.data`, and it is no webhook parameter.{found.hint}"
+        )
+        yield diagnostic("unknown-webhook-value", start, end, message, *found.fixes)
+    elif root == "oauth" and key == "redirectUri":
+        yield diagnostic(
+            "legacy-redirect-uri",
+            start,
+            end,
+            "`oauth.redirectUri` is the legacy callback on integromat.com; use `oauth.localRedirectUri` "
+            "(`https://www.make.com/oauth/cb/app`, as Make's review asks) and register it with the service.",
+        )
     elif root == "temp" and analysis.kind.holds_requests and key not in analysis.temp_keys:
         found = suggest(analysis, key, analysis.temp_keys, start, end, otherwise=" Define it in a `temp` directive.")
         message = f"No `temp` directive defines `{key}`.{found.hint}"
@@ -159,3 +204,23 @@ def _declare_parameter_fix(analysis: Analysis, name: str) -> Fix | None:
     else:
         edit = TextEdit(params.path, array.start + 1, array.end - 1, f"\n    {declaration}\n")
     return Fix(f"Declare `{name}` in {params.path.rsplit('/', 1)[-1]}", (edit,), preferred=False)
+
+
+def _check_rpcs(analysis: Analysis, root: JsonValue | None, rpcs: frozenset[str]) -> Iterator[Diagnostic]:
+    """``"rpc://name"`` in parameter files names an RPC of the app."""
+    stack: list[JsonValue | None] = [root]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, JsonString):
+            if value.value.startswith("rpc://") and "{{" not in value.value:
+                name = value.value[len("rpc://") :].split("?", 1)[0].split("/", 1)[0]
+                if name and name not in rpcs:
+                    start, end = value.source_offset(6), value.source_offset(6 + len(name))
+                    found = suggest(analysis, name, rpcs, start, end, otherwise=" Add it under `rpcs/`.")
+                    yield diagnostic(
+                        "unknown-rpc", start, end, f"The app has no RPC `{name}`.{found.hint}", *found.fixes
+                    )
+        elif isinstance(value, JsonArray):
+            stack.extend(value.items)
+        elif isinstance(value, JsonObject):
+            stack.extend(member.value for member in value.members)

@@ -25,7 +25,6 @@ from pygls.protocol.language_server import lsp_method
 from iml_ls import __version__
 from iml_ls.analysis import Analysis, Settings, Workspace
 from iml_ls.lsp.convert import encoding_of, to_diagnostic, to_offset, uri_to_path
-from iml_ls.model.connection import FileKind, file_kind
 from iml_ls.text.line_index import Position, PositionEncoding
 
 log = logging.getLogger("iml_ls")
@@ -189,18 +188,16 @@ class ImlLanguageServer(LanguageServer):
         return bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
 
     def dependents_of(self, path: str) -> list[str]:
-        """URIs of open connection files that read ``path`` (their params, common or samples file)."""
-        kind = file_kind(path)
-        if kind not in (FileKind.PARAMS, FileKind.COMMON, FileKind.SAMPLES):
+        """URIs of open files whose analysis a change of ``path`` changed (they read its parameters,
+        common data, samples, saved connection values, base, manifest or function code)."""
+        if not self.iml.is_read_by_others(path):
             return []
         result = []
         for open_path in self.iml.open_paths():
-            analysis = self.iml.analysis(open_path)
-            if analysis is None:
+            if open_path == path:
                 continue
-            related = analysis.related
-            sources = (related.params, related.common, related.samples)
-            if any(source is not None and source.path == path for source in sources):
+            before = self.iml.cached_analysis(open_path)
+            if before is not None and self.iml.analysis(open_path) is not before:
                 result.append(self.uris.get(open_path, open_path))
         return result
 

@@ -23,6 +23,8 @@ class FileKind(enum.Enum):
     BASE = "base"
     APP_MANIFEST = "makecomapp"
     SAMPLES = "samples"
+    WEBHOOK = "webhook"
+    """A webhook's own communication: how Make answers and reads an incoming call (no request)."""
     OTHER_IML = "iml"
     OTHER = "other"
 
@@ -196,4 +198,46 @@ def parameters(root: JsonValue | None) -> list[Parameter]:
         options = value.get("options")
         if isinstance(options, JsonArray):
             stack.extend(option.get("nested") for option in options.items if isinstance(option, JsonObject))
+        elif isinstance(options, JsonObject):  # {"store": "rpc://…", "nested": [...]}
+            stack.append(options.get("nested"))
     return found
+
+
+def parameters_are_open(root: JsonValue | None) -> bool:
+    """Whether a parameter list takes fields from an RPC (``"rpc://…"`` as an item, or as ``nested``
+    or ``spec``), so that names it does not spell out may exist."""
+    stack: list[tuple[JsonValue | None, bool]] = [(root, True)]
+    while stack:
+        value, dynamic_place = stack.pop()
+        if isinstance(value, JsonString):
+            if dynamic_place and value.value.startswith("rpc://"):
+                return True
+        elif isinstance(value, JsonArray):
+            stack.extend((item, True) for item in value.items)
+        elif isinstance(value, JsonObject):
+            stack.extend((member.value, member.key.value in ("nested", "spec")) for member in value.members)
+    return False
+
+
+def saved_keys(root: JsonValue | None, kind: FileKind) -> frozenset[str] | None:
+    """The keys a connection (or a webhook's attach) saves with ``response.data``, in every request
+    or stage; None when one of them is not a plain object (its keys are only known at runtime)."""
+    found: set[str] = set()
+    for request in requests(root, kind):
+        response = request.node.get("response")
+        data = response.get("data") if isinstance(response, JsonObject) else None
+        if data is None:
+            continue
+        if not isinstance(data, JsonObject) or any("{{" in member.key.value for member in data.members):
+            return None
+        found.update(member.key.value for member in data.members)
+    return frozenset(found)
+
+
+def sanitized_paths(node: JsonObject | None) -> frozenset[str]:
+    """The paths a request (or base) masks in Make's logs: ``log.sanitize``."""
+    log = node.get("log") if node is not None else None
+    paths = log.get("sanitize") if isinstance(log, JsonObject) else None
+    if not isinstance(paths, JsonArray):
+        return frozenset()
+    return frozenset(item.value for item in paths.items if isinstance(item, JsonString))

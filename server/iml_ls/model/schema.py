@@ -6,6 +6,7 @@ Sources: Make's custom-app documentation and the JSON schemas of Make's own VS C
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 
@@ -26,7 +27,7 @@ def _keys(*specs: KeySpec) -> dict[str, KeySpec]:
 SECRET_PARAMETER_TYPES = ("password", "pkey", "cert")
 """Parameter types whose values are secrets: never shown, first when a ``jwt()`` key is completed."""
 
-HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 REQUEST_BODY_TYPES = ("json", "urlencoded", "multipart/form-data", "text", "string", "raw", "binary")
 RESPONSE_TYPES = ("automatic", "json", "urlencoded", "text", "raw", "string", "binary", "xml")
 ERROR_TYPES = (
@@ -46,48 +47,173 @@ PARAMETER_TYPES = (
     "pkey", "port", "select", "text", "time", "timestamp", "timezone", "url", "uuid", "banner", "udt",
 )  # fmt: skip
 
-REQUEST_KEYS = _keys(
-    KeySpec("url", "The request URL; relative to `baseUrl` of `general/base.iml.json` when it starts with `/`."),
-    KeySpec("method", "The HTTP method (default `GET`).", HTTP_METHODS),
-    KeySpec("headers", 'Request headers, e.g. `{"authorization": "Bearer {{…}}"}`.'),
-    KeySpec("qs", "Query-string parameters as an object."),
-    KeySpec("body", "The request body; encoded according to `type`."),
-    KeySpec("type", "How the body is encoded (default `json`).", REQUEST_BODY_TYPES),
-    KeySpec("ca", "A custom certificate authority (PEM) for self-signed servers."),
-    KeySpec("temp", "Scratch values evaluated before the request; read them as `temp.<key>`."),
-    KeySpec("condition", "When false, the request is skipped."),
-    KeySpec("encodeUrl", "Whether Make URL-encodes the URL (default true)."),
-    KeySpec("gzip", "Ask for and decode gzip responses."),
-    KeySpec("followRedirects", "Follow 3xx redirects for GET (default true)."),
-    KeySpec("followAllRedirects", "Follow 3xx redirects for every method."),
-    KeySpec("timeout", "Request timeout in milliseconds (1–300000)."),
-    KeySpec("log", 'Logging options, e.g. `{"sanitize": ["request.headers.authorization"]}`.'),
-    KeySpec("oauth", "OAuth 1.0 signing parameters for this request."),
-    KeySpec("response", "How to read the response: `valid`, `error`, `temp`, `data`, `metadata`, `uid`."),
+
+class Context(enum.Enum):
+    """Where a request (or a file of expressions) sits in the app: what the vocabulary tables key on."""
+
+    CONNECTION = "a connection"
+    OAUTH = "an OAuth connection"
+    BASE = "base"
+    ACTION = "an action module"
+    SEARCH = "a search module"
+    TRIGGER = "a polling trigger"
+    INSTANT_TRIGGER = "an instant trigger"
+    UNIVERSAL = "a universal module"
+    RESPONDER = "a responder module"
+    MODULE = "a module"
+    """A module whose type neither the manifest nor the folder says: every module directive is allowed."""
+    RPC = "an RPC"
+    EPOCH = "an epoch"
+    WEBHOOK = "a webhook"
+    """A webhook's own communication: what Make does with an incoming call."""
+    WEBHOOK_REQUEST = "a webhook's attach, detach or update"
+    OTHER = "this file"
+
+
+CONNECTIONS = frozenset({Context.CONNECTION, Context.OAUTH})
+MODULES = frozenset(
+    {
+        Context.ACTION,
+        Context.SEARCH,
+        Context.TRIGGER,
+        Context.INSTANT_TRIGGER,
+        Context.UNIVERSAL,
+        Context.RESPONDER,
+        Context.MODULE,
+    }
+)
+REQUESTS_WITH_BASE = MODULES | {Context.RPC, Context.EPOCH, Context.BASE}
+"""Where a request inherits ``general/base.iml.json`` (modules and RPCs; base itself)."""
+LISTING = frozenset({Context.SEARCH, Context.TRIGGER, Context.MODULE, Context.RPC, Context.EPOCH, Context.BASE})
+"""Where a response may list many items (``iterate``, ``pagination``, ``limit``)."""
+EVERY_CONTEXT = frozenset(Context)
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A key of a request or of its ``response``, and where Make accepts it."""
+
+    spec: KeySpec
+    allowed: frozenset[Context] = EVERY_CONTEXT
+    unavailable: str = ""
+    """Why it is not accepted elsewhere (the diagnostic's message, with ``{where}``)."""
+
+
+def _directives(*rows: Directive) -> dict[str, Directive]:
+    return {row.spec.name: row for row in rows}
+
+
+REQUEST_DIRECTIVES = _directives(
+    Directive(
+        KeySpec("url", "The request URL; in modules and RPCs relative to base's `baseUrl` when it starts with `/`.")
+    ),
+    Directive(KeySpec("method", "The HTTP method (default `GET`).", HTTP_METHODS)),
+    Directive(KeySpec("headers", 'Request headers, e.g. `{"authorization": "Bearer {{…}}"}`.')),
+    Directive(KeySpec("qs", "Query-string parameters as an object.")),
+    Directive(KeySpec("body", "The request body; encoded according to `type`.")),
+    Directive(KeySpec("type", "How the body is encoded (default `json`).", REQUEST_BODY_TYPES)),
+    Directive(KeySpec("ca", "A custom certificate authority (PEM) for self-signed servers.")),
+    Directive(KeySpec("temp", "Scratch values evaluated before the request; read them as `temp.<key>`.")),
+    Directive(KeySpec("condition", "When false, the request is skipped.")),
+    Directive(KeySpec("encodeUrl", "Whether Make URL-encodes the URL (default true).")),
+    Directive(KeySpec("gzip", "Ask for and decode gzip responses.")),
+    Directive(KeySpec("followRedirects", "Follow 3xx redirects for GET (default true).")),
+    Directive(KeySpec("followAllRedirects", "Follow 3xx redirects for every method.")),
+    Directive(KeySpec("timeout", "Request timeout in milliseconds (1–300000).")),
+    Directive(KeySpec("log", 'Logging options, e.g. `{"sanitize": ["request.headers.authorization"]}`.')),
+    Directive(KeySpec("oauth", "OAuth 1.0 signing parameters for this request.")),
+    Directive(
+        KeySpec("aws", "AWS request signing: `key`, `secret`, `session`, `bucket`, `sign_version`."),
+        EVERY_CONTEXT - CONNECTIONS,
+        "AWS request signing is not available in {where}.",
+    ),
+    Directive(
+        KeySpec("pagination", "How to request the next pages: `url`, `qs`, `body`, `condition`, `mergeWithParent`."),
+        EVERY_CONTEXT - CONNECTIONS - {Context.WEBHOOK_REQUEST, Context.INSTANT_TRIGGER, Context.RESPONDER},
+        "Pagination is not available in {where}.",
+    ),
+    Directive(
+        KeySpec("repeat", "Repeat the request: `condition`, `delay`, `limit`."),
+        EVERY_CONTEXT - CONNECTIONS,
+        "`repeat` is not available in {where}.",
+    ),
+    Directive(KeySpec("endpoint", "The SDK endpoint this request calls instead of an HTTP URL.")),
+    Directive(KeySpec("input", "The input of the SDK `endpoint` this request calls.")),
+    Directive(KeySpec("response", "How to read the response: `valid`, `error`, `temp`, `output`, `data`, …")),
 )
 
-NOT_IN_CONNECTIONS = {
-    "aws": "AWS request signing is not available in connections.",
-    "pagination": "Pagination is not available in connections.",
-    "repeat": "`repeat` is not available in connections.",
-    "limit": "`response.limit` is not available in connections.",
-    "iterate": "`response.iterate` is not available in connections.",
-    "output": "`response.output` is not available in connections; use `response.data`.",
-    "trigger": "`response.trigger` belongs to polling triggers, not connections.",
-    "wrapper": "`response.wrapper` belongs to modules, not connections.",
-}
-
-RESPONSE_KEYS = _keys(
-    KeySpec("type", "How to parse the response body (default `automatic`).", RESPONSE_TYPES),
-    KeySpec("valid", "An IML condition: when false, the response is an error."),
-    KeySpec("error", "The error message (or `{message, type}`) shown when the response is invalid."),
-    KeySpec("temp", "Scratch values evaluated first in the response; `body` and `headers` are available."),
-    KeySpec("data", "Values saved into the connection (later `connection.<key>` in modules)."),
-    KeySpec("metadata", 'The label that tells connections apart: `{"value": …, "type": "text"}`.'),
-    KeySpec("uid", "The user's id in the remote service."),
-    KeySpec("oauth", "OAuth 1.0 tokens read from the response."),
-    KeySpec("expires", "OAuth 2.0: when the connection (refresh token) expires."),
+RESPONSE_DIRECTIVES = _directives(
+    Directive(KeySpec("type", "How to parse the response body (default `automatic`).", RESPONSE_TYPES)),
+    Directive(KeySpec("valid", "An IML condition: when false, the response is an error.")),
+    Directive(KeySpec("error", "The error message (or `{message, type}`) shown when the response is invalid.")),
+    Directive(KeySpec("temp", "Scratch values evaluated first in the response; `body` and `headers` are available.")),
+    Directive(
+        KeySpec("data", "Values saved into the connection (later `connection.<key>` in modules) or the webhook."),
+        CONNECTIONS | {Context.WEBHOOK_REQUEST, Context.BASE},
+        "`response.data` is saved only by connections and webhook attach; in {where} use `response.output`.",
+    ),
+    Directive(
+        KeySpec("metadata", 'The label that tells connections apart: `{"value": …, "type": "text"}`.'),
+        CONNECTIONS | {Context.BASE},
+        "`response.metadata` belongs to connections, not {where}.",
+    ),
+    Directive(
+        KeySpec("uid", "The user's id in the remote service (shared webhooks match on it)."),
+        CONNECTIONS | {Context.WEBHOOK_REQUEST, Context.BASE},
+        "`response.uid` belongs to connections and webhook attach, not {where}.",
+    ),
+    Directive(
+        KeySpec("oauth", "OAuth 1.0 tokens read from the response."),
+        CONNECTIONS | {Context.BASE},
+        "`response.oauth` belongs to OAuth 1.0 connections, not {where}.",
+    ),
+    Directive(
+        KeySpec("expires", "OAuth 2.0: when the connection (refresh token) expires."),
+        CONNECTIONS | {Context.BASE},
+        "`response.expires` belongs to OAuth connections, not {where}.",
+    ),
+    Directive(
+        KeySpec("output", "What the module returns: an object mapped from `body` (or `item` with `iterate`)."),
+        EVERY_CONTEXT - CONNECTIONS,
+        "`response.output` is not available in {where}; use `response.data` to save values into the connection.",
+    ),
+    Directive(
+        KeySpec("iterate", "The array in the body to return item by item, e.g. `{{body.items}}`."),
+        EVERY_CONTEXT - CONNECTIONS - {Context.WEBHOOK_REQUEST},
+        "`response.iterate` is not available in {where}.",
+    ),
+    Directive(
+        KeySpec("limit", "The most items to return, e.g. `{{parameters.limit}}`."),
+        EVERY_CONTEXT - CONNECTIONS - {Context.ACTION, Context.WEBHOOK_REQUEST},
+        "`response.limit` is not available in {where}; it returns one bundle.",
+    ),
+    Directive(
+        KeySpec("wrapper", "Reshapes the whole output (reads `output`)."),
+        EVERY_CONTEXT - CONNECTIONS,
+        "`response.wrapper` belongs to modules and RPCs, not {where}.",
+    ),
+    Directive(
+        KeySpec("trigger", "How a polling trigger tells new items: `{type, order, id, date}`."),
+        frozenset({Context.TRIGGER, Context.MODULE, Context.EPOCH, Context.BASE, Context.RPC}),
+        "`response.trigger` belongs to polling triggers, not {where}.",
+    ),
 )
+
+RESPONDER_ONLY = frozenset({Context.RESPONDER, Context.MODULE})
+RESPONSE_DIRECTIVES |= _directives(
+    Directive(KeySpec("status", "The HTTP status of the reply a responder sends."), RESPONDER_ONLY),
+    Directive(KeySpec("headers", "The headers of the reply a responder sends."), RESPONDER_ONLY),
+    Directive(KeySpec("body", "The body of the reply a responder sends."), RESPONDER_ONLY),
+)
+
+REQUEST_KEYS = {name: row.spec for name, row in REQUEST_DIRECTIVES.items()}
+RESPONSE_KEYS = {name: row.spec for name, row in RESPONSE_DIRECTIVES.items()}
+
+
+def directives_in(table: dict[str, Directive], context: Context) -> dict[str, KeySpec]:
+    """The keys of ``table`` that ``context`` accepts (what completion offers there)."""
+    return {name: row.spec for name, row in table.items() if context in row.allowed}
+
 
 ERROR_OBJECT_KEYS = _keys(
     KeySpec("message", "The error message."),
@@ -109,8 +235,7 @@ OAUTH_STAGES = _keys(
 )
 
 BASE_KEYS = _keys(
-    KeySpec("baseUrl", "The URL every relative request `url` starts from."),
-    *(REQUEST_KEYS[key] for key in ("headers", "qs", "body", "log", "response")),
+    KeySpec("baseUrl", "The URL every relative request `url` of a module or RPC starts from."), *REQUEST_KEYS.values()
 )
 
 PARAMETER_KEYS = _keys(
@@ -129,32 +254,92 @@ PARAMETER_KEYS = _keys(
 
 @dataclass(frozen=True)
 class VariableSpec:
-    """A root name IML provides in connection files."""
+    """A root name IML provides, and where."""
 
     name: str
     description: str
     where: str
-    """"everywhere", "response" (only inside `response`) or "modules" (never in connections)."""
+    """"everywhere", or "response": only where a response exists (``response`` and ``pagination`` of a
+    request; anywhere in a webhook's own communication, which handles an incoming call)."""
+    contexts: frozenset[Context] = EVERY_CONTEXT
+    """The components it exists in."""
 
+    def available(self, context: Context, in_response: bool) -> bool:
+        return context in self.contexts and (self.where != "response" or in_response or context is Context.WEBHOOK)
+
+
+NOT_IN_CONNECTIONS = EVERY_CONTEXT - CONNECTIONS
+
+OAUTH_STAGES_WITH_CONNECTION = frozenset({"info", "refresh", "invalidate"})
+"""OAuth stages that run once the connection holds its tokens, so they may read ``connection.*``."""
 
 VARIABLES = {
     spec.name: spec
     for spec in (
-        VariableSpec("parameters", "Values the user entered in the connection form (the params file).", "everywhere"),
-        VariableSpec("common", "The connection's common data (`<id>.common.json`).", "everywhere"),
+        VariableSpec(
+            "parameters", "The values of the form: the connection's, module's or RPC's parameters.", "everywhere"
+        ),
+        VariableSpec("common", "The app's (or connection's) common data, e.g. a client secret.", "everywhere"),
         VariableSpec("temp", "Scratch values from `temp` directives.", "everywhere"),
-        VariableSpec("data", "Values a previous OAuth stage saved with `response.data`.", "everywhere"),
-        VariableSpec("oauth", "OAuth 2.0 helpers such as `oauth.makeRedirectUri`.", "everywhere"),
+        VariableSpec(
+            "data", "Values a previous OAuth stage saved with `response.data`; a module's data.", "everywhere"
+        ),
+        VariableSpec(
+            "oauth",
+            "OAuth helpers such as `oauth.localRedirectUri` and `oauth.scope`.",
+            "everywhere",
+            CONNECTIONS | {Context.BASE, Context.OTHER},
+        ),
         VariableSpec("now", "The current date and time.", "everywhere"),
         VariableSpec("timestamp", "The current Unix time in seconds.", "everywhere"),
-        VariableSpec("body", "The body of the HTTP response.", "response"),
-        VariableSpec("headers", "The headers of the HTTP response.", "response"),
+        VariableSpec("body", "The body of the HTTP response (of the incoming call, in a webhook).", "response"),
+        VariableSpec("headers", "The headers of the HTTP response (of the incoming call, in a webhook).", "response"),
         VariableSpec("statusCode", "The HTTP status code of the response.", "response"),
-        VariableSpec("query", "The query string of the OAuth callback, in `authorize.response`.", "response"),
-        VariableSpec("connection", "A connection's saved data, read from modules and RPCs.", "modules"),
-        VariableSpec("item", "The current item while a module iterates a response.", "modules"),
-        VariableSpec("iterate", "Iteration state of a module's response.", "modules"),
-        VariableSpec("output", "The result of a module's `output`.", "modules"),
+        VariableSpec(
+            "query",
+            "The query string of the OAuth callback (in `authorize.response`) or of a webhook call.",
+            "response",
+            frozenset({Context.OAUTH, Context.CONNECTION, Context.WEBHOOK, Context.BASE, Context.OTHER}),
+        ),
+        VariableSpec(
+            "connection",
+            "The linked connection's data: its parameters and what it saved with `response.data`.",
+            "everywhere",
+            EVERY_CONTEXT - {Context.CONNECTION},
+        ),
+        VariableSpec(
+            "item", "The current item while `iterate` goes through a response.", "response", NOT_IN_CONNECTIONS
+        ),
+        VariableSpec(
+            "iterate", "`iterate.container.first`/`.last`: where the iteration is.", "response", NOT_IN_CONNECTIONS
+        ),
+        VariableSpec("output", "The result of `response.output`, read in `wrapper`.", "response", NOT_IN_CONNECTIONS),
+        VariableSpec(
+            "webhook",
+            "The webhook: `webhook.id`, `webhook.url` and what attach saved.",
+            "everywhere",
+            NOT_IN_CONNECTIONS,
+        ),
+        VariableSpec(
+            "pagination",
+            "The page being requested: `pagination.page` (from 1), `pagination.offset`, `pagination.limit`.",
+            "everywhere",
+            NOT_IN_CONNECTIONS,
+        ),
+        VariableSpec(
+            "payload",
+            "The data of the incoming webhook call an instant trigger handles.",
+            "everywhere",
+            frozenset({Context.INSTANT_TRIGGER, Context.MODULE, Context.WEBHOOK, Context.OTHER}),
+        ),
+        VariableSpec("environment", "The environment the scenario runs in, e.g. `environment.timezone`.", "everywhere"),
+        VariableSpec("scenario", "The scenario the module runs in.", "everywhere"),
+        VariableSpec(
+            "metadata",
+            "The module's parameter specifications: `metadata.expect`, `metadata.interface`.",
+            "everywhere",
+            NOT_IN_CONNECTIONS,
+        ),
         VariableSpec("undefined", "An absent value.", "everywhere"),
         VariableSpec("emptystring", "The empty text `''`.", "everywhere"),
         VariableSpec("emptyarray", "An empty array.", "everywhere"),
