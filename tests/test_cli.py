@@ -42,7 +42,10 @@ def test_version() -> None:
 def test_json_output_has_lsp_ranges_in_utf16(app: Path) -> None:
     result = run("check", str(app), "--format", "json")
     assert result.returncode == 1, result.stderr
-    items = json.loads(result.stdout)
+    output = json.loads(result.stdout)
+    assert [file["role"] for file in output["files"]] == ["communication", "params"]
+    assert output["files"][0]["component"] == {"kind": "connection", "type": "basic", "name": "demo"}
+    items = output["diagnostics"]
     algorithm = next(item for item in items if item["code"] == "IML301")
     line = COMMUNICATION.splitlines()[2]
     start = len(line[: line.index("'HS1'")].encode("utf-16-le")) // 2
@@ -84,4 +87,96 @@ def test_any_input_gets_diagnostics_never_an_exception(tmp_path: Path, content: 
     result = run("check", str(path), "--format", "json")
     assert result.returncode in (0, 1), result.stderr
     assert "Traceback" not in result.stderr
-    json.loads(result.stdout)
+    assert isinstance(json.loads(result.stdout)["diagnostics"], list)
+
+
+MODULE_APP = {
+    "makecomapp.json": json.dumps(
+        {
+            "fileVersion": 1,
+            "generalCodeFiles": {"base": "general/base.iml.json"},
+            "components": {
+                "connection": {
+                    "acme": {
+                        "connectionType": "basic",
+                        "codeFiles": {
+                            "communication": "connections/acme/api.json",
+                            "params": "connections/acme/params.json",
+                        },
+                    }
+                },
+                "module": {
+                    "listContacts": {
+                        "moduleType": "search",
+                        "connection": "acme",
+                        "codeFiles": {
+                            "communication": "modules/list-contacts/communication.json",
+                            "mappableParams": "modules/list-contacts/parameters.json",
+                        },
+                    }
+                },
+            },
+        }
+    ),
+    "general/base.iml.json": '{"baseUrl": "https://api.acme.example/v1", "headers": {"x-api-key": "{{connection.apiKey}}"},'
+    ' "log": {"sanitize": ["request.headers.x-api-key"]}}',
+    "connections/acme/api.json": '{"url": "https://api.acme.example/v1/me", "headers": {"x-api-key": "{{parameters.apiKey}}"},'
+    ' "log": {"sanitize": ["request.headers.x-api-key"]}, "response": {"data": {"region": "{{body.region}}"}}}',
+    "connections/acme/params.json": '[{"name": "apiKey", "type": "password", "label": "API key", "required": true}]',
+    "modules/list-contacts/communication.json": '{"url": "/contacts", "qs": {"q": "{{parameters.query}}",'
+    ' "region": "{{connection.regoin}}"}, "response": {"iterate": "{{body.items}}", "output": "{{item}}",'
+    ' "limit": "{{parameters.limit}}"}, "pagination": {"qs": {"page": "{{pagination.page}}"}}}',
+    "modules/list-contacts/parameters.json": '[{"name": "query", "type": "text", "label": "Query"},'
+    ' {"name": "limit", "type": "uinteger", "label": "Limit"}]',
+}
+
+
+@pytest.fixture
+def module_app(tmp_path: Path) -> Path:
+    for name, text in MODULE_APP.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_module_is_checked_as_a_module_with_its_connection_in_view(module_app: Path) -> None:
+    result = run("check", str(module_app / "modules"), "--format", "json")
+    output = json.loads(result.stdout)
+    assert output["files"] == [
+        {
+            "path": output["files"][0]["path"],
+            "component": {"kind": "module", "type": "search", "name": "listContacts"},
+            "role": "communication",
+        },
+        {
+            "path": output["files"][1]["path"],
+            "component": {"kind": "module", "type": "search", "name": "listContacts"},
+            "role": "mappable-params",
+        },
+    ]
+    assert [(item["code"], item["message"].split(".")[0]) for item in output["diagnostics"]] == [
+        ("IML204", "The connection `acme` has no parameter `regoin` and saves no `regoin` in `response")
+    ]
+    assert result.returncode == 0
+
+
+def test_any_file_inside_an_app_is_checked_with_the_whole_app(module_app: Path) -> None:
+    result = run("check", str(module_app / "modules" / "list-contacts" / "communication.json"), "--format", "json")
+    assert [item["code"] for item in json.loads(result.stdout)["diagnostics"]] == ["IML204"]
+
+
+def test_a_folder_without_make_app_files_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+    result = run("check", str(tmp_path))
+    assert result.returncode == 2 and "no Make app files" in result.stderr
+
+
+def test_a_folder_of_several_apps_checks_each(module_app: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    parent = tmp_path_factory.mktemp("apps")
+    for copy in ("one", "two"):
+        for name, text in MODULE_APP.items():
+            (parent / copy / name).parent.mkdir(parents=True, exist_ok=True)
+            (parent / copy / name).write_text(text, encoding="utf-8")
+    output = json.loads(run("check", str(parent), "--format", "json").stdout)
+    assert len(output["files"]) == 2 * len(MODULE_APP)  # every file of both apps, the manifests included
+    assert sorted(item["path"].split("/")[-4] for item in output["diagnostics"]) == ["one", "two"]

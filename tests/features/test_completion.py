@@ -99,7 +99,7 @@ def test_claims_inside_a_payload_object_and_options_keys(tmp_path: Path) -> None
 
 def test_connection_keys_and_enum_values(tmp_path: Path) -> None:
     assert {"method", "headers", "qs", "body", "response"} <= set(labels_at(tmp_path, '{\n    "url": "x",\n    |\n}\n'))
-    assert labels_at(tmp_path, '{\n    "method": "|"\n}\n') == ["GET", "POST", "PUT", "PATCH", "DELETE"]
+    assert labels_at(tmp_path, '{\n    "method": "|"\n}\n') == ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
     response = labels_at(tmp_path, '{\n    "response": {"error": {"type": "|"}}\n}\n')
     assert "RateLimitError" in response
 

@@ -159,5 +159,5 @@ def test_the_cli_on_any_bytes(content: bytes) -> None:
         with contextlib.redirect_stdout(output), contextlib.redirect_stderr(io.StringIO()):
             status = main(["check", str(path), "--format", "json"])
         assert status in (0, 1)
-        for item in json.loads(output.getvalue()):
+        for item in json.loads(output.getvalue())["diagnostics"]:
             assert item["range"]["start"]["line"] <= item["range"]["end"]["line"]

@@ -94,6 +94,7 @@ async def test_only_the_latest_of_quick_edits_keeps_diagnostics(client: Language
     fixed = communication_text(
         method="GET",
         headers={"authorization": "Bearer {{jwt(temp.jwt, parameters.clientSecret, 'HS512', temp.options)}}"},
+        log={"sanitize": ["request.headers.authorization"]},
     )
     edit(client, uri, 2, broken)
     edit(client, uri, 3, fixed)

@@ -22,11 +22,13 @@ from iml_ls.model.schema import (
     METADATA_KEYS,
     OAUTH_STAGES,
     PARAMETER_KEYS,
-    REQUEST_KEYS,
+    REQUEST_DIRECTIVES,
+    RESPONSE_DIRECTIVES,
     RESPONSE_KEYS,
     SECRET_PARAMETER_TYPES,
     VARIABLES,
     KeySpec,
+    directives_in,
 )
 from iml_ls.syntax.json_tree import JsonObject
 
@@ -147,7 +149,7 @@ def _functions(replace: tuple[int, int], snippets: bool) -> Iterable[CompletionI
 def _variables(analysis: Analysis, cursor: ImlCursor, replace: tuple[int, int]) -> Iterable[CompletionItem]:
     in_response = analysis.in_response(cursor.string.path)
     for name, spec in VARIABLES.items():
-        if spec.where == "modules" or (spec.where == "response" and not in_response):
+        if not spec.available(analysis.context, in_response):
             continue
         yield CompletionItem(
             label=name,
@@ -347,9 +349,11 @@ def keys_for(analysis: Analysis, cursor: JsonCursor) -> Mapping[str, KeySpec] | 
         return None
     rest: JsonPath = cursor.path[len(request.path) :]
     if rest == ():
-        return BASE_KEYS if analysis.kind is FileKind.BASE else REQUEST_KEYS
+        return BASE_KEYS if analysis.kind is FileKind.BASE else directives_in(REQUEST_DIRECTIVES, analysis.context)
     return {
-        ("response",): RESPONSE_KEYS,
+        ("response",): RESPONSE_KEYS
+        if analysis.kind is FileKind.BASE
+        else directives_in(RESPONSE_DIRECTIVES, analysis.context),
         ("response", "error"): ERROR_OBJECT_KEYS,
         ("response", "metadata"): METADATA_KEYS,
     }.get(

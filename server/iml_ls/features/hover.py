@@ -106,9 +106,9 @@ def _variable_markdown(analysis: Analysis, expr: Expr) -> str:
         parameter = next((p for p in analysis.parameters if p.name == key), None)
         if parameter is None:
             return f"`parameters.{key}` is not declared in the params file."
-        required = "required" if parameter.required else "optional"
+        required = "a required" if parameter.required else "an optional"
         label = parameter.label or key
-        return f"`parameters.{key}` — **{label}**, a {required} `{parameter.type}` parameter of the params file."
+        return f"`parameters.{key}` — **{label}**, {required} `{parameter.type}` parameter of the params file."
     if root == "temp":
         definitions = analysis.temps.get(key, [])
         if not definitions:
