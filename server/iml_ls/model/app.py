@@ -163,6 +163,8 @@ MANIFEST_NAME = "makecomapp.json"
 MAX_APP_FILES = 5_000
 """Files looked at per app; a larger tree is not a Make app (or a hostile one)."""
 
+_ROOT_BASES = ("base.iml.json", "base.json", "general/base.json")
+"""Other names of base seen in apps without a manifest (an app root when component folders are beside)."""
 _SKIPPED_FOLDERS = frozenset({"node_modules", ".git", ".vscode", ".idea", "dist", "build", "__pycache__", ".venv"})
 _EXTENSIONS = (".iml.json", ".imljson", ".json", ".js", ".md")
 _PREVIEW_SAMPLES = re.compile(r"(^|\.)samples\.json$")
@@ -262,10 +264,14 @@ def app_roots_under(folder: str) -> list[str]:
 
 
 def _looks_like_app(folder: Path) -> bool:
+    """An app without a manifest: Make's base file, or a base beside component folders, or component
+    folders holding component folders (``modules/list-contacts/``)."""
     if (folder / "base.imljson").is_file() or (folder / "general" / "base.iml.json").is_file():
         return True
-    kinds = [name for name in FOLDER_KINDS if name.endswith("s") and (folder / name).is_dir()]
-    return bool(kinds) and any(_component_folders(folder / name) for name in kinds)
+    kinds = [name for name in FOLDER_KINDS if (folder / name).is_dir()]
+    if kinds and any((folder / name).is_file() for name in _ROOT_BASES):
+        return True
+    return any(_component_folders(folder / name) for name in kinds if name.endswith("s"))
 
 
 def _component_folders(folder: Path) -> list[Path]:
@@ -476,7 +482,12 @@ def _read_layout(builder: _Builder, files: list[str]) -> None:
             builder.place(ComponentKind.APP, "app", Role.GROUPS, path)
             continue
         kind = FOLDER_KINDS.get(parts[0].lower())
-        if kind is None or len(parts) != 3:
+        if kind is None or len(parts) > 3:
+            continue
+        if len(parts) == 2:  # a single component's files right in a singular folder: connection/api.json
+            role = _layout_role(parts[1], "") if not parts[0].lower().endswith("s") else None
+            if role is not None:
+                builder.place(kind, parts[0], role, path)
             continue
         role = _layout_role(parts[2], parts[1])
         if role is not None:

@@ -7,7 +7,9 @@ from lsprotocol import types
 from iml_ls.lsp.convert import uri_to_path
 from iml_ls.lsp.server import CONFIGURATION_SECTION, ImlLanguageServer, log, negotiate, settings_from
 
-WATCHED_GLOBS = ("**/*.params.iml.json", "**/*.common.json", "**/*.samples.json", "**/iml-ls.samples.json")
+WATCHED_GLOBS = ("**/*.json", "**/*.imljson", "**/functions/**/*.js")
+"""Every file of an app another file can read: manifest, parameters, common data, samples, base,
+connections (their saved ``response.data``), webhook attach, custom functions."""
 
 
 def register(server: ImlLanguageServer) -> None:

@@ -1,0 +1,109 @@
+"""The server sees the whole app: a module is checked with its connection in view, and editing the
+connection's params file re-checks the open module (and only the files that read it)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from .conftest import diagnostics_for, open_document
+
+CONNECTION_PARAMS = [{"name": "apiKey", "type": "password", "label": "API key", "required": True}]
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Path:
+    manifest = {
+        "fileVersion": 1,
+        "generalCodeFiles": {"base": "general/base.iml.json"},
+        "components": {
+            "connection": {"acme": {"connectionType": "basic", "codeFiles": {
+                "communication": "connections/acme/acme.communication.iml.json",
+                "params": "connections/acme/acme.params.iml.json"}}},
+            "module": {"getContact": {"moduleType": "action", "connection": "acme", "codeFiles": {
+                "communication": "modules/get-contact/get-contact.communication.iml.json",
+                "mappable-params": "modules/get-contact/get-contact.mappable-params.iml.json"}}},
+        },
+    }  # fmt: skip
+    files = {
+        "makecomapp.json": json.dumps(manifest),
+        "general/base.iml.json": json.dumps(
+            {
+                "baseUrl": "https://api.acme.example/v1",
+                "headers": {"x-api-key": "{{connection.apiKey}}"},
+                "log": {"sanitize": ["request.headers.x-api-key"]},
+            }
+        ),
+        "connections/acme/acme.communication.iml.json": json.dumps(
+            {
+                "url": "https://api.acme.example/v1/me",
+                "headers": {"x-api-key": "{{parameters.apiKey}}"},
+                "log": {"sanitize": ["request.headers.x-api-key"]},
+            }
+        ),
+        "connections/acme/acme.params.iml.json": json.dumps(CONNECTION_PARAMS),
+        "modules/get-contact/get-contact.communication.iml.json": json.dumps(
+            {
+                "url": "/contacts/{{parameters.contactId}}",
+                "qs": {"region": "{{connection.region}}"},
+                "response": {"output": "{{body}}"},
+            },
+            indent=4,
+        ),
+        "modules/get-contact/get-contact.mappable-params.iml.json": json.dumps(
+            [{"name": "contactId", "type": "text", "label": "Contact ID", "required": True}]
+        ),
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.asyncio
+async def test_a_module_reads_its_connection_and_is_rechecked_when_the_params_change(
+    client: LanguageClient, app: Path
+) -> None:
+    module = open_document(client, app / "modules/get-contact/get-contact.communication.iml.json")
+    [unknown] = await diagnostics_for(client, module)
+    assert unknown.code == "IML204" and "`acme` has no parameter `region`" in unknown.message
+    params_path = app / "connections/acme/acme.params.iml.json"
+    params = open_document(client, params_path)
+    await diagnostics_for(client, params)
+    declared = [*CONNECTION_PARAMS, {"name": "region", "type": "text", "label": "Region"}]
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=params, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=json.dumps(declared))],
+        )
+    )
+    for _ in range(100):
+        if not client.diagnostics.get(module):
+            break
+        await asyncio.sleep(0.05)
+    assert list(client.diagnostics[module]) == []
+
+
+@pytest.mark.asyncio
+async def test_module_directives_and_variables_are_not_judged_by_connection_rules(
+    client: LanguageClient, app: Path
+) -> None:
+    path = app / "modules/get-contact/get-contact.communication.iml.json"
+    text = json.dumps(
+        {
+            "url": "/contacts",
+            "headers": {"x-region": "{{connection.apiKey}}"},
+            "response": {"iterate": "{{body.items}}", "output": "{{item}}", "limit": "{{parameters.contactId}}"},
+        },
+        indent=4,
+    )
+    uri = open_document(client, path, text)
+    diagnostics = await diagnostics_for(client, uri)
+    # an action module returns one bundle: `limit` is the one directive out of place here
+    assert [(d.code, d.severity) for d in diagnostics] == [("IML403", types.DiagnosticSeverity.Warning)]
+    assert "not available in an action module" in diagnostics[0].message
