@@ -77,7 +77,8 @@ def _check_call(analysis: Analysis, string: ImlString, template: Template, call:
     if function is None and app is not None and call.name in app.function_names:
         return
     if function is None:
-        found = suggest(analysis, call.name, FUNCTIONS, start, name_end)
+        custom = app.function_names if app is not None else frozenset()
+        found = suggest(analysis, call.name, FUNCTIONS.keys() | custom, start, name_end)
         message = f"IML has no function `{call.name}`.{found.hint}"
         yield diagnostic("unknown-function", start, name_end, message, *found.fixes)
         return

@@ -112,6 +112,7 @@ CODE_NAMES: dict[str, Role] = {
     "install-directives": Role.INSTALL,
     "groups": Role.GROUPS,
     "metadata": Role.METADATA,
+    "meta": Role.METADATA,
     "code": Role.CODE,
     "test": Role.TEST,
 }
@@ -167,7 +168,7 @@ _ROOT_BASES = ("base.iml.json", "base.json", "general/base.json")
 """Other names of base seen in apps without a manifest (an app root when component folders are beside)."""
 _SKIPPED_FOLDERS = frozenset({"node_modules", ".git", ".vscode", ".idea", "dist", "build", "__pycache__", ".venv"})
 _EXTENSIONS = (".iml.json", ".imljson", ".json", ".js", ".md")
-_PREVIEW_SAMPLES = re.compile(r"(^|\.)samples\.json$")
+_PREVIEW_SAMPLES = re.compile(r"\.samples\.json$")
 """iml-ls's own preview sample-values files (``<id>.samples.json``), which are not Make code."""
 
 

@@ -179,7 +179,7 @@ RESPONSE_DIRECTIVES = _directives(
     ),
     Directive(
         KeySpec("iterate", "The array in the body to return item by item, e.g. `{{body.items}}`."),
-        EVERY_CONTEXT - CONNECTIONS - {Context.WEBHOOK_REQUEST},
+        EVERY_CONTEXT - CONNECTIONS - {Context.WEBHOOK_REQUEST, Context.INSTANT_TRIGGER},
         "`response.iterate` is not available in {where}.",
     ),
     Directive(
