@@ -49,7 +49,7 @@ from iml_ls.model.connection import (
     requests,
     requests_by_entry,
     sanitized_paths,
-    saved_keys,
+    saved_members,
     sibling,
 )
 from iml_ls.model.schema import Context
@@ -982,12 +982,8 @@ class Workspace:
         assert app is not None
         component = place.component
         connections = linked_connections(app, component)
-        connection_keys: frozenset[str] | None = None
-        if connections:
-            keys = [self._component_keys(connection) for connection in connections]
-            connection_keys = None if any(k is None for k in keys) else frozenset().union(*(k for k in keys if k))
-        webhook = component if component.kind is ComponentKind.WEBHOOK else None
-        webhook_keys = self._webhook_keys(webhook) if webhook is not None else None
+        connection_values = self.linked_values(path, "connection")
+        webhook_values = self.linked_values(path, "webhook")
         base = self._plain(app.app_component.file(Role.BASE))
         base_root = base.root if base is not None and isinstance(base.root, JsonObject) else None
         functions = tuple(
@@ -1000,34 +996,71 @@ class Workspace:
         return AppFacts(
             component=component,
             connection=", ".join(f"`{c.name}`" for c in connections) or None,
-            connection_keys=connection_keys,
-            webhook_keys=webhook_keys,
+            connection_fields=_fields(connection_values),
+            webhook_fields=_fields(webhook_values),
             rpc_names=frozenset(rpc.name for rpc in app.of_kind(ComponentKind.RPC)),
             functions=functions,
             base_url=None if base is None else base_root is not None and base_root.get("baseUrl") is not None,
             base_sanitized=sanitized_paths(base_root),
         )
 
-    def _component_keys(self, connection: Component) -> frozenset[str] | None:
-        """A connection's parameters and the keys it saves (None when some are only known at runtime)."""
-        params = self._plain(connection.file(Role.PARAMS))
-        if params is not None and parameters_are_open(params.root):
+    def linked_values(self, path: str, root: str) -> list[LinkedValue] | None:
+        """What ``connection.<name>`` (``root="connection"``) or ``webhook.<name>`` reads in the file at
+        ``path``, where each is declared (None when some are only known at runtime, or no component
+        is linked)."""
+        app, place = self.app_of(path), self.place_of(path)
+        if app is None or place is None:
             return None
-        names = {parameter.name for parameter in params.parameters} if params is not None else set()
-        communication = self._plain(connection.file(Role.COMMUNICATION))
-        if communication is None:
-            return None
-        saved = saved_keys(communication.root, communication.kind)
-        return None if saved is None else frozenset(names | saved)
+        if root == "connection":
+            connections = linked_connections(app, place.component)
+            found = [self._connection_values(connection) for connection in connections]
+            if not found or any(values is None for values in found):
+                return None
+            return [value for values in found if values is not None for value in values]
+        if root == "webhook" and place.kind is ComponentKind.WEBHOOK:
+            return self._webhook_values(place.component)
+        return None
 
-    def _webhook_keys(self, webhook: Component) -> frozenset[str] | None:
+    def _connection_values(self, connection: Component) -> list[LinkedValue] | None:
+        """A connection's parameters and the keys it saves with ``response.data``."""
+        params = self._plain(connection.file(Role.PARAMS))
+        communication = self._plain(connection.file(Role.COMMUNICATION))
+        if communication is None or (params is not None and parameters_are_open(params.root)):
+            return None
+        saved = saved_members(communication.root, communication.kind)
+        if saved is None:
+            return None
+        found = _parameter_values(params, f"the connection `{connection.name}`")
+        found += [
+            LinkedValue(
+                key.value,
+                f"saved by `response.data` of the connection `{connection.name}`",
+                communication.path,
+                key.start + 1,
+                key.end - 1,
+            )
+            for key in saved
+        ]
+        return found
+
+    def _webhook_values(self, webhook: Component) -> list[LinkedValue] | None:
+        """``webhook.id``, ``webhook.url``, the webhook's parameters and what its attach saves."""
         attach = self._plain(webhook.file(Role.ATTACH))
         if attach is None:
             return None
-        saved = saved_keys(attach.root, attach.kind)
-        params = self._plain(webhook.file(Role.PARAMS))
-        names = {parameter.name for parameter in params.parameters} if params is not None else set()
-        return None if saved is None else frozenset(saved | names | {"id", "url"})
+        saved = saved_members(attach.root, attach.kind)
+        if saved is None:
+            return None
+        found = [
+            LinkedValue("id", "The webhook's id in Make.", None, 0, 0),
+            LinkedValue("url", "The webhook's URL, to register with the service.", None, 0, 0),
+            *_parameter_values(self._plain(webhook.file(Role.PARAMS)), "the webhook"),
+        ]
+        found += [
+            LinkedValue(key.value, "saved by the attach `response.data`", attach.path, key.start + 1, key.end - 1)
+            for key in saved
+        ]
+        return found
 
     def samples_path(self, path: str) -> str | None:
         """The preview sample-values file for a connection file, by the documented convention.
@@ -1050,6 +1083,43 @@ class Workspace:
         if path not in self._tracked:
             self._tracked[path] = _tracked_by_git(path)
         return self._tracked[path]
+
+
+@dataclass(frozen=True)
+class LinkedValue:
+    """A value one component reads from another (``connection.apiKey``), and where it is declared."""
+
+    name: str
+    description: str
+    path: str | None
+    """The file that declares it (None: Make provides it, like ``webhook.url``)."""
+    start: int
+    end: int
+
+
+def _parameter_values(params: Analysis | None, owner: str) -> list[LinkedValue]:
+    """The parameters of a params file as values another component reads (``connection.apiKey``)."""
+    if params is None:
+        return []
+    return [
+        LinkedValue(
+            parameter.name,
+            f"{parameter.label or parameter.name}: a `{parameter.type}` parameter of {owner}",
+            params.path,
+            parameter.name_node.start + 1,
+            parameter.name_node.end - 1,
+        )
+        for parameter in params.parameters
+    ]
+
+
+def _fields(values: list[LinkedValue] | None) -> tuple[tuple[str, str], ...] | None:
+    if values is None:
+        return None
+    found: dict[str, str] = {}
+    for value in values:
+        found.setdefault(value.name, value.description)
+    return tuple(sorted(found.items()))
 
 
 _AFTER_RESPONSE = ("response", "pagination", "repeat")

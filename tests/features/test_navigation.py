@@ -203,7 +203,7 @@ def test_rename_refuses_a_temp_key_that_exists(component: tuple[Workspace, Path]
 
 
 def test_rename_outside_a_name_explains_what_can_be_renamed(component: tuple[Workspace, Path]) -> None:
-    with pytest.raises(RenameError, match="Only `temp` keys and `parameters` names"):
+    with pytest.raises(RenameError, match="Only `temp` keys, `parameters`, `connection` and `webhook` names"):
         rename(component[0], communication(component), 0, "x")
 
 
@@ -221,3 +221,83 @@ def test_open_editor_text_wins_over_the_params_file_on_disk(component: tuple[Wor
     assert texts_at(
         workspace, definition(workspace, communication(component), COMMUNICATION.index("clientSecret"))
     ) == [("demo.params.iml.json", "clientSecret")]
+
+
+APP_FILES = {
+    "makecomapp.json": """{"components": {
+        "connection": {"acme": {"connectionType": "basic", "codeFiles": {
+            "communication": "connections/acme/api.iml.json", "params": "connections/acme/params.iml.json"}}},
+        "module": {"getContact": {"moduleType": "action", "connection": "acme", "codeFiles": {
+            "communication": "modules/get-contact/api.iml.json",
+            "mappable-params": "modules/get-contact/expect.iml.json"}}},
+        "rpc": {"listRegions": {"connection": "acme", "codeFiles": {"communication": "rpcs/list-regions/api.iml.json"}}},
+        "function": {"toCents": {"codeFiles": {"code": "functions/to-cents/code.js"}}}
+    }}""",
+    "connections/acme/params.iml.json": '[{"name": "apiKey", "type": "password", "label": "API key"}]',
+    "connections/acme/api.iml.json": '{"url": "https://api.acme.example/me", "headers": {"x-key": "{{parameters.apiKey}}"},'
+    ' "response": {"data": {"region": "{{body.region}}"}}}',
+    "modules/get-contact/expect.iml.json": '[{"name": "id", "type": "text", "label": "ID"},'
+    ' {"name": "zone", "type": "select", "options": "rpc://listRegions"}]',
+    "modules/get-contact/api.iml.json": '{"url": "https://api.acme.example/{{connection.region}}/{{parameters.id}}",'
+    ' "headers": {"x-key": "{{connection.apiKey}}"}, "body": {"cents": "{{toCents(parameters.id)}}"}}',
+    "rpcs/list-regions/api.iml.json": '{"url": "https://api.acme.example/regions", "qs": {"k": "{{connection.apiKey}}"}}',
+    "functions/to-cents/code.js": "function toCents(amount) { return Math.round(amount * 100); }\n",
+}
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> tuple[Workspace, Path]:
+    for name, text in APP_FILES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return Workspace(), tmp_path
+
+
+def at(analysis: Analysis, needle: str, offset: int = 0) -> int:
+    return analysis.text.index(needle) + offset
+
+
+def test_connection_values_lead_to_the_connection_parameter_and_its_saved_key(app: tuple[Workspace, Path]) -> None:
+    workspace, root = app
+    module = analysis_of(workspace, root / "modules/get-contact/api.iml.json")
+    [key] = definition(workspace, module, at(module, "connection.apiKey", 12))
+    assert key.path == str(root / "connections/acme/params.iml.json")
+    params_text = (root / "connections/acme/params.iml.json").read_text()
+    assert params_text[key.start : key.end] == "apiKey"
+    [region] = definition(workspace, module, at(module, "connection.region", 12))
+    assert region.path == str(root / "connections/acme/api.iml.json")
+    assert APP_FILES["connections/acme/api.iml.json"][region.start : region.end] == "region"
+
+
+def test_rpc_strings_and_custom_functions_lead_to_their_files(app: tuple[Workspace, Path]) -> None:
+    workspace, root = app
+    expect = analysis_of(workspace, root / "modules/get-contact/expect.iml.json")
+    assert definition(workspace, expect, at(expect, "rpc://listRegions", 8)) == [
+        Location(str(root / "rpcs/list-regions/api.iml.json"), 0, 0)
+    ]
+    module = analysis_of(workspace, root / "modules/get-contact/api.iml.json")
+    assert definition(workspace, module, at(module, "toCents", 2)) == [
+        Location(str(root / "functions/to-cents/code.js"), 0, 0)
+    ]
+
+
+def test_renaming_a_connection_parameter_renames_every_reader_in_the_app(app: tuple[Workspace, Path]) -> None:
+    workspace, root = app
+    params = analysis_of(workspace, root / "connections/acme/params.iml.json")
+    edits = rename(workspace, params, at(params, "apiKey", 1), "token")
+    assert sorted((Path(edit.path).relative_to(root).as_posix(), edit.new_text) for edit in edits) == [
+        ("connections/acme/api.iml.json", "token"),
+        ("connections/acme/params.iml.json", "token"),
+        ("modules/get-contact/api.iml.json", "token"),
+        ("rpcs/list-regions/api.iml.json", "token"),
+    ]
+    module = analysis_of(workspace, root / "modules/get-contact/api.iml.json")
+    uses = references(workspace, module, at(module, "connection.apiKey", 12), include_declaration=False)
+    assert len(uses) == 3
+
+
+def test_module_parameters_are_declared_in_its_mappable_params(app: tuple[Workspace, Path]) -> None:
+    workspace, root = app
+    module = analysis_of(workspace, root / "modules/get-contact/api.iml.json")
+    [declaration] = definition(workspace, module, at(module, "parameters.id", 12))
+    assert declaration.path == str(root / "modules/get-contact/expect.iml.json")

@@ -30,7 +30,7 @@ from iml_ls.model.schema import (
     KeySpec,
     directives_in,
 )
-from iml_ls.syntax.json_tree import JsonObject
+from iml_ls.syntax.json_tree import JsonObject, JsonString
 
 HEADER_FIELDS = {
     "kid": "Key id: tells the receiver which key signed the token.",
@@ -42,7 +42,8 @@ HEADER_FIELDS = {
 OAUTH_MEMBERS = {
     "makeRedirectUri": "The redirect URI to register with the service: `https://www.make.com/oauth/cb/app`.",
     "localRedirectUri": "The redirect URI for apps going through Make's approval.",
-    "redirectUri": "Legacy redirect URI on integromat.com.",
+    "redirectUri": "Legacy redirect URI on integromat.com; use `localRedirectUri`.",
+    "scope": "The scopes the user granted, as the connection's scope files list them.",
 }
 
 
@@ -190,6 +191,13 @@ def _members(
         return [
             CompletionItem(label=k, kind="property", documentation=d, replace=replace) for k, d in OAUTH_MEMBERS.items()
         ]
+    app = analysis.related.app
+    linked = {"connection": app.connection_fields, "webhook": app.webhook_fields} if app is not None else {}
+    if root in linked and len(path) == 1:
+        return [
+            CompletionItem(label=name, kind="property", documentation=what, replace=replace)
+            for name, what in linked[root] or ()
+        ]
     if root == "data" and len(path) == 1:
         return [
             CompletionItem(label=k, kind="property", detail="saved by response.data", replace=replace)
@@ -299,6 +307,8 @@ def _json(analysis: Analysis, cursor: JsonCursor, offset: int, snippets: bool) -
             return []
         present = {m.key.value for m in cursor.container.members if cursor.member is None or m is not cursor.member}
         return [_key_item(spec, cursor, snippets) for name, spec in specs.items() if name not in present]
+    if cursor.string is not None and cursor.string.value.startswith("rpc:"):
+        return _rpc_names(analysis, cursor.string)
     if cursor.member is None or cursor.string is None or "{{" in cursor.string.value:
         return []
     specs = keys_for(analysis, JsonCursor(cursor.path[:-1], cursor.container, None, True, None))
@@ -309,6 +319,23 @@ def _json(analysis: Analysis, cursor: JsonCursor, offset: int, snippets: bool) -
     return [
         CompletionItem(label=value, kind="enum", insert_text=json.dumps(value), replace=replace, sort_text=f"{i:02d}")
         for i, value in enumerate(spec.enum)
+    ]
+
+
+def _rpc_names(analysis: Analysis, string: JsonString) -> list[CompletionItem]:
+    """``"rpc://…"`` being typed (``options``, ``nested``, a dynamic field): the app's RPCs."""
+    app = analysis.related.app
+    if app is None:
+        return []
+    return [
+        CompletionItem(
+            label=f"rpc://{name}",
+            kind="value",
+            detail="RPC of the app",
+            insert_text=json.dumps(f"rpc://{name}"),
+            replace=(string.start, string.end),
+        )
+        for name in sorted(app.rpc_names)
     ]
 
 

@@ -1,10 +1,13 @@
-"""Go to definition, find references and rename for ``temp`` keys and ``parameters`` names.
+"""Go to definition, find references and rename, across the whole app.
 
-A parameter is declared in ``<id>.params.iml.json`` and used in the communication and OAuth
-communication files of the same component; a ``temp`` key is declared by a ``temp`` directive and
-used in the same file. The cursor may be on a declaration or on a use, so every answer starts by
-finding the :class:`Symbol` under the cursor and then collects the same name in every file it can
-appear in.
+A name belongs to an *owner*: a ``temp`` key to its file; a parameter to its component (declared in
+its params or mappable params file, read as ``parameters.x`` in the component's requests); a
+connection's values — its parameters and the keys its ``response.data`` saves — are also read as
+``connection.x`` by every module, RPC and webhook linked to it (and by base when the app has one
+connection); a webhook's saved keys are read as ``webhook.x`` in its own files. Every answer starts
+from the :class:`Symbol` under the cursor, finds its owners, then collects the name in every file the
+owners' names can appear in. ``rpc://name`` strings lead to the RPC, custom function calls to their
+JavaScript file.
 """
 
 from __future__ import annotations
@@ -16,19 +19,22 @@ from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis, Workspace
 from iml_ls.checks.diagnostic import TextEdit
-from iml_ls.model.connection import FileKind, sibling
-from iml_ls.syntax.iml import Member, Name, walk_expr
-from iml_ls.syntax.json_tree import JsonString
+from iml_ls.model.app import Component, ComponentKind, Role, linked_connections
+from iml_ls.model.connection import FileKind, saved_members, sibling
+from iml_ls.syntax.iml import Call, Member, Name, walk_expr
+from iml_ls.syntax.json_tree import JsonArray, JsonObject, JsonString, JsonValue
 
 
 class SymbolKind(enum.Enum):
     PARAMETER = "parameter"
     TEMP = "temp"
+    CONNECTION = "connection"
+    WEBHOOK = "webhook"
 
     @property
     def root(self) -> str:
         """The IML variable the name is read from (``parameters.clientId``, ``temp.jwt``)."""
-        return "parameters" if self is SymbolKind.PARAMETER else "temp"
+        return {"parameter": "parameters"}.get(self.value, self.value)
 
 
 _KIND_OF_ROOT = {kind.root: kind for kind in SymbolKind}
@@ -48,7 +54,7 @@ class Location:
 
 @dataclass(frozen=True)
 class Symbol:
-    """A parameter or ``temp`` key at one place: its declaration or one of its uses."""
+    """A name at one place: its declaration or one of its uses."""
 
     kind: SymbolKind
     name: str
@@ -60,8 +66,17 @@ class RenameError(Exception):
     """The rename cannot be done; the message tells the user why."""
 
 
-def _uses(analysis: Analysis, kind: SymbolKind | None = None, name: str | None = None) -> Iterator[Symbol]:
-    """Every ``parameters.x`` / ``temp.x`` in a file's expressions, located at the ``x``."""
+@dataclass(frozen=True)
+class _Owner:
+    """What a name belongs to: a component (or, outside any app, a component's folder), or a file."""
+
+    component: Component | None
+    path: str
+    """The file a ``temp`` key belongs to, or the file the component was reached from."""
+
+
+def _uses(analysis: Analysis, roots: frozenset[str], name: str | None = None) -> Iterator[Symbol]:
+    """Every ``<root>.x`` in a file's expressions for the given roots, located at the ``x``."""
     for string in analysis.iml_strings:
         for template in string.templates:
             if template.expr is None:
@@ -69,14 +84,11 @@ def _uses(analysis: Analysis, kind: SymbolKind | None = None, name: str | None =
             for node in walk_expr(template.expr):
                 if not isinstance(node, Member) or not isinstance(node.object, Name):
                     continue
-                found = _KIND_OF_ROOT.get(node.object.name)
-                if found is None or (kind is not None and found is not kind):
-                    continue
-                if name is not None and node.name != name:
+                if node.object.name not in roots or (name is not None and node.name != name):
                     continue
                 start = string.offset(template, node.name_start)
                 end = string.offset(template, node.end)
-                yield Symbol(found, node.name, Location(analysis.path, start, end), is_declaration=False)
+                yield Symbol(_KIND_OF_ROOT[node.object.name], node.name, Location(analysis.path, start, end), False)
 
 
 def _inside_quotes(path: str, node: JsonString) -> Location:
@@ -84,53 +96,119 @@ def _inside_quotes(path: str, node: JsonString) -> Location:
     return Location(path, node.start + 1, max(node.end - 1, node.start + 1))
 
 
-def _declarations(analysis: Analysis, kind: SymbolKind | None = None, name: str | None = None) -> Iterator[Symbol]:
-    """The ``temp`` keys of a file, or the ``"name"`` values of a params file."""
-    if kind in (None, SymbolKind.TEMP):
-        for key, definitions in analysis.temps.items():
-            if name is None or key == name:
-                for definition in definitions:
-                    location = _inside_quotes(analysis.path, definition.key)
-                    yield Symbol(SymbolKind.TEMP, key, location, is_declaration=True)
-    if kind in (None, SymbolKind.PARAMETER) and analysis.kind is FileKind.PARAMS:
+def _temp_declarations(analysis: Analysis, name: str | None = None) -> Iterator[Symbol]:
+    for key, definitions in analysis.temps.items():
+        if name is None or key == name:
+            for definition in definitions:
+                yield Symbol(SymbolKind.TEMP, key, _inside_quotes(analysis.path, definition.key), True)
+
+
+def _declarations(analysis: Analysis, name: str | None = None) -> Iterator[Symbol]:
+    """The parameter names a file declares, and the keys its ``response.data`` saves (a connection's
+    communication, a webhook's attach)."""
+    if analysis.kind is FileKind.PARAMS:
         for parameter in analysis.parameters:
             if name is None or parameter.name == name:
-                location = _inside_quotes(analysis.path, parameter.name_node)
-                yield Symbol(SymbolKind.PARAMETER, parameter.name, location, is_declaration=True)
+                yield Symbol(
+                    SymbolKind.PARAMETER, parameter.name, _inside_quotes(analysis.path, parameter.name_node), True
+                )
+    place = analysis.place
+    if place is None or not (
+        (place.kind is ComponentKind.CONNECTION and place.role is Role.COMMUNICATION)
+        or (place.kind is ComponentKind.WEBHOOK and place.role is Role.ATTACH)
+    ):
+        return
+    kind = SymbolKind.CONNECTION if place.kind is ComponentKind.CONNECTION else SymbolKind.WEBHOOK
+    for key in saved_members(analysis.root, analysis.kind) or []:
+        if name is None or key.value == name:
+            yield Symbol(kind, key.value, _inside_quotes(analysis.path, key), True)
+
+
+def _own_roots(analysis: Analysis) -> frozenset[str]:
+    """The roots under which a file reads the names its own component owns."""
+    place = analysis.place
+    if place is not None and place.kind is ComponentKind.WEBHOOK:
+        return frozenset({"parameters", "webhook"})
+    return frozenset({"parameters"})
 
 
 def symbol_at(analysis: Analysis, offset: int) -> Symbol | None:
     """The declaration or use whose name touches ``offset`` (the cursor may sit just after it)."""
-    for symbol in (*_uses(analysis), *_declarations(analysis)):
+    roots = frozenset(_KIND_OF_ROOT)
+    for symbol in (*_uses(analysis, roots), *_temp_declarations(analysis), *_declarations(analysis)):
         if symbol.location.start <= offset <= symbol.location.end:
             return symbol
     return None
 
 
-def _files(workspace: Workspace, analysis: Analysis, kind: SymbolKind) -> list[Analysis]:
-    """The files a name can appear in: the file itself for ``temp``; the component's files for parameters."""
-    if kind is SymbolKind.TEMP:
-        return [analysis]
-    paths = {analysis.path}
-    for file_kind in (FileKind.PARAMS, FileKind.COMMUNICATION, FileKind.OAUTH_COMMUNICATION):
-        path = sibling(analysis.path, file_kind)
-        if path is not None:
-            paths.add(path)
-    files = [analysis if path == analysis.path else workspace.analysis(path) for path in sorted(paths)]
-    return [file for file in files if file is not None]
+def _owners(workspace: Workspace, analysis: Analysis, symbol: Symbol) -> list[_Owner]:
+    """What the name under the cursor belongs to (a use of ``connection.x`` may have two connections)."""
+    if symbol.kind is SymbolKind.TEMP:
+        return [_Owner(None, analysis.path)]
+    place, app = analysis.place, workspace.app_of(analysis.path)
+    if place is None or app is None:
+        return [_Owner(None, analysis.path)]
+    if symbol.kind is SymbolKind.CONNECTION and not symbol.is_declaration:
+        return [_Owner(connection, analysis.path) for connection in linked_connections(app, place.component)]
+    return [_Owner(place.component, analysis.path)]
+
+
+def _component_paths(workspace: Workspace, owner: _Owner) -> list[str]:
+    """The files of an owner that may declare or read its names."""
+    if owner.component is None:
+        paths = {owner.path}
+        for kind in (FileKind.PARAMS, FileKind.COMMUNICATION, FileKind.OAUTH_COMMUNICATION):
+            path = sibling(owner.path, kind)
+            if path is not None:
+                paths.add(path)
+        return sorted(paths)
+    return sorted(path for role, path in owner.component.files if role.holds_requests or role.holds_parameters)
+
+
+def _readers(workspace: Workspace, owner: _Owner) -> list[str]:
+    """The request files of the components that read a connection's values as ``connection.x``."""
+    component = owner.component
+    app = workspace.app_of(owner.path)
+    if component is None or app is None or component.kind is not ComponentKind.CONNECTION:
+        return []
+    found = [
+        path
+        for other in app.components
+        if component in linked_connections(app, other)
+        for role, path in other.files
+        if role.holds_requests
+    ]
+    base = app.app_component.file(Role.BASE)
+    if base is not None and len(app.of_kind(ComponentKind.CONNECTION)) == 1:
+        found.append(base)
+    return sorted(found)
 
 
 def _occurrences(workspace: Workspace, analysis: Analysis, symbol: Symbol) -> list[Symbol]:
     """Every declaration and use of the symbol's name, file by file, in document order."""
+    if symbol.kind is SymbolKind.TEMP:
+        here = [*_temp_declarations(analysis, symbol.name), *_uses(analysis, frozenset({"temp"}), symbol.name)]
+        return sorted(here, key=lambda s: s.location.start)
     found: list[Symbol] = []
-    for file in _files(workspace, analysis, symbol.kind):
-        here = [*_declarations(file, symbol.kind, symbol.name), *_uses(file, symbol.kind, symbol.name)]
-        found.extend(sorted(here, key=lambda s: s.location.start))
-    return found
+    for owner in _owners(workspace, analysis, symbol):
+        files = [(path, True) for path in _component_paths(workspace, owner)]
+        files += [(path, False) for path in _readers(workspace, owner)]
+        for path, own in files:
+            file = analysis if path == analysis.path else workspace.analysis(path)
+            if file is None:
+                continue
+            roots = _own_roots(file) if own else frozenset({"connection"})
+            here = [*(_declarations(file, symbol.name) if own else ()), *_uses(file, roots, symbol.name)]
+            found.extend(sorted(here, key=lambda s: s.location.start))
+    return list(dict.fromkeys(found))
 
 
 def definition(workspace: Workspace, analysis: Analysis, offset: int) -> list[Location]:
-    """Where the name under the cursor is declared (empty when it is declared nowhere)."""
+    """Where the name under the cursor is declared (empty when it is declared nowhere); for
+    ``rpc://name`` the RPC, for a custom function call its JavaScript file."""
+    target = _file_target(workspace, analysis, offset)
+    if target is not None:
+        return [target]
     symbol = symbol_at(analysis, offset)
     if symbol is None:
         return []
@@ -165,8 +243,8 @@ def _check_new_name(workspace: Workspace, analysis: Analysis, symbol: Symbol, ne
         raise RenameError(f"The new name has {len(new_name)} characters; Make allows at most {MAX_NAME_LENGTH}.")
     taken = [
         found
-        for file in _files(workspace, analysis, symbol.kind)
-        for found in _declarations(file, symbol.kind, new_name)
+        for found in _occurrences(workspace, analysis, Symbol(symbol.kind, new_name, symbol.location, False))
+        if found.is_declaration
     ]
     if taken:
         raise RenameError(
@@ -175,10 +253,13 @@ def _check_new_name(workspace: Workspace, analysis: Analysis, symbol: Symbol, ne
 
 
 def rename(workspace: Workspace, analysis: Analysis, offset: int, new_name: str) -> list[TextEdit]:
-    """Edits that rename the name under the cursor at its declarations and every use, in every file."""
+    """Edits that rename the name under the cursor at its declarations and every use, in every file
+    (renaming a connection's parameter renames ``connection.x`` in the modules that read it too)."""
     symbol = symbol_at(analysis, offset)
     if symbol is None:
-        raise RenameError("Only `temp` keys and `parameters` names can be renamed; put the cursor on one.")
+        raise RenameError(
+            "Only `temp` keys, `parameters`, `connection` and `webhook` names can be renamed; put the cursor on one."
+        )
     if new_name == symbol.name:
         return []
     _check_new_name(workspace, analysis, symbol, new_name)
@@ -186,3 +267,42 @@ def rename(workspace: Workspace, analysis: Analysis, offset: int, new_name: str)
         TextEdit(found.location.path, found.location.start, found.location.end, new_name)
         for found in _occurrences(workspace, analysis, symbol)
     ]
+
+
+def _file_target(workspace: Workspace, analysis: Analysis, offset: int) -> Location | None:
+    """The file an ``rpc://name`` string or a custom function call under the cursor leads to."""
+    app = workspace.app_of(analysis.path)
+    if app is None:
+        return None
+    rpc = _rpc_at(analysis.root, offset)
+    if rpc is not None:
+        component = app.component(ComponentKind.RPC, rpc)
+        path = component.file(Role.COMMUNICATION) if component is not None else None
+        return Location(path, 0, 0) if path is not None else None
+    string = analysis.syntax.iml_string_at(offset)
+    for template in string.templates if string is not None else ():
+        for node in walk_expr(template.expr) if template.expr is not None else ():
+            if isinstance(node, Call) and string is not None:
+                start, end = string.offset(template, node.start), string.offset(template, node.name_end)
+                if start <= offset <= end:
+                    function = app.component(ComponentKind.FUNCTION, node.name)
+                    code = function.file(Role.CODE) if function is not None else None
+                    return Location(code, 0, 0) if code is not None else None
+    return None
+
+
+def _rpc_at(root: JsonValue | None, offset: int) -> str | None:
+    """The RPC name of an ``"rpc://name"`` string that holds ``offset``."""
+    stack: list[JsonValue | None] = [root]
+    while stack:
+        value = stack.pop()
+        if value is None or not value.start <= offset <= value.end:
+            continue
+        if isinstance(value, JsonString):
+            if value.value.startswith("rpc://"):
+                return value.value[len("rpc://") :].split("?", 1)[0].split("/", 1)[0] or None
+        elif isinstance(value, JsonArray):
+            stack.extend(value.items)
+        elif isinstance(value, JsonObject):
+            stack.extend(member.value for member in value.members)
+    return None

@@ -622,10 +622,10 @@ class AppFacts:
     component: Component
     connection: str | None = None
     """The linked connection(s), for messages (``connection `acme` ``)."""
-    connection_keys: frozenset[str] | None = None
-    """What ``connection.<key>`` may read: the connection's parameters and saved ``response.data``
-    keys (None: not known, so not checked)."""
-    webhook_keys: frozenset[str] | None = None
+    connection_fields: tuple[tuple[str, str], ...] | None = None
+    """What ``connection.<key>`` may read, with what each is: the connection's parameters and saved
+    ``response.data`` keys (None: not known, so not checked)."""
+    webhook_fields: tuple[tuple[str, str], ...] | None = None
     """What ``webhook.<key>`` may read (None: not known)."""
     rpc_names: frozenset[str] = frozenset()
     functions: tuple[tuple[str, int], ...] = ()
@@ -634,6 +634,14 @@ class AppFacts:
     """Whether base gives a ``baseUrl`` (None: the app has no base file)."""
     base_sanitized: frozenset[str] = frozenset()
     """The ``log.sanitize`` paths of base."""
+
+    @property
+    def connection_keys(self) -> frozenset[str] | None:
+        return None if self.connection_fields is None else frozenset(name for name, _ in self.connection_fields)
+
+    @property
+    def webhook_keys(self) -> frozenset[str] | None:
+        return None if self.webhook_fields is None else frozenset(name for name, _ in self.webhook_fields)
 
     @property
     def function_names(self) -> frozenset[str]:

@@ -219,10 +219,10 @@ def parameters_are_open(root: JsonValue | None) -> bool:
     return False
 
 
-def saved_keys(root: JsonValue | None, kind: FileKind) -> frozenset[str] | None:
+def saved_members(root: JsonValue | None, kind: FileKind) -> list[JsonString] | None:
     """The keys a connection (or a webhook's attach) saves with ``response.data``, in every request
     or stage; None when one of them is not a plain object (its keys are only known at runtime)."""
-    found: set[str] = set()
+    found: list[JsonString] = []
     for request in requests(root, kind):
         response = request.node.get("response")
         data = response.get("data") if isinstance(response, JsonObject) else None
@@ -230,8 +230,8 @@ def saved_keys(root: JsonValue | None, kind: FileKind) -> frozenset[str] | None:
             continue
         if not isinstance(data, JsonObject) or any("{{" in member.key.value for member in data.members):
             return None
-        found.update(member.key.value for member in data.members)
-    return frozenset(found)
+        found.extend(member.key for member in data.members)
+    return found
 
 
 def sanitized_paths(node: JsonObject | None) -> frozenset[str]:
