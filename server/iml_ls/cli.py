@@ -7,75 +7,26 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from iml_ls import __version__
 from iml_ls.analysis import Analysis, Settings, Workspace
 from iml_ls.checks.catalogue import Severity
-from iml_ls.model.app import Role, app_roots_under, find_app_root, load_app
-from iml_ls.model.connection import FileKind, file_kind
+from iml_ls.features.app_files import CheckTarget, NoAppFiles, check_targets
 from iml_ls.text.line_index import PositionEncoding
-
-_CHECKED_KINDS = {
-    FileKind.COMMUNICATION,
-    FileKind.OAUTH_COMMUNICATION,
-    FileKind.PARAMS,
-    FileKind.BASE,
-    FileKind.OTHER_IML,
-    FileKind.COMMON,
-    FileKind.APP_MANIFEST,
-    FileKind.SAMPLES,
-    FileKind.WEBHOOK,
-}
-_UNCHECKED_ROLES = {Role.CODE, Role.TEST, Role.OTHER}
-"""JavaScript and Markdown files of an app are not IML."""
 
 
 class UsageError(Exception):
     """Bad arguments or unreadable input: reported in one line, exit status 2."""
 
 
-@dataclass(frozen=True)
-class _Target:
-    """What one ``check`` argument names: the files to check, and the app root they belong to."""
-
-    root: str | None
-    files: tuple[str, ...]
-
-
-def _targets(given: str) -> list[_Target]:
-    """The apps (and their files) a path names: a file, a folder inside an app, an app root, or a
-    folder of many apps; loose connection files when no app is found."""
-    path = Path(given)
-    if path.is_file():
-        return [_Target(find_app_root(str(path)), (os.path.abspath(path),))]
-    if not path.is_dir():
-        raise UsageError(f"{given}: no such file or folder")
-    folder = os.path.abspath(path)
-    root = find_app_root(folder)
-    roots = [root] if root is not None else app_roots_under(folder)
-    targets = [
-        _Target(found, tuple(p for p in _app_paths(found) if p == folder or p.startswith(folder + os.sep)))
-        for found in roots
-    ]
-    loose = [
-        str(found)
-        for found in sorted(path.rglob("*.json"))
-        if found.is_file() and file_kind(str(found)) in _CHECKED_KINDS and "node_modules" not in found.parts
-    ]
-    placed = {file for target in targets for file in target.files}
-    extra = tuple(os.path.abspath(file) for file in loose if os.path.abspath(file) not in placed and not roots)
-    if extra:
-        targets.append(_Target(None, extra))
-    if not any(target.files for target in targets):
-        raise UsageError(f"{given}: no Make app files here (no makecomapp.json, base or component folders)")
-    return targets
-
-
-def _app_paths(root: str) -> list[str]:
-    app = load_app(root)
-    return sorted(path for path, place in app.places.items() if place.role not in _UNCHECKED_ROLES)
+def _targets(given: str) -> list[CheckTarget]:
+    try:
+        return check_targets(given)
+    except FileNotFoundError:
+        raise UsageError(f"{given}: no such file or folder") from None
+    except NoAppFiles:
+        raise UsageError(f"{given}: no Make app files here (no makecomapp.json, base or component folders)") from None
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -91,7 +42,7 @@ def _shown_path(path: str) -> str:
     return path if relative.startswith(".." + os.sep) else relative
 
 
-def _check_target(settings: Settings, target: _Target) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+def _check_target(settings: Settings, target: CheckTarget) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """The files and the diagnostics of one app (run in a worker process when there are many apps)."""
     workspace = Workspace(settings=settings)
     files: list[dict[str, object]] = []

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient
 
-from .conftest import diagnostics_for, open_document
+from .conftest import SERVER, capabilities, diagnostics_for, open_document
 
 CONNECTION_PARAMS = [{"name": "apiKey", "type": "password", "label": "API key", "required": True}]
 
@@ -107,3 +109,51 @@ async def test_module_directives_and_variables_are_not_judged_by_connection_rule
     # an action module returns one bundle: `limit` is the one directive out of place here
     assert [(d.code, d.severity) for d in diagnostics] == [("IML403", types.DiagnosticSeverity.Warning)]
     assert "not available in an action module" in diagnostics[0].message
+
+
+def _broken(app: Path) -> Path:
+    """A module file with a problem, never opened by the client."""
+    path = app / "modules/get-contact/get-contact.communication.iml.json"
+    path.write_text('{"url": "/contacts/{{parameters.contactId}}", "response": {"output": "{{lenght(body)}}"}}')
+    return path
+
+
+async def _initialize(lsp_client: LanguageClient, app: Path, *, pull: bool) -> None:
+    lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)(lambda params: None)
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(pull=pull),
+            workspace_folders=[types.WorkspaceFolder(uri=app.as_uri(), name="app")],
+        )
+    )
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def bare_client(lsp_client: LanguageClient) -> AsyncIterator[LanguageClient]:
+    """A client that initialises the server itself (with a workspace folder)."""
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.asyncio
+async def test_workspace_diagnostics_list_problems_of_files_never_opened(
+    bare_client: LanguageClient, app: Path
+) -> None:
+    broken = _broken(app)
+    await _initialize(bare_client, app, pull=True)
+    report = await bare_client.workspace_diagnostic_async(types.WorkspaceDiagnosticParams(previous_result_ids=[]))
+    by_uri = {item.uri: [d.code for d in item.items] for item in report.items}
+    assert by_uri[broken.as_uri()] == ["IML101"]
+    assert by_uri[(app / "connections/acme/acme.params.iml.json").as_uri()] == []
+    assert len(by_uri) == 6  # every file of the app: manifest, base, two of the connection, two of the module
+
+
+@pytest.mark.asyncio
+async def test_without_pull_the_server_pushes_the_problems_of_every_app_file(
+    bare_client: LanguageClient, app: Path
+) -> None:
+    broken = _broken(app)
+    await _initialize(bare_client, app, pull=False)
+    bare_client.initialized(types.InitializedParams())
+    diagnostics = await diagnostics_for(bare_client, broken.as_uri())
+    assert [d.code for d in diagnostics] == ["IML101"]

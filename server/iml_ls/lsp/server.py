@@ -24,7 +24,8 @@ from pygls.protocol.language_server import lsp_method
 
 from iml_ls import __version__
 from iml_ls.analysis import Analysis, Settings, Workspace
-from iml_ls.lsp.convert import encoding_of, to_diagnostic, to_offset, uri_to_path
+from iml_ls.features.app_files import NoAppFiles, check_targets
+from iml_ls.lsp.convert import encoding_of, path_to_uri, to_diagnostic, to_offset, uri_to_path
 from iml_ls.text.line_index import Position, PositionEncoding
 
 log = logging.getLogger("iml_ls")
@@ -174,6 +175,40 @@ class ImlLanguageServer(LanguageServer):
         except Exception:  # never let one bad document stop the server
             log.error("diagnostics failed for %s:\n%s", uri, traceback.format_exc())
 
+    def app_files(self) -> list[str]:
+        """Every file of the Make apps in the client's workspace folders (for the app's problems
+        without opening files)."""
+        folders = [uri_to_path(folder.uri) for folder in self.workspace.folders.values()]
+        if not folders and self.workspace.root_path:
+            folders = [self.workspace.root_path]
+        found: dict[str, None] = {}
+        for folder in folders:
+            try:
+                targets = check_targets(folder)
+            except (FileNotFoundError, NoAppFiles):
+                continue
+            found.update(dict.fromkeys(path for target in targets if target.root is not None for path in target.files))
+        return list(found)
+
+    def publish_app_files(self) -> None:
+        """Push the diagnostics of every app file that is not open (clients without pull
+        diagnostics), one file per turn of the event loop so that requests are answered meanwhile."""
+        if self.pull_diagnostics:
+            return
+        loop = asyncio.get_event_loop()
+        for path in self.app_files():
+            loop.call_soon(self.publish_disk, path)
+
+    def publish_disk(self, path: str) -> None:
+        """Push the diagnostics of a file as it is on disk (an app file that is not open)."""
+        if self.pull_diagnostics or self.iml.is_open(path):
+            return
+        analysis = self.iml.analysis(path)
+        if analysis is not None:
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=path_to_uri(path), diagnostics=self.diagnostics(analysis))
+            )
+
     def refresh_all(self) -> None:
         """Re-check every open document (settings or a related file changed)."""
         if self.pull_diagnostics:
@@ -182,6 +217,7 @@ class ImlLanguageServer(LanguageServer):
             return
         for path in self.iml.open_paths():
             self.schedule_publish(self.uris.get(path, path))
+        asyncio.get_event_loop().call_soon(self.publish_app_files)
 
     def _client_refreshes(self) -> bool:
         workspace = self.client_capabilities.workspace

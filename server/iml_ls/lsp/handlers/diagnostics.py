@@ -1,19 +1,39 @@
-"""textDocument/diagnostic: pull diagnostics for clients that ask for them."""
+"""textDocument/diagnostic and workspace/diagnostic: pull diagnostics, for one document or for every
+file of the workspace's apps (so the Problems panel lists files never opened)."""
 
 from __future__ import annotations
 
 from lsprotocol import types
 
+from iml_ls.lsp.convert import path_to_uri
 from iml_ls.lsp.server import ImlLanguageServer, guarded
 
 
 def register(server: ImlLanguageServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
-        types.DiagnosticOptions(identifier="iml-ls", inter_file_dependencies=True, workspace_diagnostics=False),
+        types.DiagnosticOptions(identifier="iml-ls", inter_file_dependencies=True, workspace_diagnostics=True),
     )
     @guarded(types.TEXT_DOCUMENT_DIAGNOSTIC)
     def diagnostic(ls: ImlLanguageServer, params: types.DocumentDiagnosticParams) -> types.FullDocumentDiagnosticReport:
         analysis = ls.analysis(params.text_document.uri)
         items = ls.diagnostics(analysis) if analysis is not None else []
         return types.FullDocumentDiagnosticReport(items=items)
+
+    @server.feature(types.WORKSPACE_DIAGNOSTIC)
+    @guarded(types.WORKSPACE_DIAGNOSTIC)
+    def workspace_diagnostic(
+        ls: ImlLanguageServer, params: types.WorkspaceDiagnosticParams
+    ) -> types.WorkspaceDiagnosticReport:
+        reports: list[types.WorkspaceDocumentDiagnosticReport] = []
+        for path in ls.app_files():
+            analysis = ls.iml.analysis(path)
+            if analysis is not None:
+                reports.append(
+                    types.WorkspaceFullDocumentDiagnosticReport(
+                        uri=ls.uris.get(path, path_to_uri(path)),
+                        version=analysis.version,
+                        items=ls.diagnostics(analysis),
+                    )
+                )
+        return types.WorkspaceDiagnosticReport(items=reports)

@@ -25,6 +25,7 @@ def register(server: ImlLanguageServer) -> None:
             watchers = [types.FileSystemWatcher(glob_pattern=glob) for glob in WATCHED_GLOBS]
             await _register(ls, watchers)
         await pull_configuration(ls)
+        ls.publish_app_files()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ImlLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -52,6 +53,8 @@ def register(server: ImlLanguageServer) -> None:
         ls.uris.pop(path, None)
         if not ls.pull_diagnostics:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+            if ls.iml.place_of(path) is not None:
+                ls.publish_disk(path)  # an app file keeps showing its problems as saved
         for dependent in ls.dependents_of(path):
             ls.schedule_publish(dependent)
 
