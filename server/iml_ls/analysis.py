@@ -33,6 +33,7 @@ from iml_ls.model.app import (
     custom_function,
     file_kind_of,
     find_app_root,
+    json_value,
     linked_connections,
     load_app,
 )
@@ -80,6 +81,67 @@ class Settings:
     disabled_diagnostics: frozenset[str] = frozenset()
     """Codes (``IML308``) or names (``hardcoded-secret``) that are not reported."""
     samples_file: str | None = None
+    severities: tuple[tuple[str, str], ...] = ()
+    """Rules (code or name) reported with another severity: ``("IML602", "error")``."""
+
+    def severity_of(self, code: str, name: str) -> str | None:
+        return next((label for rule, label in self.severities if rule in (code, name)), None)
+
+    def with_project(self, project: ProjectConfig | None) -> Settings:
+        """These settings with the app's ``iml-ls.json``: its rules are disabled too and its
+        severities apply; its claims and sample file apply where these leave the default."""
+        if project is None:
+            return self
+        return Settings(
+            required_claims=project.required_claims
+            if project.required_claims is not None and self.required_claims == ("exp",)
+            else self.required_claims,
+            disabled_diagnostics=self.disabled_diagnostics | project.disabled,
+            samples_file=self.samples_file or project.samples_file,
+            severities=project.severities + self.severities,
+        )
+
+
+PROJECT_FILE = "iml-ls.json"
+SEVERITY_LABELS = ("error", "warning", "information", "hint")
+"""What ``severity`` in ``iml-ls.json`` may say of a rule (``"off"`` disables it)."""
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """The app's own configuration, ``iml-ls.json`` at its root, shared by the team's editors and CI::
+
+    {"disable": ["IML308"], "severity": {"unsanitized-secret": "error"},
+     "requiredClaims": ["exp", "iat"], "samplesFile": "samples/dev.samples.json"}
+    """
+
+    disabled: frozenset[str] = frozenset()
+    severities: tuple[tuple[str, str], ...] = ()
+    required_claims: tuple[str, ...] | None = None
+    samples_file: str | None = None
+
+
+def project_config(root: str, text: str) -> ProjectConfig:
+    """Read ``iml-ls.json`` (unknown keys and wrong types are ignored; the sample file must lie in the app)."""
+    raw = json_value(text)
+    if not isinstance(raw, dict):
+        return ProjectConfig()
+    disabled = raw.get("disable")
+    severity = raw.get("severity")
+    claims = raw.get("requiredClaims")
+    samples = raw.get("samplesFile")
+    levels = {str(rule): label for rule, label in severity.items()} if isinstance(severity, dict) else {}
+    samples_path = os.path.normpath(os.path.join(root, samples)) if isinstance(samples, str) and samples else None
+    if samples_path is not None and not samples_path.startswith(os.path.abspath(root) + os.sep):
+        samples_path = None
+    return ProjectConfig(
+        disabled=frozenset(str(item) for item in disabled)
+        if isinstance(disabled, list)
+        else frozenset() | {str(rule) for rule, label in levels.items() if label == "off"},
+        severities=tuple((str(rule), label) for rule, label in levels.items() if label in SEVERITY_LABELS),
+        required_claims=tuple(str(claim) for claim in claims) if isinstance(claims, list) else None,
+        samples_file=samples_path,
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -768,6 +830,7 @@ class Workspace:
     _tracked: dict[str, bool] = field(default_factory=dict)
     _roots: dict[str, str | None] = field(default_factory=dict)
     _apps: dict[str, App] = field(default_factory=dict)
+    _projects: dict[str, tuple[str, ProjectConfig]] = field(default_factory=dict)
 
     def open_document(self, path: str, text: str, version: int | None) -> None:
         """Record an editor buffer's whole text; it wins over the file on disk."""
@@ -823,6 +886,19 @@ class Workspace:
             self._apps[root] = load_app(root)
         return self._apps[root]
 
+    def settings_for(self, path: str) -> Settings:
+        """The settings a file is checked with: the editor's or the CLI's, with its app's ``iml-ls.json``."""
+        app = self.app_of(path)
+        if app is None:
+            return self.settings
+        source = self._text(os.path.join(app.root, PROJECT_FILE))
+        if source is None:
+            return self.settings
+        known = self._projects.get(app.root)
+        if known is None or known[0] is not source[0]:
+            known = self._projects[app.root] = (source[0], project_config(app.root, source[0]))
+        return self.settings.with_project(known[1])
+
     def cached_analysis(self, path: str) -> Analysis | None:
         """The analysis last made for ``path``, without making a new one."""
         entry = self._entries.get(path)
@@ -831,6 +907,8 @@ class Workspace:
     def is_read_by_others(self, path: str) -> bool:
         """Whether other files' analyses can read ``path`` (see :class:`Related`, :class:`AppFacts`)."""
         place = self.place_of(path)
+        if Path(path).name == PROJECT_FILE:
+            return True
         if place is None:
             return file_kind_of(path, None) in (FileKind.PARAMS, FileKind.COMMON, FileKind.SAMPLES)
         if place.role is Role.COMMUNICATION:
@@ -915,12 +993,14 @@ class Workspace:
             return None
         syntax, version = parsed
         related = self._related(path)
+        settings = self.settings_for(path)
         entry = self._entries[path]
         cached = entry.analysis
         if (
             cached is not None
             and cached.syntax is syntax
             and cached.version == version
+            and cached.settings == settings
             and _same_related(cached.related, related)
         ):
             return cached
@@ -930,7 +1010,7 @@ class Workspace:
             path,
             syntax,
             version,
-            self.settings,
+            settings,
             related,
             entry.reuse,
             current_minute(self.clock),
@@ -973,7 +1053,8 @@ class Workspace:
         entry = self._entries[path]
         if entry.analysis is None or entry.analysis.syntax is not syntax:
             entry.drop_analysis()
-            entry.analysis = Analysis(path, syntax, version, self.settings, Related(), place=self.place_of(path))
+            settings = self.settings_for(path)
+            entry.analysis = Analysis(path, syntax, version, settings, Related(), place=self.place_of(path))
         return entry.analysis
 
     def _app_facts(self, path: str, place: Place) -> AppFacts:
@@ -1068,8 +1149,9 @@ class Workspace:
         In order: ``imlLs.samplesFile`` / ``--samples``; ``<id>.samples.json`` beside the file;
         ``iml-ls.samples.json`` in the app root (the nearest folder up with ``makecomapp.json``).
         """
-        if self.settings.samples_file:
-            return self.settings.samples_file
+        settings = self.settings_for(path)
+        if settings.samples_file:
+            return settings.samples_file
         beside = sibling(path, FileKind.SAMPLES)
         if beside is not None and self._text(beside) is not None:
             return beside

@@ -9,11 +9,13 @@ only the request it touched.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from iml_ls.checks import evaluation, jwt, names, structure, syntax
+from iml_ls.checks.catalogue import Severity
+from iml_ls.checks.suppressions import suppressions
 from iml_ls.evaluate.environment import TempState, shared_evaluation
 from iml_ls.evaluate.values import UNDEFINED
 from iml_ls.syntax.iml import Expr, Member, Name, walk_expr
@@ -36,10 +38,22 @@ def run_checks(analysis: Analysis) -> list[Diagnostic]:
     found = _check(analysis, analysis.file_scope)
     for position, chunk in enumerate(analysis.chunks):
         found.extend(_chunk_diagnostics(analysis, position, chunk))
+    silenced = suppressions(analysis.text, analysis.index)
     enabled = {
-        (d.start, d.end, d.rule.code, d.message): d for d in found if analysis.is_enabled(d.rule.code, d.rule.name)
+        (d.start, d.end, d.rule.code, d.message): _with_severity(analysis, d)
+        for d in found
+        if analysis.is_enabled(d.rule.code, d.rule.name)
+        and (silenced is None or not silenced.silences(d, analysis.index))
     }
     return sorted(enabled.values(), key=lambda d: (d.start, d.end, d.rule.code))
+
+
+def _with_severity(analysis: Analysis, diagnostic: Diagnostic) -> Diagnostic:
+    """The diagnostic with the severity the project's configuration gives its rule."""
+    wanted = analysis.settings.severity_of(diagnostic.rule.code, diagnostic.rule.name)
+    if wanted is None or wanted == diagnostic.rule.severity.label:
+        return diagnostic
+    return replace(diagnostic, rule=replace(diagnostic.rule, severity=Severity[wanted.upper()]))
 
 
 def _check(analysis: Analysis, scope: Scope) -> list[Diagnostic]:

@@ -24,6 +24,9 @@ class Fix:
     title: str
     edits: tuple[TextEdit, ...]
     preferred: bool = True
+    safe: bool = False
+    """Whether "fix all" applies it unasked: it only restores what the author evidently meant (a
+    stray trailing comma, a name's letter case, backticks around a name), never a guess."""
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,9 @@ def suggest(
     if name is None:
         return Suggestion(None, otherwise, ())
     replacement = json.dumps(name) if quoted else name
-    fix = Fix(f"Change to `{name}`", (TextEdit(analysis.path, start, end, replacement),))
+    fix = Fix(
+        f"Change to `{name}`", (TextEdit(analysis.path, start, end, replacement),), safe=name.lower() == typed.lower()
+    )
     return Suggestion(name, f" Did you mean `{name}`?", (fix,))
 
 

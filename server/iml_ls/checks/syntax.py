@@ -35,7 +35,9 @@ def _json(analysis: Analysis) -> Iterator[Diagnostic]:
         return
     for problem in analysis.syntax.json.problems:
         if problem.trailing_comma:
-            remove = Fix("Remove the trailing comma", (TextEdit(analysis.path, problem.start, problem.end, ""),))
+            remove = Fix(
+                "Remove the trailing comma", (TextEdit(analysis.path, problem.start, problem.end, ""),), safe=True
+            )
             yield diagnostic("trailing-comma", problem.start, problem.end, problem.message, remove)
         else:
             yield diagnostic("json-syntax", problem.start, problem.end, problem.message)

@@ -310,16 +310,21 @@ def app_files(root: str) -> list[str]:
 
 
 def _read_json(path: Path) -> object:
-    from iml_ls.syntax.json_tree import parse_json
-    from iml_ls.text.line_index import LineIndex
-
     try:
         text = path.read_text("utf-8", "replace")
     except OSError:
         return None
+    return json_value(text)
+
+
+def json_value(text: str) -> object:
+    """A JSON-with-comments text as plain Python values (None where it cannot be read)."""
     try:
         return json.loads(text)
     except ValueError:
+        from iml_ls.syntax.json_tree import parse_json
+        from iml_ls.text.line_index import LineIndex
+
         root = parse_json(LineIndex(text)).root
         return None if root is None else _plain(root)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from iml_ls.features.code_actions import quick_fixes
+from iml_ls.checks.diagnostic import Fix
+from iml_ls.features.code_actions import FIX_ALL_KIND, fix_all, quick_fixes
 from iml_ls.lsp.convert import to_diagnostic, to_workspace_edit
 from iml_ls.lsp.server import ImlLanguageServer, guarded
 from iml_ls.text.line_index import LineIndex
@@ -13,13 +14,23 @@ from iml_ls.text.line_index import LineIndex
 def register(server: ImlLanguageServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]),
     )
     @guarded(types.TEXT_DOCUMENT_CODE_ACTION)
     def code_action(ls: ImlLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         analysis = ls.analysis(params.text_document.uri)
         if analysis is None:
             return []
+        only = params.context.only or []
+        if any(FIX_ALL_KIND.startswith(kind) for kind in only):
+            edits = fix_all(analysis)
+            if not edits:
+                return []
+            fix = Fix("Fix all safe problems (iml-ls)", tuple(edits))
+            workspace_edit = to_workspace_edit(
+                fix, {analysis.path: analysis.index}, {analysis.path: analysis.version}, ls.encoding
+            )
+            return [types.CodeAction(title=fix.title, kind=FIX_ALL_KIND, edit=workspace_edit)]
         start, end = ls.offset(analysis, params.range.start), ls.offset(analysis, params.range.end)
         actions = []
         for quick_fix in quick_fixes(analysis, start, end):
