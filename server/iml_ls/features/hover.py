@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis, ImlString
@@ -16,6 +17,7 @@ from iml_ls.model.schema import SECRET_PARAMETER_TYPES, VARIABLES
 from iml_ls.syntax.iml import Call, Expr, Literal, Member, Name, Template, member_path, walk_expr
 
 MAX_VALUE_LENGTH = 400
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,14 @@ def _node_hover(
 
 def _call_markdown(analysis: Analysis, call: Call, call_start: int, now: float) -> str:
     function = FUNCTIONS.get(call.name)
+    app = analysis.related.app
+    custom = dict(app.functions) if app is not None else {}
+    if function is None and call.name in custom:
+        count = custom[call.name]
+        return (
+            f"`{call.name}` — a custom IML function of this app ({count} argument{'s' if count != 1 else ''}), "
+            f"written in JavaScript in `functions/`."
+        )
     if function is None:
         return f"`{call.name}` is not an IML function."
     parts = [function_documentation(function)]
@@ -109,13 +119,30 @@ def _variable_markdown(analysis: Analysis, expr: Expr) -> str:
         required = "a required" if parameter.required else "an optional"
         label = parameter.label or key
         return f"`parameters.{key}` — **{label}**, {required} `{parameter.type}` parameter of the params file."
+    app = analysis.related.app
+    fields = {"connection": app.connection_fields, "webhook": app.webhook_fields} if app is not None else {}
+    if root in fields and fields[root] is not None:
+        what = dict(fields[root] or ()).get(key)
+        shown = _code(_shown_path(path))
+        return f"{shown} — {what}." if what else f"{shown} is neither a parameter nor a saved value."
     if root == "temp":
         definitions = analysis.temps.get(key, [])
         if not definitions:
             return f"`temp.{key}` is not defined by any `temp` directive."
         where = ", ".join("`response.temp`" if d.in_response else "the request's `temp`" for d in definitions)
         return f"`temp.{key}` — defined in {where}."
-    return f"`{'.'.join(path)}` — {spec.description}" if spec else ""
+    return f"{_code(_shown_path(path))} — {spec.description}" if spec else ""
+
+
+def _code(text: str) -> str:
+    """``text`` as Markdown inline code, even when it holds backticks."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def _shown_path(path: tuple[str, ...]) -> str:
+    """A member path as it is written: names that are not identifiers keep their backticks
+    (``headers.`retry-after` ``)."""
+    return ".".join(step if _IDENTIFIER.fullmatch(step) else f"`{step}`" for step in path)
 
 
 def _evaluate(analysis: Analysis, string: ImlString, expr: Expr, now: float) -> str | None:
