@@ -9,6 +9,7 @@ import pytest
 from iml_ls.analysis import Analysis, Workspace
 from iml_ls.features.completion import complete
 from iml_ls.features.hover import hover
+from iml_ls.features.links import document_links, workspace_symbols
 
 FILES = {
     "makecomapp.json": """{"components": {
@@ -92,3 +93,27 @@ def test_hover_says_where_a_connection_value_comes_from_and_knows_custom_functio
     assert found is not None and "custom IML function of this app (1 argument)" in found.markdown
     retry = hover(module, module.text.index("retry-after") + 2)
     assert retry is not None and retry.markdown.startswith("`` headers.`retry-after` `` — ")
+
+
+def test_links_lead_from_rpc_names_and_manifest_paths_to_the_files(app: tuple[Workspace, Path]) -> None:
+    workspace, root = app
+    (root / "modules/list-contacts/expect.iml.json").write_text(
+        '[{"name": "zone", "type": "select", "options": "rpc://listRegions?all=true"}]', encoding="utf-8"
+    )
+    workspace.file_changed(str(root / "modules/list-contacts/expect.iml.json"))
+    expect = opened(app, "modules/list-contacts/expect.iml.json")
+    [link] = document_links(workspace, expect)
+    assert expect.text[link.start : link.end] == "rpc://listRegions"
+    assert link.target == str(root / "rpcs/list-regions/api.iml.json")
+    manifest = opened(app, "makecomapp.json")
+    targets = {Path(link.target).relative_to(root).as_posix() for link in document_links(workspace, manifest)}
+    assert targets == {name for name in FILES if name != "makecomapp.json"}
+
+
+def test_workspace_symbols_list_components_requests_and_parameters(app: tuple[Workspace, Path]) -> None:
+    workspace, root = app
+    paths = sorted(str(root / name) for name in FILES if not name.endswith(".js"))
+    found = {(symbol.kind, symbol.name) for symbol in workspace_symbols(workspace, paths, "")}
+    assert {("component", "listContacts"), ("component", "contactEvents"), ("parameter", "apiKey")} <= found
+    assert ("request", "POST https://api.acme.example/hooks") in found
+    assert {symbol.name for symbol in workspace_symbols(workspace, paths, "lstcnt")} == {"listContacts"}

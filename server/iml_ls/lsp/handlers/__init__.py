@@ -18,6 +18,7 @@ def register_all(server: ImlLanguageServer) -> None:
         documents,
         hover,
         inlay_hints,
+        links,
         navigation,
         semantic_tokens,
         symbols,
@@ -25,7 +26,7 @@ def register_all(server: ImlLanguageServer) -> None:
 
     modules = (
         *(documents, diagnostics, code_actions, commands, completion, hover),
-        *(navigation, symbols, semantic_tokens, inlay_hints, code_lens),
+        *(navigation, symbols, links, semantic_tokens, inlay_hints, code_lens),
     )
     for module in modules:
         module.register(server)
