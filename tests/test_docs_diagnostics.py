@@ -2,7 +2,8 @@
 
 The server links each diagnostic to ``#<code>-<name>``, so the headings must match the catalogue
 exactly. Each **Wrong** example must report its rule and nothing else, each **Right** example nothing
-at all, checked with the same params file and sample values the page describes.
+at all, checked in the small app the page describes ("About the examples"): an example is written
+into that app at the place its first line names, checked, and the app is put back as it was.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +27,9 @@ DOCS = Path(__file__).parent.parent / "docs" / "diagnostics.md"
 NOT_A_FILE_EXAMPLE = {"IML503"}
 """sample-file-tracked is about git, so its examples are shell commands."""
 
+DEFAULT_FILE = "connections/demo/demo.communication.iml.json"
+"""Where an example without a ``// <path>`` first line goes: the basic connection's communication."""
+
 PARAMS = [
     {"name": "clientId", "type": "text", "label": "Client ID", "required": True},
     {"name": "clientSecret", "type": "password", "label": "Client secret", "required": True},
@@ -31,10 +37,196 @@ PARAMS = [
 ]
 
 
+def _component(kind: str, name: str, codes: list[str], **facts: str) -> dict[str, object]:
+    """A manifest entry whose files follow the default layout (``<kind>s/<id>/<id>.<code>.iml.json``)."""
+    files = {code: f"{kind}s/{name}/{name}.{code}.iml.json" for code in codes}
+    return {**facts, "codeFiles": files}
+
+
+MANIFEST = {
+    "fileVersion": 1,
+    "generalCodeFiles": {"base": "general/base.iml.json"},
+    "components": {
+        "connection": {
+            "demo": _component("connection", "demo", ["communication", "params"], label="Demo", connectionType="basic"),
+            "demo-oauth": {
+                "label": "Demo (OAuth 2.0)",
+                "connectionType": "oauth",
+                "codeFiles": {
+                    "communication": "connections/demo-oauth/demo-oauth.oauth-communication.iml.json",
+                    "params": "connections/demo-oauth/demo-oauth.params.iml.json",
+                },
+            },
+        },
+        "module": {
+            "list-contacts": _component(
+                "module",
+                "list-contacts",
+                ["communication", "static-params", "mappable-params", "interface"],
+                label="Search contacts",
+                moduleType="search",
+                connection="demo",
+            ),
+            "create-contact": _component(
+                "module",
+                "create-contact",
+                ["communication", "mappable-params", "interface"],
+                label="Create a contact",
+                moduleType="action",
+                connection="demo",
+            ),
+            "watch-contacts": _component(
+                "module",
+                "watch-contacts",
+                ["communication", "static-params", "interface", "epoch"],
+                label="Watch new contacts",
+                moduleType="trigger",
+                connection="demo",
+            ),
+            "new-contact-event": _component(
+                "module",
+                "new-contact-event",
+                ["communication", "interface"],
+                label="New contact (instant)",
+                moduleType="instant_trigger",
+                webhook="new-contact",
+            ),
+        },
+        "rpc": {
+            "list-fields": _component(
+                "rpc", "list-fields", ["communication", "params"], label="List fields", connection="demo"
+            )
+        },
+        "webhook": {
+            "new-contact": _component(
+                "webhook",
+                "new-contact",
+                ["communication", "params", "attach", "detach"],
+                label="New contact",
+                webhookType="web",
+                connection="demo",
+            )
+        },
+    },
+}
+
+SANITIZED = {"sanitize": ["request.headers.authorization"]}
+ITEMS = {"iterate": "{{body.contacts}}", "output": "{{item}}"}
+APP: dict[str, object] = {
+    "makecomapp.json": MANIFEST,
+    "general/base.iml.json": {
+        "baseUrl": "https://api.example.com/v1",
+        "headers": {"x-api-key": "{{connection.clientSecret}}"},
+        "log": {"sanitize": ["request.headers.x-api-key"]},
+    },
+    "connections/demo/demo.communication.iml.json": {
+        "url": "https://api.example.com/v1/me",
+        "headers": {"authorization": "Bearer {{parameters.clientSecret}}"},
+        "log": SANITIZED,
+        "response": {"data": {"accountId": "{{body.id}}"}, "metadata": {"value": "{{body.email}}", "type": "email"}},
+    },
+    "connections/demo/demo.params.iml.json": PARAMS,
+    "connections/demo-oauth/demo-oauth.oauth-communication.iml.json": {
+        "authorize": {
+            "url": "https://auth.example.com/authorize",
+            "qs": {"client_id": "{{parameters.clientId}}", "redirect_uri": "{{oauth.localRedirectUri}}"},
+            "response": {"temp": {"code": "{{query.code}}"}},
+        },
+        "token": {
+            "url": "https://auth.example.com/token",
+            "method": "POST",
+            "type": "urlencoded",
+            "body": {
+                "grant_type": "authorization_code",
+                "code": "{{temp.code}}",
+                "client_id": "{{parameters.clientId}}",
+                "client_secret": "{{parameters.clientSecret}}",
+                "redirect_uri": "{{oauth.localRedirectUri}}",
+            },
+            "response": {"data": {"accessToken": "{{body.access_token}}"}},
+        },
+        "info": {
+            "url": "https://api.example.com/v1/me",
+            "headers": {"authorization": "Bearer {{connection.accessToken}}"},
+            "log": SANITIZED,
+            "response": {"metadata": {"value": "{{body.email}}", "type": "email"}},
+        },
+    },
+    "connections/demo-oauth/demo-oauth.params.iml.json": PARAMS[:2],
+    "modules/list-contacts/list-contacts.communication.iml.json": {
+        "url": "/contacts",
+        "qs": {"q": "{{parameters.query}}"},
+        "response": {**ITEMS, "limit": "{{parameters.limit}}"},
+    },
+    "modules/list-contacts/list-contacts.static-params.iml.json": [
+        {"name": "limit", "type": "uinteger", "label": "Limit", "default": 10}
+    ],
+    "modules/list-contacts/list-contacts.mappable-params.iml.json": [
+        {"name": "query", "type": "text", "label": "Search for"},
+        {"name": "field", "type": "select", "label": "Search in", "options": "rpc://list-fields"},
+    ],
+    "modules/list-contacts/list-contacts.interface.iml.json": [{"name": "id", "type": "text", "label": "ID"}],
+    "modules/create-contact/create-contact.communication.iml.json": {
+        "url": "/contacts",
+        "method": "POST",
+        "body": {"name": "{{parameters.name}}", "email": "{{parameters.email}}"},
+        "response": {"output": "{{body}}"},
+    },
+    "modules/create-contact/create-contact.mappable-params.iml.json": [
+        {"name": "name", "type": "text", "label": "Name", "required": True},
+        {"name": "email", "type": "email", "label": "Email"},
+    ],
+    "modules/create-contact/create-contact.interface.iml.json": [{"name": "id", "type": "text", "label": "ID"}],
+    "modules/watch-contacts/watch-contacts.communication.iml.json": {
+        "url": "/contacts",
+        "qs": {"sort": "-created"},
+        "response": {
+            **ITEMS,
+            "limit": "{{parameters.limit}}",
+            "trigger": {"id": "{{item.id}}", "date": "{{item.created}}", "type": "date", "order": "desc"},
+        },
+    },
+    "modules/watch-contacts/watch-contacts.static-params.iml.json": [
+        {"name": "limit", "type": "uinteger", "label": "Limit", "default": 10}
+    ],
+    "modules/watch-contacts/watch-contacts.interface.iml.json": [{"name": "id", "type": "text", "label": "ID"}],
+    "modules/watch-contacts/watch-contacts.epoch.iml.json": {
+        "url": "/contacts",
+        "response": {"iterate": "{{body.contacts}}", "output": {"label": "{{item.name}}", "date": "{{item.created}}"}},
+    },
+    "modules/new-contact-event/new-contact-event.communication.iml.json": {"response": {"output": "{{body}}"}},
+    "modules/new-contact-event/new-contact-event.interface.iml.json": [{"name": "id", "type": "text", "label": "ID"}],
+    "rpcs/list-fields/list-fields.communication.iml.json": {
+        "url": "/fields",
+        "response": {"iterate": "{{body.fields}}", "output": {"label": "{{item.label}}", "value": "{{item.key}}"}},
+    },
+    "rpcs/list-fields/list-fields.params.iml.json": [],
+    "webhooks/new-contact/new-contact.communication.iml.json": {"output": "{{body}}"},
+    "webhooks/new-contact/new-contact.params.iml.json": [],
+    "webhooks/new-contact/new-contact.attach.iml.json": {
+        "url": "/hooks",
+        "method": "POST",
+        "body": {"url": "{{webhook.url}}", "event": "contact.created"},
+        "response": {"data": {"hookId": "{{body.id}}"}},
+    },
+    "webhooks/new-contact/new-contact.detach.iml.json": {"url": "/hooks/{{webhook.hookId}}", "method": "DELETE"},
+}
+"""The app the page's examples are written into (each file as its JSON value)."""
+
+
 @dataclass(frozen=True)
 class Example:
     language: str
     text: str
+
+    @property
+    def files(self) -> list[tuple[str, str]]:
+        """``(path in the app, text)`` of each file the example shows: each starts with a
+        ``// <path>`` line; an example without one is the basic connection's communication."""
+        parts = re.split(r"^// ([\w./-]+\.json)\n", self.text, flags=re.M)
+        if parts[0].strip():
+            return [(DEFAULT_FILE, self.text)]
+        return list(zip(parts[1::2], parts[2::2], strict=True))
 
 
 @dataclass(frozen=True)
@@ -95,13 +287,12 @@ def test_the_section_states_the_severity_and_has_a_wrong_and_a_right_example(rul
 
 
 @pytest.fixture(scope="module")
-def connection_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An app with the params file and sample values the page's examples assume."""
-    app = tmp_path_factory.mktemp("app")
-    (app / "makecomapp.json").write_text('{"fileVersion": 1, "components": {}}', encoding="utf-8")
-    folder = app / "connections" / "demo"
-    folder.mkdir(parents=True)
-    (folder / "demo.params.iml.json").write_text(json.dumps(PARAMS, indent=4), encoding="utf-8")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app the page's examples assume, with sample values for the basic connection."""
+    root = tmp_path_factory.mktemp("app")
+    for path, content in APP.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(json.dumps(content, indent=4) + "\n", encoding="utf-8")
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
@@ -110,31 +301,59 @@ def connection_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "common": {},
         "data": {},
     }
-    (folder / "demo.samples.json").write_text(json.dumps(samples), encoding="utf-8")
-    return folder
+    (root / "connections/demo/demo.samples.json").write_text(json.dumps(samples), encoding="utf-8")
+    return root
 
 
-def reported_codes(folder: Path, example: Example) -> list[str]:
-    path = folder / "demo.communication.iml.json"
-    path.write_text(example.text, encoding="utf-8")
-    analysis = Workspace().analysis(str(path))
-    assert analysis is not None
-    return [item.rule.code for item in analysis.diagnostics]
+def test_the_app_of_the_examples_is_clean(app: Path) -> None:
+    workspace = Workspace()
+    for path in APP:
+        analysis = workspace.analysis(str(app / path))
+        assert analysis is not None and analysis.place is not None, path
+        assert [item.rule.code for item in analysis.diagnostics] == [], path
+
+
+@contextmanager
+def written(app: Path, example: Example) -> Iterator[list[Path]]:
+    """The example's files written into the app; afterwards the app is as it was."""
+    try:
+        paths = []
+        for path, text in example.files:
+            assert path in APP or not (app / path).exists(), path
+            (app / path).parent.mkdir(parents=True, exist_ok=True)
+            (app / path).write_text(text, encoding="utf-8")
+            paths.append(app / path)
+        yield paths
+    finally:
+        for path, _ in example.files:
+            original = APP.get(path)
+            if original is None:
+                (app / path).unlink(missing_ok=True)
+            else:
+                (app / path).write_text(json.dumps(original, indent=4) + "\n", encoding="utf-8")
+
+
+def reported_codes(app: Path, example: Example) -> list[str]:
+    """The codes reported in the example's files, checked as an editor opening them would."""
+    with written(app, example) as paths:
+        workspace = Workspace()
+        analyses = [workspace.analysis(str(path)) for path in paths]
+        return [item.rule.code for analysis in analyses if analysis is not None for item in analysis.diagnostics]
 
 
 FILE_EXAMPLE_RULES = [rule for rule in RULES if rule.code not in NOT_A_FILE_EXAMPLE]
 
 
 @pytest.mark.parametrize("rule", FILE_EXAMPLE_RULES, ids=lambda rule: rule.code)
-def test_the_wrong_example_reports_its_rule_and_nothing_else(rule: Rule, connection_folder: Path) -> None:
+def test_the_wrong_example_reports_its_rule_and_nothing_else(rule: Rule, app: Path) -> None:
     example = SECTIONS[f"{rule.code} {rule.name}"].wrong
     assert example is not None and example.language == "jsonc"
-    codes = reported_codes(connection_folder, example)
+    codes = reported_codes(app, example)
     assert codes and set(codes) == {rule.code}
 
 
 @pytest.mark.parametrize("rule", FILE_EXAMPLE_RULES, ids=lambda rule: rule.code)
-def test_the_right_example_reports_nothing(rule: Rule, connection_folder: Path) -> None:
+def test_the_right_example_reports_nothing(rule: Rule, app: Path) -> None:
     example = SECTIONS[f"{rule.code} {rule.name}"].right
     assert example is not None and example.language == "jsonc"
-    assert reported_codes(connection_folder, example) == []
+    assert reported_codes(app, example) == []

@@ -1,4 +1,5 @@
-"""``iml-ls check`` on the bundled examples: exactly the planted mistakes in the broken app, nothing in the correct one.
+"""``iml-ls check`` on the bundled examples: exactly the planted mistakes in the broken app, nothing in the correct ones
+(the app in the default layout, the older ``*.imljson`` export, and an app whose manifest names its files freely).
 
 The console script is run as a user would run it, so the test also covers the CLI's JSON output,
 its paths (as given on the command line) and its exit status.
@@ -15,12 +16,14 @@ from pathlib import Path
 import pytest
 
 from iml_ls.checks.catalogue import RULES
+from iml_ls.model.app import ComponentKind, Role, load_app
 
 ROOT = Path(__file__).parent.parent
 EXAMPLES = ROOT / "examples"
 README = ROOT / "README.md"
 EXPECTED_FILE = EXAMPLES / "broken-app" / "expected-diagnostics.json"
 IML_LS = Path(sys.executable).parent / "iml-ls"
+CLEAN_APPS = ("make-app", "export-app", "free-names-app")
 NOT_PLANTABLE = {"IML503"}
 """sample-file-tracked depends on git state, not on a file's content."""
 
@@ -46,7 +49,7 @@ def reported(stdout: str) -> set[Finding]:
     """(path relative to examples/, 1-based line, code) of each reported diagnostic."""
     return {
         (item["path"].removeprefix("examples/"), item["range"]["start"]["line"] + 1, item["code"])
-        for item in json.loads(stdout)
+        for item in json.loads(stdout)["diagnostics"]
     }
 
 
@@ -54,14 +57,39 @@ def test_checking_all_examples_reports_exactly_the_planted_mistakes() -> None:
     result = check("examples")
     assert result.returncode == 1, result.stderr
     found = reported(result.stdout)
-    assert {item for item in found if item[0].startswith("make-app/")} == set()
+    assert {item for item in found if not item[0].startswith("broken-app/")} == set()
     assert found == expected()
 
 
-def test_the_correct_app_is_clean_and_exits_0() -> None:
-    result = check("examples/make-app")
+@pytest.mark.parametrize("app", CLEAN_APPS)
+def test_each_correct_app_is_clean_and_exits_0(app: str) -> None:
+    result = check(f"examples/{app}")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert json.loads(result.stdout) == []
+    assert json.loads(result.stdout)["diagnostics"] == []
+
+
+MODULE_TYPES = {"search", "action", "trigger", "instant_trigger", "universal", "responder"}
+
+
+def test_the_correct_app_has_every_component_kind_and_module_type() -> None:
+    """make-app shows every kind of component, so that checking it clean covers each vocabulary."""
+    app = load_app(str(EXAMPLES / "make-app"))
+    assert {component.kind for component in app.components} == set(ComponentKind) - {ComponentKind.ENDPOINT}
+    assert {component.type for component in app.of_kind(ComponentKind.MODULE)} == MODULE_TYPES
+    roles = {place.role for place in app.places.values()}
+    assert {Role.EPOCH, Role.ATTACH, Role.DETACH, Role.MAPPABLE_PARAMS, Role.INTERFACE, Role.CODE, Role.BASE} <= roles
+    functions = app.of_kind(ComponentKind.FUNCTION)
+    assert [function.name for function in functions] == ["slugify"]
+
+
+@pytest.mark.parametrize("app", CLEAN_APPS)
+def test_every_file_of_a_correct_app_has_a_place(app: str) -> None:
+    """Each JSON file of the example is placed in a component (none is checked as a loose file)."""
+    files = json.loads(check(f"examples/{app}").stdout)["files"]
+    on_disk = {
+        str(path.relative_to(ROOT)) for path in (EXAMPLES / app).rglob("*") if path.suffix in (".json", ".imljson")
+    }
+    assert {item["path"] for item in files if item["component"]} == on_disk
 
 
 def test_the_text_format_names_each_planted_mistake_at_its_line() -> None:
