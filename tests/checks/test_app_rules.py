@@ -756,7 +756,6 @@ def test_base_log_sanitize_covers_the_modules_that_inherit_it(check: CheckFile) 
     assert check(module("list"), request) == []
 
 
-@pytest.mark.xfail(strict=True, reason="base's log.sanitize is counted for connections, which never inherit base")
 def test_base_log_sanitize_does_not_cover_a_connection(check: CheckFile) -> None:
     base = {"baseUrl": "https://api.example.com/v1", "log": {"sanitize": ["request.headers.authorization"]}}
     connection = {"url": "https://api.example.com/v1/me", "headers": {"authorization": "Bearer {{parameters.apiKey}}"}}
@@ -779,14 +778,12 @@ def test_a_custom_function_of_the_app_is_known(check: CheckFile) -> None:
     assert check(module("create"), request, {"functions/slugify/slugify.code.js": None}) == [("IML101", "slugify")]
 
 
-@pytest.mark.xfail(strict=True, reason="the message says 'The params file declare' since the module wording was added")
 def test_unknown_parameter_in_a_connection_names_its_params_file(app: Path) -> None:
     write(app, ACME, {**ACME_CONNECTION, "qs": {"region": "{{parameters.regoin}}"}})
     [diagnostic] = analyse(app, ACME).diagnostics
     assert diagnostic.message.startswith("The params file declares no parameter `regoin`.")
 
 
-@pytest.mark.xfail(strict=True, reason="a manifest with only `origins` turns off the single-connection fallback")
 def test_a_manifest_without_components_links_modules_to_the_single_connection(tmp_path: Path) -> None:
     write(tmp_path, "makecomapp.json", {"fileVersion": 1, "origins": [{"appId": "acme", "appVersion": 1}]})
     write(tmp_path, code_file("connection", "acme", "communication"), ACME_CONNECTION)

@@ -160,7 +160,8 @@ def _check_member(analysis: Analysis, string: ImlString, template: Template, mem
         found = suggest(analysis, key, declared, start, end, otherwise=f" Declare it in {where}.")
         declare = _declare_parameter_fix(analysis, key)
         fixes = (*found.fixes, *((declare,) if declare is not None else ()))
-        message = f"{where[:1].upper()}{where[1:]} declare no parameter `{key}`.{found.hint}"
+        verb = "declare" if analysis.related.mappable is not None else "declares"
+        message = f"{where[:1].upper()}{where[1:]} {verb} no parameter `{key}`.{found.hint}"
         yield diagnostic("unknown-parameter", start, end, message, *fixes)
     elif (
         root == "connection" and app is not None and app.connection_keys is not None and key not in app.connection_keys

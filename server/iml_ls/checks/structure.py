@@ -204,9 +204,8 @@ def _sanitize(analysis: Analysis, request: Request) -> Iterator[Diagnostic]:
     """Headers and query values that carry a secret must be masked in Make's logs (``log.sanitize``)."""
     if not (analysis.context in CONNECTIONS or analysis.kind is FileKind.BASE):
         return
-    covered = sanitized_paths(request.node) | (
-        analysis.related.app.base_sanitized if analysis.related.app else frozenset()
-    )
+    inherited = analysis.related.app.base_sanitized if analysis.related.app else frozenset()
+    covered = sanitized_paths(request.node) | (inherited if analysis.context in REQUESTS_WITH_BASE else frozenset())
     for section in ("headers", "qs"):
         values = request.node.get(section)
         if not isinstance(values, JsonObject):

@@ -220,6 +220,11 @@ class App:
     """Whether a ``makecomapp.json`` placed the components (else the folder layout did)."""
 
     @cached_property
+    def links(self) -> bool:
+        """Whether the manifest links components to connections (then a module without a link has none)."""
+        return any(c.connection or c.alt_connection or c.webhook for c in self.components)
+
+    @cached_property
     def places(self) -> dict[str, Place]:
         return {path: Place(component, role) for component in self.components for role, path in component.files}
 
@@ -667,7 +672,7 @@ def custom_function(source: str) -> tuple[str, int] | None:
 
 def linked_connections(app: App, component: Component) -> list[Component]:
     """The connections a component reads as ``connection.*``: its own and alternative one (from the
-    manifest), else, in an app without a manifest and with a single connection, that one."""
+    manifest), else, in an app whose manifest links nothing and with a single connection, that one."""
     if component.kind is ComponentKind.CONNECTION:
         return []
     names = [name for name in (component.connection, component.alt_connection) if name]
@@ -677,6 +682,6 @@ def linked_connections(app: App, component: Component) -> list[Component]:
     if names:
         return [found for name in names if (found := app.component(ComponentKind.CONNECTION, name)) is not None]
     connections = app.of_kind(ComponentKind.CONNECTION)
-    if not app.manifest and len(connections) == 1 and component.kind in (ComponentKind.MODULE, ComponentKind.RPC):
+    if not app.links and len(connections) == 1 and component.kind in (ComponentKind.MODULE, ComponentKind.RPC):
         return connections
     return []
