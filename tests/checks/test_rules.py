@@ -9,6 +9,8 @@ import pytest
 
 from iml_ls.analysis import Settings
 from iml_ls.checks.catalogue import RULES
+from iml_ls.checks.suggestions import nearest
+from iml_ls.evaluate.functions import FUNCTIONS
 
 from .conftest import Analyse, codes, found
 
@@ -71,6 +73,37 @@ def test_unknown_function_suggests_the_nearest(analyse: Analyse) -> None:
     fix = next(d for d in analysis.diagnostics if d.rule.code == "IML101").fixes[0]
     assert fix.edits[0].new_text == "length"
     assert codes(analyse(request(url="/v1/{{length('abc')}}"))) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [("lenght", "length"), ("fromatDate", "formatDate"), ("ParseJson", "parseJSON"), ("base46", "base64"),
+     ("sha265", "sha256"), ("formatNumbr", "formatNumber")],
+)  # fmt: skip
+def test_a_typo_gets_the_function_it_misspells(analyse: Analyse, typed: str, suggested: str) -> None:
+    analysis = analyse(request(url=f"/v1/{{{{{typed}('a')}}}}"))
+    assert next(d for d in analysis.diagnostics if d.rule.code == "IML101").fixes[0].edits[0].new_text == suggested
+
+
+@pytest.mark.parametrize("typed", ["jsonParse", "toJSON", "arrayDifference", "parse", "stdev", "sha384", "hmc", "xyz"])
+def test_no_suggestion_when_no_function_is_a_typo_away(analyse: Analyse, typed: str) -> None:
+    analysis = analyse(request(url=f"/v1/{{{{{typed}('a')}}}}"))
+    diagnostic = next(d for d in analysis.diagnostics if d.rule.code == "IML101")
+    assert diagnostic.fixes == () and "Did you mean" not in diagnostic.message
+
+
+def test_a_real_function_is_suggested_for_another_only_one_letter_apart() -> None:
+    names = list(FUNCTIONS)
+    suggested = {name: nearest(name, [other for other in names if other != name]) for name in names}
+    assert {name: other for name, other in suggested.items() if other} == {
+        "map": "max", "max": "map", "stdevP": "stdevS", "stdevS": "stdevP",
+    }  # fmt: skip
+
+
+def test_suggestions_for_variables_keep_abbreviations_and_transpositions(analyse: Analyse) -> None:
+    assert nearest("param", ["parameters", "temp"]) == "parameters"
+    assert nearest("tmep", ["parameters", "temp"]) == "temp"
+    assert nearest("x" * 100_000, ["parameters", "temp"]) is None
 
 
 def test_wrong_argument_count(analyse: Analyse) -> None:
@@ -246,7 +279,7 @@ def test_parameter_type_enum_in_a_params_file(tmp_path: object, analyse: Analyse
 
 
 def test_every_rule_is_tested_here() -> None:
-    source = Path(__file__).read_text(encoding="utf-8")
+    source = "".join(path.read_text(encoding="utf-8") for path in Path(__file__).parent.glob("test_*.py"))
     untested = [
         rule.code for rule in RULES if rule.code not in source and rule.code not in ("IML501", "IML502", "IML503")
     ]

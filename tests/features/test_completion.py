@@ -82,6 +82,13 @@ def test_functions_and_variables_at_the_start_of_an_expression(tmp_path: Path) -
     assert "body" not in labels  # only inside response
 
 
+def test_make_s_new_functions_and_keywords_are_offered_and_hmac_is_not(tmp_path: Path) -> None:
+    labels = set(labels_at(tmp_path, HEAD + '{{|}}"}\n}\n'))
+    assert {"parseJSON", "createJSON", "isArray", "median", "setDay", "mime", "cryptoSign"} <= labels
+    assert {"uuid", "pi", "random", "executionId", "erase", "ignore", "nbsp", "carriagereturn"} <= labels
+    assert "hmac" not in labels
+
+
 def test_claims_inside_a_payload_object_and_options_keys(tmp_path: Path) -> None:
     call = "{{jwt(temp.jwt, parameters.clientSecret, 'HS256', temp.o)}}"
     text = (

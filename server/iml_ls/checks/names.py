@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis, ImlString, Scope
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
+from iml_ls.checks.expressions import hyphenated_name_parts
+from iml_ls.checks.suggestions import nearest
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.model.schema import VARIABLES
 from iml_ls.syntax.iml import Call, Member, Name, Template, member_path, walk_expr
 from iml_ls.syntax.json_tree import JsonArray
-
-
-def nearest(name: str, candidates: list[str]) -> str | None:
-    """The closest known name to a misspelt one, case-insensitively first."""
-    by_case = [candidate for candidate in candidates if candidate.lower() == name.lower()]
-    if by_case:
-        return by_case[0]
-    matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return matches[0] if matches else None
 
 
 @dataclass(frozen=True)
@@ -58,10 +50,11 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
         for template in string.templates:
             if template.expr is None:
                 continue
+            hyphenated = hyphenated_name_parts(template)  # reported by IML111 instead
             for node in walk_expr(template.expr):
                 if isinstance(node, Call):
                     yield from _check_call(analysis, string, template, node)
-                elif isinstance(node, Name):
+                elif isinstance(node, Name) and node.start not in hyphenated:
                     yield from _check_variable(analysis, string, template, node, in_response)
                 elif isinstance(node, Member) and isinstance(node.object, Name):
                     yield from _check_member(analysis, string, template, node)
@@ -71,7 +64,7 @@ def _check_call(analysis: Analysis, string: ImlString, template: Template, call:
     start, name_end = string.offset(template, call.start), string.offset(template, call.name_end)
     function = FUNCTIONS.get(call.name)
     if function is None:
-        found = suggest(analysis, call.name, FUNCTIONS, start, name_end)
+        found = suggest(analysis, call.name, [n for n, f in FUNCTIONS.items() if not f.not_in_make], start, name_end)
         message = f"IML has no function `{call.name}`.{found.hint}"
         yield diagnostic("unknown-function", start, name_end, message, *found.fixes)
         return
