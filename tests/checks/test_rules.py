@@ -9,7 +9,7 @@ import pytest
 
 from iml_ls.analysis import Settings
 from iml_ls.checks.catalogue import RULES
-from iml_ls.checks.suggestions import nearest
+from iml_ls.checks.suggestions import typo_of
 from iml_ls.evaluate.functions import FUNCTIONS
 
 from .conftest import Analyse, codes, found
@@ -94,16 +94,16 @@ def test_no_suggestion_when_no_function_is_a_typo_away(analyse: Analyse, typed: 
 
 def test_a_real_function_is_suggested_for_another_only_one_letter_apart() -> None:
     names = list(FUNCTIONS)
-    suggested = {name: nearest(name, [other for other in names if other != name]) for name in names}
+    suggested = {name: typo_of(name, [other for other in names if other != name]) for name in names}
     assert {name: other for name, other in suggested.items() if other} == {
         "map": "max", "max": "map", "stdevP": "stdevS", "stdevS": "stdevP",
     }  # fmt: skip
 
 
 def test_suggestions_for_variables_keep_abbreviations_and_transpositions(analyse: Analyse) -> None:
-    assert nearest("param", ["parameters", "temp"]) == "parameters"
-    assert nearest("tmep", ["parameters", "temp"]) == "temp"
-    assert nearest("x" * 100_000, ["parameters", "temp"]) is None
+    assert typo_of("param", ["parameters", "temp"]) == "parameters"
+    assert typo_of("tmep", ["parameters", "temp"]) == "temp"
+    assert typo_of("x" * 100_000, ["parameters", "temp"]) is None
 
 
 def test_wrong_argument_count(analyse: Analyse) -> None:

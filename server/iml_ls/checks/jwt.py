@@ -15,7 +15,7 @@ from iml_ls.analysis import Analysis, ImlString, Scope
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
 from iml_ls.checks.evaluation import failures
 from iml_ls.checks.json_edits import add_member, remove_member
-from iml_ls.checks.suggestions import nearest
+from iml_ls.checks.names import nearest
 from iml_ls.evaluate.environment import ConnectionEvaluation, TempState, shared_evaluation
 from iml_ls.evaluate.infer import NUMBER, static_type
 from iml_ls.evaluate.js_json import number_to_string

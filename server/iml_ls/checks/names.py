@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -9,11 +10,20 @@ from dataclasses import dataclass
 from iml_ls.analysis import Analysis, ImlString, Scope
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
 from iml_ls.checks.expressions import hyphenated_name_parts
-from iml_ls.checks.suggestions import nearest
+from iml_ls.checks.suggestions import typo_of
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.model.schema import VARIABLES
 from iml_ls.syntax.iml import Call, Member, Name, Template, member_path, walk_expr
 from iml_ls.syntax.json_tree import JsonArray
+
+
+def nearest(name: str, candidates: list[str]) -> str | None:
+    """The closest known name to a misspelt one, case-insensitively first."""
+    by_case = [candidate for candidate in candidates if candidate.lower() == name.lower()]
+    if by_case:
+        return by_case[0]
+    matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return matches[0] if matches else None
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ def suggest(
     otherwise: str = "",
 ) -> Suggestion:
     """Suggest the nearest of ``known`` for ``typed`` at ``[start, end)`` (``quoted`` for JSON strings)."""
-    name = nearest(typed, sorted(known))
+    name = typo_of(typed, sorted(known))  # only a typo: never another real name that looks alike
     if name is None:
         return Suggestion(None, otherwise, ())
     replacement = json.dumps(name) if quoted else name

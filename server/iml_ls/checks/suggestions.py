@@ -7,8 +7,8 @@ another that merely looks alike.
 from __future__ import annotations
 
 
-def nearest(name: str, candidates: list[str]) -> str | None:
-    """The closest known name to a misspelt one: the same name in another case, the one name it
+def typo_of(name: str, candidates: list[str]) -> str | None:
+    """The known name a misspelt one stands for: the same name in another case, the one name it
     abbreviates (`param`, at least half of it), or the one a typo away (one edit, two in a name
     over ten characters); never a real name that merely looks alike (`parseJSON`, `parseNumber`)."""
     by_case = [candidate for candidate in candidates if candidate.lower() == name.lower()]
