@@ -40,3 +40,9 @@ def test_signature_help_shows_repeating_and_optional_parameters() -> None:
     help = signature_help(analysis_of(text), text.index(", )") + 2)
     assert help is not None and help.label == "switch(expression, value, result, [more...])"
     assert help.active_parameter == 3
+
+
+def test_signature_help_counts_semicolons_as_separators() -> None:
+    text = '{"url": "/v1/{{formatDate(now; \'YYYY\'; )}}"}'
+    help = signature_help(analysis_of(text), text.index("; )") + 2)
+    assert help is not None and help.active_parameter == 2

@@ -103,13 +103,22 @@ def _keywords() -> list[str]:
     return [*lines, ""]
 
 
+def _gives_a_stand_in(example: str) -> bool:
+    expr = parse_expression(example)
+    assert not isinstance(expr, ImlSyntaxError)
+    evaluator = Evaluator(EvalContext(now=EXAMPLE_NOW), EXAMPLE_VARIABLES)
+    evaluator.evaluate(expr)
+    return bool(evaluator.used_placeholders)
+
+
 def render_markdown() -> str:
     lines = [_INTRODUCTION.replace("{variables}", stringify(EXAMPLE_VARIABLES, 2) or ""), *_keywords()]
     for name in sorted(FUNCTIONS, key=str.lower):
         function = FUNCTIONS[name]
         lines += [f"## {name}", "", f"`{function.signature()}` → {function.returns}", "", function.summary, ""]
         lines += [f"- `{p.name}`: {p.description}" for p in function.parameters]
-        lines += ["", f"Example: `{function.example}` → `{function.example_result}`", ""]
+        made_up = " (a stand-in)" if _gives_a_stand_in(function.example) else ""
+        lines += ["", f"Example: `{function.example}` → `{function.example_result}`{made_up}", ""]
         if function.caveat:
             lines += [f"*Uncertain:* {function.caveat}", ""]
         if function.not_in_make:
