@@ -158,6 +158,15 @@ def test_other_indexes_pass(analyse: Analyse, expression: str) -> None:
     assert "IML113" not in codes(analyse(response(expression)))
 
 
+def test_index_zero_in_a_get_path_is_a_warning_too(analyse: Analyse) -> None:
+    analysis = analyse(response("get(body, 'accounts[0].id')"))
+    assert found(analysis, "IML113") == ["0"] and codes(analysis) == ["IML113"]
+    assert fixed(analysis, "IML113") == response("get(body, 'accounts[1].id')")
+    assert codes(analyse(response("get(body, 'accounts[1].id')"))) == []
+    assert codes(analyse(response("get(body, 'accounts[10]')"))) == []
+    assert codes(analyse(response("length('a[0]')"))) == []
+
+
 # IML114 semicolon-separator ----------------------------------------------------------------------
 
 

@@ -172,7 +172,21 @@ def _zero_index(analysis: Analysis, string: ImlString, template: Template, node:
     return diagnostic("zero-index", start, end, message, fix)
 
 
+def _zero_in_get_path(analysis: Analysis, string: ImlString, template: Template, call: Call) -> Iterator[Diagnostic]:
+    """``get(x, 'items[0].id')``: the path of ``get`` counts array items from 1 too."""
+    path = call.args[1] if call.name == "get" and len(call.args) == 2 else None
+    if not (isinstance(path, Literal) and isinstance(path.value, str)):
+        return
+    for match in re.finditer(r"\[0\]", template.source[path.start : path.end]):
+        at = path.start + match.start() + 1
+        start, end = string.offset(template, at), string.offset(template, at + 1)
+        message = "The path of `get` counts array items from 1, so `[0]` is always empty: the first item is `[1]`."
+        fix = Fix("Change to `[1]`, the first item", (TextEdit(analysis.path, start, end, "1"),))
+        yield diagnostic("zero-index", start, end, message, fix)
+
+
 def _call(analysis: Analysis, string: ImlString, template: Template, call: Call) -> Iterator[Diagnostic]:
+    yield from _zero_in_get_path(analysis, string, template, call)
     if call.semicolons:
         at = string.offset(template, call.semicolons[0])
         message = (
