@@ -116,6 +116,12 @@ def test_unknown_variable(analyse: Analyse) -> None:
     assert codes(analyse(request(url="/v1/{{parameters.clientId}}"))) == []
 
 
+@pytest.mark.parametrize("name", ["uuid", "pi", "random", "executionId", "erase", "ignore", "nbsp", "carriagereturn"])
+def test_make_s_variables_and_keywords_are_known(analyse: Analyse, name: str) -> None:
+    assert codes(analyse(request(url=f"/v1/{{{{{name}}}}}"))) == []
+    assert found(analyse(request(url=f"/v1/{{{{{name}x}}}}")), "IML103") == [f"{name}x"]
+
+
 def test_unknown_parameter_offers_rename_and_declaration(analyse: Analyse) -> None:
     analysis = analyse(request(url="/v1/{{parameters.clientSecrt}}"))
     assert found(analysis, "IML201") == ["clientSecrt"]
