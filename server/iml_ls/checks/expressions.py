@@ -190,9 +190,9 @@ def _call(analysis: Analysis, string: ImlString, template: Template, call: Call)
     if call.semicolons:
         at = string.offset(template, call.semicolons[0])
         message = (
-            f"`;` separates the arguments of `{call.name}`: that is the separator of Make's scenario editor. "
-            "Make's custom-app documentation separates arguments with `,` only and does not say whether app "
-            "code accepts `;`, so write `,`."
+            f"`;` separates the arguments of `{call.name}`, as in Make's scenario editor. Make's custom-app "
+            "documentation separates arguments with `,` only and does not say whether app code accepts `;` (a "
+            "guide written from Make's IML library says `;` is for the scenario editor only): write `,`."
         )
         edits = tuple(
             TextEdit(analysis.path, string.offset(template, position), string.offset(template, position + 1), ",")
