@@ -90,6 +90,15 @@ def test_a_hyphenated_key_without_backticks_is_read_as_subtraction(analyse: Anal
     assert fixed(analysis, "IML111") == response("headers.`x-rate-limit` > 0")
 
 
+def test_the_parts_of_a_hyphenated_key_are_not_reported_as_names(analyse: Analyse) -> None:
+    analysis = analyse(url("parameters.client-id"))
+    assert codes(analysis) == ["IML111"]
+    assert fixed(analysis, "IML111") == url("parameters.`client-id`")
+    assert codes(analyse(url("parameters.`client-id`"))) == ["IML201"]  # now the parameter itself is checked
+    text = json.dumps({"temp": {"a": 1}, "url": "/v1/{{temp.page-size}}"})
+    assert codes(analyse(text)) == ["IML111"]
+
+
 @pytest.mark.parametrize(
     ("expression", "key"),
     [("body.data.x-total", "x-total"), ("body.items[1].next-page.url", "next-page"), ("body.a-b * 2", "a-b")],

@@ -85,9 +85,10 @@ def _is_left_operand(template: Template, node: Unary) -> bool:
 
 
 def hyphenated_name_parts(template: Template) -> set[int]:
-    """Where each name after a `-` of an unquoted hyphenated name starts (``total`` in ``body.x-total``):
-    IML111 reports those, so the unknown-variable rule does not report the same names again."""
-    return {start for run in _hyphen_runs(template) for start in run[2]}
+    """Where each part of an unquoted hyphenated key starts (``x`` and ``total`` in ``body.x-total``):
+    IML111 reports the whole key, so the name rules do not report its parts (`parameters.x`, the
+    variable `total`) as well."""
+    return {start for first, _, rest in _hyphen_runs(template) for start in (first, *rest)}
 
 
 def _hyphen_runs(template: Template) -> Iterator[tuple[int, int, list[int]]]:

@@ -66,7 +66,7 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
                     yield from _check_call(analysis, string, template, node)
                 elif isinstance(node, Name) and node.start not in hyphenated:
                     yield from _check_variable(analysis, string, template, node, in_response)
-                elif isinstance(node, Member) and isinstance(node.object, Name):
+                elif isinstance(node, Member) and isinstance(node.object, Name) and node.name_start not in hyphenated:
                     yield from _check_member(analysis, string, template, node)
 
 
