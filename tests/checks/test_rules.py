@@ -111,6 +111,25 @@ def test_wrong_argument_count(analyse: Analyse) -> None:
     assert codes(analyse(request(url="/v1/{{base64('a')}}"))) == []
 
 
+@pytest.mark.parametrize(
+    ("wrong", "right"),
+    [
+        ("if(1, 'a')", "if(1, 'a', 'b')"), ("switch(1, 2)", "switch(1, 2, 'x')"), ("sum()", "sum(1)"),
+        ("pick(temp.x)", "pick(temp.x, 'a')"), ("formatNumber(1)", "formatNumber(1, 2)"), ("md5('a', 'hex')", "md5('a')"),
+        ("split('a,b')", "split('a,b', ',', true)"), ("trunc(1, 2, 3)", "trunc(1.55, 1)"),
+    ],
+)  # fmt: skip
+def test_make_s_argument_counts(analyse: Analyse, wrong: str, right: str) -> None:
+    temp = {"x": {"a": 1}}
+    assert codes(analyse(request(temp=temp, url=f"/v1/{{{{{wrong}}}}}"))) == ["IML102"]
+    assert codes(analyse(request(temp=temp, url=f"/v1/{{{{{right}}}}}"))) == []
+
+
+@pytest.mark.parametrize("call", ["formatDate(now)", "parseDate('2023-11-14')", "contains('Ab', 'a', true)"])
+def test_optional_arguments_make_accepts_pass(analyse: Analyse, call: str) -> None:
+    assert codes(analyse(request(url=f"/v1/{{{{{call}}}}}"))) == []
+
+
 def test_unknown_variable(analyse: Analyse) -> None:
     assert found(analyse(request(url="/v1/{{foo.bar}}")), "IML103") == ["foo"]
     assert codes(analyse(request(url="/v1/{{parameters.clientId}}"))) == []
