@@ -49,6 +49,7 @@ def fixed(analysis: Analysis, code: str) -> str:
         ("not parameters.clientId", "not", "! parameters.clientId"),
         ("if(not(parameters.clientId), 'a', 'b')", "not", "if(!(parameters.clientId), 'a', 'b')"),
         ("length(parameters.clientId) > 1 and length(parameters.clientId) < 9", "and", None),
+        ("if(not parameters.clientId && 1, 'a', 'b')", "not", "if(! parameters.clientId && 1, 'a', 'b')"),
     ],
 )  # fmt: skip
 def test_word_operators_are_errors_with_the_symbol_as_fix(

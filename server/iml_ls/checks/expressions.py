@@ -34,6 +34,7 @@ _NAME = r"[A-Za-z_$][A-Za-z0-9_$]*"
 _HYPHENATED = re.compile(rf"(?<=\.)({_NAME}(?:-{_NAME})+)(?![A-Za-z0-9_$(])")
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`", re.S)
 _HMAC_ALGORITHMS = ("sha1", "sha256", "sha512")
+_LOGICAL = ("&&", "||", "&", "|", "and", "or")
 
 
 def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
@@ -72,7 +73,8 @@ def _word_operator(analysis: Analysis, string: ImlString, template: Template, no
         f"IML has no `{word}` operator, so Make cannot read this expression: write `{symbol}`. IML's logical "
         "operators are `&&` (also written `&`), `||` (also `|`) and `!`."
     )
-    # `not a == b` parses as `(!a) == b`; whoever wrote it probably meant `!(a == b)`, so no fix there.
+    # `not a == b` parses as `(!a) == b`; whoever wrote it probably meant `!(a == b)`, so no fix there
+    # (`not a and b` means `!a && b` in both readings).
     if isinstance(node, Unary) and _is_left_operand(template, node):
         return diagnostic("word-operator", start, end, message + " Put the condition in parentheses: `!(…)`.")
     fix = Fix(f"Change to `{symbol}`", (TextEdit(analysis.path, start, end, symbol),))
@@ -80,8 +82,12 @@ def _word_operator(analysis: Analysis, string: ImlString, template: Template, no
 
 
 def _is_left_operand(template: Template, node: Unary) -> bool:
+    """Whether ``node`` is the left operand of an operator that binds tighter than a word ``not``."""
     assert template.expr is not None
-    return any(isinstance(parent, Binary) and parent.left is node for parent in walk_expr(template.expr))
+    return any(
+        isinstance(parent, Binary) and parent.left is node and parent.op.lower() not in _LOGICAL
+        for parent in walk_expr(template.expr)
+    )
 
 
 def hyphenated_name_parts(template: Template) -> set[int]:
