@@ -68,7 +68,9 @@ def test_a_samples_file_with_secrets_tracked_by_git_is_reported(tmp_path: Path) 
     folder = tmp_path / "connections" / "c"
     folder.mkdir(parents=True)
     (folder / "c.params.iml.json").write_text('[{"name": "secret", "type": "password"}]', encoding="utf-8")
-    (folder / "c.communication.iml.json").write_text('{"url": "https://api.example.com/{{parameters.secret}}"}\n', encoding="utf-8")
+    (folder / "c.communication.iml.json").write_text(
+        '{"url": "https://api.example.com/{{parameters.secret}}"}\n', encoding="utf-8"
+    )
     (folder / "c.samples.json").write_text('{"parameters": {"secret": "hunter2"}}', encoding="utf-8")
     path = str(folder / "c.communication.iml.json")
     analysis = Workspace().analysis(path)

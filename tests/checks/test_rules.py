@@ -9,6 +9,8 @@ import pytest
 
 from iml_ls.analysis import Settings
 from iml_ls.checks.catalogue import RULES
+from iml_ls.checks.suggestions import typo_of
+from iml_ls.evaluate.functions import FUNCTIONS
 
 from .conftest import Analyse, codes, found
 
@@ -78,14 +80,70 @@ def test_unknown_function_suggests_the_nearest(analyse: Analyse) -> None:
     assert codes(analyse(request(url="https://api.example.com/v1/{{length('abc')}}"))) == []
 
 
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [("lenght", "length"), ("fromatDate", "formatDate"), ("ParseJson", "parseJSON"), ("base46", "base64"),
+     ("sha265", "sha256"), ("formatNumbr", "formatNumber")],
+)  # fmt: skip
+def test_a_typo_gets_the_function_it_misspells(analyse: Analyse, typed: str, suggested: str) -> None:
+    analysis = analyse(request(url=f"https://api.example.com/v1/{{{{{typed}('a')}}}}"))
+    assert next(d for d in analysis.diagnostics if d.rule.code == "IML101").fixes[0].edits[0].new_text == suggested
+
+
+@pytest.mark.parametrize("typed", ["jsonParse", "toJSON", "arrayDifference", "parse", "stdev", "sha384", "hmc", "xyz"])
+def test_no_suggestion_when_no_function_is_a_typo_away(analyse: Analyse, typed: str) -> None:
+    analysis = analyse(request(url=f"https://api.example.com/v1/{{{{{typed}('a')}}}}"))
+    diagnostic = next(d for d in analysis.diagnostics if d.rule.code == "IML101")
+    assert diagnostic.fixes == () and "Did you mean" not in diagnostic.message
+
+
+def test_a_real_function_is_suggested_for_another_only_one_letter_apart() -> None:
+    names = list(FUNCTIONS)
+    suggested = {name: typo_of(name, [other for other in names if other != name]) for name in names}
+    assert {name: other for name, other in suggested.items() if other} == {
+        "map": "max", "max": "map", "stdevP": "stdevS", "stdevS": "stdevP",
+    }  # fmt: skip
+
+
+def test_suggestions_for_variables_keep_abbreviations_and_transpositions(analyse: Analyse) -> None:
+    assert typo_of("param", ["parameters", "temp"]) == "parameters"
+    assert typo_of("tmep", ["parameters", "temp"]) == "temp"
+    assert typo_of("x" * 100_000, ["parameters", "temp"]) is None
+
+
 def test_wrong_argument_count(analyse: Analyse) -> None:
     assert found(analyse(request(url="https://api.example.com/v1/{{base64()}}")), "IML102") == ["base64()"]
     assert codes(analyse(request(url="https://api.example.com/v1/{{base64('a')}}"))) == []
 
 
+@pytest.mark.parametrize(
+    ("wrong", "right"),
+    [
+        ("if(1, 'a')", "if(1, 'a', 'b')"), ("switch(1, 2)", "switch(1, 2, 'x')"), ("sum()", "sum(1)"),
+        ("pick(temp.x)", "pick(temp.x, 'a')"), ("formatNumber(1)", "formatNumber(1, 2)"), ("md5('a', 'hex')", "md5('a')"),
+        ("split('a,b')", "split('a,b', ',', true)"), ("trunc(1, 2, 3)", "trunc(1.55, 1)"),
+    ],
+)  # fmt: skip
+def test_make_s_argument_counts(analyse: Analyse, wrong: str, right: str) -> None:
+    temp = {"x": {"a": 1}}
+    assert codes(analyse(request(temp=temp, url=f"https://api.example.com/v1/{{{{{wrong}}}}}"))) == ["IML102"]
+    assert codes(analyse(request(temp=temp, url=f"https://api.example.com/v1/{{{{{right}}}}}"))) == []
+
+
+@pytest.mark.parametrize("call", ["formatDate(now)", "parseDate('2023-11-14')", "contains('Ab', 'a', true)"])
+def test_optional_arguments_make_accepts_pass(analyse: Analyse, call: str) -> None:
+    assert codes(analyse(request(url=f"https://api.example.com/v1/{{{{{call}}}}}"))) == []
+
+
 def test_unknown_variable(analyse: Analyse) -> None:
     assert found(analyse(request(url="https://api.example.com/v1/{{foo.bar}}")), "IML103") == ["foo"]
     assert codes(analyse(request(url="https://api.example.com/v1/{{parameters.clientId}}"))) == []
+
+
+@pytest.mark.parametrize("name", ["uuid", "pi", "random", "executionId", "erase", "ignore", "nbsp", "carriagereturn"])
+def test_make_s_variables_and_keywords_are_known(analyse: Analyse, name: str) -> None:
+    assert codes(analyse(request(url=f"https://api.example.com/v1/{{{{{name}}}}}"))) == []
+    assert found(analyse(request(url=f"https://api.example.com/v1/{{{{{name}x}}}}")), "IML103") == [f"{name}x"]
 
 
 def test_unknown_parameter_offers_rename_and_declaration(analyse: Analyse) -> None:
@@ -253,10 +311,8 @@ def test_parameter_type_enum_in_a_params_file(tmp_path: object, analyse: Analyse
 # IML503 ----------------------------------------------------------------------------------------
 
 
-def test_every_rule_is_tested_here_or_with_the_app_rules() -> None:
-    source = "".join(
-        (Path(__file__).parent / name).read_text(encoding="utf-8") for name in ("test_rules.py", "test_app_rules.py")
-    )
+def test_every_rule_is_tested_here() -> None:
+    source = "".join(path.read_text(encoding="utf-8") for path in Path(__file__).parent.glob("test_*.py"))
     untested = [
         rule.code for rule in RULES if rule.code not in source and rule.code not in ("IML501", "IML502", "IML503")
     ]

@@ -16,6 +16,7 @@ const operations = {
   split: (text, separator) => text.split(separator),
   length: (text) => text.length,
   round: (x) => { const r = Math.round(x); return Object.is(r, -0) ? "-0" : String(r); },
+  parseJSON: (text) => JSON.stringify(JSON.parse(text)),
 };
 
 let input = "";

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import re
 
 import pytest
 
@@ -156,4 +157,66 @@ def test_stringify_of_evaluated_dates() -> None:
 def test_values_out_of_range_are_evaluation_errors(source: str) -> None:
     """Regression: the fuzzer found a date past year 9999 raising a Python ValueError."""
     with contextlib.suppress(EvaluationError):
+        run(source)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("erase", None), ("ignore", UNDEFINED), ("nbsp", "\u00a0"), ("carriagereturn", "\r"), ("pi", math.pi),
+        ("'a' + nbsp + 'b'", "a\u00a0b"), ("length(newline + carriagereturn)", 2), ("round(pi * 100)", 314),
+        ("ifempty(erase, 'x')", "x"), ("ifempty(ignore, 'x')", "x"),
+    ],
+)  # fmt: skip
+def test_keywords(source: str, expected: JsValue) -> None:
+    assert run(source) == expected
+
+
+@pytest.mark.parametrize("name", ["uuid", "random", "executionId"])
+def test_random_and_run_time_variables_are_stand_ins(name: str) -> None:
+    expr = parse_expression(name)
+    assert not isinstance(expr, ImlSyntaxError)
+    evaluator = Evaluator(EvalContext(now=NOW), VARIABLES)
+    first = evaluator.evaluate(expr)
+    assert first == evaluator.evaluate(expr)  # previews are reproducible
+    assert evaluator.used_placeholders == {(name, "")}
+
+
+def test_stand_ins_look_like_the_real_values() -> None:
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", str(run("uuid")))
+    random = run("random")
+    assert isinstance(random, float) and 0 <= random < 1
+
+
+def test_if_and_ifempty_evaluate_only_the_branch_they_return() -> None:
+    assert run("if(true, 'ok', parseJSON('{bad'))") == "ok"
+    assert run("if(false, parseJSON('{bad'), 'ok')") == "ok"
+    assert run("ifempty('set', parseJSON('{bad'))") == "set"
+    with pytest.raises(EvaluationError, match="parseJSON"):
+        run("if(false, 'ok', parseJSON('{bad'))")
+    with pytest.raises(EvaluationError, match="parseJSON"):
+        run("ifempty('', parseJSON('{bad'))")
+
+
+def test_single_ampersand_and_bar_are_and_and_or() -> None:
+    assert run("1 & 'y'") == "y"
+    assert run("0 & parseJSON('{bad')") == 0  # short-circuits like &&
+    assert run("temp.n | 'fallback'") == "fallback"
+    assert run("1 > 0 & 2 > 1 | false") is True
+
+
+def test_semicolons_separate_arguments_as_commas_do() -> None:
+    assert run("formatDate(now; 'YYYY'; 'UTC')") == "2023"
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("true and false", "IML has no `and` operator; write `&&`."), ("1 OR 0", "IML has no `OR` operator; write `||`."),
+        ("not true", "IML has no `not` operator; write `!`."), ("['a', 'b']", "IML has no array literals"),
+        ("{k: 1}", "IML has no object literals"), ("length([1])", "IML has no array literals"),
+    ],
+)  # fmt: skip
+def test_forms_iml_lacks_fail_when_evaluated(source: str, message: str) -> None:
+    with pytest.raises(EvaluationError, match=re.escape(message)):
         run(source)

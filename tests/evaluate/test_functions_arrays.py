@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from iml_ls.evaluate.functions.spec import StandIn
 from iml_ls.evaluate.values import UNDEFINED, EvaluationError, EvaluationLimitError, JsValue
 
 from .conftest import call, small_context
@@ -166,3 +167,30 @@ def test_map_takes_one_key_from_each_item() -> None:
     assert call("map", CONTACTS, "age", "type", "home,work") == [40, 30, 35]
     assert call("map", CONTACTS, "missing") == [UNDEFINED] * 3
     assert call("map", None, "email") == []
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (["a", "b", "a"], ["a", "b"]),
+        ([1, "1", 1.0], [1, "1"]),
+        ([{"a": 1}, {"a": 1}], [{"a": 1}]),
+        (None, []),
+        ([], []),
+    ],
+)
+def test_deduplicate(value: JsValue, expected: JsValue) -> None:
+    assert call("deduplicate", value) == expected
+
+
+def test_deduplicate_and_shuffle_refuse_text() -> None:
+    for name in ("deduplicate", "shuffle"):
+        with pytest.raises(EvaluationError, match=rf"{name}\(\) expects an array, got text"):
+            call(name, "abc")
+
+
+def test_shuffle_is_a_stand_in_that_keeps_the_items() -> None:
+    items: list[JsValue] = ["a", "b", "c"]
+    result = call("shuffle", items)
+    assert isinstance(result, StandIn) and result.value == items and result.value is not items
+    assert call("shuffle", None) == StandIn([])

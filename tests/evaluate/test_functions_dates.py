@@ -24,7 +24,7 @@ def utc(*parts: int) -> dt.datetime:
         ("MMMM MMM Do", "November Nov 14th"), ("dddd ddd d E", "Tuesday Tue 2 2"), ("DDD DDDD Q", "318 318 4"),
         ("W WW", "46 46"), ("h hh A a", "10 10 PM pm"), ("k kk", "22 22"), ("S SS", "0 00"), ("X", "1700000000"),
         ("x", "1700000000000"), ("Z ZZ", "+00:00 +0000"), ("[Today is] dddd", "Today is Tuesday"),
-        ("YYYY-MM-DDTHH:mm:ssZ", "2023-11-14T22:13:20+00:00"), ("", ""),
+        ("YYYY-MM-DDTHH:mm:ssZ", "2023-11-14T22:13:20+00:00"), ("", "2023-11-14T22:13:20.000+00:00"),
     ],
 )  # fmt: skip
 def test_format_date_tokens(pattern: str, expected: str) -> None:
@@ -61,7 +61,6 @@ def test_format_date_zones_and_inputs(date: JsValue, pattern: str, zone: JsValue
         (("14/11/2023", "YYYY"), "not an ISO 8601 date"),
         ((None, "YYYY"), "expects a date, got null"),
         (([], "YYYY"), "expects a date, got an array"),
-        ((NOW,), "needs a format"),
         ((float("inf"), "YYYY"), "expects a date"),
         ((253402300800000.0, "YYYY"), "outside the supported range"),
         ((6.77680361916768e19, "YYYY"), "outside the supported range"),
@@ -70,6 +69,11 @@ def test_format_date_zones_and_inputs(date: JsValue, pattern: str, zone: JsValue
 def test_format_date_errors(args: tuple[JsValue, ...], message: str) -> None:
     with pytest.raises(EvaluationError, match=message):
         call("formatDate", *args)
+
+
+def test_format_date_without_a_format_uses_the_library_default() -> None:
+    assert call("formatDate", NOW) == "2023-11-14T22:13:20.000+00:00"
+    assert call("formatDate", NOW, None, "Europe/Prague") == "2023-11-14T23:13:20.000+01:00"
 
 
 @pytest.mark.parametrize(
@@ -173,3 +177,57 @@ def test_setters_clamp_the_day_and_refuse_nonsense() -> None:
         call("setHour", NOW, 1e12)
     with pytest.raises(EvaluationError, match="outside the supported range"):
         call("setYear", NOW, 10_000)
+
+
+def test_parse_date_without_a_format_reads_iso_8601() -> None:
+    assert call("parseDate", "2023-11-14T22:13:20Z") == NOW
+    with pytest.raises(EvaluationError, match="not an ISO 8601 date"):
+        call("parseDate", "14/11/2023")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1, utc(2023, 11, 12, 22, 13, 20)), (3, NOW), (7, utc(2023, 11, 18, 22, 13, 20)), (8, utc(2023, 11, 19, 22, 13, 20)),
+        (0, utc(2023, 11, 11, 22, 13, 20)), ("monday", utc(2023, 11, 13, 22, 13, 20)), ("Sun", utc(2023, 11, 12, 22, 13, 20)),
+        ("SATURDAY", utc(2023, 11, 18, 22, 13, 20)), ("4", utc(2023, 11, 15, 22, 13, 20)), (2.9, utc(2023, 11, 13, 22, 13, 20)),
+    ],
+)  # fmt: skip
+def test_set_day_counts_the_week_from_sunday(value: JsValue, expected: dt.datetime) -> None:
+    assert call("setDay", NOW, value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("mo", "not a number or an English name"), ("funday", "English"), (1e9, "not a usable weekday")],
+)
+def test_set_day_errors(value: JsValue, message: str) -> None:
+    with pytest.raises(EvaluationError, match=message):
+        call("setDay", NOW, value)
+
+
+def test_set_month_takes_english_names() -> None:
+    assert call("setMonth", NOW, "march") == utc(2023, 3, 14, 22, 13, 20)
+    assert call("setMonth", NOW, "Dec") == utc(2023, 12, 14, 22, 13, 20)
+    with pytest.raises(EvaluationError, match=r"setMonth\(\): 'Smarch' is not a number or an English name"):
+        call("setMonth", NOW, "Smarch")
+
+
+LATER = NOW + dt.timedelta(days=2, hours=3, minutes=45, seconds=10)
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [("D", 2), ("H", 51), ("m", 3105), ("s", 186310), ("RH", 3), ("Rm", 45), ("Rs", 10)],
+)
+def test_date_diff_units(unit: str, expected: int) -> None:
+    assert call("dateDiff", LATER, NOW, unit) == expected
+
+
+def test_date_diff_errors_and_equal_dates() -> None:
+    assert call("dateDiff", NOW, NOW, "s") == 0
+    assert call("dateDiff", "2023-11-15T00:00:00Z", "2023-11-14T23:59:59Z", "D") == 0
+    with pytest.raises(EvaluationError, match="the start date is after the end date"):
+        call("dateDiff", NOW, LATER, "D")
+    with pytest.raises(EvaluationError, match="unknown unit 'days'"):
+        call("dateDiff", LATER, NOW, "days")

@@ -134,3 +134,9 @@ def test_hmac(args: tuple[JsValue, ...], expected: str) -> None:
 def test_hmac_refuses_unknown_algorithms() -> None:
     with pytest.raises(EvaluationError, match="unknown algorithm 'sha3'"):
         call("hmac", "m", "k", "sha3")
+
+
+def test_sha1_takes_a_key_encoding_like_sha256() -> None:
+    hex_key = "6b6579"  # "key"
+    assert call("sha1", FOX, "hex", hex_key, "hex") == call("sha1", FOX, "hex", "key")
+    assert call("sha1", FOX, "hex", "a2V5", "base64") == "de7c9b85b8b78aa6bc8a7a36f70a90701c9db4d9"

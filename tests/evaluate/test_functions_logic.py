@@ -96,3 +96,14 @@ def test_pick_and_omit() -> None:
 def test_pick_and_omit_refuse_non_collections(name: str) -> None:
     with pytest.raises(EvaluationError, match=rf"{name}\(\) expects a collection, got an array"):
         call(name, ["a"], "a")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((1, 1), True), (("a", "a"), True), ((1, "1"), False), ((None, None), True), ((None, UNDEFINED), False),
+        (([1], [1]), True), (({"a": 1}, {"a": 2}), False), ((UNDEFINED,), True),
+    ],
+)  # fmt: skip
+def test_equal_compares_as_the_equals_operator(args: tuple[JsValue, ...], expected: bool) -> None:
+    assert call("equal", *args) is expected

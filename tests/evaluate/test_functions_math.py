@@ -99,3 +99,49 @@ def test_format_number(args: tuple[JsValue, ...], expected: str) -> None:
 def test_format_number_refuses_absurd_decimals(decimals: float) -> None:
     with pytest.raises(EvaluationError, match="decimals must be between 0 and 100"):
         call("formatNumber", 1, decimals)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((3.14159, 2), 3.14), ((-3.14159, 2), -3.14), ((0.29, 2), 0.29), ((1234, -2), 1200), ((-1234, -2), -1200),
+        ((5, -2), 0), ((-0.001, 2), -0.0), ((1.9, 0), 1), ((1.9, None), 1), ((2.5, 300), 2.5), ((7, -500), 0),
+        (("9.99", "1"), 9.9), ((math.inf, 2), math.inf),
+    ],
+)  # fmt: skip
+def test_trunc_keeps_decimals(args: tuple[JsValue, ...], expected: JsValue) -> None:
+    assert same(call("trunc", *args), expected)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((3, 1, 4, 1), 2), ((5,), 5), (([1, 2, 3],), 2), (([4, 1], 10), 4), (("2", "8"), 5), ((), None), (([],), None),
+        ((0.1, 0.2), 0.15000000000000002),
+    ],
+)  # fmt: skip
+def test_median(args: tuple[JsValue, ...], expected: JsValue) -> None:
+    assert call("median", *args) == expected
+
+
+def test_median_refuses_text() -> None:
+    with pytest.raises(EvaluationError, match=r"median\(\) expects a number, got the text 'x'"):
+        call("median", 1, "x")
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [
+        ("stdevS", (2, 4, 4, 4, 5, 5, 7, 9), 2.138089935299395), ("stdevP", (2, 4, 4, 4, 5, 5, 7, 9), 2),
+        ("stdevS", ([1, 2, 3, 4],), 1.2909944487358056), ("stdevP", ([1, 2, 3, 4],), 1.118033988749895),
+        ("stdevP", (5,), 0), ("stdevS", (5, 5), 0),
+    ],
+)  # fmt: skip
+def test_standard_deviations(name: str, args: tuple[JsValue, ...], expected: JsValue) -> None:
+    assert call(name, *args) == expected
+
+
+@pytest.mark.parametrize(("name", "args"), [("stdevS", (5,)), ("stdevS", ()), ("stdevP", ())])
+def test_standard_deviation_of_too_few_numbers_is_nan(name: str, args: tuple[JsValue, ...]) -> None:
+    result = call(name, *args)
+    assert isinstance(result, float) and math.isnan(result)

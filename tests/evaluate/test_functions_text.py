@@ -226,3 +226,67 @@ def test_html_functions() -> None:
     assert call("stripHTML", "<p>Hi <b>there</b><br/></p>") == "Hi there"
     assert call("stripHTML", "1 < 2 &amp; 3") == "1 < 2 &amp; 3"
     assert call("stripHTML", UNDEFINED) == ""
+
+
+def test_split_accepts_keep_empty_and_keeps_every_item() -> None:
+    assert call("split", "a,,b", ",", True) == ["a", "", "b"]
+    assert call("split", "a,,b", ",", False) == ["a", "", "b"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("Hello", "ELL", True), True), (("Hello", "ELL"), False), (("Hello", "ELL", False), False),
+        ((["Read", "Write"], "read", True), True), ((["Read"], "read"), False), (([1], 1, True), True),
+        ((["1"], 1, True), False), (("ÀB", "àb", True), True),
+    ],
+)  # fmt: skip
+def test_contains_case_insensitive(args: tuple[JsValue, ...], expected: bool) -> None:
+    assert call("contains", *args) is expected
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((b"hi", "hex"), "6869"), ((b"hi", "base64"), "aGk="), ((b"hi", "utf8"), "hi"), ((b"\xe9", "latin1"), "é"),
+        ((b"\xe9", "binary"), "é"), ((b"hi",), "hi"), ((12, "hex"), "12"), ((b"", "hex"), ""),
+    ],
+)  # fmt: skip
+def test_to_string_decodes_binary_data(args: tuple[JsValue, ...], expected: str) -> None:
+    assert call("toString", *args) == expected
+
+
+def test_to_string_refuses_unknown_encodings_and_respects_the_budget() -> None:
+    with pytest.raises(EvaluationError, match=r"toString\(\): unknown encoding 'utf16'"):
+        call("toString", b"hi", "utf16")
+    with pytest.raises(EvaluationLimitError):
+        call("toString", b"x" * 60, "hex", context=small_context(max_string_length=100))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("*Sale* #1", "\\*Sale\\* \\#1"), ("a_b", "a\\_b"), ("[x](y)", "\\[x\\]\\(y\\)"), ("1. a - b!", "1\\. a \\- b\\!"),
+        ("a|b~c", "a\\|b\\~c"), ("`code`", "\\`code\\`"), ("C:\\dir", "C:\\\\dir"), ("<b>", "\\<b\\>"),
+        ("plain text", "plain text"), (None, ""), (12.5, "12\\.5"),
+    ],
+)  # fmt: skip
+def test_escape_markdown(text: JsValue, expected: str) -> None:
+    assert call("escapeMarkdown", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "replacement", "expected"),
+    [
+        ("Hi 👋!", "", "Hi !"), ("Hi 👋🏽!", "?", "Hi ?!"), ("👩\u200d💻 dev", "*", "* dev"), ("🇨🇿 flag", "", " flag"),
+        ("1️⃣ one", "", " one"), ("☀️ sun ❤", "-", "- sun -"), ("no emoji 123 #", "x", "no emoji 123 #"),
+        ("\ud83d\ude00 pair", "", " pair"), ("a😀b😀c", "\\1", "a\\1b\\1c"), (None, "x", ""), ("Zoë", "", "Zoë"),
+    ],
+)  # fmt: skip
+def test_replace_emoji_characters(text: JsValue, replacement: str, expected: str) -> None:
+    assert call("replaceEmojiCharacters", text, replacement) == expected
+
+
+def test_replace_emoji_characters_respects_the_budget() -> None:
+    with pytest.raises(EvaluationLimitError):
+        call("replaceEmojiCharacters", "😀" * 10, "x" * 20, context=small_context(max_string_length=100))

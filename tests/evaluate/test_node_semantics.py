@@ -1,8 +1,8 @@
 """Our JavaScript semantics against node's own answers (one node process per test, see node_oracle.js).
 
 Covers what is easiest to get subtly wrong in Python: regular expressions and replacement patterns,
-``Number()`` parsing, UTF-16 comparisons and positions, case mapping, trimming, URI encoding and
-``Math.round``.
+``Number()`` parsing, UTF-16 comparisons and positions, case mapping, trimming, URI encoding,
+``Math.round`` and ``JSON.parse``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from iml_ls.evaluate import coerce
-from iml_ls.evaluate.js_json import number_to_string
+from iml_ls.evaluate.js_json import number_to_string, stringify
 from iml_ls.evaluate.values import EvaluationError, EvaluationLimitError, JsValue
 
 from .conftest import call
@@ -184,4 +184,18 @@ def test_round_matches_node() -> None:
         rounded = call("round", value)
         assert isinstance(rounded, int | float)
         answers.append({"value": "-0" if coerce.is_negative_zero(rounded) else number_to_string(rounded)})
+    assert_same(questions, answers)
+
+
+JSON_TEXTS = [
+    '{"b": 1, "2": [true, null], "a": {"c": "d"}}', "[]", "{}", '"x"', "12", "-0", "1.5e3", "1E400", "-1e-400",
+    "12345678901234567890", "0.1", "01", "1.", ".5", "+1", "0x10", "NaN", "Infinity", "[1,]", "{'a': 1}",
+    '{"a": 1} x', ' \t\n\r[1] ', "\u00a0[1]", '"\\ud800"', '"\\u00e9\\n"', '"a\tb"', '"\u2028"',
+    '{"a": 1, "a": 2}', '{"__proto__": 1}', "true", "nul", '"\\x41"', "[1e5, 1e21, 123e-20]", '{"1": 1, "01": 2}',
+]  # fmt: skip
+
+
+def test_parse_json_matches_node() -> None:
+    questions: list[list[JsValue]] = [["parseJSON", text] for text in JSON_TEXTS]
+    answers = [ours(lambda: stringify(call("parseJSON", text))) for text in JSON_TEXTS]  # noqa: B023
     assert_same(questions, answers)

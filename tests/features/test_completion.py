@@ -82,6 +82,13 @@ def test_functions_and_variables_at_the_start_of_an_expression(tmp_path: Path) -
     assert "body" not in labels  # only inside response
 
 
+def test_make_s_new_functions_and_keywords_are_offered_and_hmac_is_not(tmp_path: Path) -> None:
+    labels = set(labels_at(tmp_path, HEAD + '{{|}}"}\n}\n'))
+    assert {"parseJSON", "createJSON", "isArray", "median", "setDay", "mime", "cryptoSign"} <= labels
+    assert {"uuid", "pi", "random", "executionId", "erase", "ignore", "nbsp", "carriagereturn"} <= labels
+    assert "hmac" not in labels
+
+
 def test_claims_inside_a_payload_object_and_options_keys(tmp_path: Path) -> None:
     call = "{{jwt(temp.jwt, parameters.clientSecret, 'HS256', temp.o)}}"
     text = (
@@ -99,7 +106,15 @@ def test_claims_inside_a_payload_object_and_options_keys(tmp_path: Path) -> None
 
 def test_connection_keys_and_enum_values(tmp_path: Path) -> None:
     assert {"method", "headers", "qs", "body", "response"} <= set(labels_at(tmp_path, '{\n    "url": "x",\n    |\n}\n'))
-    assert labels_at(tmp_path, '{\n    "method": "|"\n}\n') == ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+    assert labels_at(tmp_path, '{\n    "method": "|"\n}\n') == [
+        "GET",
+        "POST",
+        "PUT",
+        "PATCH",
+        "DELETE",
+        "HEAD",
+        "OPTIONS",
+    ]
     response = labels_at(tmp_path, '{\n    "response": {"error": {"type": "|"}}\n}\n')
     assert "RateLimitError" in response
 

@@ -9,13 +9,16 @@ from iml_ls.syntax.iml import (
     Call,
     ImlSyntaxError,
     Index,
+    InlineLiteral,
     Literal,
     Member,
     Name,
     Unary,
     find_templates,
+    is_word_operator,
     member_path,
     parse_expression,
+    unsupported_syntax,
 )
 
 
@@ -87,3 +90,60 @@ def test_templates_in_a_string() -> None:
     assert templates[2].error is not None
     assert find_templates("no braces") == []
     assert find_templates("escaped \\{{x}}") == []
+
+
+def test_word_operators_parse_with_the_precedence_of_their_symbols() -> None:
+    tree = expr("a or b AND not c")
+    assert isinstance(tree, Binary) and tree.op == "or"
+    assert isinstance(tree.right, Binary) and tree.right.op == "AND"
+    assert isinstance(tree.right.right, Unary) and tree.right.right.op == "not"
+    assert is_word_operator("OR") and not is_word_operator("||")
+    assert unsupported_syntax(tree) is tree
+
+
+@pytest.mark.parametrize("source", ["temp.and", "android", "notes", "temp.or + orders", "`and`"])
+def test_names_that_contain_or_are_the_words_stay_names(source: str) -> None:
+    tree = expr(source)
+    assert unsupported_syntax(tree) is None
+
+
+def test_single_ampersand_and_bar_are_logical_operators() -> None:
+    tree = expr("a & b | c")
+    assert isinstance(tree, Binary) and tree.op == "|"
+    assert isinstance(tree.left, Binary) and tree.left.op == "&"
+
+
+def test_inline_literals_parse_with_their_ranges_and_items() -> None:
+    source = "join(['a', temp.x], {k: 1, 'q': [2]})"
+    call = expr(source)
+    assert isinstance(call, Call)
+    array, obj = call.args
+    assert (
+        isinstance(array, InlineLiteral)
+        and array.kind == "array"
+        and source[array.start : array.end] == "['a', temp.x]"
+    )
+    assert isinstance(obj, InlineLiteral) and obj.kind == "object" and source[obj.start : obj.end] == "{k: 1, 'q': [2]}"
+    assert [type(item).__name__ for item in obj.items] == ["Literal", "InlineLiteral"]
+    empty = expr("[]")
+    assert isinstance(empty, InlineLiteral) and (empty.start, empty.end, empty.items) == (0, 2, ())
+    assert unsupported_syntax(call) is array
+
+
+def test_semicolons_between_arguments_are_recorded() -> None:
+    call = expr("f(a; b, c;d)")
+    assert isinstance(call, Call) and len(call.args) == 4 and call.semicolons == (3, 9)
+    assert expr("f(a, b)").semicolons == ()  # type: ignore[union-attr]
+    assert isinstance(parse_expression("a; b"), ImlSyntaxError)
+
+
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        ("{{{k: v}}}", ["{k: v}"]), ("{{ {k: {a: 1}} }}", [" {k: {a: 1}} "]), ("{{a {b}}", ["a {b"]),
+        ("{{x{{y}}", ["x{{y"]), ("{{a}}} {{b}}", ["a", "b"]), ("{{'}}'}}", ["'}}'"]),
+    ],
+)  # fmt: skip
+def test_a_lone_brace_inside_braces_is_matched_first(text: str, sources: list[str]) -> None:
+    assert [template.source for template in find_templates(text)] == sources
+    assert all(template.closed for template in find_templates(text))

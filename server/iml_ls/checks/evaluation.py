@@ -13,7 +13,7 @@ from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.evaluate.jsonwebtoken import JwtSignError
 from iml_ls.evaluate.values import EvaluationError, EvaluationLimitError
 from iml_ls.model.schema import SECRET_PARAMETER_TYPES
-from iml_ls.syntax.iml import Call, Expr, Template, walk_expr
+from iml_ls.syntax.iml import Call, Expr, Template, unsupported_syntax, walk_expr
 
 MAX_EVALUATED_STRINGS = 400
 """Evaluate at most this many strings per request (and outside requests), so no request can stall typing."""
@@ -46,7 +46,10 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
 def failures(
     evaluation: ConnectionEvaluation, evaluator: Evaluator, expr: Expr, start: int, end: int
 ) -> Iterator[Diagnostic]:
-    """Evaluate ``expr`` and report how it fails, if it does (secrets never appear in the message)."""
+    """Evaluate ``expr`` and report how it fails, if it does (secrets never appear in the message).
+    Forms IML lacks (``a and b``, ``['a']``) are reported by IML110/IML112, not again here."""
+    if unsupported_syntax(expr) is not None:
+        return
     try:
         evaluator.evaluate(expr)
     except EvaluationLimitError as error:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis, ImlString, Scope
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
+from iml_ls.checks.expressions import hyphenated_name_parts
+from iml_ls.checks.suggestions import typo_of
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.model.connection import FileKind
 from iml_ls.model.schema import OAUTH_STAGES_WITH_CONNECTION, VARIABLES, Context
@@ -45,7 +47,7 @@ def suggest(
     otherwise: str = "",
 ) -> Suggestion:
     """Suggest the nearest of ``known`` for ``typed`` at ``[start, end)`` (``quoted`` for JSON strings)."""
-    name = nearest(typed, sorted(known))
+    name = typo_of(typed, sorted(known))  # only a typo: never another real name that looks alike
     if name is None:
         return Suggestion(None, otherwise, ())
     replacement = json.dumps(name) if quoted else name
@@ -63,12 +65,13 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
         for template in string.templates:
             if template.expr is None:
                 continue
+            hyphenated = hyphenated_name_parts(template)  # reported by IML111 instead
             for node in walk_expr(template.expr):
                 if isinstance(node, Call):
                     yield from _check_call(analysis, string, template, node)
-                elif isinstance(node, Name):
+                elif isinstance(node, Name) and node.start not in hyphenated:
                     yield from _check_variable(analysis, string, template, node, in_response)
-                elif isinstance(node, Member) and isinstance(node.object, Name):
+                elif isinstance(node, Member) and isinstance(node.object, Name) and node.name_start not in hyphenated:
                     yield from _check_member(analysis, string, template, node)
 
 
@@ -80,7 +83,8 @@ def _check_call(analysis: Analysis, string: ImlString, template: Template, call:
         return
     if function is None:
         custom = app.function_names if app is not None else frozenset()
-        found = suggest(analysis, call.name, FUNCTIONS.keys() | custom, start, name_end)
+        known = [name for name, spec in FUNCTIONS.items() if not spec.not_in_make]
+        found = suggest(analysis, call.name, [*known, *custom], start, name_end)
         message = f"IML has no function `{call.name}`.{found.hint}"
         yield diagnostic("unknown-function", start, name_end, message, *found.fixes)
         return

@@ -7,22 +7,59 @@ A wall-clock budget and the size budgets of :class:`EvalContext` bound every eva
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from iml_ls.evaluate import coerce
 from iml_ls.evaluate.functions import FUNCTIONS
+from iml_ls.evaluate.functions.spec import StandIn
 from iml_ls.evaluate.values import UNDEFINED, EvalContext, EvaluationError, EvaluationLimitError, JsValue
-from iml_ls.syntax.iml import Binary, Call, Expr, Index, Literal, Member, Name, Unary, member_path
+from iml_ls.syntax.iml import (
+    WORD_OPERATORS,
+    Binary,
+    Call,
+    Expr,
+    Index,
+    InlineLiteral,
+    Literal,
+    Member,
+    Name,
+    Unary,
+    member_path,
+)
 
 CONSTANTS: dict[str, JsValue] = {
     "undefined": UNDEFINED,
+    "ignore": UNDEFINED,
+    "erase": None,
     "emptystring": "",
     "space": " ",
+    "nbsp": "\u00a0",
     "newline": "\n",
+    "carriagereturn": "\r",
     "tab": "\t",
+    "pi": math.pi,
 }
+
+STAND_IN_VARIABLES: dict[str, JsValue] = {
+    "uuid": "6f1c2a3e-8b4d-4e5f-9a7b-0c1d2e3f4a5b",
+    "random": 0.5,
+    "executionId": "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+}
+"""Values Make draws anew each time (or knows only while a scenario runs): evaluation uses these
+samples and counts them as placeholders, so no check reports on what follows from them."""
+
+
+BUILT_IN_NAMES = ("now", "timestamp", *STAND_IN_VARIABLES, "emptyarray", *CONSTANTS)
+"""Every variable and keyword the evaluator knows without sample values."""
+
+
+def placeholder_label(placeholder: tuple[str, str]) -> str:
+    """How a preview names a made-up value: ``parameters.clientSecret``, ``uuid`` or ``shuffle()``."""
+    root, key = placeholder
+    return f"{root}.{key}" if key else root
 
 
 @dataclass
@@ -64,7 +101,11 @@ class Evaluator:
             return _item(self._eval(expr.object), self._eval(expr.index))
         if isinstance(expr, Call):
             return self._call(expr)
+        if isinstance(expr, InlineLiteral):
+            raise EvaluationError(f"IML has no {expr.kind} literals; Make does not build this {expr.kind}.")
         if isinstance(expr, Unary):
+            if expr.op.lower() in WORD_OPERATORS:
+                raise EvaluationError(f"IML has no `{expr.op}` operator; write `!`.")
             operand = self._eval(expr.operand)
             return not coerce.is_truthy(operand) if expr.op == "!" else coerce.negate(operand)
         return self._binary(expr)
@@ -78,25 +119,46 @@ class Evaluator:
             return []
         if name in CONSTANTS:
             return CONSTANTS[name]
+        if name in STAND_IN_VARIABLES:
+            self.used_placeholders.add((name, ""))
+            return STAND_IN_VARIABLES[name]
         return self.variables.get(name, UNDEFINED)
 
     def _call(self, call: Call) -> JsValue:
         function = FUNCTIONS.get(call.name)
         if function is None:
             raise EvaluationError(f"IML has no function `{call.name}`.")
+        if call.name in ("if", "ifempty") and len(call.args) >= 2:
+            return self._choice(call)
         args = [self._eval(arg) for arg in call.args]
         try:
-            return function.implementation(self.context, args)
+            result = function.implementation(self.context, args)
         except (ArithmeticError, ValueError, TypeError, LookupError, UnicodeError, OSError) as error:
             # Values no function documents (a date past year 9999, a huge exponent…): Make fails too.
             raise EvaluationError(f"{call.name}() cannot handle these values ({error}).") from None
+        if isinstance(result, StandIn):
+            self.used_placeholders.add((f"{call.name}()", ""))
+            return result.value
+        return result
+
+    def _choice(self, call: Call) -> JsValue:
+        """``if`` and ``ifempty`` evaluate only the argument they return, as Make's library does, so an
+        error in the branch not taken (``parseJSON('')`` when the text is empty) does not count."""
+        first = self._eval(call.args[0])
+        if call.name == "ifempty":
+            return self._eval(call.args[1]) if coerce.is_empty(first) else first
+        if coerce.is_truthy(first):
+            return self._eval(call.args[1])
+        return self._eval(call.args[2]) if len(call.args) > 2 else UNDEFINED
 
     def _binary(self, expr: Binary) -> JsValue:
         op = expr.op
+        if op.lower() in WORD_OPERATORS:
+            raise EvaluationError(f"IML has no `{op}` operator; write `{WORD_OPERATORS[op.lower()]}`.")
         left = self._eval(expr.left)
-        if op == "&&":
+        if op in ("&&", "&"):
             return self._eval(expr.right) if coerce.is_truthy(left) else left
-        if op == "||":
+        if op in ("||", "|"):
             return left if coerce.is_truthy(left) else self._eval(expr.right)
         result = coerce.binary_operator(op, left, self._eval(expr.right))
         if isinstance(result, str) and len(result) > self.context.max_string_length:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from iml_ls.evaluate.functions import FUNCTIONS
-from iml_ls.syntax.iml import Binary, Call, Expr, Literal, Name, Unary
+from iml_ls.syntax.iml import Binary, Call, Expr, Literal, Name, Unary, is_word_operator
 
 NUMBER, TEXT, BOOLEAN, DATE = "number", "text", "boolean", "date"
 
-_VARIABLE_TYPES = {"timestamp": NUMBER, "now": DATE, "emptystring": TEXT, "space": TEXT, "newline": TEXT, "tab": TEXT}
+_VARIABLE_TYPES = {
+    "timestamp": NUMBER, "now": DATE, "pi": NUMBER, "random": NUMBER, "uuid": TEXT, "executionId": TEXT,
+    "emptystring": TEXT, "space": TEXT, "nbsp": TEXT, "newline": TEXT, "carriagereturn": TEXT, "tab": TEXT,
+}  # fmt: skip
 
 
 def static_type(expr: Expr) -> str | None:
@@ -24,7 +27,7 @@ def static_type(expr: Expr) -> str | None:
     if isinstance(expr, Name):
         return _VARIABLE_TYPES.get(expr.name)
     if isinstance(expr, Unary):
-        return BOOLEAN if expr.op == "!" else NUMBER
+        return {"!": BOOLEAN, "-": NUMBER}.get(expr.op)
     if isinstance(expr, Binary):
         if expr.op in ("-", "*", "/", "%"):
             return NUMBER
@@ -33,10 +36,10 @@ def static_type(expr: Expr) -> str | None:
             if TEXT in (left, right):
                 return TEXT
             return NUMBER if left == NUMBER and right == NUMBER else None
-        if expr.op in ("&&", "||"):
+        if expr.op in ("&&", "||", "&", "|"):
             left, right = static_type(expr.left), static_type(expr.right)
             return left if left == right else None
-        return BOOLEAN
+        return None if is_word_operator(expr.op) else BOOLEAN
     if isinstance(expr, Call):
         function = FUNCTIONS.get(expr.name)
         if function is not None and function.returns in (NUMBER, TEXT, BOOLEAN, DATE):

@@ -129,11 +129,15 @@ def function_documentation(function: BuiltinFunction) -> str:
     ]
     if function.caveat:
         parts.append(f"*Uncertain:* {function.caveat}")
+    if function.not_in_make:
+        parts.append(f"*Not a Make function:* {function.not_in_make}")
     return "\n\n".join(parts)
 
 
 def _functions(replace: tuple[int, int], snippets: bool) -> Iterable[CompletionItem]:
     for name, function in sorted(FUNCTIONS.items()):
+        if function.not_in_make:
+            continue  # offered nowhere, so that nobody starts using it
         documentation = function_documentation(function)
         yield CompletionItem(
             label=name,

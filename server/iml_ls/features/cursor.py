@@ -93,7 +93,7 @@ def _call_context(tokens: list[Token]) -> CallContext | None:
                 commas = 0
                 continue
             depth -= 1
-        elif token.text == "," and depth == 0:
+        elif token.text in (",", ";") and depth == 0:  # `;` is read as `,` (see IML114)
             commas += 1
     return None
 

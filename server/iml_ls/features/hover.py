@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis, ImlString
 from iml_ls.evaluate.environment import shared_evaluation
+from iml_ls.evaluate.evaluator import placeholder_label
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.evaluate.js_json import stringify
 from iml_ls.evaluate.values import EvaluationError, JsValue
@@ -160,7 +161,8 @@ def _evaluate(analysis: Analysis, string: ImlString, expr: Expr, now: float) -> 
         if parameter is not None and parameter.type in SECRET_PARAMETER_TYPES and not evaluator.used_placeholders:
             return "Sample value: *(hidden: a secret)*"
     text = _show(value)
-    note = " *(placeholder: no sample value given)*" if evaluator.used_placeholders else ""
+    made_up = ", ".join(sorted(map(placeholder_label, evaluator.used_placeholders)))
+    note = f" *(placeholder, not a real value: {made_up})*" if made_up else ""
     when = ""
     if isinstance(value, int | float) and not isinstance(value, bool) and 1e9 <= value <= 1e10:
         when = f"\n\nAs a date: {describe_time(value, now)}"

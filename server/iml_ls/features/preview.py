@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from iml_ls.analysis import Analysis
 from iml_ls.checks.jwt import jwt_calls, jwt_calls_at
 from iml_ls.evaluate.environment import shared_evaluation
+from iml_ls.evaluate.evaluator import placeholder_label
 from iml_ls.evaluate.js_json import number_to_string, stringify
 from iml_ls.evaluate.jsonwebtoken import jwt_function
 from iml_ls.evaluate.values import UNDEFINED, EvaluationError, JsValue
@@ -158,14 +159,14 @@ def preview(analysis: Analysis, now: float | None = None, at: int | None = None)
             token = TokenPreview(start, end, signed.token, signed.header, signed.payload, signed.algorithm, None, ())
         except EvaluationError as error:
             token = TokenPreview(start, end, None, None, None, call.algorithm, evaluation.redact(str(error)), ())
-        names = tuple(sorted(f"{root}.{name}" for root, name in evaluator.used_placeholders))
+        names = tuple(sorted(map(placeholder_label, evaluator.used_placeholders)))
         result.tokens.append(
             TokenPreview(
                 token.start, token.end, token.token, token.header, token.payload, token.algorithm, token.error, names
             )
         )
         used |= evaluator.used_placeholders
-    result.placeholders = sorted(f"{root}.{name}" for root, name in used)
+    result.placeholders = sorted(map(placeholder_label, used))
     for string, message in evaluation.errors.items():
         result.errors.append((string.node.start, string.node.end, message))
     return result

@@ -25,10 +25,7 @@ def signature_help(analysis: Analysis, offset: int) -> SignatureHelp | None:
     function = FUNCTIONS.get(cursor.call.name)
     if function is None:
         return None
-    parameters = tuple(
-        (f"[{p.name}]" if p.optional else f"{p.name}..." if p.variadic else p.name, p.description)
-        for p in function.parameters
-    )
+    parameters = tuple((p.label, p.description) for p in function.parameters)
     active = cursor.call.argument
     if parameters and active >= len(parameters) and function.parameters[-1].variadic:
         active = len(parameters) - 1

@@ -346,5 +346,13 @@ VARIABLES = {
         VariableSpec("space", "A space character.", "everywhere"),
         VariableSpec("newline", "A line break.", "everywhere"),
         VariableSpec("tab", "A tab character.", "everywhere"),
+        VariableSpec("uuid", "A new random UUID (version 4) each time it is evaluated.", "everywhere"),
+        VariableSpec("pi", "The number π, 3.141592653589793.", "everywhere"),
+        VariableSpec("random", "A random number from 0 up to (not including) 1, new each time.", "everywhere"),
+        VariableSpec("executionId", "The id of the scenario execution that runs the app.", "everywhere"),
+        VariableSpec("erase", "`null` by another name: the field is set to an empty value.", "everywhere"),
+        VariableSpec("ignore", "`undefined` by another name: the field counts as not mapped.", "everywhere"),
+        VariableSpec("nbsp", "A non-breaking space (U+00A0).", "everywhere"),
+        VariableSpec("carriagereturn", "A carriage return (`\\r`).", "everywhere"),
     )
 }

@@ -63,6 +63,8 @@ class Call:
     name: str
     name_end: int
     args: tuple[Expr, ...]
+    semicolons: tuple[int, ...] = ()
+    """Where a ``;`` (the scenario editor's separator) separates arguments instead of ``,``."""
 
 
 @dataclass(frozen=True, eq=False, slots=True)
@@ -82,7 +84,34 @@ class Binary:
     right: Expr
 
 
-Expr: TypeAlias = Literal | Name | Member | Index | Call | Unary | Binary
+@dataclass(frozen=True, eq=False, slots=True)
+class InlineLiteral:
+    """``['a', 'b']`` or ``{key: value}``: IML has neither, but parsing them lets a check say so."""
+
+    start: int
+    end: int
+    kind: str
+    """``array`` or ``object``."""
+    items: tuple[Expr, ...]
+    """The items of an array, the values of an object."""
+
+
+Expr: TypeAlias = Literal | Name | Member | Index | Call | Unary | Binary | InlineLiteral
+
+WORD_OPERATORS = {"and": "&&", "or": "||", "not": "!"}
+"""Words people write for IML's operators (in any case), and the operator IML has instead."""
+
+
+def is_word_operator(op: str) -> bool:
+    return op.lower() in WORD_OPERATORS
+
+
+def unsupported_syntax(expr: Expr) -> Expr | None:
+    """The first form in ``expr`` that IML does not have (a word operator, an inline literal), or None."""
+    for node in walk_expr(expr):
+        if isinstance(node, InlineLiteral) or (isinstance(node, Unary | Binary) and is_word_operator(node.op)):
+            return node
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +207,22 @@ class _Builder(lark.Transformer[lark.Token, Expr]):
         token = items[0]
         assert isinstance(token, lark.Token)
         args = tuple(item for item in items[1:] if not isinstance(item, lark.Token))
+        semicolons = tuple(item.start_pos or 0 for item in items[1:] if isinstance(item, lark.Token))
         start, name_end = _span(token)
-        return Call(start, name_end, str(token), name_end, args)
+        return Call(start, name_end, str(token), name_end, args, semicolons)
+
+    @lark.v_args(meta=True)
+    def array_literal(self, meta: lark.tree.Meta, items: list[Expr]) -> InlineLiteral:
+        return InlineLiteral(meta.start_pos, meta.end_pos, "array", tuple(items))
+
+    @lark.v_args(meta=True)
+    def object_literal(self, meta: lark.tree.Meta, items: list[Expr]) -> InlineLiteral:
+        return InlineLiteral(meta.start_pos, meta.end_pos, "object", tuple(items))
+
+    def entry(self, items: list[Expr | lark.Token]) -> Expr:
+        value = items[-1]
+        assert not isinstance(value, lark.Token)
+        return value
 
     def unary(self, items: list[Expr | lark.Token]) -> Unary:
         op, operand = items
@@ -249,13 +292,16 @@ def _nesting(source: str) -> int:
     code = _STRING_LITERAL.sub("", source)
     depth = deepest = 0
     for char in code:
-        if char in "([":
+        if char in "([{":
             depth += 1
             deepest = max(deepest, depth)
-        elif char in ")]":
+        elif char in ")]}":
             depth -= 1
-    operators = sum(code.count(op) for op in ("+", "-", "*", "/", "%", "&&", "||", "!", "<", ">", "="))
-    return deepest + operators
+    operators = sum(code.count(op) for op in ("+", "-", "*", "/", "%", "&", "|", "!", "<", ">", "=", ";"))
+    return deepest + operators + len(_WORDS.findall(code))
+
+
+_WORDS = re.compile(r"\b(?:and|or|not)\b", re.I)
 
 
 def _close_calls(expr: Expr, source: str) -> Expr:
@@ -264,7 +310,9 @@ def _close_calls(expr: Expr, source: str) -> Expr:
         args = tuple(_close_calls(arg, source) for arg in expr.args)
         position = args[-1].end if args else expr.name_end
         close = source.find(")", position)
-        return Call(expr.start, close + 1 if close >= 0 else position, expr.name, expr.name_end, args)
+        return Call(expr.start, close + 1 if close >= 0 else position, expr.name, expr.name_end, args, expr.semicolons)
+    if isinstance(expr, InlineLiteral):
+        return InlineLiteral(expr.start, expr.end, expr.kind, tuple(_close_calls(item, source) for item in expr.items))
     if isinstance(expr, Member):
         return Member(expr.start, expr.end, _close_calls(expr.object, source), expr.name, expr.name_start)
     if isinstance(expr, Index):
@@ -304,8 +352,17 @@ def find_templates(text: str) -> list[Template]:
 
 
 def _closing_braces(text: str, position: int) -> int:
-    """Index of the ``}}`` that closes an expression starting at ``position``, or -1."""
+    """Index of the ``}}`` that closes an expression starting at ``position``, or -1.
+
+    A lone ``{`` inside the expression (an object literal, which IML lacks but people write, as in
+    ``{{{key: 1}}}``) is matched by its own ``}`` first, when the text allows that."""
+    nested = _find_close(text, position, nested=True)
+    return nested if nested >= 0 else _find_close(text, position, nested=False)
+
+
+def _find_close(text: str, position: int, *, nested: bool) -> int:
     quote = ""
+    depth = 0
     index = position
     while index < len(text):
         char = text[index]
@@ -317,10 +374,19 @@ def _closing_braces(text: str, position: int) -> int:
                 quote = ""
         elif char in "'\"`":
             quote = char
+        elif nested and char == "{" and _lone_brace(text, index, position):
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
         elif char == "}" and text.startswith("}}", index):
             return index
         index += 1
     return -1
+
+
+def _lone_brace(text: str, index: int, position: int) -> bool:
+    """A ``{`` that is not part of a ``{{``."""
+    return not text.startswith("{{", index) and (index == position or text[index - 1] != "{")
 
 
 def walk_expr(expr: Expr) -> list[Expr]:
@@ -334,8 +400,8 @@ def walk_expr(expr: Expr) -> list[Expr]:
             stack.append(node.object)
         elif isinstance(node, Index):
             stack.extend((node.index, node.object))
-        elif isinstance(node, Call):
-            stack.extend(reversed(node.args))
+        elif isinstance(node, Call | InlineLiteral):
+            stack.extend(reversed(node.args if isinstance(node, Call) else node.items))
         elif isinstance(node, Unary):
             stack.append(node.operand)
         elif isinstance(node, Binary):

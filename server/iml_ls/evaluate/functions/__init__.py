@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from iml_ls.evaluate.functions import arrays, dates, encoding, jwt, logic, math, text
+from iml_ls.evaluate.functions import arrays, dates, encoding, jwt, logic, math, runtime, text
 from iml_ls.evaluate.functions.spec import BuiltinFunction
 
 FUNCTIONS: Mapping[str, BuiltinFunction] = {
     function.name: function
-    for module in (jwt, encoding, text, logic, math, arrays, dates)
+    for module in (jwt, encoding, text, logic, math, arrays, dates, runtime)
     for function in module.FUNCTIONS
 }
 

@@ -1,4 +1,4 @@
-"""Arrays and collections: items, keys, merging, slicing, flattening, de-duplicating, sorting."""
+"""Arrays and collections: items, keys, merging, slicing, flattening, de-duplicating, sorting, shuffling."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from iml_ls.evaluate.coerce import describe, is_number, strict_equals, to_float,
 from iml_ls.evaluate.functions.logic import get_path
 from iml_ls.evaluate.functions.spec import (
     BuiltinFunction,
+    StandIn,
     arg,
     array_argument,
     check_length,
@@ -174,6 +175,37 @@ def distinct(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
 
 
 @function(
+    "deduplicate",
+    "array",
+    "array",
+    "The array without duplicates (the first occurrence is kept), as `distinct` without a key.",
+    "deduplicate(split('a,b,a', ','))",
+    '["a","b"]',
+    array="The array.",
+)
+def deduplicate(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
+    array_argument("deduplicate", arg(args, 0))  # the error names this function
+    unique = distinct.implementation(ctx, args[:1])
+    assert not isinstance(unique, StandIn)
+    return unique
+
+
+@function(
+    "shuffle",
+    "array",
+    "array",
+    "The items in a random order.",
+    "shuffle(split('a,b,c', ','))",
+    '["a","b","c"]',
+    "The order is random in Make, so iml-ls keeps the items in their order and treats the result as a "
+    "placeholder: no check reports on what follows from it.",
+    array="The array.",
+)
+def shuffle(ctx: EvalContext, args: Sequence[JsValue]) -> StandIn:
+    return StandIn(list(array_argument("shuffle", arg(args, 0))))
+
+
+@function(
     "reverse",
     "array",
     "array",
@@ -329,5 +361,6 @@ def map_(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
 
 
 FUNCTIONS: tuple[BuiltinFunction, ...] = (
-    first, last, keys, merge, slice_, flatten, distinct, reverse, sort, add, remove, to_array, to_collection, map_,
+    first, last, keys, merge, slice_, flatten, distinct, deduplicate, reverse, shuffle, sort, add, remove, to_array,
+    to_collection, map_,
 )  # fmt: skip

@@ -1,4 +1,4 @@
-"""Dates: formatting and parsing with Make's moment.js tokens, date arithmetic and setters.
+"""Dates: formatting and parsing with Make's moment.js tokens, date arithmetic, differences and setters.
 
 Dates are UTC ``datetime`` values (see :mod:`iml_ls.evaluate.values`). A date parameter also takes
 ISO 8601 text (``'2023-11-14T22:13:20Z'``) and a number of milliseconds since 1970, as JavaScript's
@@ -20,7 +20,6 @@ from iml_ls.evaluate.functions.spec import (
     BuiltinFunction,
     arg,
     function,
-    is_absent,
     number_argument,
     optional_text,
     text_argument,
@@ -139,27 +138,29 @@ def format_moment(moment: dt.datetime, pattern: str) -> str:
     )
 
 
+_DEFAULT_FORMAT = "YYYY-MM-DDTHH:mm:ss.SSSZ"
+
+
 @function(
     "formatDate",
-    "date, format, [timezone]",
+    "date, [format], [timezone]",
     "text",
-    "The date as text in a moment.js format, in the given time zone (default UTC).",
+    "The date as text in a moment.js format, in the given time zone (default UTC); always text, even for `X`.",
     "formatDate(now, 'YYYY-MM-DD HH:mm')",
     "2023-11-14 22:13",
     "Supported tokens: YYYY YY Q M MM MMM MMMM D DD Do DDD DDDD d E dddd ddd W WW H HH h hh k kk m mm s ss S "
     "SS SSS X x Z ZZ A a, and `[text]` for literal text; month and day names are English. Make formats in "
-    "the organization's time zone when none is given; iml-ls uses UTC.",
+    "the organization's time zone when none is given; iml-ls uses UTC. Make's scenario documentation shows "
+    f"`format` as required, its library is reported to default to `{_DEFAULT_FORMAT}`: iml-ls accepts both.",
     date="A date, ISO 8601 text or milliseconds since 1970.",
-    format="Tokens such as `'YYYY-MM-DDTHH:mm:ssZ'`; `[at]` is literal text.",
+    format=f"Tokens such as `'YYYY-MM-DDTHH:mm:ssZ'`; `[at]` is literal text (default `{_DEFAULT_FORMAT}`).",
     timezone="An IANA time zone such as `'Europe/Prague'` (default `'UTC'`).",
 )
 def format_date(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     moment = date_argument("formatDate", arg(args, 0))
     zone = zone_argument("formatDate", arg(args, 2))
     local = _safely("formatDate", lambda: moment.astimezone(zone))
-    if is_absent(arg(args, 1)):
-        raise EvaluationError("formatDate() needs a format, e.g. formatDate(now, 'YYYY-MM-DD').")
-    return format_moment(local, text_argument("formatDate", arg(args, 1)))
+    return format_moment(local, optional_text("formatDate", arg(args, 1), _DEFAULT_FORMAT) or _DEFAULT_FORMAT)
 
 
 _MONTH_NAMES = "|".join(sorted(_MONTHS + [m[:3] for m in _MONTHS], key=len, reverse=True))
@@ -222,14 +223,14 @@ def _parsed_moment(name: str, parts: dict[str, str], zone: dt.tzinfo) -> dt.date
 
 @function(
     "parseDate",
-    "text, format, [timezone]",
+    "text, [format], [timezone]",
     "date",
     "The date written in the text, read with a moment.js format; the time zone applies when the text has none.",
     "parseDate('14/11/2023 10:13 PM', 'DD/MM/YYYY hh:mm A')",
     "2023-11-14T22:13:00.000Z",
     "Supported tokens: YYYY YY M MM MMM MMMM D DD Do ddd dddd H HH h hh A a m mm s ss S SS SSS X x Z ZZ; "
-    "Make parses with moment.js, which is more forgiving about separators. Without a format the text must be "
-    "ISO 8601.",
+    "Make parses with moment.js, which is more forgiving about separators. Without a format (Make's scenario "
+    "documentation shows it as required, its library is reported to detect it) iml-ls reads ISO 8601 only.",
     text="The text holding a date.",
     format="Its format, e.g. `'DD.MM.YYYY'`; `X` reads Unix seconds.",
     timezone="The time zone the text is in when it does not say (default `'UTC'`).",
@@ -302,10 +303,23 @@ def _set_clock(unit: str, moment: dt.datetime, value: int) -> dt.datetime:
     return moment.replace(day=1) + dt.timedelta(days=value - 1)
 
 
+def _named_number(name: str, value: JsValue, names: list[str]) -> float:
+    """A number, or an English name (``'March'``, ``'mon'``) counted from 1 in ``names``."""
+    if isinstance(value, str) and value.strip().isalpha() and names:
+        wanted = value.strip().lower()
+        for number, full in enumerate(names, 1):
+            if len(wanted) >= 3 and full.lower().startswith(wanted):
+                return number
+        raise EvaluationError(f"{name}(): '{value}' is not a number or an English name such as '{names[0]}'.")
+    return number_argument(name, value)
+
+
 def _setter(name: str, unit: str, accepted: str, example: str, example_result: str) -> BuiltinFunction:
+    names = _MONTHS if unit == "month" else []
+
     def implementation(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
         moment = date_argument(name, arg(args, 0))
-        number = number_argument(name, arg(args, 1))
+        number = _named_number(name, arg(args, 1), names)
         if not math.isfinite(number) or abs(number) > 10**7:
             raise EvaluationError(f"{name}(): {number:g} is not a usable {unit}.")
         value = int(number)
@@ -332,10 +346,66 @@ set_second = _setter("setSecond", "second", "0–59", "30", "2023-11-14T22:13:30
 set_minute = _setter("setMinute", "minute", "0–59", "0", "2023-11-14T22:00:20.000Z")
 set_hour = _setter("setHour", "hour", "0–23", "8", "2023-11-14T08:13:20.000Z")
 set_date = _setter("setDate", "day", "1–31", "1", "2023-11-01T22:13:20.000Z")
-set_month = _setter("setMonth", "month", "1–12", "2", "2023-02-14T22:13:20.000Z")
+set_month = _setter("setMonth", "month", "1–12 or an English name such as 'March'", "2", "2023-02-14T22:13:20.000Z")
 set_year = _setter("setYear", "year", "e.g. 2024", "2024", "2024-11-14T22:13:20.000Z")
+
+_SUNDAY_FIRST = _DAYS[6:] + _DAYS[:6]
+
+
+@function(
+    "setDay",
+    "date, weekday",
+    "date",
+    "The date moved to a day of the same week (Sunday to Saturday): 1 is Sunday, 7 is Saturday, or an English "
+    "name; values beyond 1–7 reach into the week before or after.",
+    "setDay(now, 'monday')",
+    "2023-11-13T22:13:20.000Z",
+    "Make counts the week from Sunday, in the organization's time zone; iml-ls uses UTC.",
+    date="A date, ISO 8601 text or milliseconds since 1970.",
+    weekday="1 (Sunday) to 7 (Saturday), or a name such as `'monday'` or `'tue'`.",
+)
+def set_day(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
+    moment = date_argument("setDay", arg(args, 0))
+    number = _named_number("setDay", arg(args, 1), _SUNDAY_FIRST)
+    if not math.isfinite(number) or abs(number) > 10**7:
+        raise EvaluationError(f"setDay(): {number:g} is not a usable weekday.")
+    current = moment.isoweekday() % 7 + 1
+    return _safely("setDay", lambda: moment + dt.timedelta(days=int(number) - current))
+
+
+_DIFFERENCE_UNITS = {"D": 86_400_000, "H": 3_600_000, "m": 60_000, "s": 1000}
+_RESIDUAL_UNITS = {"RH": ("H", 24), "Rm": ("m", 60), "Rs": ("s", 60)}
+
+
+@function(
+    "dateDiff",
+    "end, start, unit",
+    "number",
+    "How many whole days (`D`), hours (`H`), minutes (`m`) or seconds (`s`) lie between two dates; `RH`, `Rm` "
+    "and `Rs` give the hours, minutes or seconds left over after the whole days, hours or minutes.",
+    "dateDiff(addHours(now, 51), now, 'D')",
+    "2",
+    "Known only from a secondary source on Make's library (its name and units are unverified), which also says "
+    "the start must not be after the end; iml-ls follows it.",
+    end="The later date.",
+    start="The earlier date.",
+    unit="`D`, `H`, `m`, `s`, `RH`, `Rm` or `Rs`.",
+)
+def date_diff(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
+    end, start = date_argument("dateDiff", arg(args, 0)), date_argument("dateDiff", arg(args, 1))
+    unit = optional_text("dateDiff", arg(args, 2), "")
+    if unit not in _DIFFERENCE_UNITS and unit not in _RESIDUAL_UNITS:
+        raise EvaluationError(f"dateDiff(): unknown unit '{unit}'; use D, H, m, s, RH, Rm or Rs.")
+    if start > end:
+        raise EvaluationError("dateDiff(): the start date is after the end date; give the later date first.")
+    milliseconds = (end - start) // dt.timedelta(milliseconds=1)
+    if unit in _RESIDUAL_UNITS:
+        whole, modulo = _RESIDUAL_UNITS[unit]
+        return milliseconds // _DIFFERENCE_UNITS[whole] % modulo
+    return milliseconds // _DIFFERENCE_UNITS[unit]
+
 
 FUNCTIONS: tuple[BuiltinFunction, ...] = (
     format_date, parse_date, add_seconds, add_minutes, add_hours, add_days, add_months, add_years,
-    set_second, set_minute, set_hour, set_date, set_month, set_year,
+    set_second, set_minute, set_hour, set_date, set_day, set_month, set_year, date_diff,
 )  # fmt: skip

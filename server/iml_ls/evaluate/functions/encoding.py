@@ -166,7 +166,7 @@ def _key_bytes(name: str, key: JsValue, key_encoding: str) -> bytes:
     raise EvaluationError(f"{name}(): unknown key encoding '{key_encoding}'; use {', '.join(_KEY_ENCODINGS)}.")
 
 
-def _digest(name: str, algorithm: str, *, keyed: bool, key_encoding: bool, example_result: str) -> BuiltinFunction:
+def _digest(name: str, algorithm: str, *, keyed: bool, example_result: str) -> BuiltinFunction:
     """md5/sha1/sha256/sha512: a digest, or an HMAC when a key is given (as Make's scenario functions do)."""
 
     def implementation(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
@@ -174,24 +174,24 @@ def _digest(name: str, algorithm: str, *, keyed: bool, key_encoding: bool, examp
         encoding = optional_text(name, arg(args, 1), "hex").lower()
         key = arg(args, 2)
         if keyed and not is_absent(key):
-            key_format = optional_text(name, arg(args, 3), "text").lower() if key_encoding else "text"
+            key_format = optional_text(name, arg(args, 3), "text").lower()
             digest = _hmac.new(_key_bytes(name, key, key_format), data, algorithm).digest()
         else:
             digest = hashlib.new(algorithm, data).digest()
         return _encode_digest(name, digest, encoding)
 
-    parameters = "text, [encoding]" + (", [key]" if keyed else "") + (", [keyEncoding]" if key_encoding else "")
+    parameters = "text, [encoding], [key], [keyEncoding]" if keyed else "text"
     return function(
         name,
         parameters,
         "text",
-        f"The {algorithm.upper()} digest of the text, in hex (or base64)"
-        + ("; with a key, the HMAC-" + algorithm.upper() + " instead." if keyed else "."),
+        f"The {algorithm.upper()} digest of the text, in hex"
+        + (" (or base64); with a key, the HMAC-" + algorithm.upper() + " instead." if keyed else "."),
         f"{name}('Make')",
         example_result,
         "The extra arguments follow Make's scenario documentation; whether app IML accepts them the same way "
         "is unverified."
-        if keyed or name != "md5"
+        if keyed
         else None,
         text="Text (UTF-8) or binary data.",
         encoding="`hex` (default), `base64` or `latin1`.",
@@ -200,15 +200,12 @@ def _digest(name: str, algorithm: str, *, keyed: bool, key_encoding: bool, examp
     )(implementation)
 
 
-md5 = _digest("md5", "md5", keyed=False, key_encoding=False, example_result="529a05ca6c1263aab080ec4f20754411")
-sha1 = _digest(
-    "sha1", "sha1", keyed=True, key_encoding=False, example_result="a94431ee22f05f141107f9355ed3127d0f0c4d5a"
-)
+md5 = _digest("md5", "md5", keyed=False, example_result="529a05ca6c1263aab080ec4f20754411")
+sha1 = _digest("sha1", "sha1", keyed=True, example_result="a94431ee22f05f141107f9355ed3127d0f0c4d5a")
 sha256 = _digest(
-    "sha256", "sha256", keyed=True, key_encoding=True,
-    example_result="ccdd25d4230fb997a7ee1166f8afabd157248eb812ea55ec7c3d1b7c8af7fa11",
-)  # fmt: skip
-sha512 = _digest("sha512", "sha512", keyed=True, key_encoding=True, example_result="e8000cd0fb8fae18…")
+    "sha256", "sha256", keyed=True, example_result="ccdd25d4230fb997a7ee1166f8afabd157248eb812ea55ec7c3d1b7c8af7fa11"
+)
+sha512 = _digest("sha512", "sha512", keyed=True, example_result="e8000cd0fb8fae18…")
 
 
 @function(
@@ -218,8 +215,8 @@ sha512 = _digest("sha512", "sha512", keyed=True, key_encoding=True, example_resu
     "The HMAC of the text with the key, in hex (or base64).",
     "hmac('message', 'key', 'sha256')",
     "6e9ef29b75fffc5b7abae527d58fdadb2fe42e7219011976917343065f58ed4a",
-    "Make's public documentation computes HMACs with `sha1/sha256/sha512(text, encoding, key)`; a separate "
-    "`hmac()` with this argument order is not confirmed, so prefer those.",
+    not_in_make="No Make documentation or library listing has `hmac()`: Make computes an HMAC with "
+    "`sha1`, `sha256` or `sha512(text, encoding, key)`, so a call to `hmac()` likely fails when Make runs it.",
     text="The message.",
     key="The secret key (text as UTF-8, or binary data).",
     algorithm="`md5`, `sha1`, `sha256` (default), `sha384` or `sha512`.",

@@ -1,4 +1,4 @@
-"""Conditions and lookups: if, ifempty, switch, get, pick, omit."""
+"""Conditions, comparisons and lookups: if, ifempty, switch, equal, get, pick, omit."""
 
 from __future__ import annotations
 
@@ -14,13 +14,12 @@ _PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 @function(
     "if",
-    "condition, then, [else]",
+    "condition, then, else",
     "any",
-    "`then` when the condition is true, otherwise `else` (undefined when left out).",
+    "`then` when the condition is true, otherwise `else`; only the branch chosen is evaluated.",
     "if(2 > 1, 'yes', 'no')",
     "yes",
-    "False conditions are JavaScript's: false, 0, empty text, null and undefined (an empty array is true). "
-    "iml-ls evaluates both branches before choosing, so an error in the unused branch still shows.",
+    "False conditions are JavaScript's: false, 0, empty text, null and undefined (an empty array is true).",
     condition="Any value; false, 0, empty text, null and undefined count as false.",
     then="The result when the condition is true.",
     **{"else": "The result when the condition is false."},
@@ -33,7 +32,8 @@ def if_(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     "ifempty",
     "value, fallback",
     "any",
-    "The value, or `fallback` when the value is empty (absent, null, empty text or an empty array).",
+    "The value, or `fallback` when the value is empty (absent, null, empty text or an empty array); "
+    "`fallback` is evaluated only when it is used.",
     "ifempty('', 'eu1')",
     "eu1",
     "Whether Make counts an empty array as empty is not documented; iml-ls does.",
@@ -46,14 +46,16 @@ def ifempty(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
 
 @function(
     "switch",
-    "expression, cases...",
+    "expression, value, result, [more...]",
     "any",
     "The result paired with the first value equal to the expression; a last unpaired argument is the default.",
     "switch('b', 'a', 1, 'b', 2, 0)",
     "2",
     "Values are compared strictly (`'1'` does not equal `1`).",
     expression="The value to compare.",
-    cases="value1, result1, value2, result2, …, and optionally a default result.",
+    value="The first value to compare the expression with.",
+    result="The result when the expression equals `value`.",
+    more="Further value, result pairs, and optionally a default result.",
 )
 def switch(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     expression, cases = arg(args, 0), list(args[1:])
@@ -61,6 +63,22 @@ def switch(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
         if strict_equals(expression, cases[index]):
             return cases[index + 1]
     return cases[-1] if len(cases) % 2 == 1 else UNDEFINED
+
+
+@function(
+    "equal",
+    "value1, value2",
+    "boolean",
+    "Whether the two values are equal, as the `=` operator compares them.",
+    "equal(length('abc'), 3)",
+    "true",
+    "Listed in Make's scenario documentation; whether app IML has it, and whether it compares strictly, is not "
+    "documented (iml-ls compares as its `=` does, strictly).",
+    value1="The first value.",
+    value2="The second value.",
+)
+def equal(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
+    return strict_equals(arg(args, 0), arg(args, 1))
 
 
 def _item(items: list[JsValue], position: int) -> JsValue:
@@ -152,4 +170,4 @@ def omit(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     return {key: value for key, value in source.items() if key not in unwanted}
 
 
-FUNCTIONS: tuple[BuiltinFunction, ...] = (if_, ifempty, switch, get, pick, omit)
+FUNCTIONS: tuple[BuiltinFunction, ...] = (if_, ifempty, switch, equal, get, pick, omit)

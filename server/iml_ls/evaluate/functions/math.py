@@ -1,11 +1,12 @@
-"""Numbers: rounding, min/max/sum/average, parsing and formatting, with JavaScript's double arithmetic."""
+"""Numbers: rounding, min/max/sum/average/median, standard deviations, parsing and formatting, with
+JavaScript's double arithmetic."""
 
 from __future__ import annotations
 
 import math as _math
 import re
 from collections.abc import Callable, Sequence
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 
 from iml_ls.evaluate.coerce import JS_WHITESPACE, js_number, to_number
 from iml_ls.evaluate.functions.spec import (
@@ -57,7 +58,30 @@ def _rounding(name: str, how: str, operation: Callable[[float], float], example:
 round_ = _rounding("round", "rounded to the nearest integer (halves up, as JavaScript's Math.round)", _js_round, "2.5")
 ceil = _rounding("ceil", "rounded up to an integer", _keep_sign(_math.ceil), "1.2")
 floor = _rounding("floor", "rounded down to an integer", _keep_sign(_math.floor), "1.8")
-trunc = _rounding("trunc", "without its fractional part", _keep_sign(_math.trunc), "-1.8")
+_truncate = _keep_sign(_math.trunc)
+
+
+@function(
+    "trunc",
+    "number, [decimals]",
+    "number",
+    "The number without its fractional part, or cut after `decimals` digits (never rounded up).",
+    "trunc(3.14159, 2)",
+    "3.14",
+    "iml-ls cuts the number as JavaScript writes it in decimal (`trunc(0.29, 2)` is 0.29); a negative "
+    "`decimals` sets digits before the point to zero (`trunc(1234, -2)` is 1200).",
+    number="A number (or text holding one).",
+    decimals="How many digits to keep after the decimal point (default 0).",
+)
+def trunc(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
+    number = number_argument("trunc", arg(args, 0))
+    decimals = 0 if is_absent(arg(args, 1)) else integer_argument(number_argument("trunc", arg(args, 1)), 0)
+    if not _math.isfinite(number) or decimals == 0:
+        return js_number(number if not _math.isfinite(number) else _truncate(number))
+    if decimals > MAX_DECIMALS or decimals < -400:
+        return js_number(number if decimals > 0 else _math.copysign(0.0, number))
+    exact = Decimal(number_to_string(number)).quantize(Decimal(1).scaleb(-decimals), ROUND_DOWN, context=_EXACT)
+    return js_number(_math.copysign(float(exact), number) if exact == 0 else float(exact))
 
 
 @function("abs", "number", "number", "The absolute value.", "abs(-3)", "3", number="A number (or text holding one).")
@@ -141,6 +165,51 @@ def average(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
 
 
 @function(
+    "median",
+    "values...",
+    "number",
+    "The middle of the numbers in order (the mean of the two middle ones for an even count).",
+    "median(3, 1, 4, 1)",
+    "2",
+    "With no numbers at all the result is null here, as Make's library is reported to give.",
+    values="Numbers, or arrays of numbers.",
+)
+def median(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
+    numbers = sorted(_numbers("median", args))
+    if not numbers:
+        return None
+    middle = len(numbers) // 2
+    return js_number(numbers[middle] if len(numbers) % 2 else (numbers[middle - 1] + numbers[middle]) / 2)
+
+
+def _deviation(name: str, kind: str, divisor_offset: int, example_result: str) -> BuiltinFunction:
+    def implementation(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
+        numbers = _numbers(name, args)
+        count = len(numbers) - divisor_offset
+        if count <= 0:
+            return _math.nan
+        mean = _js_sum(numbers) / len(numbers)
+        return js_number(_math.sqrt(_js_sum([(number - mean) ** 2 for number in numbers]) / count))
+
+    divisor = "count - 1" if divisor_offset else "count"
+    return function(
+        name,
+        "values...",
+        "number",
+        f"The {kind} standard deviation of the numbers (the squared deviations divided by {divisor}).",
+        f"{name}(2, 4, 4, 4, 5, 5, 7, 9)",
+        example_result,
+        f"With {'fewer than two numbers' if divisor_offset else 'no numbers'} the result is NaN here (a division "
+        "by zero); Make's result is not documented.",
+        values="Numbers, or arrays of numbers.",
+    )(implementation)
+
+
+stdev_s = _deviation("stdevS", "sample", 1, "2.138089935299395")
+stdev_p = _deviation("stdevP", "population", 0, "2")
+
+
+@function(
     "parseNumber",
     "text, [decimalSeparator]",
     "number",
@@ -170,7 +239,7 @@ def parse_number(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
 
 @function(
     "formatNumber",
-    "number, [decimals], [decimalSeparator], [thousandsSeparator]",
+    "number, decimals, [decimalSeparator], [thousandsSeparator]",
     "text",
     "The number as text with a fixed number of decimals and the given separators.",
     "formatNumber(1234567.891, 2, '.', ',')",
@@ -178,7 +247,7 @@ def parse_number(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     "The default separators (`,` for decimals, `.` for thousands) follow Make's scenario documentation; "
     "halves are rounded away from zero, as JavaScript's toFixed does.",
     number="The number.",
-    decimals=f"Digits after the decimal separator (default 0, at most {MAX_DECIMALS}).",
+    decimals=f"Digits after the decimal separator (0 to {MAX_DECIMALS}).",
     decimalSeparator="Default `,`.",
     thousandsSeparator="Default `.`.",
 )
@@ -204,5 +273,6 @@ def _group_thousands(digits: str, separator: str) -> str:
 
 
 FUNCTIONS: tuple[BuiltinFunction, ...] = (
-    round_, ceil, floor, trunc, abs_, min_, max_, sum_, average, parse_number, format_number,
+    round_, ceil, floor, trunc, abs_, min_, max_, sum_, average, median, stdev_s, stdev_p, parse_number,
+    format_number,
 )  # fmt: skip

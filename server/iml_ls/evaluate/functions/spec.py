@@ -10,7 +10,9 @@ How arguments are read (the same rules for every function, so Make developers ca
 * an *array* parameter takes an array; ``null`` and an absent value count as an empty array;
 * a *number* parameter takes a number or text holding one (``'12'``), as JavaScript's ``Number()``
   reads it; anything else (``'abc'``, an array) is an error naming the function;
-* a result longer than the context's budget raises :class:`EvaluationLimitError` before it is built.
+* a result longer than the context's budget raises :class:`EvaluationLimitError` before it is built;
+* a result that is not Make's (the function is random, or its behaviour is not public) is returned as a
+  :class:`StandIn`: the evaluator counts it as a placeholder, so no check reports on what follows from it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,15 @@ from dataclasses import dataclass
 from iml_ls.evaluate.coerce import describe, is_number, to_float, to_number, to_string
 from iml_ls.evaluate.values import UNDEFINED, EvalContext, EvaluationError, EvaluationLimitError, JsValue, Undefined
 
-Implementation = Callable[[EvalContext, Sequence[JsValue]], JsValue]
+
+@dataclass(frozen=True)
+class StandIn:
+    """A result iml-ls made up (a random value, or a function whose behaviour Make does not publish)."""
+
+    value: JsValue
+
+
+Implementation = Callable[[EvalContext, Sequence[JsValue]], "JsValue | StandIn"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +42,13 @@ class Parameter:
     description: str
     optional: bool = False
     variadic: bool = False
-    """Only the last parameter: it repeats."""
+    """Only the last parameter: it repeats (at least once, unless it is also optional)."""
+
+    @property
+    def label(self) -> str:
+        """``key``, ``[key]``, ``keys...`` (one or more) or ``[keys...]`` (any number)."""
+        name = f"{self.name}..." if self.variadic else self.name
+        return f"[{name}]" if self.optional else name
 
 
 @dataclass(frozen=True)
@@ -49,10 +65,13 @@ class BuiltinFunction:
     implementation: Implementation
     caveat: str | None = None
     """Where our knowledge of Make's exact behaviour is uncertain."""
+    not_in_make: str | None = None
+    """Why Make probably has no such function (no source lists it): a call gets a warning and
+    completion leaves it out; iml-ls still evaluates it so that a preview shows what was meant."""
 
     @property
     def min_args(self) -> int:
-        return sum(1 for p in self.parameters if not p.optional and not p.variadic)
+        return sum(1 for p in self.parameters if not p.optional)
 
     @property
     def max_args(self) -> int | None:
@@ -60,8 +79,7 @@ class BuiltinFunction:
 
     def signature(self) -> str:
         """``jwt(payload, key, [algorithm], [options])``; a repeating parameter is ``values...``."""
-        parts = [f"[{p.name}]" if p.optional else f"{p.name}..." if p.variadic else p.name for p in self.parameters]
-        return f"{self.name}({', '.join(parts)})"
+        return f"{self.name}({', '.join(p.label for p in self.parameters)})"
 
 
 def function(
@@ -72,17 +90,21 @@ def function(
     example: str,
     example_result: str,
     caveat: str | None = None,
+    not_in_make: str | None = None,
     **descriptions: str,
 ) -> Callable[[Implementation], BuiltinFunction]:
-    """Declare a function from a compact parameter list: ``"text, [start], values..."``."""
+    """Declare a function from a compact parameter list: ``"text, [start], values..."`` (one or
+    more values) or ``"array, [values...]"`` (any number)."""
 
     def make(implementation: Implementation) -> BuiltinFunction:
         specs = []
         for raw in (part.strip() for part in parameters.split(",") if part.strip()):
-            optional, variadic = raw.startswith("["), raw.endswith("...")
+            optional, variadic = raw.startswith("["), raw.rstrip("]").endswith("...")
             bare = raw.strip("[].")
             specs.append(Parameter(bare, descriptions.get(bare, ""), optional, variadic))
-        return BuiltinFunction(name, tuple(specs), returns, summary, example, example_result, implementation, caveat)
+        return BuiltinFunction(
+            name, tuple(specs), returns, summary, example, example_result, implementation, caveat, not_in_make
+        )
 
     return make
 

@@ -1,4 +1,4 @@
-"""Text functions: length, case, trimming, searching, replacing, splitting, HTML.
+"""Text functions: length, case, trimming, searching, replacing, splitting, HTML, Markdown, emoji.
 
 Positions and lengths count UTF-16 code units, as JavaScript does (``length('😀')`` is 2), so that
 ``substring`` and ``indexOf`` agree with Make's runtime on texts with emoji.
@@ -6,6 +6,7 @@ Positions and lengths count UTF-16 code units, as JavaScript does (``length('�
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 import unicodedata
@@ -165,15 +166,17 @@ def substring(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
 
 @function(
     "split",
-    "text, [separator]",
+    "text, separator, [keepEmpty]",
     "array",
     "Splits the text at each separator into an array of texts.",
     "split('a,b,c', ',')",
     '["a","b","c"]',
-    "An empty separator splits into single characters (JavaScript code units); without a separator the "
-    "result is the whole text in an array, as in JavaScript.",
+    "iml-ls splits as JavaScript does and keeps every item as it is: an empty separator splits into single "
+    "characters (JavaScript code units), an empty separator value gives the whole text in an array. Make's "
+    "library is reported to trim the items and drop empty ones unless `keepEmpty` is true; that is unverified.",
     text="The text to split.",
     separator="Where to split, e.g. `','`.",
+    keepEmpty="`true` to keep empty items (iml-ls always keeps them).",
 )
 def split(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     text = text_argument("split", arg(args, 0))
@@ -211,34 +214,56 @@ def index_of(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
 
 @function(
     "contains",
-    "text, value",
+    "text, value, [caseInsensitive]",
     "boolean",
     "Whether the text contains the value (or the array contains an item equal to it).",
-    "contains('Hello', 'ell')",
+    "contains('Hello', 'ELL', true)",
     "true",
+    "With `caseInsensitive`, texts are compared in lower case (array items only when both are texts); the "
+    "third argument is documented only by a secondary source.",
     text="The text or array.",
     value="What to look for.",
+    caseInsensitive="`true` to ignore upper and lower case.",
 )
 def contains(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     haystack, needle = arg(args, 0), arg(args, 1)
+    fold = is_truthy(arg(args, 2))
     if isinstance(haystack, list):
+        if fold and isinstance(needle, str):
+            return any(isinstance(item, str) and item.lower() == needle.lower() for item in haystack)
         return any(strict_equals(item, needle) for item in haystack)
-    return to_code_units(to_string(needle)) in to_code_units(text_argument("contains", haystack))
+    text, wanted = text_argument("contains", haystack), to_string(needle)
+    if fold:
+        text, wanted = text.lower(), wanted.lower()
+    return to_code_units(wanted) in to_code_units(text)
 
 
 @function(
     "toString",
-    "value",
+    "value, [encoding]",
     "text",
-    "The value as text: numbers as JavaScript writes them, dates in ISO 8601, collections as JSON.",
+    "The value as text: numbers as JavaScript writes them, dates in ISO 8601, collections as JSON; binary "
+    "data decoded as `encoding`.",
     "toString(1.50)",
     "1.5",
     "Empty values (null, undefined) give empty text here, as in text around `{{…}}`; arrays give their items "
     "joined by commas, as in JavaScript. Make's exact output for arrays and dates is not documented.",
     value="Any value.",
+    encoding="For binary data: `utf8` (default), `hex`, `base64` or `latin1`.",
 )
 def to_string_function(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
-    return check_size(ctx, to_text(arg(args, 0)))
+    value = arg(args, 0)
+    encoding = optional_text("toString", arg(args, 1), "utf8").lower()
+    if not isinstance(value, bytes) or encoding in ("utf8", "utf-8"):
+        return check_size(ctx, to_text(value))
+    check_length(ctx, len(value) * 2, text=True)
+    if encoding == "hex":
+        return value.hex()
+    if encoding == "base64":
+        return base64.b64encode(value).decode("ascii")
+    if encoding in ("latin1", "binary"):
+        return value.decode("latin-1")
+    raise EvaluationError(f"toString(): unknown encoding '{encoding}'; use utf8, hex, base64 or latin1.")
 
 
 @function(
@@ -286,6 +311,56 @@ def strip_html(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     return _HTML_TAG.sub("", text_argument("stripHTML", arg(args, 0)))
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>])")
+
+
+@function(
+    "escapeMarkdown",
+    "text",
+    "text",
+    "The text with a backslash before each character Markdown gives a meaning to.",
+    "escapeMarkdown('*Sale* #1')",
+    "\\*Sale\\* \\#1",
+    "Which characters Make escapes is not documented; iml-ls escapes \\ ` * _ { } [ ] ( ) # + - . ! | ~ < >.",
+    text="The text to escape.",
+)
+def escape_markdown(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
+    return check_size(ctx, _MARKDOWN_SPECIAL.sub(r"\\\1", text_argument("escapeMarkdown", arg(args, 0))))
+
+
+_PICTOGRAPH = (
+    "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u2199\u21a9\u21aa\u231a\u231b\u2328\u23cf\u23e9-\u23f3"
+    "\u23f8-\u23fa\u24c2\u25aa\u25ab\u25b6\u25c0\u25fb-\u25fe\u2600-\u27bf\u2934\u2935\u2b05-\u2b07"
+    "\u2b1b\u2b1c\u2b50\u2b55\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
+)
+_EMOJI = re.compile(
+    f"[\U0001f1e6-\U0001f1ff]{{2}}"  # a flag: two regional indicators
+    f"|[0-9#*]\ufe0f?\u20e3"  # a keycap
+    f"|[{_PICTOGRAPH}][\ufe0f\U0001f3fb-\U0001f3ff]*(?:\u200d[{_PICTOGRAPH}][\ufe0f\U0001f3fb-\U0001f3ff]*)*"
+    f"[\U000e0020-\U000e007f]*"  # tag sequences (subdivision flags)
+)
+
+
+@function(
+    "replaceEmojiCharacters",
+    "text, replacement",
+    "text",
+    "The text with every emoji replaced by `replacement` (a joined emoji such as 👩‍💻 or a flag counts as one).",
+    "replaceEmojiCharacters('Hi 👋🏽!', '')",
+    "Hi !",
+    "Which characters Make counts as emoji is not documented; iml-ls uses Unicode's emoji pictographs, flags and "
+    "keycaps.",
+    text="The text.",
+    replacement="The text to put in place of each emoji (`''` removes them).",
+)
+def replace_emoji_characters(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
+    text = from_code_units(to_code_units(text_argument("replaceEmojiCharacters", arg(args, 0))))
+    replacement = text_argument("replaceEmojiCharacters", arg(args, 1))
+    emoji = _EMOJI.findall(text)
+    check_length(ctx, len(text) + len(emoji) * len(replacement), text=True)
+    return _EMOJI.sub(lambda _: replacement, text)
+
+
 @function(
     "join",
     "array, [separator]",
@@ -306,5 +381,5 @@ def join(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
 
 FUNCTIONS: tuple[BuiltinFunction, ...] = (
     length, lower, upper, capitalize, startcase, trim, replace, substring, split, join, index_of, contains,
-    to_string_function, ascii_, escape_html, strip_html,
+    to_string_function, ascii_, escape_html, strip_html, escape_markdown, replace_emoji_characters,
 )  # fmt: skip
