@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -28,13 +29,39 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
+from iml_ls.evaluate.environment import plain_value
+from iml_ls.evaluate.js_json import number_to_string
 from iml_ls.evaluate.jsonwebtoken import JwtSignError, jwt_function, sign
 from iml_ls.evaluate.values import UNDEFINED, JsValue, Undefined
+from iml_ls.syntax.json_tree import parse_json
+from iml_ls.text.line_index import LineIndex
 
 ORACLE = Path(__file__).parent
+OBJECT_PROTOTYPE_NAMES = (
+    "constructor", "__defineGetter__", "__defineSetter__", "hasOwnProperty", "__lookupGetter__", "__lookupSetter__",
+    "isPrototypeOf", "propertyIsEnumerable", "toString", "valueOf", "__proto__", "toLocaleString",
+)  # fmt: skip
+"""``Object.getOwnPropertyNames(Object.prototype)`` in Node 20."""
 NOW = 1_700_000_000
 RANDOM_SIGNATURE_PREFIXES = ("ES", "PS")
 """Algorithms whose signatures are random (ECDSA nonce, PSS salt): compared by verification."""
+
+
+@dataclass(frozen=True)
+class JsonText:
+    """A value written as JSON text, as in a connection file: node reads it with ``JSON.parse``, iml-ls
+    with its connection-file parser (so the two parsers are compared too)."""
+
+    text: str
+
+    def value(self) -> JsValue:
+        document = parse_json(LineIndex(self.text))
+        assert not document.problems, (self.text, document.problems)
+        return plain_value(document.root)
+
+
+def parsed(value: JsValue | JsonText) -> JsValue:
+    return value.value() if isinstance(value, JsonText) else value
 
 
 @dataclass(frozen=True)
@@ -42,16 +69,18 @@ class Case:
     """One call: ``sign(payload, secret, options)``, or Make's ``jwt()`` when ``algorithm`` is given."""
 
     name: str
-    payload: JsValue
+    payload: JsValue | JsonText
     secret: JsValue
-    options: JsValue = UNDEFINED
+    options: JsValue | JsonText = UNDEFINED
     algorithm: JsValue = field(default=UNDEFINED)
     now: float = NOW
     via_jwt_function: bool = False
 
 
-def to_wire(value: JsValue) -> object:
-    """Encode a value for the oracle (JSON plus tags for undefined, Buffers, Dates and special numbers)."""
+def to_wire(value: JsValue | JsonText) -> object:
+    """Encode a value for the oracle (JSON plus tags for undefined, Buffers, Dates, special numbers, JSON text)."""
+    if isinstance(value, JsonText):
+        return {"$json": value.text}
     if isinstance(value, Undefined):
         return {"$undefined": 1}
     if isinstance(value, bytes):
@@ -95,12 +124,13 @@ def oracle(cases: list[Case]) -> list[dict[str, str]]:
 
 def ours(case: Case) -> dict[str, str]:
     try:
+        payload, options = parsed(case.payload), parsed(case.options)
         if case.via_jwt_function:
-            signed = jwt_function(case.payload, case.secret, case.algorithm, case.options, now=case.now)
+            signed = jwt_function(payload, case.secret, case.algorithm, options, now=case.now)
         else:
-            signed = sign(case.payload, case.secret, case.options, now=case.now)
+            signed = sign(payload, case.secret, options, now=case.now)
     except JwtSignError as error:
-        return {"error": str(error), "name": error.js_name}
+        return {"error": error.message, "name": error.js_name}
     return {"token": signed.token}
 
 
@@ -258,10 +288,17 @@ def keys() -> Keys:
         "CR line breaks": pkcs8.replace("\n", "\r"),
         "label mismatch": pkcs8.replace("END PRIVATE KEY", "END RSA PRIVATE KEY"),
     }
+    pss = texts["rsa-pss"]
+    texts |= {
+        "rsa-pss after a blank line": "\n" + pss,
+        "rsa-pss after text lines": "service account key\n\n" + pss,
+        "rsa-pss after a certificate": texts["certificate"] + pss,
+    }
     public_keys: dict[str, object] = {
         texts["pkcs8"]: rsa2048.public_key(),
         texts["rsa3072"]: rsa3072.public_key(),
         texts["rsa-pss"]: rsa2048.public_key(),
+        texts["rsa-pss after text lines"]: rsa2048.public_key(),
         texts["ec"]: p256.public_key(),
         texts["ec384"]: p384.public_key(),
     }
@@ -519,6 +556,59 @@ def named_cases(keys: dict[str, str]) -> list[Case]:
             keys["pkcs8"],
             {"algorithm": "ES256", "allowInvalidAsymmetricKeyTypes": True},
         ),
+        # Numbers written in JSON (exponents with `+` were misread)
+        Case(
+            "JSON number forms",
+            JsonText('{"a": [2.5E+3, 1e+21, 1E-7, -0, 0.1, 12345678901234567890, 1e400, -1E+400, 0e+0, 1.5e+300]}'),
+            "s",
+        ),
+        Case("exp and iat written with e+", JsonText('{"exp": 1.7e+9, "iat": 1.69E+9}'), "s"),
+        Case("expiresIn written with e+", {"a": 1}, "s", JsonText('{"expiresIn": 3.6e+3}')),
+        Case("notBefore written with E+", {"a": 1}, "s", JsonText('{"notBefore": 1E+2, "noTimestamp": false}')),
+        # Keys named like the methods every JavaScript object has (jsonwebtoken#945)
+        *(Case(f"payload key {name}", {"a": 1, name: 1}, "s") for name in OBJECT_PROTOTYPE_NAMES),
+        Case("payload key __proto__ holding an object", JsonText('{"__proto__": {"admin": true}}'), "s"),
+        Case("claim type error before a method key", {"exp": "x", "toString": 1}, "s"),
+        Case("method key before a claim type error", {"toString": 1, "exp": "x"}, "s"),
+        Case("method keys nested in the payload are fine", {"a": {"toString": 1, "__proto__": 2}}, "s"),
+        *(Case(f"options key {name}", {"a": 1}, "s", {name: 1}) for name in ("toString", "constructor", "valueOf")),
+        Case("options key __proto__", {"a": 1}, "s", JsonText('{"__proto__": {"expiresIn": 1}}')),
+        Case(
+            "jwt(): options key __proto__", {"a": 1}, "s", JsonText('{"__proto__": 1}'), "HS256", via_jwt_function=True
+        ),
+        Case("unknown option before a method key", {"a": 1}, "s", {"kid": 1, "hasOwnProperty": 1}),
+        Case("string payload, options key valueOf", "x", "s", {"valueOf": 1}),
+        Case(
+            "header __proto__ object is dropped",
+            {"a": 1},
+            "s",
+            JsonText('{"header": {"__proto__": {"kid": "z"}, "x": 1}}'),
+        ),
+        Case(
+            "header __proto__ null is dropped", {"a": 1}, "s", JsonText('{"header": {"__proto__": null, "kid": "k"}}')
+        ),
+        Case("header __proto__ text is dropped", {"a": 1}, "s", JsonText('{"header": {"__proto__": "t"}}')),
+        Case(
+            "header toString and constructor are kept", {"a": 1}, "s", {"header": {"toString": "q", "constructor": 1}}
+        ),
+        # RSA-PSS keys with lines before the PEM block
+        Case(
+            "RS256 RSA-PSS key after a blank line", {"a": 1}, keys["rsa-pss after a blank line"], {"algorithm": "RS256"}
+        ),
+        Case("RS256 RSA-PSS key after text lines", {"a": 1}, keys["rsa-pss after text lines"], {"algorithm": "RS256"}),
+        Case(
+            "RS256 RSA-PSS key after a certificate",
+            {"a": 1},
+            keys["rsa-pss after a certificate"],
+            {"algorithm": "RS256"},
+        ),
+        Case("PS256 RSA-PSS key after text lines", base, keys["rsa-pss after text lines"], {"algorithm": "PS256"}),
+        Case(
+            "PS384 RSA-PSS sha256 key after a blank line",
+            {"a": 1},
+            keys["rsa-pss after a blank line"],
+            {"algorithm": "PS384"},
+        ),
         # Rejections: secret and key
         Case("missing secret", {"a": 1}, UNDEFINED),
         Case("empty secret", {"a": 1}, ""),
@@ -654,6 +744,55 @@ def test_named_cases_match_node(keys: Keys) -> None:
     assert len({case.name for case in cases}) == len(cases), "case names must be unique"
     expected = assert_parity(cases, keys.public)
     assert sum("token" in e for e in expected) > 90 and sum("error" in e for e in expected) > 90
+
+
+# --------------------------------------------------------------------------------------------
+# JSON numbers: the connection-file parser against JSON.parse
+# --------------------------------------------------------------------------------------------
+
+NUMBER_FORMS = (
+    "1e+21", "1E-7", "-0", "0.1", "12345678901234567890", "1e400", "-1e400", "2.5E+3", "1.7e+9", "3.6e+3", "0e+0",
+    "-0.0", "-0e-5", "1E+0", "5e-324", "2e-324", "1.7976931348623157e308", "9007199254740993", "-9007199254740993",
+    "1" + "0" * 400, "0.000001", "123456789012345678901234567890e-10",
+    # not JSON
+    "1.", "1.e5", "-", "+1", ".5", "01", "-01", "1e", "1e+", "0x1F", "Infinity", "NaN", "1_000",
+)  # fmt: skip
+
+
+def json_parse(texts: list[str]) -> list[dict[str, object]]:
+    """What node's ``JSON.parse`` reads from each text (see json_parse.js)."""
+    node = shutil.which("node")
+    assert node is not None, "node is required for the parity tests"
+    result = subprocess.run(
+        [node, str(ORACLE / "json_parse.js")], input=json.dumps(texts), capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    answers: list[dict[str, object]] = json.loads(result.stdout)
+    return answers
+
+
+def read_as_js(value: JsValue) -> dict[str, object]:
+    assert isinstance(value, int | float) and not isinstance(value, bool), value
+    return {"string": number_to_string(value), "negativeZero": value == 0 and math.copysign(1, value) < 0}
+
+
+def test_json_numbers_read_as_json_parse_reads_them() -> None:
+    """Every number form, and every text of up to four characters from digits, `.`, `e`, `E`, `+` and `-`."""
+    shapes = ["".join(chars) for size in range(1, 5) for chars in itertools.product("019.eE+-", repeat=size)]
+    texts = [*NUMBER_FORMS, *shapes]
+    mismatches = []
+    for text, theirs in zip(texts, json_parse([f"[{text}]" for text in texts]), strict=True):
+        document = parse_json(LineIndex(f"[{text}]"))
+        value = plain_value(document.root)
+        if document.problems or not isinstance(value, list):
+            ours: dict[str, object] = {"rejected": True}
+        else:
+            ours = {"items": [read_as_js(item) for item in value]}
+        if ours != theirs and not ("error" in theirs and ours == {"rejected": True}):
+            mismatches.append(f"{text!r}: node {theirs}, ours {ours}")
+    assert not mismatches, "\n".join(mismatches[:20])
+    together = parse_json(LineIndex("[" + ", ".join(NUMBER_FORMS[:22]) + "]"))
+    assert not together.problems and len(plain_value(together.root)) == 22  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------------------------
