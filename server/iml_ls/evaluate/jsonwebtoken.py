@@ -756,7 +756,8 @@ def jwt_function(
     """Make's ``jwt(payload, key, [algorithm], [options])``.
 
     Make does not document how it combines the algorithm argument with the options object; iml-ls
-    assumes it sets ``options.algorithm`` when the options are absent, null or a plain object.
+    assumes it sets ``options.algorithm`` when the options are absent, null or a plain object, as
+    ``{...options, algorithm}`` does (every key of the options stays a key, ``__proto__`` included).
     """
     if not isinstance(algorithm, Undefined):
         if isinstance(options, Undefined) or options is None:

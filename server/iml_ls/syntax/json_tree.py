@@ -160,11 +160,13 @@ _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?
 def _parse(utf8: bytes) -> tree_sitter.Tree:
     """tree-sitter's parse of the text, with every exponent's ``+`` read as a ``0``.
 
-    tree-sitter-json (0.24.8, the latest release) has no ``+`` in its exponent rule, so ``2.5E+3``
-    would parse as ``2.5`` followed by an error. ``E+3`` and ``E03`` are the same exponent, and the
-    byte has the same width, so the parser sees ``2.5E03`` while every node keeps its offsets and
-    its value is read from the real text (outside numbers, a ``+`` between ``e`` and a digit is string
-    or comment text, whose value is also read from the real text).
+    tree-sitter-json 0.24.8 (the latest release on PyPI) has no ``+`` in its exponent rule, so
+    ``2.5E+3`` would parse as ``2.5`` followed by an error; the fix is merged upstream
+    (tree-sitter-json pull request 64) but not released. ``E+3`` and ``E03`` are the same exponent,
+    and the byte has the same width, so the parser sees ``2.5E03`` while every node keeps its offsets
+    and its value is read from the real text (outside numbers, a ``+`` between ``e`` and a digit is
+    string or comment text, whose value is also read from the real text). Harmless once a release
+    has the fix.
     """
     if b"e+" in utf8 or b"E+" in utf8:
         utf8 = _EXPONENT_PLUS.sub(b"0", utf8)
