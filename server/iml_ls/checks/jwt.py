@@ -165,23 +165,20 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
     of_options: dict[int, list[Finding]] = {}
     for call in calls:
         findings = [*_algorithm(analysis, call), *_key(analysis, call)]
-        shared: list[Finding] = []
-        if call.payload is not None:
-            known = of_payload.get(id(call.payload))
-            if known is None:
-                known = of_payload[id(call.payload)] = list(
-                    _payload(analysis, call.payload, evaluation, from_options.get(id(call.payload), set()))
-                )
-                findings += known
-            shared += known
-        if call.options is not None:
-            known = of_options.get(id(call.options))
-            if known is None:
-                known = of_options[id(call.options)] = list(_options(analysis, call))
-                findings += known
-            shared += known
         yield from (finding.diagnostic for finding in findings)
-        reported = frozenset().union(*(finding.stands_for(analysis) for finding in (*findings, *shared)))
+        payload, options = call.payload, call.options
+        if payload is not None:
+            if id(payload) not in of_payload:
+                claims = from_options.get(id(payload), set())
+                of_payload[id(payload)] = list(_payload(analysis, payload, evaluation, claims))
+                yield from (finding.diagnostic for finding in of_payload[id(payload)])
+            findings += of_payload[id(payload)]
+        if options is not None:
+            if id(options) not in of_options:
+                of_options[id(options)] = list(_options(analysis, call))
+                yield from (finding.diagnostic for finding in of_options[id(options)])
+            findings += of_options[id(options)]
+        reported = frozenset().union(*(finding.stands_for(analysis) for finding in findings))
         yield from _sign(call, evaluation, reported)
 
 
