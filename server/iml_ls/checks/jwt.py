@@ -324,7 +324,8 @@ def _object_method_key(member: JsonMember, where: str, fixes: Iterable[Fix]) -> 
     key = member.key.value
     message = (
         f"`{key}` is the name of a method every JavaScript object has, and jsonwebtoken fails on such a key in "
-        f'the {where}: Make\'s runtime throws "{OBJECT_METHOD_MESSAGE}" (a jsonwebtoken bug). Rename the key.'
+        f'the {where}: Make\'s runtime throws "{OBJECT_METHOD_MESSAGE}" (a jsonwebtoken bug). '
+        + ("Rename the claim." if where == "payload" else "Remove the key.")
     )
     found = diagnostic("jwt-object-method-key", member.key.start, member.key.end, message, *fixes)
     return _finding(found, ("object-method-key", key))

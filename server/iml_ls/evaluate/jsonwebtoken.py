@@ -537,13 +537,14 @@ def _check_key_type(algorithm: str, key: _Key | None) -> None:
 
 
 def _object_method_key(key: str, where: str) -> JwtSignError:
+    remedy = "rename the claim" if where == "payload" else "remove the key"
     return JwtSignError(
         OBJECT_METHOD_MESSAGE,
         "object-method-key",
         "TypeError",
         subject=key,
         reason=f"jsonwebtoken fails on the {where} key `{key}`, the name of a method every JavaScript object has; "
-        "rename the key",
+        f"{remedy}",
     )
 
 
