@@ -69,9 +69,11 @@ vscode: $(VENV_STAMP)
 bench: $(VENV_STAMP) benchmarks/node_modules/.installed
 	$(BIN)/python -m benchmarks.run --repetitions 5 --output docs/performance.md
 
-# Deep fuzzing (tens of minutes): thousands of generated documents per property, long edit sequences.
+# Deep fuzzing (tens of minutes): thousands of generated documents per property, long edit sequences,
+# and 20,000 random jwt() calls and 20,000 random connection-file requests against node's jsonwebtoken.
 fuzz: $(VENV_STAMP) $(NODE_STAMPS)
 	HYPOTHESIS_PROFILE=deep IML_FUZZ_SEQUENCES=40 IML_FUZZ_EDITS=250 $(BIN)/pytest $(PYTEST_CACHE) -q -o timeout=0 tests/fuzz
+	IML_PARITY_CASES=20000 IML_PARITY_CONNECTION_CASES=20000 $(BIN)/pytest $(PYTEST_CACHE) -q -o timeout=0 tests/parity
 
 clean:
 	rm -rf $(VENV) .cache $(addsuffix /node_modules,$(NODE_PROJECTS))

@@ -180,3 +180,39 @@ def test_a_folder_of_several_apps_checks_each(module_app: Path, tmp_path_factory
     output = json.loads(run("check", str(parent), "--format", "json").stdout)
     assert len(output["files"]) == 2 * len(MODULE_APP)  # every file of both apps, the manifests included
     assert sorted(item["path"].split("/")[-4] for item in output["diagnostics"]) == ["one", "two"]
+
+
+LONE_SURROGATES = r"""{
+    "url": "https://api.example.com/v1/me",
+    "temp": {"jwt": {"iss": "a\udfff", "exp": 1700003600, "\ud800k": 1}, "options": {"\udc00x": 1}},
+    "headers": {
+        "authorization": "Bearer {{jwt(temp.jwt, parameters.clientSecret, 'HS256')}}",
+        "x-other": "{{jwt(temp.jwt, parameters.clientSecret, 'HS256', temp.options)}}"
+    }
+}
+"""
+
+
+@pytest.mark.parametrize("output_format", ["json", "text"])
+def test_lone_surrogates_are_written_as_escapes_never_a_crash(tmp_path: Path, output_format: str) -> None:
+    """A JavaScript string may hold a lone surrogate (`"\\udfff"`); UTF-8 cannot, so it is written escaped."""
+    folder = tmp_path / "connections" / "demo"
+    folder.mkdir(parents=True)
+    (folder / "demo.params.iml.json").write_text(PARAMS, encoding="utf-8")
+    connection = folder / "demo.communication.iml.json"
+    connection.write_text(LONE_SURROGATES, encoding="utf-8")
+    samples = tmp_path / "samples.json"
+    samples.write_text('{"parameters": {"clientSecret": "s3cret"}}', encoding="utf-8")
+    preview = run(
+        "preview", str(connection), "--samples", str(samples), "--now", "1700000000", "--format", output_format
+    )
+    check = run("check", str(tmp_path), "--format", output_format)
+    for result in (preview, check):
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    if output_format == "json":
+        tokens = json.loads(preview.stdout)["tokens"]
+        assert tokens[0]["payload"] == {"iss": "a\udfff", "exp": 1700003600, "\ud800k": 1, "iat": 1700000000}
+        assert tokens[1]["error"] == '"\udc00x" is not allowed in "options"'
+        assert json.loads(check.stdout)["diagnostics"][0]["message"].startswith('"\udc00x" is not allowed')
+    else:
+        assert r'"a\udfff"' in preview.stdout and r'"\udc00x" is not allowed' in check.stdout

@@ -64,6 +64,22 @@ def test_a_failing_jwt_exits_1_with_the_reason(tmp_path: Path) -> None:
     assert token["token"] is None and token["error"] == '"exp" should be a number of seconds'
 
 
+def test_a_key_named_like_an_object_method_fails_with_the_key_named(tmp_path: Path) -> None:
+    """jsonwebtoken's own message (`validator.isValid is not a function`) names no key: the preview does."""
+    path = tmp_path / "c.communication.iml.json"
+    path.write_text(
+        '{"headers": {"a": "{{jwt(temp.x, \'k\', \'HS256\')}}"}, "temp": {"x": {"exp": 1e+10, "valueOf": 1}}}',
+        encoding="utf-8",
+    )
+    result = preview(str(path), "--format", "json")
+    assert result.returncode == 1
+    [token] = json.loads(result.stdout)["tokens"]
+    assert token["token"] is None and token["error"].startswith("validator.isValid is not a function (")
+    assert "payload key `valueOf`" in token["error"]
+    text = preview(str(path))
+    assert "Make would fail: validator.isValid is not a function (" in text.stdout
+
+
 def test_a_samples_file_with_secrets_tracked_by_git_is_reported(tmp_path: Path) -> None:
     folder = tmp_path / "connections" / "c"
     folder.mkdir(parents=True)

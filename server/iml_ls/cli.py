@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +20,16 @@ from iml_ls.text.line_index import PositionEncoding
 
 class UsageError(Exception):
     """Bad arguments or unreadable input: reported in one line, exit status 2."""
+
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _write_json(data: object) -> None:
+    """JSON on stdout, non-ASCII kept as it is, but a lone surrogate (a JavaScript string may hold one,
+    UTF-8 cannot) written as its ``\\udfff`` escape, which reads back as the same string."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n")
 
 
 def _targets(given: str) -> list[CheckTarget]:
@@ -100,8 +112,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.format == "json":
         for problem in problems:
             del problem["line"], problem["column"]
-        output = {"files": files, "diagnostics": problems}
-        sys.stdout.write(json.dumps(output, ensure_ascii=False, indent=2) + "\n")
+        _write_json({"files": files, "diagnostics": problems})
     else:
         for problem in problems:
             sys.stdout.write(
@@ -131,7 +142,7 @@ def _preview(args: argparse.Namespace) -> int:
     _, analysis = _analysis_for(args)
     result = preview(analysis, now=args.now)
     if args.format == "json":
-        sys.stdout.write(json.dumps(result.as_json(analysis), ensure_ascii=False, indent=2) + "\n")
+        _write_json(result.as_json(analysis))
     else:
         sys.stdout.write(render_preview_text(result, analysis))
     return 0 if result.complete else 1
@@ -176,6 +187,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):  # what the terminal cannot show is escaped (`\udfff`), never fatal
+            stream.reconfigure(errors="backslashreplace")
     parser = _parser()
     args = parser.parse_args(argv)
     try:

@@ -75,7 +75,9 @@ def test_not_before_a_comparison_gets_no_fix(analyse: Analyse) -> None:
     ],
 )  # fmt: skip
 def test_symbols_and_names_that_start_like_words_pass(analyse: Analyse, expression: str) -> None:
-    text = json.dumps({"temp": {"and": 1, "note": 2, "order": 3}, "url": f"https://api.example.com/v1/{{{{{expression}}}}}"})
+    text = json.dumps(
+        {"temp": {"and": 1, "note": 2, "order": 3}, "url": f"https://api.example.com/v1/{{{{{expression}}}}}"}
+    )
     assert "IML110" not in codes(analyse(text))
     assert "IML003" not in codes(analyse(text))
 
@@ -222,7 +224,10 @@ def test_hmac_is_a_warning_with_make_s_own_hmac_as_fix(analyse: Analyse, call: s
 def test_the_fix_keeps_escaped_arguments_as_written(analyse: Analyse) -> None:
     text = '{"url": "https://api.example.com/v1/{{hmac(\\"a\\", parameters.clientSecret)}}"}'
     analysis = analyse(text)
-    assert fixed(analysis, "IML115") == '{"url": "https://api.example.com/v1/{{sha256(\\"a\\", \'hex\', parameters.clientSecret)}}"}'
+    assert (
+        fixed(analysis, "IML115")
+        == '{"url": "https://api.example.com/v1/{{sha256(\\"a\\", \'hex\', parameters.clientSecret)}}"}'
+    )
 
 
 # Stand-ins and the evaluation checks -------------------------------------------------------------

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from iml_ls.analysis import Settings
 from iml_ls.checks.catalogue import RULES
@@ -251,6 +253,8 @@ def test_jwt_key_mismatch(analyse: Analyse) -> None:
     assert found(rs256, "IML307") == ["parameters.clientSecret"]
     hs = analyse(jwt_request("jwt(temp.jwt, parameters.privateKey, 'HS256')"))
     assert found(hs, "IML307") == ["parameters.privateKey"]
+    message = next(d.message for d in hs.diagnostics if d.rule.code == "IML307")
+    assert "rejects a private key" in message and "encrypted, public or unreadable PEM" in message
     assert codes(analyse(jwt_request("jwt(temp.jwt, parameters.privateKey, 'RS256')"))) == []
 
 
@@ -281,6 +285,65 @@ def test_jwt_sign_error_uses_the_sample_values(analyse: Analyse) -> None:
         d.message for d in analysis.diagnostics if d.rule.code == "IML310"
     )
     assert codes(analyse(jwt_request(GOOD_CALL), samples=samples)) == []
+
+
+def rsa_pem(bits: int) -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    return key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode()
+
+
+@pytest.mark.parametrize(
+    ("call", "options", "secret", "message"),
+    [
+        # a warning on the call (IML302 no `exp`, IML308 a literal secret) once switched the signing off
+        ("jwt(temp.jwt, parameters.privateKey, 'RS256')", None, "1024", "minimum key size of 2048 bits"),
+        ("jwt(temp.jwt, '', 'HS256')", None, "s3cret", "secretOrPrivateKey must have a value"),
+        ("jwt(temp.jwt, 's3cret', 'HS256', temp.options)", {"encoding": "utf32"}, "s3cret", "Unknown encoding: utf32"),
+        ("jwt(temp.jwt, parameters.privateKey, 'RS256')", None, "public", "must be an asymmetric key"),
+        ("jwt(temp.jwt, parameters.clientSecret, 'HS256', 'HS256')", None, "s3cret", '"options" to be a plain'),
+    ],
+)
+def test_jwt_sign_error_is_reported_whatever_else_the_call_has(
+    analyse: Analyse, call: str, options: dict[str, object] | None, secret: str, message: str
+) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = key.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+    values = {"1024": rsa_pem(1024), "public": public, "s3cret": "s3cret"}
+    samples = json.dumps({"parameters": {"clientId": "abc", "clientSecret": "s3cret", "privateKey": values[secret]}})
+    analysis = analyse(jwt_request(call, jwt={"iss": "abc"}, options=options), samples=samples)
+    assert "IML302" in codes(analysis)
+    assert found(analysis, "IML310") == [call]
+    assert message in next(d.message for d in analysis.diagnostics if d.rule.code == "IML310")
+
+
+def test_jwt_sign_error_is_reported_when_the_rule_that_would_report_it_is_disabled(analyse: Analyse) -> None:
+    samples = json.dumps({"parameters": {"clientId": "abc", "clientSecret": "s3cret"}})
+    text = jwt_request(GOOD_CALL, options={"kid": "abc"})
+    assert found(analyse(text, samples=samples), "IML305") == ['"kid"']
+    assert found(analyse(text, samples=samples), "IML310") == []  # IML305 reports it
+    disabled = analyse(text, samples=samples, settings=Settings(disabled_diagnostics=frozenset({"IML305"})))
+    assert codes(disabled) == ["IML310"]
+    assert '"kid" is not allowed in "options"' in disabled.diagnostics[0].message
+
+
+def test_jwt_object_method_key(analyse: Analyse) -> None:
+    samples = json.dumps({"parameters": {"clientId": "abc", "clientSecret": "s3cret"}})
+    payload = {"iss": "abc", "exp": 1700003600, "toString": "x"}
+    analysis = analyse(jwt_request(GOOD_CALL, jwt=payload), samples=samples)
+    assert codes(analysis) == ["IML311"] and found(analysis, "IML311") == ['"toString"']
+    assert "validator.isValid is not a function" in analysis.diagnostics[0].message
+    in_options = analyse(jwt_request(GOOD_CALL, options={"constructor": 1}), samples=samples)
+    assert codes(in_options) == ["IML311"] and found(in_options, "IML311") == ['"constructor"']
+    assert in_options.diagnostics[0].fixes[0].title == "Remove `constructor`"
+    disabled = analyse(
+        jwt_request(GOOD_CALL, jwt=payload),
+        samples=samples,
+        settings=Settings(disabled_diagnostics=frozenset({"IML311"})),
+    )
+    assert codes(disabled) == ["IML310"]
+    assert "payload key `toString`" in disabled.diagnostics[0].message
+    nested = {"iss": "abc", "exp": 1700003600, "claims": {"toString": "x", "__proto__": 1}}
+    assert codes(analyse(jwt_request(GOOD_CALL, jwt=nested), samples=samples)) == []
 
 
 # IML4xx: structure -----------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 // The parity oracle: node's real jsonwebtoken signs each case read from stdin.
 // Input: a JSON array of {payload, secret, options, now[, algorithm]}. JSON cannot hold every JavaScript
 // value, so tagged objects stand for them: {"$undefined": 1}, {"$buffer": "<base64>"},
-// {"$number": "NaN" | "-0" | "12345678901234567890"}, {"$date": <ms since epoch>}.
+// {"$number": "NaN" | "-0" | "12345678901234567890"}, {"$date": <ms since epoch>}, and {"$json": "<text>"}
+// for the value JSON.parse reads from the text (as Make reads a connection file).
 // With "algorithm" the case is Make's jwt(payload, secret, algorithm, options), under iml-ls's assumption
-// that Make copies the algorithm into options.algorithm when the options are absent, null or a plain object.
+// that Make copies the algorithm into options.algorithm when the options are absent, null or a plain object
+// (as `{...options, algorithm}` does: every key stays an own key, "__proto__" included).
 // Output: a JSON array with {"token": ...} or {"error": message, "name": error class} per case.
 "use strict";
 const jwt = require("jsonwebtoken");
@@ -19,6 +21,7 @@ function revive(value) {
     if ("$buffer" in value) return Buffer.from(value.$buffer, "base64");
     if ("$number" in value) return Number(value.$number);
     if ("$date" in value) return new Date(value.$date);
+    if ("$json" in value) return JSON.parse(value.$json);
     const out = {};
     for (const key of Object.keys(value)) {
       // defineProperty keeps members whose value is undefined, as an evaluated IML object may have them
@@ -32,7 +35,7 @@ function revive(value) {
 function signCase(c) {
   let options = c.options;
   if ("algorithm" in c && (options === undefined || options === null || isPlainObject(options))) {
-    options = Object.assign({}, options, { algorithm: c.algorithm });
+    options = { ...options, algorithm: c.algorithm };
   }
   return jwt.sign(c.payload, c.secret, options);
 }

@@ -5,19 +5,29 @@ Every case runs through ``tests/parity/oracle.js`` (one node process per batch) 
 ES*/PS* and forced key/algorithm mismatches sign with random salts or nonces: for them the header and
 payload segments must be identical and our signature must verify.
 
-``IML_PARITY_CASES=50000 IML_PARITY_SEED=7 pytest tests/parity`` runs a deeper randomized comparison.
+Besides the named cases, three randomized comparisons: JSON number texts against ``JSON.parse``,
+random ``sign()`` calls (``IML_PARITY_CASES``, 3,000 by default), and random connection files whose
+requests call ``jwt()`` (``IML_PARITY_CONNECTION_CASES``, 2,000), where the preview must give node's
+token or its rejection, ``check`` must report every rejection, and the CLI must write every answer.
+``IML_PARITY_CASES=50000 IML_PARITY_SEED=7 pytest tests/parity`` runs deeper (``make fuzz`` does).
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
+import itertools
 import json
 import math
 import os
 import random
+import re
 import shutil
 import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,13 +38,39 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
+from iml_ls.evaluate.environment import plain_value
+from iml_ls.evaluate.js_json import number_to_string
 from iml_ls.evaluate.jsonwebtoken import JwtSignError, jwt_function, sign
 from iml_ls.evaluate.values import UNDEFINED, JsValue, Undefined
+from iml_ls.syntax.json_tree import parse_json
+from iml_ls.text.line_index import LineIndex
 
 ORACLE = Path(__file__).parent
+OBJECT_PROTOTYPE_NAMES = (
+    "constructor", "__defineGetter__", "__defineSetter__", "hasOwnProperty", "__lookupGetter__", "__lookupSetter__",
+    "isPrototypeOf", "propertyIsEnumerable", "toString", "valueOf", "__proto__", "toLocaleString",
+)  # fmt: skip
+"""``Object.getOwnPropertyNames(Object.prototype)`` in Node 20."""
 NOW = 1_700_000_000
 RANDOM_SIGNATURE_PREFIXES = ("ES", "PS")
 """Algorithms whose signatures are random (ECDSA nonce, PSS salt): compared by verification."""
+
+
+@dataclass(frozen=True)
+class JsonText:
+    """A value written as JSON text, as in a connection file: node reads it with ``JSON.parse``, iml-ls
+    with its connection-file parser (so the two parsers are compared too)."""
+
+    text: str
+
+    def value(self) -> JsValue:
+        document = parse_json(LineIndex(self.text))
+        assert not document.problems, (self.text, document.problems)
+        return plain_value(document.root)
+
+
+def parsed(value: JsValue | JsonText) -> JsValue:
+    return value.value() if isinstance(value, JsonText) else value
 
 
 @dataclass(frozen=True)
@@ -42,16 +78,18 @@ class Case:
     """One call: ``sign(payload, secret, options)``, or Make's ``jwt()`` when ``algorithm`` is given."""
 
     name: str
-    payload: JsValue
+    payload: JsValue | JsonText
     secret: JsValue
-    options: JsValue = UNDEFINED
+    options: JsValue | JsonText = UNDEFINED
     algorithm: JsValue = field(default=UNDEFINED)
     now: float = NOW
     via_jwt_function: bool = False
 
 
-def to_wire(value: JsValue) -> object:
-    """Encode a value for the oracle (JSON plus tags for undefined, Buffers, Dates and special numbers)."""
+def to_wire(value: JsValue | JsonText) -> object:
+    """Encode a value for the oracle (JSON plus tags for undefined, Buffers, Dates, special numbers, JSON text)."""
+    if isinstance(value, JsonText):
+        return {"$json": value.text}
     if isinstance(value, Undefined):
         return {"$undefined": 1}
     if isinstance(value, bytes):
@@ -95,12 +133,13 @@ def oracle(cases: list[Case]) -> list[dict[str, str]]:
 
 def ours(case: Case) -> dict[str, str]:
     try:
+        payload, options = parsed(case.payload), parsed(case.options)
         if case.via_jwt_function:
-            signed = jwt_function(case.payload, case.secret, case.algorithm, case.options, now=case.now)
+            signed = jwt_function(payload, case.secret, case.algorithm, options, now=case.now)
         else:
-            signed = sign(case.payload, case.secret, case.options, now=case.now)
+            signed = sign(payload, case.secret, options, now=case.now)
     except JwtSignError as error:
-        return {"error": str(error), "name": error.js_name}
+        return {"error": error.message, "name": error.js_name}
     return {"token": signed.token}
 
 
@@ -258,10 +297,17 @@ def keys() -> Keys:
         "CR line breaks": pkcs8.replace("\n", "\r"),
         "label mismatch": pkcs8.replace("END PRIVATE KEY", "END RSA PRIVATE KEY"),
     }
+    pss = texts["rsa-pss"]
+    texts |= {
+        "rsa-pss after a blank line": "\n" + pss,
+        "rsa-pss after text lines": "service account key\n\n" + pss,
+        "rsa-pss after a certificate": texts["certificate"] + pss,
+    }
     public_keys: dict[str, object] = {
         texts["pkcs8"]: rsa2048.public_key(),
         texts["rsa3072"]: rsa3072.public_key(),
         texts["rsa-pss"]: rsa2048.public_key(),
+        texts["rsa-pss after text lines"]: rsa2048.public_key(),
         texts["ec"]: p256.public_key(),
         texts["ec384"]: p384.public_key(),
     }
@@ -519,6 +565,59 @@ def named_cases(keys: dict[str, str]) -> list[Case]:
             keys["pkcs8"],
             {"algorithm": "ES256", "allowInvalidAsymmetricKeyTypes": True},
         ),
+        # Numbers written in JSON (exponents with `+` were misread)
+        Case(
+            "JSON number forms",
+            JsonText('{"a": [2.5E+3, 1e+21, 1E-7, -0, 0.1, 12345678901234567890, 1e400, -1E+400, 0e+0, 1.5e+300]}'),
+            "s",
+        ),
+        Case("exp and iat written with e+", JsonText('{"exp": 1.7e+9, "iat": 1.69E+9}'), "s"),
+        Case("expiresIn written with e+", {"a": 1}, "s", JsonText('{"expiresIn": 3.6e+3}')),
+        Case("notBefore written with E+", {"a": 1}, "s", JsonText('{"notBefore": 1E+2, "noTimestamp": false}')),
+        # Keys named like the methods every JavaScript object has (jsonwebtoken#945)
+        *(Case(f"payload key {name}", {"a": 1, name: 1}, "s") for name in OBJECT_PROTOTYPE_NAMES),
+        Case("payload key __proto__ holding an object", JsonText('{"__proto__": {"admin": true}}'), "s"),
+        Case("claim type error before a method key", {"exp": "x", "toString": 1}, "s"),
+        Case("method key before a claim type error", {"toString": 1, "exp": "x"}, "s"),
+        Case("method keys nested in the payload are fine", {"a": {"toString": 1, "__proto__": 2}}, "s"),
+        *(Case(f"options key {name}", {"a": 1}, "s", {name: 1}) for name in ("toString", "constructor", "valueOf")),
+        Case("options key __proto__", {"a": 1}, "s", JsonText('{"__proto__": {"expiresIn": 1}}')),
+        Case(
+            "jwt(): options key __proto__", {"a": 1}, "s", JsonText('{"__proto__": 1}'), "HS256", via_jwt_function=True
+        ),
+        Case("unknown option before a method key", {"a": 1}, "s", {"kid": 1, "hasOwnProperty": 1}),
+        Case("string payload, options key valueOf", "x", "s", {"valueOf": 1}),
+        Case(
+            "header __proto__ object is dropped",
+            {"a": 1},
+            "s",
+            JsonText('{"header": {"__proto__": {"kid": "z"}, "x": 1}}'),
+        ),
+        Case(
+            "header __proto__ null is dropped", {"a": 1}, "s", JsonText('{"header": {"__proto__": null, "kid": "k"}}')
+        ),
+        Case("header __proto__ text is dropped", {"a": 1}, "s", JsonText('{"header": {"__proto__": "t"}}')),
+        Case(
+            "header toString and constructor are kept", {"a": 1}, "s", {"header": {"toString": "q", "constructor": 1}}
+        ),
+        # RSA-PSS keys with lines before the PEM block
+        Case(
+            "RS256 RSA-PSS key after a blank line", {"a": 1}, keys["rsa-pss after a blank line"], {"algorithm": "RS256"}
+        ),
+        Case("RS256 RSA-PSS key after text lines", {"a": 1}, keys["rsa-pss after text lines"], {"algorithm": "RS256"}),
+        Case(
+            "RS256 RSA-PSS key after a certificate",
+            {"a": 1},
+            keys["rsa-pss after a certificate"],
+            {"algorithm": "RS256"},
+        ),
+        Case("PS256 RSA-PSS key after text lines", base, keys["rsa-pss after text lines"], {"algorithm": "PS256"}),
+        Case(
+            "PS384 RSA-PSS sha256 key after a blank line",
+            {"a": 1},
+            keys["rsa-pss after a blank line"],
+            {"algorithm": "PS384"},
+        ),
         # Rejections: secret and key
         Case("missing secret", {"a": 1}, UNDEFINED),
         Case("empty secret", {"a": 1}, ""),
@@ -657,6 +756,55 @@ def test_named_cases_match_node(keys: Keys) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# JSON numbers: the connection-file parser against JSON.parse
+# --------------------------------------------------------------------------------------------
+
+NUMBER_FORMS = (
+    "1e+21", "1E-7", "-0", "0.1", "12345678901234567890", "1e400", "-1e400", "2.5E+3", "1.7e+9", "3.6e+3", "0e+0",
+    "-0.0", "-0e-5", "1E+0", "5e-324", "2e-324", "1.7976931348623157e308", "9007199254740993", "-9007199254740993",
+    "1" + "0" * 400, "0.000001", "123456789012345678901234567890e-10",
+    # not JSON
+    "1.", "1.e5", "-", "+1", ".5", "01", "-01", "1e", "1e+", "0x1F", "Infinity", "NaN", "1_000",
+)  # fmt: skip
+
+
+def json_parse(texts: list[str]) -> list[dict[str, object]]:
+    """What node's ``JSON.parse`` reads from each text (see json_parse.js)."""
+    node = shutil.which("node")
+    assert node is not None, "node is required for the parity tests"
+    result = subprocess.run(
+        [node, str(ORACLE / "json_parse.js")], input=json.dumps(texts), capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    answers: list[dict[str, object]] = json.loads(result.stdout)
+    return answers
+
+
+def read_as_js(value: JsValue) -> dict[str, object]:
+    assert isinstance(value, int | float) and not isinstance(value, bool), value
+    return {"string": number_to_string(value), "negativeZero": value == 0 and math.copysign(1, value) < 0}
+
+
+def test_json_numbers_read_as_json_parse_reads_them() -> None:
+    """Every number form, and every text of up to four characters from digits, `.`, `e`, `E`, `+` and `-`."""
+    shapes = ["".join(chars) for size in range(1, 5) for chars in itertools.product("019.eE+-", repeat=size)]
+    texts = [*NUMBER_FORMS, *shapes]
+    mismatches = []
+    for text, theirs in zip(texts, json_parse([f"[{text}]" for text in texts]), strict=True):
+        document = parse_json(LineIndex(f"[{text}]"))
+        value = plain_value(document.root)
+        if document.problems or not isinstance(value, list):
+            ours: dict[str, object] = {"rejected": True}
+        else:
+            ours = {"items": [read_as_js(item) for item in value]}
+        if ours != theirs and not ("error" in theirs and ours == {"rejected": True}):
+            mismatches.append(f"{text!r}: node {theirs}, ours {ours}")
+    assert not mismatches, "\n".join(mismatches[:20])
+    together = parse_json(LineIndex("[" + ", ".join(NUMBER_FORMS[:22]) + "]"))
+    assert not together.problems and len(plain_value(together.root)) == 22  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
 # Randomized differential test
 # --------------------------------------------------------------------------------------------
 
@@ -742,9 +890,12 @@ _OPTION_VALUES: dict[str, tuple[list[JsValue], list[JsValue]]] = {
     "subject": (["s"], [None]),
     "jwtid": (["j"], [UNDEFINED]),
     "keyid": (["k", "clé-😀"], [7]),
-    "header": ([{"kid": "h", "x": 1}, {"typ": None}, {"2": "two", "alg": "HS512"}], ["bad", {"alg": "HS1"}]),
+    "header": (
+        [{"kid": "h", "x": 1}, {"typ": None}, {"2": "two", "alg": "HS512"}, {"__proto__": {"kid": "p"}, "toString": 2}],
+        ["bad", {"alg": "HS1"}],
+    ),
     "noTimestamp": ([True, False], ["no"]),
-    "encoding": (["utf8", "latin1", "utf16le", "hex"], ["nope"]),
+    "encoding": (["utf8", "latin1", "utf16le", "hex"], ["nope", "utf32"]),
     "mutatePayload": ([True], [0]),
     "allowInsecureKeySizes": ([True, False], []),
     "kid": ([], ["x"]),
@@ -754,6 +905,12 @@ _CLAIM_VALUES: tuple[list[JsValue], list[JsValue]] = (
     [NOW, NOW + 60, 0, 1000.5, NOW - 60, -1, math.nan, 2**60],
     ["x", None, UNDEFINED, True],
 )
+
+
+def odd_keys(keys: dict[str, str]) -> list[JsValue]:
+    """Keys jsonwebtoken rejects under RS256 (and takes as HMAC secrets, or rejects, under HS*)."""
+    names = ["rsa1024", "public", "encrypted", "rsa-pss after a blank line", "rsa-pss after text lines", "one-line"]
+    return [keys[name] for name in names]
 
 
 def random_case(rng: random.Random, index: int, keys: dict[str, str]) -> Case:
@@ -778,6 +935,8 @@ def random_case(rng: random.Random, index: int, keys: dict[str, str]) -> Case:
             if rng.random() < 0.25:
                 good, bad = _CLAIM_VALUES
                 payload[claim] = rng.choice(good if valid or rng.random() < 0.5 else bad)
+        if not valid and rng.random() < 0.1:
+            payload[rng.choice(OBJECT_PROTOTYPE_NAMES)] = random_value(rng, 1)
     algorithms = ["HS256", "HS384", "HS512", "RS256"]
     alg: JsValue = rng.choice(algorithms if valid else [*algorithms, "hs256", "none", "RS257", "ES256", None])
     if alg == "RS256" and (valid or rng.random() < 0.8):
@@ -786,7 +945,7 @@ def random_case(rng: random.Random, index: int, keys: dict[str, str]) -> Case:
         valid_secrets: list[JsValue] = ["secret", random_text(rng) or "k", b"k"]
         secret = rng.choice(valid_secrets)
     else:
-        secret = rng.choice(["secret", random_text(rng) or "k", "", b"k", keys["pkcs1"], None, 0])
+        secret = rng.choice(["secret", random_text(rng) or "k", "", b"k", keys["pkcs1"], None, 0, *odd_keys(keys)])
     options: JsValue = {}
     assert isinstance(options, dict)
     for name, (good, bad) in _OPTION_VALUES.items():
@@ -796,6 +955,8 @@ def random_case(rng: random.Random, index: int, keys: dict[str, str]) -> Case:
     if valid and isinstance(payload, dict):
         payload.pop("exp" if "expiresIn" in options else "", None)
         payload.pop("nbf" if "notBefore" in options else "", None)
+    if not valid and rng.random() < 0.05:
+        options[rng.choice(OBJECT_PROTOTYPE_NAMES)] = 1
     if not valid and rng.random() < 0.04:
         odd_options: list[JsValue] = [None, UNDEFINED, [1], "s"]
         options = rng.choice(odd_options)
@@ -813,3 +974,224 @@ def test_randomized_cases_match_node(keys: Keys) -> None:
     expected = assert_parity(cases, keys.public)
     assert sum("token" in e for e in expected) > count // 3
     assert sum("error" in e for e in expected) > count // 3
+
+
+# --------------------------------------------------------------------------------------------
+# Connection files: `iml-ls check` and `iml-ls preview` against node
+# --------------------------------------------------------------------------------------------
+#
+# Each case is a request of a connection file whose `temp` holds the payload and options as JSON
+# text, and whose header calls jwt() with a parameter (its value in the samples file) or a literal
+# secret. Node signs the same call on the texts as JSON.parse reads them. The preview must give the
+# same token or fail with the same message; `check` must report an error on the request wherever
+# node rejects, and never IML310 where node signs; the CLI must write every answer without crashing.
+
+CONNECTION_ALGORITHMS = ("HS256", "HS384", "HS512", "RS256")
+STATIC_RULES = ("IML301", "IML303", "IML305", "IML306", "IML307", "IML309", "IML311")
+"""Rules that report a rejection themselves; the random test disables some, and IML310 must step in."""
+
+
+def json_number(rng: random.Random, value: int | float) -> str:
+    """A JSON spelling of ``value`` that JSON.parse reads as the same double (exponents with and without signs)."""
+    if isinstance(value, float) and math.isinf(value):
+        return rng.choice(["1e400", "1E+400"]) if value > 0 else rng.choice(["-1e400", "-1E+999"])
+    if value == 0 and math.copysign(1, value) < 0:
+        return rng.choice(["-0", "-0.0", "-0e+0", "-0E-3"])
+    if isinstance(value, int) and abs(value) < 10**21:
+        spellings = [str(value), f"{value}e+0", f"{value}E0", f"{value}e-0"]
+        if value % 1000 == 0 and value:
+            spellings += [f"{value // 1000}e+3", f"{value // 1000}E+3", f"{value / 1000!r}e+3"]
+        return rng.choice(spellings)
+    double = float(value)
+    return rng.choice([repr(double), repr(double).upper(), format(double, ".17e"), format(double, ".17E")])
+
+
+def json_text(rng: random.Random, value: JsValue) -> str | None:
+    """``value`` as JSON text with randomly spelled numbers and escapes; None when JSON cannot hold it."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, int | float):
+        return None if isinstance(value, float) and math.isnan(value) else json_number(rng, value)
+    if isinstance(value, str):
+        lone = any("\ud800" <= char <= "\udfff" for char in value)
+        return json.dumps(value, ensure_ascii=lone or rng.random() < 0.3)
+    if isinstance(value, list):
+        items = [json_text(rng, item) for item in value]
+        return None if None in items else "[" + ", ".join(item for item in items if item is not None) + "]"
+    if isinstance(value, dict):
+        members = [(json_text(rng, key), json_text(rng, item)) for key, item in value.items()]
+        if any(text is None for pair in members for text in pair):
+            return None
+        return "{" + ", ".join(f"{key}: {item}" for key, item in members) + "}"
+    return None
+
+
+@dataclass(frozen=True)
+class ConnectionCase:
+    """One request calling jwt(); ``secret_literal`` writes the secret into the call (IML308)."""
+
+    payload: str
+    options: str | None
+    algorithm: str | None
+    secret: JsValue
+    secret_literal: bool
+
+    def case(self, index: int) -> Case:
+        options: JsValue | JsonText = UNDEFINED if self.options is None else JsonText(self.options)
+        algorithm: JsValue = UNDEFINED if self.algorithm is None else self.algorithm
+        return Case(f"request #{index}", JsonText(self.payload), self.secret, options, algorithm, NOW, True)
+
+    def request(self, index: int) -> str:
+        secret = f"'{self.secret}'" if self.secret_literal else f"parameters.k{index}"
+        arguments = ["temp.p", secret]
+        if self.algorithm is not None:
+            arguments.append(f"'{self.algorithm}'")
+            if self.options is not None:
+                arguments.append("temp.o")
+        temp = f'"p": {self.payload}' + (f', "o": {self.options}' if self.options is not None else "")
+        return (
+            f'    {{\n        "url": "https://api.example.com/v1/{index}",\n        "temp": {{{temp}}},\n'
+            f'        "headers": {{"authorization": "Bearer {{{{jwt({", ".join(arguments)})}}}}"}}\n    }}'
+        )
+
+
+def random_connection_case(rng: random.Random, keys: dict[str, str]) -> ConnectionCase:
+    """A random call drawn from the classes that once differed from node, among ordinary ones."""
+    for _ in range(100):
+        case = random_case(rng, 0, keys)
+        payload = parsed(case.payload)
+        if isinstance(payload, dict) and rng.random() < 0.3:
+            payload = {key: value for key, value in payload.items() if key not in ("exp", "iat", "nbf")}
+            if rng.random() < 0.5:
+                payload["exp"] = rng.choice([1.7e9, 1_700_003_600, 2.5e9, 1e21, -0.0])
+        options = parsed(case.options)
+        if isinstance(options, dict):
+            options = {key: value for key, value in options.items() if key != "algorithm"}
+            if rng.random() < 0.2:
+                options[rng.choice(["expiresIn", "notBefore"])] = rng.choice([3600, 3.6e3, 60_000, 1.5, -0.0, 1e21])
+            if rng.random() < 0.05:
+                options["header"] = {"__proto__": rng.choice([{"kid": "p"}, None, "t"]), "kid": "k"}
+        payload_text = json_text(rng, payload)
+        options_text = None if isinstance(options, Undefined) or rng.random() < 0.2 else json_text(rng, options)
+        secret = case.secret
+        if payload_text is None or not (isinstance(secret, str) or secret is None or type(secret) is int):
+            continue  # a Buffer secret, or a value JSON cannot write
+        algorithm = case.algorithm if isinstance(case.algorithm, str) else rng.choice(CONNECTION_ALGORITHMS)
+        if algorithm not in ("HS256", "HS384", "HS512", "RS256", "hs256", "none", "RS257"):
+            algorithm = "RS256"
+        if algorithm == "RS256" and rng.random() < 0.3:
+            secret = rng.choice([keys["pkcs8"], keys["rsa1024"], *odd_keys(keys)])
+        if options_text is None and rng.random() < 0.1:
+            algorithm = None  # jwt(payload, key): HS256 and no options
+        if rng.random() < 0.05 and algorithm is not None:
+            options_text = rng.choice(['"HS256"', "[1]", "5", "true", "null"])
+        literal = isinstance(secret, str) and re.fullmatch(r"[A-Za-z0-9-]*", secret) is not None and rng.random() < 0.3
+        return ConnectionCase(payload_text, options_text, algorithm, secret, literal)
+    raise AssertionError("no expressible case in 100 draws")
+
+
+@dataclass(frozen=True)
+class CheckedConnection:
+    """What iml-ls made of one file of cases: each request's token or error, and its diagnostics."""
+
+    results: list[dict[str, str]]
+    diagnostics: list[list[tuple[str, str, str]]]
+    """Per request: (code, severity, message) of each diagnostic inside it."""
+    redact: Callable[[str], str]
+    """How messages hide the secrets of the samples file (so node's messages are compared hidden the same way)."""
+
+
+def check_connection(folder: Path, cases: list[ConnectionCase], disabled: frozenset[str]) -> CheckedConnection:
+    from iml_ls.analysis import Settings, Workspace
+    from iml_ls.checks.catalogue import Severity
+    from iml_ls.evaluate.environment import shared_evaluation
+    from iml_ls.features.preview import preview
+
+    folder.mkdir(parents=True)
+    connection = folder / "conn.communication.iml.json"
+    connection.write_text("[\n" + ",\n".join(c.request(i) for i, c in enumerate(cases)) + "\n]\n", encoding="utf-8")
+    params = [
+        {"name": f"k{i}", "type": "pkey" if "-----BEGIN" in str(c.secret) else "password"} for i, c in enumerate(cases)
+    ]
+    (folder / "conn.params.iml.json").write_text(json.dumps(params), encoding="utf-8")
+    samples = {"parameters": {f"k{i}": c.secret for i, c in enumerate(cases)}}
+    (folder / "conn.samples.json").write_text(json.dumps(samples), encoding="utf-8")
+    settings = Settings(required_claims=("exp",), disabled_diagnostics=disabled)
+    analysis = Workspace(settings=settings).analysis(str(connection))
+    assert analysis is not None
+    result = preview(analysis, now=NOW)
+    assert len(result.tokens) == len(cases)
+    results = [
+        {"token": token.token} if token.token is not None else {"error": token.error or ""} for token in result.tokens
+    ]
+    requests = analysis.requests
+    diagnostics: list[list[tuple[str, str, str]]] = [[] for _ in cases]
+    for item in analysis.diagnostics:
+        index = next((i for i, r in enumerate(requests) if r.node.start <= item.start < r.node.end), None)
+        assert index is not None, item
+        severity = "error" if item.rule.severity is Severity.ERROR else "other"
+        diagnostics[index].append((item.rule.code, severity, item.message))
+    return CheckedConnection(results, diagnostics, shared_evaluation(analysis).redact)
+
+
+def reports(diagnostic: tuple[str, str, str], message: str) -> bool:
+    """Whether a diagnostic reports the rejection node's ``message`` describes: IML310 with that message,
+    or an error of a rule that reports a rejection itself."""
+    code, severity, text = diagnostic
+    return (code == "IML310" and message in text) or (code in STATIC_RULES and severity == "error")
+
+
+def cli_output(arguments: list[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the CLI in this process with a strict UTF-8 stdout (what cannot be encoded would raise)."""
+    from iml_ls.cli import main
+
+    buffer = io.BytesIO()
+    stdout = io.TextIOWrapper(buffer, encoding="utf-8", errors="strict")
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stdout", stdout)
+        main(arguments)
+        stdout.flush()
+    return buffer.getvalue().decode("utf-8")
+
+
+def test_random_connection_files_match_node(keys: Keys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    count = int(os.environ.get("IML_PARITY_CONNECTION_CASES", "2000"))
+    rng = random.Random(int(os.environ.get("IML_PARITY_SEED", "20261128")) + 1)
+    cases = [random_connection_case(rng, keys.pem) for _ in range(count)]
+    expected = oracle([case.case(index) for index, case in enumerate(cases)])
+    mismatches: list[str] = []
+    per_file = 100
+    for first in range(0, count, per_file):
+        batch = cases[first : first + per_file]
+        disabled = frozenset(rng.sample(STATIC_RULES, rng.randrange(3))) if rng.random() < 0.3 else frozenset()
+        folder = tmp_path / f"file{first}"
+        checked = check_connection(folder, batch, disabled)
+        for offset, (case, ours, diagnostics) in enumerate(
+            zip(batch, checked.results, checked.diagnostics, strict=True)
+        ):
+            theirs = expected[first + offset]
+            what = f"request #{offset} of {folder.name} (disabled {sorted(disabled)}): {case!r:.400}\n  node: {theirs}"
+            if any(code in ("IML001", "IML002") for code, _, _ in diagnostics):
+                mismatches.append(f"JSON syntax problem in text JSON.parse reads: {what}\n  ours: {diagnostics}")
+            if "token" in theirs:
+                if ours != {"token": theirs["token"]}:
+                    mismatches.append(f"token differs: {what}\n  ours: {ours}")
+                elif any(code == "IML310" for code, _, _ in diagnostics):
+                    mismatches.append(f"IML310 where node signs: {what}\n  ours: {diagnostics}")
+            elif not ours.get("error", "").startswith(checked.redact(theirs["error"])):
+                mismatches.append(f"rejection differs: {what}\n  ours: {ours}")
+            elif not any(reports(diagnostic, checked.redact(theirs["error"])) for diagnostic in diagnostics):
+                mismatches.append(f"check reports no error: {what}\n  ours: {diagnostics}")
+        connection = str(folder / "conn.communication.iml.json")
+        for arguments in (["preview", connection, "--now", str(NOW)], ["check", str(folder)]):
+            for output in ("json", "text"):
+                try:
+                    cli_output([*arguments, "--format", output], monkeypatch)
+                except Exception as error:  # the one thing no input may do
+                    mismatches.append(f"`iml-ls {arguments[0]} --format {output}` crashed: {folder.name}, {error!r}")
+    rejected = sum("error" in answer for answer in expected)
+    kinds = Counter(mismatch.split(":", 1)[0] for mismatch in mismatches)
+    assert not mismatches, f"{len(mismatches)} mismatches in {count} cases {dict(kinds)}:\n" + "\n".join(
+        mismatches[:10]
+    )
+    assert count // 5 < rejected < count - count // 5, rejected

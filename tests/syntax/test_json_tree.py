@@ -66,3 +66,28 @@ def test_deep_nesting_is_reported_not_recursed() -> None:
     document = parse("[" * 3000 + "]" * 3000)
     assert isinstance(document.root, JsonArray)
     assert any("Nesting deeper" in p.message for p in document.problems)
+
+
+def test_exponents_with_a_plus_sign_are_numbers_with_exact_ranges() -> None:
+    text = '{"exp": 1.7e+9, "n": [2.5E+3, -1e+21], "s": "1e+3 {{1e+3}}" /* 1e+3 */}'
+    document = parse(text)
+    assert document.problems == ()
+    assert isinstance(document.root, JsonObject)
+    exp = document.root.get("exp")
+    assert isinstance(exp, JsonNumber) and exp.value == 1.7e9 and text[exp.start : exp.end] == "1.7e+9"
+    numbers = document.root.get("n")
+    assert isinstance(numbers, JsonArray)
+    assert [item.value for item in numbers.items if isinstance(item, JsonNumber)] == [2500.0, -1e21]
+    string = document.root.get("s")
+    assert isinstance(string, JsonString) and string.value == "1e+3 {{1e+3}}"
+
+
+def test_numbers_read_as_json_parse_reads_them_and_only_json_numbers_are_accepted() -> None:
+    document = parse("[-0, 12345678901234567890, 1e400, 7]")
+    assert isinstance(document.root, JsonArray)
+    values = [item.value for item in document.root.items if isinstance(item, JsonNumber)]
+    assert str(values[0]) == "-0.0" and values[1] == float(12345678901234567890) and values[2] == float("inf")
+    assert values[3] == 7 and isinstance(values[3], int)
+    for text in ("[1.]", "[1.e5]", "[01]", "[+1]", "[1e+]"):
+        assert parse(text).problems != (), text
+    assert "not a JSON number" in parse("[1.]").problems[0].message

@@ -75,6 +75,7 @@ RULES: tuple[Rule, ...] = (
     Rule("IML308", "hardcoded-secret", _W, "A literal secret as the `jwt()` key."),
     Rule("IML309", "invalid-jwt-option-value", _E, "An option value jsonwebtoken rejects or misreads."),
     Rule("IML310", "jwt-sign-error", _E, "Signing fails the way Make's runtime would fail."),
+    Rule("IML311", "jwt-object-method-key", _E, "A payload or options key named like a JavaScript object method."),
     # Connection structure
     Rule("IML401", "unknown-connection-key", _E, "A key Make does not accept at this place."),
     Rule("IML402", "invalid-enum-value", _E, "A value outside the allowed set (e.g. `method`)."),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from iml_ls.analysis import Analysis, Scope
@@ -44,7 +44,12 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
 
 
 def failures(
-    evaluation: ConnectionEvaluation, evaluator: Evaluator, expr: Expr, start: int, end: int
+    evaluation: ConnectionEvaluation,
+    evaluator: Evaluator,
+    expr: Expr,
+    start: int,
+    end: int,
+    already_reported: Callable[[JwtSignError], bool] = lambda error: False,
 ) -> Iterator[Diagnostic]:
     """Evaluate ``expr`` and report how it fails, if it does (secrets never appear in the message).
     Forms IML lacks (``a and b``, ``['a']``) are reported by IML110/IML112, not again here."""
@@ -55,7 +60,7 @@ def failures(
     except EvaluationLimitError as error:
         yield diagnostic("evaluation-limit", start, end, f"Evaluation limit reached: {error}")
     except JwtSignError as error:
-        if not evaluator.used_placeholders:
+        if not evaluator.used_placeholders and not already_reported(error):
             message = f"Make would fail to sign this token: {evaluation.redact(str(error))}"
             yield diagnostic("jwt-sign-error", start, end, message)
     except EvaluationError as error:

@@ -3,15 +3,21 @@
 Most rules read the connection statically: the payload and options are usually ``temp`` objects
 defined in the same file. Rules that need values (the order of ``exp`` and ``iat``, what signing
 rejects) evaluate with the sample values, and stay silent when a made-up placeholder was involved.
+
+Every call is also signed (IML310), whatever the static rules found: a static error that reports the
+very rejection jsonwebtoken raises stands for it (each static finding says which rejections it
+reports), anything else is reported on the call, so no rejection hides behind a warning, another
+error or a disabled rule.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis, ImlString, Scope
+from iml_ls.checks.catalogue import Severity
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
 from iml_ls.checks.evaluation import failures
 from iml_ls.checks.json_edits import add_member, remove_member
@@ -21,7 +27,10 @@ from iml_ls.evaluate.infer import NUMBER, static_type
 from iml_ls.evaluate.js_json import number_to_string
 from iml_ls.evaluate.jsonwebtoken import (
     MAKE_ALGORITHMS,
+    OBJECT_METHOD_MESSAGE,
+    OBJECT_METHOD_NAMES,
     SIGN_OPTIONS,
+    JwtSignError,
     SecretKind,
     classify_secret,
     parse_timespan,
@@ -42,6 +51,39 @@ CLAIM_FOR_OPTION = {
 DEFAULT_CLAIM_VALUES = {"exp": '"{{timestamp + 3600}}"', "iat": '"{{timestamp}}"', "nbf": '"{{timestamp}}"'}
 RSA_KEY_TYPES = ("pkey", "cert")
 _UNITLESS = re.compile(r"-?(?:\d+)?\.?\d+")
+Rejection = tuple[str, str | None]
+"""A jsonwebtoken rejection: the :class:`JwtSignError` kind, and its subject (None: whatever it is about)."""
+_KEY_REJECTIONS: frozenset[Rejection] = frozenset(
+    (kind, None)
+    for kind in (
+        "key-symmetric-required",
+        "key-asymmetric-required",
+        "key-type-mismatch",
+        "key-type-unknown",
+        "key-pss-parameters",
+    )
+)
+_ALGORITHM_REJECTIONS: frozenset[Rejection] = frozenset(
+    {("option-value", "algorithm"), ("algorithm-type", None), ("algorithm-invalid", None)}
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A static diagnostic and the jsonwebtoken rejections it reports (so IML310 need not repeat them)."""
+
+    diagnostic: Diagnostic
+    reports: frozenset[Rejection] = frozenset()
+
+    def stands_for(self, analysis: Analysis) -> frozenset[Rejection]:
+        """What it reports when it is shown: an enabled error (a warning or a disabled rule reports nothing)."""
+        rule = self.diagnostic.rule
+        shown = rule.severity is Severity.ERROR and analysis.is_enabled(rule.code, rule.name)
+        return self.reports if shown else frozenset()
+
+
+def _finding(diagnostic: Diagnostic, *reports: Rejection) -> Finding:
+    return Finding(diagnostic, frozenset(reports))
 
 
 @dataclass(frozen=True)
@@ -108,30 +150,36 @@ def _find_jwt_calls(analysis: Analysis, strings: list[ImlString]) -> Iterator[Jw
 
 
 def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
-    """The calls of one scope; a payload or options object is checked with the calls that use it."""
+    """The calls of one scope; a payload or options object is checked with the first call that uses it,
+    and what it reports counts for every call that uses it."""
     if not analysis.kind.holds_requests:
         return
     calls = list(_find_jwt_calls(analysis, scope.strings))
-    reported_payloads: set[int] = set()
-    reported_options: set[int] = set()
     evaluation = shared_evaluation(analysis)
     from_options: dict[int, set[str]] = {}
     for call in calls:
         if call.payload is not None and call.options is not None:
             claims = {CLAIM_FOR_OPTION[m.key.value] for m in call.options.members if m.key.value in CLAIM_FOR_OPTION}
             from_options.setdefault(id(call.payload), set()).update(claims)
+    of_payload: dict[int, list[Finding]] = {}
+    of_options: dict[int, list[Finding]] = {}
     for call in calls:
-        static = list(_algorithm(analysis, call))
-        static += _key(analysis, call)
-        if call.payload is not None and id(call.payload) not in reported_payloads:
-            reported_payloads.add(id(call.payload))
-            static += _payload(analysis, call.payload, evaluation, from_options.get(id(call.payload), set()))
-        if call.options is not None and id(call.options) not in reported_options:
-            reported_options.add(id(call.options))
-            static += _options(analysis, call)
-        yield from static
-        if not static:
-            yield from _sign(call, evaluation)
+        findings = [*_algorithm(analysis, call), *_key(analysis, call)]
+        yield from (finding.diagnostic for finding in findings)
+        payload, options = call.payload, call.options
+        if payload is not None:
+            if id(payload) not in of_payload:
+                claims = from_options.get(id(payload), set())
+                of_payload[id(payload)] = list(_payload(analysis, payload, evaluation, claims))
+                yield from (finding.diagnostic for finding in of_payload[id(payload)])
+            findings += of_payload[id(payload)]
+        if options is not None:
+            if id(options) not in of_options:
+                of_options[id(options)] = list(_options(analysis, call))
+                yield from (finding.diagnostic for finding in of_options[id(options)])
+            findings += of_options[id(options)]
+        reported = frozenset().union(*(finding.stands_for(analysis) for finding in findings))
+        yield from _sign(call, evaluation, reported)
 
 
 def _quoted(literal: Literal, source: str, replacement: str) -> str:
@@ -139,13 +187,14 @@ def _quoted(literal: Literal, source: str, replacement: str) -> str:
     return f"{quote}{replacement}{quote}"
 
 
-def _algorithm(analysis: Analysis, call: JwtCall) -> Iterator[Diagnostic]:
+def _algorithm(analysis: Analysis, call: JwtCall) -> Iterator[Finding]:
     argument = call.argument(2)
     if not isinstance(argument, Literal):
         return
     start, end = call.span(argument)
     if not isinstance(argument.value, str):
-        yield diagnostic("invalid-jwt-algorithm", start, end, "The algorithm must be text, e.g. `'HS256'`.")
+        found = diagnostic("invalid-jwt-algorithm", start, end, "The algorithm must be text, e.g. `'HS256'`.")
+        yield Finding(found, _ALGORITHM_REJECTIONS)
         return
     name = argument.value
     if name in MAKE_ALGORITHMS:
@@ -162,10 +211,10 @@ def _algorithm(analysis: Analysis, call: JwtCall) -> Iterator[Diagnostic]:
     if suggestion:
         replacement = _quoted(argument, call.template.source, suggestion)
         fixes.append(Fix(f"Change to '{suggestion}'", (TextEdit(analysis.path, start, end, replacement),)))
-    yield diagnostic("invalid-jwt-algorithm", start, end, message, *fixes)
+    yield Finding(diagnostic("invalid-jwt-algorithm", start, end, message, *fixes), _ALGORITHM_REJECTIONS)
 
 
-def _key(analysis: Analysis, call: JwtCall) -> Iterator[Diagnostic]:
+def _key(analysis: Analysis, call: JwtCall) -> Iterator[Finding]:
     argument = call.argument(1)
     algorithm = call.algorithm
     if argument is None or algorithm not in MAKE_ALGORITHMS:
@@ -174,17 +223,17 @@ def _key(analysis: Analysis, call: JwtCall) -> Iterator[Diagnostic]:
     rsa = algorithm.startswith("RS")
     if isinstance(argument, Literal) and isinstance(argument.value, str):
         kind = classify_secret(argument.value)
-        if rsa and kind is not SecretKind.RSA_PRIVATE_KEY:
-            yield diagnostic(
-                "jwt-key-mismatch", start, end, f"{algorithm} signs with a PEM private key; this is not one."
+        if rsa and kind is SecretKind.OTHER_PRIVATE_KEY:
+            message = (
+                f"{algorithm} signs with an RSA private key; this is another kind of key, which jsonwebtoken rejects."
             )
+            yield Finding(diagnostic("jwt-key-mismatch", start, end, message), _KEY_REJECTIONS)
+        elif rsa and kind is not SecretKind.RSA_PRIVATE_KEY:
+            message = f"{algorithm} signs with a PEM private key; this is not one."
+            yield Finding(diagnostic("jwt-key-mismatch", start, end, message), _KEY_REJECTIONS)
         elif not rsa and kind in (SecretKind.RSA_PRIVATE_KEY, SecretKind.OTHER_PRIVATE_KEY):
-            yield diagnostic(
-                "jwt-key-mismatch",
-                start,
-                end,
-                f"{algorithm} needs a shared secret, not a private key; jsonwebtoken rejects it. Use RS256.",
-            )
+            message = f"{algorithm} needs a shared secret, not a private key; jsonwebtoken rejects it. Use RS256."
+            yield Finding(diagnostic("jwt-key-mismatch", start, end, message), _KEY_REJECTIONS)
         yield from _hardcoded(analysis, call, argument, start, end)
         return
     path = member_path(argument)
@@ -194,24 +243,21 @@ def _key(analysis: Analysis, call: JwtCall) -> Iterator[Diagnostic]:
     if parameter is None or not parameter.type:
         return
     if rsa and parameter.type not in RSA_KEY_TYPES:
-        yield diagnostic(
-            "jwt-key-mismatch",
-            start,
-            end,
+        message = (
             f"{algorithm} signs with a PEM private key, but `{parameter.name}` is a `{parameter.type}` parameter; "
-            "declare it with type `pkey` (private key).",
+            "declare it with type `pkey` (private key)."
         )
+        yield Finding(diagnostic("jwt-key-mismatch", start, end, message), _KEY_REJECTIONS)
     elif not rsa and parameter.type in RSA_KEY_TYPES:
-        yield diagnostic(
-            "jwt-key-mismatch",
-            start,
-            end,
-            f"{algorithm} needs a shared secret, but `{parameter.name}` is a `{parameter.type}` (key) parameter; "
-            "jsonwebtoken rejects private keys for HS algorithms. Use RS256 or a `password` parameter.",
+        message = (
+            f"{algorithm} needs a shared secret, but `{parameter.name}` is a `{parameter.type}` (key) parameter: "
+            "jsonwebtoken rejects a private key, and takes an encrypted, public or unreadable PEM as the secret "
+            "text itself, signing a token the API cannot verify. Use RS256 or a `password` parameter."
         )
+        yield Finding(diagnostic("jwt-key-mismatch", start, end, message), _KEY_REJECTIONS)
 
 
-def _hardcoded(analysis: Analysis, call: JwtCall, literal: Literal, start: int, end: int) -> Iterator[Diagnostic]:
+def _hardcoded(analysis: Analysis, call: JwtCall, literal: Literal, start: int, end: int) -> Iterator[Finding]:
     message = "This secret is written in the file; anyone who sees the app sees it. Use a `password` parameter."
     fixes: list[Fix] = []
     params = analysis.related.params
@@ -231,7 +277,7 @@ def _hardcoded(analysis: Analysis, call: JwtCall, literal: Literal, start: int, 
                 ),
             )
             fixes.append(Fix(f"Move the secret into a new `password` parameter `{name}`", edits))
-    yield diagnostic("hardcoded-secret", start, end, message, *fixes)
+    yield _finding(diagnostic("hardcoded-secret", start, end, message, *fixes))
 
 
 def _unused_name(analysis: Analysis, base: str) -> str:
@@ -244,7 +290,7 @@ def _unused_name(analysis: Analysis, base: str) -> str:
 
 def _payload(
     analysis: Analysis, payload: JsonObject, evaluation: ConnectionEvaluation, from_options: set[str]
-) -> Iterator[Diagnostic]:
+) -> Iterator[Finding]:
     """Claim rules; ``from_options`` are claims the calls' options add (``expiresIn`` adds ``exp``)."""
     keys = {member.key.value for member in payload.members} | from_options
     owner = _owner_key(analysis, payload)
@@ -258,7 +304,10 @@ def _payload(
         start, end = (owner.start, owner.end) if owner is not None else (payload.start, payload.start + 1)
         hint = " A token without `exp` never expires." if claim == "exp" else ""
         message = f"The JWT payload has no `{claim}` claim.{hint}"
-        yield diagnostic("missing-jwt-claim", start, end, message, *fixes)
+        yield _finding(diagnostic("missing-jwt-claim", start, end, message, *fixes))
+    for named in payload.members:
+        if named.key.value in OBJECT_METHOD_NAMES:
+            yield _object_method_key(named, "payload", ())
     for claim in TIME_CLAIMS:
         member = payload.member(claim)
         if member is not None and member.value is not None:
@@ -271,7 +320,18 @@ def _owner_key(analysis: Analysis, node: JsonValue) -> JsonString | None:
     return definition.key if definition is not None else None
 
 
-def _claim_type(analysis: Analysis, member: JsonMember) -> Iterator[Diagnostic]:
+def _object_method_key(member: JsonMember, where: str, fixes: Iterable[Fix]) -> Finding:
+    key = member.key.value
+    message = (
+        f"`{key}` is the name of a method every JavaScript object has, and jsonwebtoken fails on such a key in "
+        f'the {where}: Make\'s runtime throws "{OBJECT_METHOD_MESSAGE}" (a jsonwebtoken bug). '
+        + ("Rename the claim." if where == "payload" else "Remove the key.")
+    )
+    found = diagnostic("jwt-object-method-key", member.key.start, member.key.end, message, *fixes)
+    return _finding(found, ("object-method-key", key))
+
+
+def _claim_type(analysis: Analysis, member: JsonMember) -> Iterator[Finding]:
     value = member.value
     claim = member.key.value
     if isinstance(value, JsonNumber):
@@ -297,7 +357,7 @@ def _claim_type(analysis: Analysis, member: JsonMember) -> Iterator[Diagnostic]:
         f'("{claim}" should be a number of seconds).'
     )
     assert value is not None
-    yield diagnostic("jwt-claim-type", value.start, value.end, message, *fixes)
+    yield _finding(diagnostic("jwt-claim-type", value.start, value.end, message, *fixes), ("claim-type", claim))
 
 
 def _describe(analysis: Analysis, value: JsonValue | None) -> str | None:
@@ -320,7 +380,7 @@ def _describe(analysis: Analysis, value: JsonValue | None) -> str | None:
     return None if kind in (None, NUMBER) else f"a {kind}" if kind != "text" else "text"
 
 
-def _expiry_order(analysis: Analysis, payload: JsonObject, evaluation: ConnectionEvaluation) -> Iterator[Diagnostic]:
+def _expiry_order(analysis: Analysis, payload: JsonObject, evaluation: ConnectionEvaluation) -> Iterator[Finding]:
     exp = payload.member("exp")
     if exp is None or exp.value is None:
         return
@@ -340,13 +400,11 @@ def _expiry_order(analysis: Analysis, payload: JsonObject, evaluation: Connectio
     for claim in ("iat", "nbf"):
         other = values.get(claim)
         if other is not None and expires <= other:
-            yield diagnostic(
-                "jwt-expiry-order",
-                exp.value.start,
-                exp.value.end,
+            message = (
                 f"`exp` ({number_to_string(expires)}) is not after `{claim}` ({number_to_string(other)}): "
-                "the token is expired when it is issued.",
+                "the token is expired when it is issued."
             )
+            yield _finding(diagnostic("jwt-expiry-order", exp.value.start, exp.value.end, message))
             return
 
 
@@ -355,13 +413,18 @@ def _path_of(analysis: Analysis, node: JsonValue) -> tuple[str | int, ...] | Non
     return string.path if string is not None else None
 
 
-def _options(analysis: Analysis, call: JwtCall) -> Iterator[Diagnostic]:
+def _options(analysis: Analysis, call: JwtCall) -> Iterator[Finding]:
     options = call.options
     assert options is not None
     payload_keys = {member.key.value for member in call.payload.members} if call.payload is not None else set()
     for member in options.members:
         key = member.key.value
         start, end = member.key.start, member.key.end
+        if key in OBJECT_METHOD_NAMES:
+            yield _object_method_key(
+                member, "options", [Fix(f"Remove `{key}`", (remove_member(analysis, options, member),))]
+            )
+            continue
         if key not in SIGN_OPTIONS:
             suggestion = nearest(key, list(SIGN_OPTIONS))
             if key in ("kid", "typ", "alg", "x5t", "cty", "jku"):
@@ -378,29 +441,20 @@ def _options(analysis: Analysis, call: JwtCall) -> Iterator[Diagnostic]:
                 else []
             )
             fixes.append(Fix(f"Remove `{key}`", (remove_member(analysis, options, member),), preferred=False))
-            yield diagnostic(
-                "unknown-jwt-option",
-                start,
-                end,
-                f'"{key}" is not allowed in "options": jsonwebtoken throws.{hint}',
-                *fixes,
-            )
+            message = f'"{key}" is not allowed in "options": jsonwebtoken throws.{hint}'
+            yield _finding(diagnostic("unknown-jwt-option", start, end, message, *fixes), ("option-unknown", key))
             continue
         claim = CLAIM_FOR_OPTION.get(key)
         if claim is not None and claim in payload_keys:
-            yield diagnostic(
-                "jwt-option-conflict",
-                start,
-                end,
-                f"Both the option `{key}` and the payload claim `{claim}` are set; jsonwebtoken throws. Keep one.",
-                Fix(f"Remove the option `{key}`", (remove_member(analysis, options, member),)),
-            )
+            message = f"Both the option `{key}` and the payload claim `{claim}` are set; jsonwebtoken throws. Keep one."
+            fix = Fix(f"Remove the option `{key}`", (remove_member(analysis, options, member),))
+            yield _finding(diagnostic("jwt-option-conflict", start, end, message, fix), ("option-conflict", key))
             continue
         if member.value is not None:
             yield from _option_value(analysis, key, member.value)
 
 
-def _option_value(analysis: Analysis, key: str, value: JsonValue) -> Iterator[Diagnostic]:
+def _option_value(analysis: Analysis, key: str, value: JsonValue) -> Iterator[Finding]:
     if isinstance(value, JsonString) and "{{" in value.value:
         return
     expected = SIGN_OPTIONS[key].value_kind
@@ -436,10 +490,16 @@ def _option_value(analysis: Analysis, key: str, value: JsonValue) -> Iterator[Di
     elif key == "algorithm" and isinstance(value, JsonString) and value.value not in MAKE_ALGORITHMS:
         problem = f"`{value.value}` is not an algorithm Make's jwt() accepts; use one of {', '.join(MAKE_ALGORITHMS)}."
     if problem is not None:
-        yield diagnostic("invalid-jwt-option-value", value.start, value.end, problem, *fixes)
+        found = diagnostic("invalid-jwt-option-value", value.start, value.end, problem, *fixes)
+        yield _finding(found, ("option-value", key), ("timespan", key))
 
 
-def _sign(call: JwtCall, evaluation: ConnectionEvaluation) -> Iterator[Diagnostic]:
-    """Sign with the sample values and report what Make's runtime would reject."""
+def _sign(call: JwtCall, evaluation: ConnectionEvaluation, reported: frozenset[Rejection]) -> Iterator[Diagnostic]:
+    """Sign with the sample values and report what Make's runtime would reject, unless ``reported``."""
+
+    def already_reported(error: JwtSignError) -> bool:
+        return (error.kind, error.subject) in reported or (error.kind, None) in reported
+
     start, end = call.span(call.call)
-    yield from failures(evaluation, evaluation.evaluator_at(call.string.path), call.call, start, end)
+    evaluator = evaluation.evaluator_at(call.string.path)
+    yield from failures(evaluation, evaluator, call.call, start, end, already_reported=already_reported)

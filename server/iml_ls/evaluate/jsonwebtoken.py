@@ -112,16 +112,22 @@ REGISTERED_CLAIMS: dict[str, ClaimSpec] = {
 
 
 class JwtSignError(EvaluationError):
-    """jsonwebtoken rejected the input; the message is jsonwebtoken's own.
+    """jsonwebtoken rejected the input.
 
-    ``kind`` is a stable short code for diagnostics (``"option-unknown"``, ``"key-too-short"``, …);
-    ``js_name`` is the class of the JavaScript error (``"Error"`` or ``"TypeError"``).
+    ``message`` is jsonwebtoken's own; ``str()`` adds the reason when that message does not say it
+    (``validator.isValid is not a function`` names no key). ``kind`` is a stable short code for
+    diagnostics (``"option-unknown"``, ``"key-too-short"``, …) and ``subject`` the option or claim it is
+    about, if any; ``js_name`` is the class of the JavaScript error (``"Error"`` or ``"TypeError"``).
     """
 
-    def __init__(self, message: str, kind: str, js_name: str = "Error") -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, kind: str, js_name: str = "Error", *, subject: str | None = None, reason: str = ""
+    ) -> None:
+        super().__init__(f"{message} ({reason})" if reason else message)
+        self.message = message
         self.kind = kind
         self.js_name = js_name
+        self.subject = subject
 
 
 @dataclass(frozen=True)
@@ -147,8 +153,20 @@ class SecretKind(enum.Enum):
 
 
 _PEM_FRAMING = re.compile(
-    r"(?:^|\n)-----BEGIN (?P<label>[A-Z0-9 ]+)-----[ \t]*\r?\n.*?\n-----END (?P=label)-----[ \t]*(?:\r?\n|\Z)", re.S
+    r"(?:^|\n)-----BEGIN (?P<label>[A-Z0-9 ]+)-----[ \t]*\r?\n(?P<body>.*?)"
+    r"\n-----END (?P=label)-----[ \t]*(?=\r?\n|\Z)",
+    re.S,
 )
+OBJECT_METHOD_NAMES = frozenset(
+    ("constructor", "__defineGetter__", "__defineSetter__", "hasOwnProperty", "__lookupGetter__", "__lookupSetter__",
+     "isPrototypeOf", "propertyIsEnumerable", "toString", "valueOf", "__proto__", "toLocaleString")
+)  # fmt: skip
+"""The properties every JavaScript object inherits (``Object.prototype``'s).
+
+jsonwebtoken looks each payload and options key up in a plain object of validators, so these keys
+find an inherited method instead of a validator and ``sign`` throws ``validator.isValid is not a
+function`` (an open jsonwebtoken bug, auth0/node-jsonwebtoken#945)."""
+OBJECT_METHOD_MESSAGE = "validator.isValid is not a function"
 _RSA_PSS_OID = bytes.fromhex("06092A864886F70D01010A")
 _MGF1_OID = bytes.fromhex("06092A864886F70D010108")
 _HASH_OIDS = {
@@ -302,10 +320,11 @@ def _hash_name(algorithm_identifier: bytes) -> str:
 
 
 def _pem_der(text: str) -> bytes:
-    match = _PEM_FRAMING.search(text)
+    """The DER bytes of the first private key block (text or blank lines before it are no part of it)."""
+    match = next((m for m in _PEM_FRAMING.finditer(text) if m.group("label").endswith("PRIVATE KEY")), None)
     if match is None:
         return b""
-    body = "".join(line.strip() for line in match.group(0).splitlines()[1:-1] if ":" not in line)
+    body = "".join(line.strip() for line in match.group("body").splitlines() if ":" not in line)
     try:
         return base64.b64decode(body + "==")
     except (binascii.Error, ValueError):
@@ -517,20 +536,36 @@ def _check_key_type(algorithm: str, key: _Key | None) -> None:
             )
 
 
+def _object_method_key(key: str, where: str) -> JwtSignError:
+    remedy = "rename the claim" if where == "payload" else "remove the key"
+    return JwtSignError(
+        OBJECT_METHOD_MESSAGE,
+        "object-method-key",
+        "TypeError",
+        subject=key,
+        reason=f"jsonwebtoken fails on the {where} key `{key}`, the name of a method every JavaScript object has; "
+        f"{remedy}",
+    )
+
+
 def _validate_payload(payload: dict[str, JsValue]) -> None:
     for key in ordered_keys(payload):
+        if key in OBJECT_METHOD_NAMES:
+            raise _object_method_key(key, "payload")
         if key in ("iat", "exp", "nbf") and not _is_number(payload[key]):
-            raise JwtSignError(f'"{key}" should be a number of seconds', "claim-type")
+            raise JwtSignError(f'"{key}" should be a number of seconds', "claim-type", subject=key)
 
 
 def _validate_options(options: JsValue) -> None:
     if not isinstance(options, dict):
         raise JwtSignError('Expected "options" to be a plain object.', "options-not-object")
     for key in ordered_keys(options):
+        if key in OBJECT_METHOD_NAMES:
+            raise _object_method_key(key, "options")
         if key not in SIGN_OPTIONS:
-            raise JwtSignError(f'"{key}" is not allowed in "options"', "option-unknown")
+            raise JwtSignError(f'"{key}" is not allowed in "options"', "option-unknown", subject=key)
         if not _option_valid(key, options[key]):
-            raise JwtSignError(SIGN_OPTIONS[key].message, "option-value")
+            raise JwtSignError(SIGN_OPTIONS[key].message, "option-value", subject=key)
 
 
 _HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
@@ -612,7 +647,8 @@ def sign(payload: JsValue, secret: JsValue, options: JsValue = UNDEFINED, *, now
     extra = _get(options, "header")
     if isinstance(extra, dict):  # a string or array header adds index keys, but options validation rejects it
         for name in ordered_keys(extra):
-            header[name] = extra[name]
+            if name != "__proto__":  # Object.assign sets the header's prototype: no member of the JSON
+                header[name] = extra[name]
     if not _truthy(secret) and not isinstance(secret, bytes) and algorithm_option != "none":
         raise JwtSignError("secretOrPrivateKey must have a value", "secret-missing")
     key = None if secret is None or isinstance(secret, Undefined) else _key_object(secret)
@@ -651,7 +687,9 @@ def sign(payload: JsValue, secret: JsValue, options: JsValue = UNDEFINED, *, now
                 _get(options, option), Undefined
             ):
                 raise JwtSignError(
-                    f'Bad "options.{option}" option the payload already has an "{claim}" property.', "option-conflict"
+                    f'Bad "options.{option}" option the payload already has an "{claim}" property.',
+                    "option-conflict",
+                    subject=option,
                 )
     _validate_options(options)
     assert isinstance(options, dict)
@@ -672,7 +710,9 @@ def sign(payload: JsValue, secret: JsValue, options: JsValue = UNDEFINED, *, now
             if not isinstance(options.get(option, UNDEFINED), Undefined):
                 value = _timespan(options[option], timestamp)
                 if isinstance(value, Undefined):
-                    raise JwtSignError(f'"{option}" {_TIMESPAN_MESSAGE} eg: "1d", "20h", 60', "timespan")
+                    raise JwtSignError(
+                        f'"{option}" {_TIMESPAN_MESSAGE} eg: "1d", "20h", 60', "timespan", subject=option
+                    )
                 claims[claim] = value
         for option, claim in (("audience", "aud"), ("issuer", "iss"), ("subject", "sub"), ("jwtid", "jti")):
             if not isinstance(options.get(option, UNDEFINED), Undefined):
@@ -680,6 +720,7 @@ def sign(payload: JsValue, secret: JsValue, options: JsValue = UNDEFINED, *, now
                     raise JwtSignError(
                         f'Bad "options.{option}" option. The payload already has an "{claim}" property.',
                         "option-conflict",
+                        subject=option,
                     )
                 claims[claim] = options[option]
 
@@ -716,7 +757,8 @@ def jwt_function(
     """Make's ``jwt(payload, key, [algorithm], [options])``.
 
     Make does not document how it combines the algorithm argument with the options object; iml-ls
-    assumes it sets ``options.algorithm`` when the options are absent, null or a plain object.
+    assumes it sets ``options.algorithm`` when the options are absent, null or a plain object, as
+    ``{...options, algorithm}`` does (every key of the options stays a key, ``__proto__`` included).
     """
     if not isinstance(algorithm, Undefined):
         if isinstance(options, Undefined) or options is None:
