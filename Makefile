@@ -25,13 +25,12 @@ NODE_STAMPS := $(addsuffix /node_modules/.installed,$(NODE_PROJECTS))
 
 EXAMPLE_APP := examples/make-app
 JWT_CONNECTION := $(EXAMPLE_APP)/connections/jwt-auth/jwt-auth.communication.iml.json
-JWT_SAMPLES := examples/samples/jwt-auth.samples.json
 
 .PHONY: demo test venv node-deps lint typecheck pytest vscode bench fuzz clean
 
 demo: $(VENV_STAMP)
 	$(BIN)/iml-ls check $(EXAMPLE_APP)
-	$(BIN)/iml-ls preview $(JWT_CONNECTION) --samples $(JWT_SAMPLES) --now 1700000000
+	$(BIN)/iml-ls preview $(JWT_CONNECTION) --now 1700000000
 
 test: lint typecheck pytest vscode
 

@@ -12,7 +12,7 @@ from iml_ls.analysis import Workspace
 
 ROOT = Path(__file__).parent.parent
 CONNECTION = ROOT / "examples/make-app/connections/jwt-auth/jwt-auth.communication.iml.json"
-SAMPLES = ROOT / "examples/samples/jwt-auth.samples.json"
+SAMPLES = CONNECTION.with_name("jwt-auth.samples.json")
 
 
 def preview(*args: str) -> subprocess.CompletedProcess[str]:
@@ -46,8 +46,19 @@ def test_the_example_token_is_the_one_node_jsonwebtoken_signs() -> None:
     assert signed.stdout == token["token"]
 
 
-def test_without_samples_placeholders_are_listed_and_the_text_form_says_so() -> None:
-    result = preview(str(CONNECTION), "--now", "1700000000")
+def test_the_example_apps_samples_are_found_without_naming_them() -> None:
+    """`make demo` and an editor's first preview (no --samples, no setting) sign the same token."""
+    named = preview(str(CONNECTION), "--samples", str(SAMPLES), "--now", "1700000000", "--format", "json")
+    found = preview(str(CONNECTION), "--now", "1700000000", "--format", "json")
+    assert json.loads(found.stdout)["placeholders"] == []
+    assert json.loads(found.stdout)["tokens"] == json.loads(named.stdout)["tokens"]
+
+
+def test_without_samples_placeholders_are_listed_and_the_text_form_says_so(tmp_path: Path) -> None:
+    connection = tmp_path / CONNECTION.name
+    shutil.copy(CONNECTION, connection)
+    shutil.copy(CONNECTION.with_name("jwt-auth.params.iml.json"), tmp_path)
+    result = preview(str(connection), "--now", "1700000000")
     assert result.returncode == 0
     assert "Placeholders used (not real values): parameters.clientId, parameters.clientSecret" in result.stdout
     assert "exp: 2023-11-14 23:13:20 UTC (in 1 h)" in result.stdout
@@ -79,3 +90,16 @@ def test_a_samples_file_with_secrets_tracked_by_git_is_reported(tmp_path: Path) 
     assert analysis is not None
     [tracked] = analysis.diagnostics
     assert tracked.rule.code == "IML503" and "git rm --cached c.samples.json" in tracked.message
+
+
+def test_a_tracked_samples_file_that_declares_demo_values_is_not_reported(tmp_path: Path) -> None:
+    """The example apps track their made-up samples beside the connection, where the lookup finds them."""
+    folder = tmp_path / "connections" / "c"
+    folder.mkdir(parents=True)
+    (folder / "c.params.iml.json").write_text('[{"name": "secret", "type": "password"}]', encoding="utf-8")
+    (folder / "c.communication.iml.json").write_text('{"url": "/{{parameters.secret}}"}\n', encoding="utf-8")
+    (folder / "c.samples.json").write_text('{"demo": true, "parameters": {"secret": "demo"}}', encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
+    analysis = Workspace().analysis(str(folder / "c.communication.iml.json"))
+    assert analysis is not None and [d.rule.code for d in analysis.diagnostics] == []
