@@ -1,6 +1,6 @@
 // VS Code client for iml-ls: starts the server for *.iml.json files, and adds the token preview.
 import { spawnSync } from "node:child_process";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import * as vscode from "vscode";
 import {
   ExecuteCommandRequest,
@@ -11,7 +11,8 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { isPreviewResult, LspPosition, PreviewResult, renderPreview, RenderedPreview } from "./preview";
-import { Host, INSTALL_HINT, isExecutableFile, resolveServerCommand, ServerSettings } from "./serverCommand";
+import { BundledServer, installBundledServer, installedServer, readManifest } from "./bundledServer";
+import { Host, INSTALL_HINT, isExecutableFile, Places, resolveServerCommand, ServerCommand, ServerSettings } from "./serverCommand";
 import { forServer, LanguageSettings } from "./settings";
 
 const SECTION = "imlLs";
@@ -22,22 +23,36 @@ const PREVIEW_SCHEME = "iml-preview";
 
 const nodeHost: Host = {
   path: process.env.PATH,
+  windows: process.platform === "win32",
   isExecutable: isExecutableFile,
   pythonHasImlLs: (python) => spawnSync(python, ["-c", "import iml_ls"], { timeout: 20_000 }).status === 0,
+  pythonVersion: (python) => {
+    const result = spawnSync(python, ["-c", "import sys; print(*sys.version_info[:2])"], { timeout: 20_000, encoding: "utf8" });
+    const [major, minor] = (result.stdout ?? "").trim().split(" ").map(Number);
+    return result.status === 0 && Number.isInteger(major) && Number.isInteger(minor) ? [major, minor] : undefined;
+  },
 };
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
+let extensionContext: vscode.ExtensionContext;
+/** Says the server is starting (a cold start takes seconds), then that it runs, or that it failed. */
+let status: vscode.StatusBarItem;
 /** Changes to these files change other files' diagnostics; created once, shared by every server start. */
 let watchers: vscode.FileSystemWatcher[] = [];
 const previews = new Map<string, RenderedPreview>();
 const previewChanged = new vscode.EventEmitter<vscode.Uri>();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionContext = context;
   output = vscode.window.createOutputChannel("IML Language Server");
+  status = vscode.window.createStatusBarItem("imlLs.status", vscode.StatusBarAlignment.Left, 10);
+  status.name = "IML Language Server";
+  status.command = "imlLs.showOutput";
   watchers = ["**/*.params.iml.json", "**/*.samples.json"].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
   context.subscriptions.push(
     output,
+    status,
     ...watchers,
     previewChanged,
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, {
@@ -54,6 +69,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         void restartServer();
       }
     }),
+    // a trusted workspace may hold the server in its .venv
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void restartServer()),
     { dispose: () => void stopServer() },
   );
   await startServer();
@@ -81,16 +98,94 @@ function languageSettings(scope?: vscode.Uri): LanguageSettings {
   );
 }
 
-async function startServer(): Promise<void> {
-  const resolution = resolveServerCommand(serverSettings(), nodeHost);
+function showStatus(text: string, tooltip: string): void {
+  status.text = text;
+  status.tooltip = tooltip;
+  status.show();
+}
+
+async function selectedInterpreter(): Promise<string | undefined> {
+  const python = vscode.extensions.getExtension("ms-python.python");
+  if (python === undefined) {
+    return undefined;
+  }
+  try {
+    const api = (python.isActive ? python.exports : await python.activate()) as
+      | { environments?: { getActiveEnvironmentPath(resource?: vscode.Uri): { path: string } } }
+      | undefined;
+    return api?.environments?.getActiveEnvironmentPath(vscode.workspace.workspaceFolders?.[0]?.uri)?.path || undefined;
+  } catch (error) {
+    output.appendLine(`The Python extension did not say which interpreter is selected: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+function bundleFolder(): string {
+  return join(extensionContext.extensionPath, "bundled");
+}
+
+async function places(): Promise<Places> {
+  return {
+    trustedFolders: vscode.workspace.isTrusted ? (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath) : [],
+    selectedInterpreter: await selectedInterpreter(),
+    bundled: readManifest(bundleFolder()) !== undefined,
+  };
+}
+
+/** The server command, installing the bundled server first when that is the one to run. */
+async function serverToRun(): Promise<ServerCommand | BundledServer | undefined> {
+  const resolution = resolveServerCommand(serverSettings(), nodeHost, await places());
+  output.appendLine("Looking for the server:");
+  resolution.tried.forEach((line) => output.appendLine(`  ${line}`));
   if (!resolution.ok) {
     output.appendLine(resolution.message);
+    showStatus("$(error) iml-ls", "The IML language server was not found: click for the log");
     showStartError(resolution.message);
+    return undefined;
+  }
+  if ("server" in resolution) {
+    return resolution.server;
+  }
+  const manifest = readManifest(bundleFolder());
+  const storage = extensionContext.globalStorageUri.fsPath;
+  if (manifest === undefined) {
+    return undefined;
+  }
+  const ready = installedServer(storage, manifest, resolution.install);
+  if (ready !== undefined) {
+    return ready;
+  }
+  showStatus("$(loading~spin) iml-ls: installing", "Installing the bundled IML language server (first start only)");
+  try {
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `IML: setting up the language server for Python ${resolution.install.pythonVersion} (first start only)` },
+      async (progress) =>
+        installBundledServer(bundleFolder(), storage, manifest, resolution.install, (line) => {
+          output.appendLine(line);
+          if (/^(Installing|Processing|Collecting|Successfully)/.test(line)) {
+            progress.report({ message: line.slice(0, 120) });
+          }
+        }),
+    );
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    output.appendLine(reason);
+    showStatus("$(error) iml-ls", "Setting up the IML language server failed: click for the log");
+    showStartError(`Setting up the iml-ls server failed: ${reason}. ${INSTALL_HINT}`);
+    return undefined;
+  }
+}
+
+async function startServer(): Promise<void> {
+  showStatus("$(loading~spin) iml-ls: starting", "Starting the IML language server");
+  const server = await serverToRun();
+  if (server === undefined) {
     return;
   }
-  const { command, args, origin } = resolution.server;
+  const { command, args, origin } = server;
   output.appendLine(`Starting the server: ${[command, ...args].join(" ")} (from ${origin})`);
-  const serverOptions: ServerOptions = { command, args, transport: TransportKind.stdio };
+  const env = "pythonPath" in server ? { ...process.env, PYTHONPATH: server.pythonPath } : undefined;
+  const serverOptions: ServerOptions = { command, args, transport: TransportKind.stdio, options: env ? { env } : undefined };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: "file", language: "imljson" },
@@ -125,10 +220,13 @@ async function startServer(): Promise<void> {
   client = started;
   try {
     await started.start();
+    const version = started.initializeResult?.serverInfo?.version ?? "";
+    showStatus("$(check) iml-ls", `IML language server ${version} running (${origin}): click for the log`);
   } catch (error) {
     client = undefined;
     const reason = error instanceof Error ? error.message : String(error);
     output.appendLine(`The server did not start: ${reason}`);
+    showStatus("$(error) iml-ls", "The IML language server did not start: click for the log");
     showStartError(`The iml-ls server (${command}) did not start: ${reason}. ${INSTALL_HINT}`);
   }
 }

@@ -5,13 +5,19 @@
 // jwt(..., ', the server's "Preview token" code lens, the IML colouring inside JSON strings, and the
 // token preview document with a signed token. Prints what it saw as JSON; exits 1 on any miss.
 //
-// Needs: editors/vscode/.e2e/code-server (test.sh installs it), out/iml-ls.vsix, the repository venv
-// with iml-ls (.venv/bin/iml-ls, or another iml-ls executable in $IML_LS_SERVER), and Chromium
-// (/usr/bin/chromium, or $CHROMIUM).
+// The user has only Python: the workspace is a copy outside the repository, no iml-ls is on code-server's
+// PATH and no server setting is made, so the extension sets up the server bundled in the .vsix. The
+// workspace's own .vscode/settings.json names a program to run and turns the trace on; neither may
+// take effect (those settings are user settings only).
+//
+// Needs: editors/vscode/.e2e/code-server (test.sh installs it), out/iml-ls.vsix (with bundled/), a
+// python3 >= 3.10 on PATH, and Chromium (/usr/bin/chromium, or $CHROMIUM). Screenshots of each
+// step are kept in .e2e/run/ as the test's artefacts.
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -20,7 +26,6 @@ const REPO = join(HERE, "..", "..");
 const RUN = join(HERE, ".e2e", "run");
 const CODE_SERVER = join(HERE, ".e2e", "code-server", "node_modules", ".bin", "code-server");
 const VSIX = join(HERE, "out", "iml-ls.vsix");
-const SERVER = process.env.IML_LS_SERVER ?? join(REPO, ".venv", "bin", "iml-ls");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const EXTENSION_ID = "iml-ls.iml-ls";
 const FIXTURE = join("connections", "demo", "demo.communication.iml.json");
@@ -29,9 +34,13 @@ const STEP = 30_000; // once the server has answered, each further step is quick
 
 const USER_DATA = join(RUN, "user-data");
 const EXTENSIONS = join(RUN, "extensions");
-const WORKSPACE = join(RUN, "workspace");
+const WORKSPACE = join(tmpdir(), `iml-ls-e2e-${process.pid}`, "my-app");
+/** Written by the program the hostile workspace settings name, if anything ran it. */
+const HOSTILE_MARKER = join(RUN, "workspace-command-ran");
 const env = {
   ...process.env,
+  // a machine without iml-ls: no folder that holds an iml-ls executable stays on the PATH
+  PATH: (process.env.PATH ?? "").split(delimiter).filter((folder) => folder && !existsSync(join(folder, "iml-ls"))).join(delimiter),
   // keep code-server's own files (config.yaml, logs, caches) out of $HOME
   XDG_CONFIG_HOME: join(RUN, "xdg-config"),
   XDG_DATA_HOME: join(RUN, "xdg-data"),
@@ -45,7 +54,6 @@ function fail(message) {
 for (const [path, hint] of [
   [CODE_SERVER, "run editors/vscode/test.sh code_server"],
   [VSIX, "run editors/vscode/test.sh package"],
-  [SERVER, "run make (it creates .venv with iml-ls)"],
   [CHROMIUM, "apt-get install chromium, or set CHROMIUM"],
 ]) {
   if (!existsSync(path)) fail(`${path} is missing: ${hint}`);
@@ -135,13 +143,21 @@ const rowLabels = (page, selector) =>
 // --- set up: a fresh workspace, settings, and the extension installed from the .vsix
 rmSync(RUN, { recursive: true, force: true });
 mkdirSync(join(USER_DATA, "User"), { recursive: true });
+rmSync(dirname(WORKSPACE), { recursive: true, force: true });
 cpSync(join(HERE, "test", "fixtures", "app"), WORKSPACE, { recursive: true });
+mkdirSync(join(WORKSPACE, ".vscode"));
+writeFileSync(
+  join(WORKSPACE, ".vscode", "settings.json"),
+  JSON.stringify({
+    "imlLs.server.command": ["sh", "-c", `touch '${HOSTILE_MARKER}'; exit 1`],
+    "imlLs.server.pythonPath": "/bin/false",
+    "imlLs.trace.server": "verbose",
+  }),
+);
 writeFileSync(
   join(USER_DATA, "User", "settings.json"),
   JSON.stringify(
     {
-      "imlLs.server.command": [SERVER, "serve"],
-      "imlLs.trace.server": "messages",
       // colours must come from the TextMate grammar alone for the highlighting check
       "editor.semanticHighlighting.enabled": false,
       // one DOM line per document line, so the token can be read back whole
@@ -194,16 +210,23 @@ let browser;
 let page;
 let failure;
 const phaseErrors = {};
-/** Runs one check; a failure is recorded and the next check still runs, so one run reports everything. */
+/**
+ * Runs one check; a failure is recorded and the next check still runs, so one run reports everything.
+ * A screenshot of the screen as the check left it is kept either way (.e2e/run/NN-name.png).
+ */
 async function phase(name, check) {
+  const shot = join(RUN, `${String(Object.keys(shots).length + 1).padStart(2, "0")}-${name.replace(/\W+/g, "-")}.png`);
+  shots[name] = shot;
   try {
     await check();
+    await page.screenshot({ path: shot }).catch(() => undefined);
   } catch (error) {
     phaseErrors[name] = error.message.split("\n")[0];
-    await page.screenshot({ path: join(RUN, `${name.replace(/\W+/g, "-")}.png`) }).catch(() => undefined);
+    await page.screenshot({ path: shot }).catch(() => undefined);
     await page.keyboard.press("Escape").catch(() => undefined);
   }
 }
+const shots = {};
 try {
   await waitForHealth(`http://127.0.0.1:${port}/healthz`, codeServer);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
@@ -218,6 +241,14 @@ try {
   await page.keyboard.press("Enter");
   const editor = page.locator(".editor-group-container.active .monaco-editor").first();
   await editor.locator(".view-line", { hasText: "x-legacy-token" }).waitFor({ timeout: WAIT });
+
+  // the status bar says the server is being set up, then that it runs
+  await phase("status bar", async () => {
+    await page.locator(".statusbar-item", { hasText: "iml-ls" }).first().waitFor({ timeout: WAIT });
+    seen.statusBar = [(await page.locator(".statusbar-item", { hasText: "iml-ls" }).first().textContent())?.trim()];
+    await page.locator(".statusbar-item", { hasText: /^\s*iml-ls\s*$/ }).first().waitFor({ timeout: WAIT });
+    seen.statusBar.push(await page.locator(".statusbar-item", { hasText: "iml-ls" }).first().getAttribute("aria-label"));
+  });
 
   // the squiggle and the Problems entry
   await phase("diagnostics", async () => {
@@ -288,6 +319,7 @@ try {
   failure = error;
 } finally {
   if (page) await page.screenshot({ path: join(RUN, "screenshot.png") }).catch(() => undefined);
+  seen.serverLog = serverLog().split("\n").filter((line) => /Looking for|^\s+(the|iml-ls|python|imlLs)|Starting the server|Installing|Successfully/.test(line.replace(/^\S+ \S+ \[\w+\] /, "")));
   await browser?.close();
   try {
     process.kill(-codeServer.pid, "SIGTERM");
@@ -323,6 +355,11 @@ expect(
   (seen.previewFromLens ?? []).join("\n").includes(`line ${invalidAlgorithm.line}`) && (seen.previewFromLens ?? []).join("\n").includes("(HS1)"),
   "the lens on the 'HS1' call previews that call and why Make would fail",
 );
+
+expect(!existsSync(HOSTILE_MARKER), "the workspace's imlLs.server.command is not run");
+expect((seen.serverLog ?? []).some((line) => line.includes("from the bundled server")), "the bundled server set up and started");
+expect(!serverLog().includes("[Trace"), "the workspace cannot turn the message trace on");
+expect((seen.statusBar ?? []).length === 2, "a status bar item while the server starts, then once it runs");
 
 console.log(JSON.stringify(seen, null, 2));
 if (problems.length > 0) {
