@@ -54,7 +54,11 @@ bundle() {
     local python="${PYTHON_FOR_BUNDLE:-$HERE/../../.venv/bin/python}" wheels="$HERE/bundled/wheels" wheel
     rm -rf "$HERE/bundled"
     mkdir -p "$wheels"
-    "$python" -m pip wheel --quiet --no-deps --wheel-dir "$wheels" "$HERE/../.."
+    if [ -n "${IML_LS_WHEEL:-}" ]; then
+        cp "$IML_LS_WHEEL" "$wheels/"   # make dist: the wheel it built
+    else
+        "$python" -m pip wheel --quiet --no-deps --wheel-dir "$wheels" "$HERE/../.."
+    fi
     wheel=$(ls "$wheels"/iml_ls-*.whl)
     local platforms=() version
     for platform in "${BUNDLE_PLATFORMS[@]}"; do platforms+=(--platform "$platform"); done
