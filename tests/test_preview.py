@@ -103,3 +103,17 @@ def test_a_tracked_samples_file_that_declares_demo_values_is_not_reported(tmp_pa
     subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
     analysis = Workspace().analysis(str(folder / "c.communication.iml.json"))
     assert analysis is not None and [d.rule.code for d in analysis.diagnostics] == []
+
+
+def test_a_connection_without_a_params_file_is_told_why_its_parameters_are_placeholders(tmp_path: Path) -> None:
+    connection = tmp_path / CONNECTION.name
+    shutil.copy(CONNECTION, connection)
+    result = preview(str(connection), "--now", "1700000000", "--format", "json")
+    notes = json.loads(result.stdout)["notes"]
+    assert any("no params file (jwt-auth.params.iml.json beside it)" in note for note in notes), notes
+    text = preview(str(connection), "--now", "1700000000").stdout
+    assert "no params file" in text
+    shutil.copy(CONNECTION.with_name("jwt-auth.params.iml.json"), tmp_path)
+    notes = json.loads(preview(str(connection), "--now", "1700000000", "--format", "json").stdout)["notes"]
+    assert not any("params file" in note for note in notes), notes
+    assert any("create jwt-auth.samples.json beside the connection" in note for note in notes), notes

@@ -9,6 +9,7 @@ import datetime as dt
 import math
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from iml_ls.analysis import Analysis
 from iml_ls.checks.jwt import jwt_calls, jwt_calls_at
@@ -46,6 +47,8 @@ class PreviewResult:
     tokens: list[TokenPreview] = field(default_factory=list)
     placeholders: list[str] = field(default_factory=list)
     errors: list[tuple[int, int, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Why values are placeholders (no params file, no samples file) and how to change that."""
 
     @property
     def complete(self) -> bool:
@@ -81,6 +84,7 @@ class PreviewResult:
             ],
             "placeholders": self.placeholders,
             "errors": [{"range": span(start, end), "message": message} for start, end, message in self.errors],
+            "notes": self.notes,
         }
 
 
@@ -168,7 +172,25 @@ def preview(analysis: Analysis, now: float | None = None, at: int | None = None)
     result.placeholders = sorted(f"{root}.{name}" for root, name in used)
     for string, message in evaluation.errors.items():
         result.errors.append((string.node.start, string.node.end, message))
+    result.notes = _placeholder_notes(analysis, result)
     return result
+
+
+def _placeholder_notes(analysis: Analysis, result: PreviewResult) -> list[str]:
+    """Say why values are made up: the missing params file or samples file, by the name to create."""
+    notes = []
+    stem = Path(analysis.path).name.split(".")[0]
+    if not analysis.has_params_file and analysis.kind.holds_requests:
+        notes.append(
+            f"This connection has no params file ({stem}.params.iml.json beside it), so iml-ls does not know "
+            "its parameters: every parameters.* value is undefined."
+        )
+    if result.samples_path is None and result.placeholders:
+        notes.append(
+            f"No sample values found: create {stem}.samples.json beside the connection, e.g. "
+            '{"parameters": {"clientSecret": "…"}, "common": {}, "data": {}}, to sign with real values.'
+        )
+    return notes
 
 
 def render_preview_text(result: PreviewResult, analysis: Analysis) -> str:
@@ -190,6 +212,9 @@ def render_preview_text(result: PreviewResult, analysis: Analysis) -> str:
     if not result.tokens:
         lines.append("")
         lines.append("No jwt() call in this file.")
+    if result.notes:
+        lines.append("")
+        lines.extend(result.notes)
     return "\n".join(lines) + "\n"
 
 
