@@ -82,6 +82,14 @@ def test_functions_and_variables_at_the_start_of_an_expression(tmp_path: Path) -
     assert "body" not in labels  # only inside response
 
 
+def test_after_the_opening_braces_functions_sort_before_variables(tmp_path: Path) -> None:
+    """The first screen of suggestions after `{{` shows functions, not a dozen variables."""
+    text = HEAD + '{{|}}"}\n}\n'
+    items = complete(analysis_of(tmp_path, text.replace("|", "", 1)), text.index("|"))
+    ordered = [item.kind for item in sorted(items, key=lambda item: item.sort_text or item.label)]
+    assert ordered[: ordered.count("function")] == ["function"] * ordered.count("function")
+
+
 def test_claims_inside_a_payload_object_and_options_keys(tmp_path: Path) -> None:
     call = "{{jwt(temp.jwt, parameters.clientSecret, 'HS256', temp.o)}}"
     text = (
