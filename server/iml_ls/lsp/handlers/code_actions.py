@@ -5,7 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from iml_ls.features.code_actions import quick_fixes
-from iml_ls.lsp.convert import to_diagnostic, to_workspace_edit
+from iml_ls.lsp.convert import plain, to_diagnostic, to_workspace_edit
 from iml_ls.lsp.server import ImlLanguageServer, guarded
 from iml_ls.text.line_index import LineIndex
 
@@ -34,7 +34,7 @@ def register(server: ImlLanguageServer) -> None:
                 continue  # a file of the fix cannot be read any more
             actions.append(
                 types.CodeAction(
-                    title=quick_fix.fix.title,
+                    title=plain(quick_fix.fix.title),
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[to_diagnostic(analysis, quick_fix.diagnostic, ls.encoding)],
                     is_preferred=quick_fix.fix.preferred,
