@@ -117,3 +117,16 @@ def test_a_connection_without_a_params_file_is_told_why_its_parameters_are_place
     notes = json.loads(preview(str(connection), "--now", "1700000000", "--format", "json").stdout)["notes"]
     assert not any("params file" in note for note in notes), notes
     assert any("create jwt-auth.samples.json beside the connection" in note for note in notes), notes
+
+
+def test_the_preview_of_one_call_carries_the_request_that_holds_it() -> None:
+    """Editors offer that request as curl beside the token."""
+    from iml_ls.features.preview import preview as preview_of
+
+    analysis = Workspace().analysis(str(CONNECTION))
+    assert analysis is not None
+    result = preview_of(analysis, now=1700000000, at=analysis.text.index("jwt(temp.jwt") + 1)
+    [token] = result.tokens
+    [request] = result.requests
+    assert isinstance(request["headers"], dict) and request["headers"]["authorization"] == f"Bearer {token.token}"
+    assert preview_of(analysis, now=1700000000, at=analysis.text.index("jwt(temp.jwt") + 1, with_requests=False).requests == []

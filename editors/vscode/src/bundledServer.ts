@@ -50,8 +50,10 @@ export function installedServer(storage: string, manifest: BundleManifest, insta
 
 function run(command: string, args: string[], log: (line: string) => void): Promise<number> {
   return new Promise((resolve) => {
-    // the user's pip configuration (an index, a proxy, --user) must not change what is installed here
-    const child = spawn(command, args, { env: { ...process.env, PIP_CONFIG_FILE: devNull, PYTHONNOUSERSITE: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+    // the user's pip configuration (files and PIP_* variables: an index, extra links, --user) must not
+    // change what is installed here
+    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("PIP_")));
+    const child = spawn(command, args, { env: { ...env, PIP_CONFIG_FILE: devNull, PYTHONNOUSERSITE: "1" }, stdio: ["ignore", "pipe", "pipe"] });
     const forward = (chunk: Buffer) => chunk.toString().split(/\r?\n/).filter(Boolean).forEach(log);
     child.stdout.on("data", forward);
     child.stderr.on("data", forward);

@@ -1,5 +1,6 @@
 // VS Code client for iml-ls: starts the server for *.iml.json files, and adds the token preview.
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import * as vscode from "vscode";
 import {
@@ -10,7 +11,7 @@ import {
   ServerOptions,
   TransportKind,
 } from "vscode-languageclient/node";
-import { isPreviewResult, LspPosition, PreviewResult, renderPreview, RenderedPreview } from "./preview";
+import { isPreviewResult, LspPosition, PreviewResult, renderPreviewHtml } from "./preview";
 import { BundledServer, installBundledServer, installedServer, readManifest } from "./bundledServer";
 import { Host, INSTALL_HINT, isExecutableFile, Places, resolveServerCommand, ServerCommand, ServerSettings } from "./serverCommand";
 import { forServer, LanguageSettings } from "./settings";
@@ -18,8 +19,7 @@ import { forServer, LanguageSettings } from "./settings";
 const SECTION = "imlLs";
 const SERVER_PREVIEW_COMMAND = "iml.previewToken";
 const PREVIEW_COMMAND = "imlLs.previewToken";
-const COPY_TOKEN_COMMAND = "imlLs.copyToken";
-const PREVIEW_SCHEME = "iml-preview";
+const PREVIEW_VIEW = "imlLs.tokenPreview";
 
 const nodeHost: Host = {
   path: process.env.PATH,
@@ -40,8 +40,8 @@ let extensionContext: vscode.ExtensionContext;
 let status: vscode.StatusBarItem;
 /** Changes to these files change other files' diagnostics; created once, shared by every server start. */
 let watchers: vscode.FileSystemWatcher[] = [];
-const previews = new Map<string, RenderedPreview>();
-const previewChanged = new vscode.EventEmitter<vscode.Uri>();
+/** The open previews, by the protocol URI of their connection file. */
+const previews = new Map<string, OpenPreview>();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extensionContext = context;
@@ -54,14 +54,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     output,
     status,
     ...watchers,
-    previewChanged,
-    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, {
-      onDidChange: previewChanged.event,
-      provideTextDocumentContent: (uri) => previews.get(uri.toString())?.text ?? "This preview is gone; run IML: Preview signed token again.\n",
-    }),
-    vscode.languages.registerCodeLensProvider({ scheme: PREVIEW_SCHEME }, { provideCodeLenses: copyTokenLenses }),
+    vscode.workspace.onDidChangeTextDocument((event) => refreshPreviewOf(event.document)),
     vscode.commands.registerCommand(PREVIEW_COMMAND, previewToken),
-    vscode.commands.registerCommand(COPY_TOKEN_COMMAND, copyToken),
     vscode.commands.registerCommand("imlLs.restartServer", restartServer),
     vscode.commands.registerCommand("imlLs.showOutput", () => output.show(true)),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -306,7 +300,7 @@ async function previewToken(uriArgument?: unknown, positionArgument?: unknown): 
     void vscode.window.showErrorMessage(`Token preview failed: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
-  await showPreview(vscode.Uri.parse(uri), result);
+  await showPreview(uri, position, result);
 }
 
 async function requestPreview(running: LanguageClient, uri: string, position: LspPosition | undefined): Promise<PreviewResult> {
@@ -320,39 +314,77 @@ async function requestPreview(running: LanguageClient, uri: string, position: Ls
   return answer;
 }
 
-async function showPreview(source: vscode.Uri, result: PreviewResult): Promise<void> {
-  const fileName = basename(source.fsPath);
-  const previewUri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${fileName} token preview.md`, query: source.toString() });
-  const rendered = renderPreview(result, fileName);
-  previews.set(previewUri.toString(), rendered);
-  previewChanged.fire(previewUri);
-  const document = await vscode.workspace.openTextDocument(previewUri);
-  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: true });
+/** One preview view per connection file: what it shows, so an edit of the file can refresh it. */
+interface OpenPreview {
+  panel: vscode.WebviewPanel;
+  uri: string;
+  position: LspPosition | undefined;
+  refresh?: ReturnType<typeof setTimeout>;
+}
+
+function render(preview: OpenPreview, result: PreviewResult): void {
+  const fileName = basename(vscode.Uri.parse(preview.uri).fsPath);
+  preview.panel.title = `Token preview: ${fileName}`;
+  preview.panel.webview.html = renderPreviewHtml(result, fileName, randomBytes(16).toString("base64"), preview.panel.webview.cspSource);
+}
+
+async function showPreview(uri: string, position: LspPosition | undefined, result: PreviewResult): Promise<void> {
+  let preview = previews.get(uri);
+  if (preview === undefined) {
+    const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW, "Token preview", { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      enableFindWidget: true,
+      localResourceRoots: [],
+    });
+    const opened: OpenPreview = { panel, uri, position };
+    previews.set(uri, opened);
+    panel.onDidDispose(() => {
+      clearTimeout(opened.refresh);
+      previews.delete(uri);
+    });
+    panel.webview.onDidReceiveMessage((message: { copy?: unknown; what?: unknown }) => void copyText(message.copy, message.what));
+    preview = opened;
+  } else {
+    preview.position = position;
+    preview.panel.reveal(vscode.ViewColumn.Beside, true);
+  }
+  render(preview, result);
   const signed = result.tokens.filter((token) => token.token !== null);
   const failed = result.tokens.length - signed.length;
-  if (signed.length === 1 && failed === 0) {
-    const only = signed[0];
-    const note = only.placeholders?.length ? `, with placeholders for ${only.placeholders.join(", ")}` : "";
-    void vscode.window.showInformationMessage(`Token signed with ${only.algorithm ?? "its algorithm"}${note}.`, "Copy token").then((choice) => {
-      if (choice === "Copy token" && only.token !== null) {
-        void copyToken(only.token);
-      }
-    });
-  } else if (failed > 0) {
-    void vscode.window.showWarningMessage(`Make would fail to sign ${failed} of ${result.tokens.length} tokens in ${fileName}; the preview says why.`);
+  if (failed > 0) {
+    void vscode.window.showWarningMessage(`Make would fail to sign ${failed} of ${result.tokens.length} tokens; the preview says why.`);
   }
 }
 
-function copyTokenLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-  const rendered = previews.get(document.uri.toString());
-  return (rendered?.tokenLines ?? []).map(
-    ({ line, token }) => new vscode.CodeLens(new vscode.Range(line, 0, line, 0), { title: "Copy token", command: COPY_TOKEN_COMMAND, arguments: [token] }),
-  );
+/** After an edit of a previewed file (once typing pauses), sign again and redraw its preview. */
+function refreshPreviewOf(document: vscode.TextDocument): void {
+  const running = client;
+  const preview = running && previews.get(running.code2ProtocolConverter.asUri(document.uri));
+  if (running === undefined || preview === undefined) {
+    return;
+  }
+  clearTimeout(preview.refresh);
+  preview.refresh = setTimeout(() => {
+    void (async () => {
+      try {
+        let result = await requestPreview(running, preview.uri, preview.position);
+        if (preview.position !== undefined && result.tokens.length === 0) {
+          result = await requestPreview(running, preview.uri, undefined);
+        }
+        if (previews.get(preview.uri) === preview) {
+          render(preview, result);
+        }
+      } catch (error) {
+        output.appendLine(`Refreshing the preview failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    })();
+  }, 300);
 }
 
-async function copyToken(token: unknown): Promise<void> {
-  if (typeof token === "string") {
-    await vscode.env.clipboard.writeText(token);
-    vscode.window.setStatusBarMessage("Token copied to the clipboard.", 4000);
+async function copyText(text: unknown, what: unknown): Promise<void> {
+  if (typeof text === "string") {
+    await vscode.env.clipboard.writeText(text);
+    const name = typeof what === "string" ? what.replace(/^Copy /, "") : "text";
+    vscode.window.setStatusBarMessage(`IML: ${name} copied to the clipboard.`, 4000);
   }
 }

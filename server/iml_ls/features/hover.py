@@ -78,7 +78,8 @@ def _call_markdown(analysis: Analysis, call: Call, call_start: int, now: float) 
         return function_documentation(function)
     # Token first and once, as plain text (not coloured as IML), then its parts; one line of reference
     # last, so the hover stays short enough for small hover boxes and Emacs's echo area.
-    parts = [_token_markdown(token, now) for token in preview(analysis, now=now, at=call_start).tokens]
+    tokens = preview(analysis, now=now, at=call_start, with_requests=False).tokens
+    parts = [_token_markdown(token, now) for token in tokens]
     parts.append(f"`{function.signature()} → {function.returns}`: {function.summary}")
     return "\n\n".join(parts)
 
