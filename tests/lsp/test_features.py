@@ -168,6 +168,31 @@ async def test_workspace_check_reports_progress_in_utf8_with_pull_diagnostics(
 
 
 @pytest.mark.asyncio
+async def test_the_workspace_check_lists_closed_files_for_a_pulling_client_until_they_open(
+    workspace_client: LanguageClient, tmp_path: Path
+) -> None:
+    """VS Code pulls only open files: the check's push is what lists the others in its Problems panel."""
+    await workspace_client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="iml.checkWorkspace", arguments=[])
+    )
+    path = tmp_path / "app" / "connections" / "c" / "c.communication.iml.json"
+    uri = path.as_uri()
+    assert len(workspace_client.diagnostics[uri]) == 1  # the method FETCH
+    open_document(workspace_client, path, path.read_text(encoding="utf-8"))
+    await pushed_diagnostics_become(workspace_client, uri, ())
+
+
+async def pushed_diagnostics_become(client: LanguageClient, uri: str, expected: tuple[object, ...]) -> None:
+    """Wait until the client's pushed diagnostics of ``uri`` are ``expected``."""
+
+    async def poll() -> None:
+        while tuple(client.diagnostics.get(uri, ())) != expected:
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(poll(), 20)
+
+
+@pytest.mark.asyncio
 async def test_a_workspace_check_can_be_cancelled(workspace_client: LanguageClient, tmp_path: Path) -> None:
     for number in range(400):
         folder = tmp_path / "app" / "connections" / f"c{number}"

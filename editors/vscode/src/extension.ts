@@ -18,6 +18,7 @@ import { forServer, LanguageSettings } from "./settings";
 
 const SECTION = "imlLs";
 const SERVER_PREVIEW_COMMAND = "iml.previewToken";
+const CHECK_WORKSPACE_COMMAND = "iml.checkWorkspace";
 const PREVIEW_COMMAND = "imlLs.previewToken";
 const PREVIEW_VIEW = "imlLs.tokenPreview";
 
@@ -216,6 +217,11 @@ async function startServer(): Promise<void> {
     await started.start();
     const version = started.initializeResult?.serverInfo?.version ?? "";
     showStatus("$(check) iml-ls", `IML language server ${version} running (${origin}): click for the log`);
+    // list the problems of the files that are not open too (VS Code asks only for the open ones)
+    started.sendRequest(ExecuteCommandRequest.type, { command: CHECK_WORKSPACE_COMMAND, arguments: [] }).then(
+      (totals: unknown) => output.appendLine(`Workspace check: ${JSON.stringify(totals)}`),
+      (error: unknown) => output.appendLine(`The workspace check failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
   } catch (error) {
     client = undefined;
     const reason = error instanceof Error ? error.message : String(error);

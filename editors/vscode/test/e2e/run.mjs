@@ -259,6 +259,7 @@ try {
     seen.problemsStatus = (await page.locator("#status\\.problems").textContent())?.trim();
     await page.keyboard.press("Control+Shift+M");
     await page.locator(".markers-panel .monaco-list-row", { hasText: "IML301" }).first().waitFor({ timeout: WAIT });
+    await page.locator(".markers-panel .monaco-list-row", { hasText: "other.communication.iml.json" }).first().waitFor({ timeout: WAIT });
     seen.problems = await page.locator(".markers-panel .monaco-list-row").allTextContents();
   });
 
@@ -390,6 +391,10 @@ for (const algorithm of ["HS256", "HS384", "HS512", "RS256"]) {
 expect(
   (seen.codeLenses ?? []).length === 1 && /Preview token #1 \(HS256\).*Preview token #2 \(HS1\)/.test(seen.codeLenses[0]),
   "the lenses of both jwt() calls on one line, the request's first",
+);
+expect(
+  (seen.problems ?? []).some((row) => row.includes("other.communication.iml.json")) && (seen.problems ?? []).some((row) => row.includes("IML101")),
+  "the problems of a file that was never opened (other.communication.iml.json, IML101)",
 );
 expect(seen.autoClosed?.includes('v1/me{{}}"'), "{{ closed with }} inside a string");
 expect(seen.firstSuggestionKinds?.[0] === "function", `functions first after {{ (saw ${seen.firstSuggestionKinds})`);

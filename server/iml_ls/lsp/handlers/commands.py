@@ -66,7 +66,8 @@ def _workspace_files(ls: ImlLanguageServer) -> list[str]:
 def register_scan(server: ImlLanguageServer) -> None:
     @server.command(CHECK_WORKSPACE)
     async def check_workspace(ls: ImlLanguageServer, *args: Any) -> dict[str, int]:
-        """Check every connection file of the workspace folders, reporting ``$/progress``; cancellable."""
+        """Check every connection file of the workspace folders, reporting ``$/progress``; cancellable.
+        Files that are not open get their diagnostics pushed (the Problems panel lists them)."""
         files = _workspace_files(ls)
         window = ls.client_capabilities.window
         token = str(uuid.uuid4()) if window and window.work_done_progress else None
@@ -87,10 +88,14 @@ def register_scan(server: ImlLanguageServer) -> None:
                     totals["files"] += 1
                     totals["errors"] += sum(d.severity == types.DiagnosticSeverity.Error for d in diagnostics)
                     totals["warnings"] += sum(d.severity == types.DiagnosticSeverity.Warning for d in diagnostics)
-                    if not ls.iml.is_open(path) and not ls.pull_diagnostics:
+                    if not ls.iml.is_open(path):
+                        # pushed even to clients that pull: they pull only open files; opening the
+                        # file clears this push (documents.did_open), so nothing shows twice
+                        uri = path_to_uri(path)
                         ls.text_document_publish_diagnostics(
-                            types.PublishDiagnosticsParams(uri=path_to_uri(path), diagnostics=diagnostics)
+                            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
                         )
+                        ls.pushed_while_closed.add(uri)
                 if token is not None:
                     ls.work_done_progress.report(
                         token,
