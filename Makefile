@@ -42,7 +42,7 @@ system-deps:
 venv: $(VENV_STAMP)
 
 $(VENV_STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { echo 'make: $(PYTHON) -m venv failed; on Debian or Ubuntu: sudo apt-get install python3-venv' >&2; exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
