@@ -83,6 +83,8 @@ function serverSettings(): ServerSettings {
 function languageSettings(scope?: vscode.Uri): LanguageSettings {
   const config = vscode.workspace.getConfiguration(SECTION, scope);
   const folder = (scope && vscode.workspace.getWorkspaceFolder(scope)) ?? vscode.workspace.workspaceFolders?.[0];
+  const samples = config.inspect<string>("samplesFile");
+  const fromWorkspace = Boolean(samples?.workspaceFolderValue || samples?.workspaceValue);
   return forServer(
     {
       requiredClaims: config.get<string[]>("requiredClaims", ["exp"]),
@@ -90,6 +92,7 @@ function languageSettings(scope?: vscode.Uri): LanguageSettings {
       disabledDiagnostics: config.get<string[]>("disabledDiagnostics", []),
     },
     folder?.uri.fsPath,
+    fromWorkspace,
   );
 }
 
