@@ -1,6 +1,8 @@
 # iml-ls developer entry points. Two commands do everything on a fresh machine:
 #   make demo   set up .venv, check the bundled example app and preview its JWT
-#   make test   set up .venv and the node helpers, then lint, type-check and run every test
+#   make test   install the Debian packages the editor tests need (.ci/system-packages: as root, or it
+#               prints the command), set up .venv and the node helpers, then lint, type-check and run every test
+#   make dist   the wheel, the sdist and the VS Code .vsix (with the server inside) in dist/
 #
 # One target per job; `test` depends on all of them, so a new job (bench, fuzz, editor tests) is a
 # new target plus one word in `test`'s prerequisites. Tools run from .venv/bin, never an activated
@@ -25,20 +27,22 @@ NODE_STAMPS := $(addsuffix /node_modules/.installed,$(NODE_PROJECTS))
 
 EXAMPLE_APP := examples/make-app
 JWT_CONNECTION := $(EXAMPLE_APP)/connections/jwt-auth/jwt-auth.communication.iml.json
-JWT_SAMPLES := examples/samples/jwt-auth.samples.json
 
-.PHONY: demo test venv node-deps lint typecheck pytest vscode bench fuzz clean
+.PHONY: demo test system-deps venv node-deps lint typecheck pytest vscode dist bench fuzz clean
 
 demo: $(VENV_STAMP)
 	$(BIN)/iml-ls check $(EXAMPLE_APP)
-	$(BIN)/iml-ls preview $(JWT_CONNECTION) --samples $(JWT_SAMPLES) --now 1700000000
+	$(BIN)/iml-ls preview $(JWT_CONNECTION) --now 1700000000
 
-test: lint typecheck pytest vscode
+test: system-deps lint typecheck pytest vscode
+
+system-deps:
+	.ci/system-packages
 
 venv: $(VENV_STAMP)
 
 $(VENV_STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { echo 'make: $(PYTHON) -m venv failed; on Debian or Ubuntu: sudo apt-get install python3-venv' >&2; exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
@@ -65,6 +69,16 @@ pytest: $(VENV_STAMP) $(NODE_STAMPS)
 vscode: $(VENV_STAMP)
 	editors/vscode/test.sh
 
+# What a user installs: dist/iml_ls-VERSION-py3-none-any.whl (`pipx install` it), the sdist, and
+# dist/iml-ls-VERSION.vsix, which carries that wheel and its dependencies (no terminal step needed).
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+dist: $(VENV_STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	IML_LS_WHEEL=$(CURDIR)/dist/iml_ls-$(VERSION)-py3-none-any.whl editors/vscode/test.sh deps build bundle package
+	cp editors/vscode/out/iml-ls.vsix dist/iml-ls-$(VERSION).vsix
+	ls -l dist
+
 # Timings against a do-nothing floor and vscode-json, all sizes, 5 repetitions (not part of `test`).
 bench: $(VENV_STAMP) benchmarks/node_modules/.installed
 	$(BIN)/python -m benchmarks.run --repetitions 5 --output docs/performance.md
@@ -76,4 +90,4 @@ fuzz: $(VENV_STAMP) $(NODE_STAMPS)
 	IML_PARITY_CASES=20000 IML_PARITY_CONNECTION_CASES=20000 $(BIN)/pytest $(PYTEST_CACHE) -q -o timeout=0 tests/parity
 
 clean:
-	rm -rf $(VENV) .cache $(addsuffix /node_modules,$(NODE_PROJECTS))
+	rm -rf $(VENV) .cache dist $(addsuffix /node_modules,$(NODE_PROJECTS))

@@ -12,7 +12,7 @@ from iml_ls.analysis import Workspace
 
 ROOT = Path(__file__).parent.parent
 CONNECTION = ROOT / "examples/make-app/connections/jwt-auth/jwt-auth.communication.iml.json"
-SAMPLES = ROOT / "examples/samples/jwt-auth.samples.json"
+SAMPLES = CONNECTION.with_name("jwt-auth.samples.json")
 
 
 def preview(*args: str) -> subprocess.CompletedProcess[str]:
@@ -46,8 +46,19 @@ def test_the_example_token_is_the_one_node_jsonwebtoken_signs() -> None:
     assert signed.stdout == token["token"]
 
 
-def test_without_samples_placeholders_are_listed_and_the_text_form_says_so() -> None:
-    result = preview(str(CONNECTION), "--now", "1700000000")
+def test_the_example_apps_samples_are_found_without_naming_them() -> None:
+    """`make demo` and an editor's first preview (no --samples, no setting) sign the same token."""
+    named = preview(str(CONNECTION), "--samples", str(SAMPLES), "--now", "1700000000", "--format", "json")
+    found = preview(str(CONNECTION), "--now", "1700000000", "--format", "json")
+    assert json.loads(found.stdout)["placeholders"] == []
+    assert json.loads(found.stdout)["tokens"] == json.loads(named.stdout)["tokens"]
+
+
+def test_without_samples_placeholders_are_listed_and_the_text_form_says_so(tmp_path: Path) -> None:
+    connection = tmp_path / CONNECTION.name
+    shutil.copy(CONNECTION, connection)
+    shutil.copy(CONNECTION.with_name("jwt-auth.params.iml.json"), tmp_path)
+    result = preview(str(connection), "--now", "1700000000")
     assert result.returncode == 0
     assert "Placeholders used (not real values): parameters.clientId, parameters.clientSecret" in result.stdout
     assert "exp: 2023-11-14 23:13:20 UTC (in 1 h)" in result.stdout
@@ -97,3 +108,46 @@ def test_a_samples_file_with_secrets_tracked_by_git_is_reported(tmp_path: Path) 
     assert analysis is not None
     [tracked] = analysis.diagnostics
     assert tracked.rule.code == "IML503" and "git rm --cached c.samples.json" in tracked.message
+
+
+def test_a_tracked_samples_file_that_declares_demo_values_is_not_reported(tmp_path: Path) -> None:
+    """The example apps track their made-up samples beside the connection, where the lookup finds them."""
+    folder = tmp_path / "connections" / "c"
+    folder.mkdir(parents=True)
+    (folder / "c.params.iml.json").write_text('[{"name": "secret", "type": "password"}]', encoding="utf-8")
+    (folder / "c.communication.iml.json").write_text('{"url": "https://api.example.com/{{parameters.secret}}"}\n', encoding="utf-8")
+    (folder / "c.samples.json").write_text('{"demo": true, "parameters": {"secret": "demo"}}', encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
+    analysis = Workspace().analysis(str(folder / "c.communication.iml.json"))
+    assert analysis is not None and [d.rule.code for d in analysis.diagnostics] == []
+
+
+def test_a_connection_without_a_params_file_is_told_why_its_parameters_are_placeholders(tmp_path: Path) -> None:
+    connection = tmp_path / CONNECTION.name
+    shutil.copy(CONNECTION, connection)
+    result = preview(str(connection), "--now", "1700000000", "--format", "json")
+    notes = json.loads(result.stdout)["notes"]
+    assert any("no params file (jwt-auth.params.iml.json beside it)" in note for note in notes), notes
+    text = preview(str(connection), "--now", "1700000000").stdout
+    assert "no params file" in text
+    shutil.copy(CONNECTION.with_name("jwt-auth.params.iml.json"), tmp_path)
+    notes = json.loads(preview(str(connection), "--now", "1700000000", "--format", "json").stdout)["notes"]
+    assert not any("params file" in note for note in notes), notes
+    assert any("create jwt-auth.samples.json beside the connection" in note for note in notes), notes
+
+
+def test_the_preview_of_one_call_carries_the_request_that_holds_it() -> None:
+    """Editors offer that request as curl beside the token."""
+    from iml_ls.features.preview import preview as preview_of
+
+    analysis = Workspace().analysis(str(CONNECTION))
+    assert analysis is not None
+    result = preview_of(analysis, now=1700000000, at=analysis.text.index("jwt(temp.jwt") + 1)
+    [token] = result.tokens
+    [request] = result.requests
+    assert isinstance(request["headers"], dict) and request["headers"]["authorization"] == f"Bearer {token.token}"
+    assert (
+        preview_of(analysis, now=1700000000, at=analysis.text.index("jwt(temp.jwt") + 1, with_requests=False).requests
+        == []
+    )

@@ -2,9 +2,9 @@
 # Build, test and package the VS Code extension, then run it in a real VS Code (code-server).
 #
 #   editors/vscode/test.sh            every step below, in order
-#   editors/vscode/test.sh build e2e  only the named steps (deps check build unit grammar package code_server e2e)
+#   editors/vscode/test.sh build e2e  only the named steps (deps check build unit grammar bundle package code_server e2e)
 #
-# Needs node 20 + npm, the repository venv (.venv with iml-ls) and the Debian packages chromium,
+# Needs node 20 + npm, the repository venv (.venv with iml-ls and pip) and the Debian packages chromium,
 # ripgrep, libkrb5-dev, libx11-dev, libxkbfile-dev, libsecret-1-dev, pkg-config (see .ci/run).
 # code-server and its caches live in editors/vscode/.e2e/ (ignored), so a second run skips the install.
 set -euo pipefail
@@ -43,6 +43,38 @@ grammar() {
 unit() {
     step "unit tests"
     npm run --silent test:unit
+}
+
+# The server inside the .vsix: the iml-ls wheel, its dependencies' wheels for CPython 3.10-3.13 on
+# Linux x86-64 (other systems fetch those from PyPI on first start), and pip to install them with.
+BUNDLE_PYTHONS=(3.10 3.11 3.12 3.13)
+BUNDLE_PLATFORMS=(manylinux2014_x86_64 manylinux_2_17_x86_64 manylinux_2_28_x86_64 manylinux_2_34_x86_64)
+bundle() {
+    step "bundle the server's wheels into bundled/"
+    local python="${PYTHON_FOR_BUNDLE:-$HERE/../../.venv/bin/python}" wheels="$HERE/bundled/wheels" wheel
+    rm -rf "$HERE/bundled"
+    mkdir -p "$wheels"
+    if [ -n "${IML_LS_WHEEL:-}" ]; then
+        cp "$IML_LS_WHEEL" "$wheels/"   # make dist: the wheel it built
+    else
+        "$python" -m pip wheel --quiet --no-deps --wheel-dir "$wheels" "$HERE/../.."
+    fi
+    wheel=$(ls "$wheels"/iml_ls-*.whl)
+    local platforms=() version
+    for platform in "${BUNDLE_PLATFORMS[@]}"; do platforms+=(--platform "$platform"); done
+    for version in "${BUNDLE_PYTHONS[@]}"; do
+        "$python" -m pip download --quiet --disable-pip-version-check --only-binary=:all: --implementation cp \
+            --python-version "$version" "${platforms[@]}" --dest "$wheels" "$wheel" pip
+    done
+    "$python" - "$wheels" "$HERE/bundled/manifest.json" <<'PY'
+import json, pathlib, sys
+wheels = sorted(pathlib.Path(sys.argv[1]).glob("*.whl"))
+iml = next(w for w in wheels if w.name.startswith("iml_ls-"))
+pip = next(w for w in wheels if w.name.startswith("pip-"))
+manifest = {"imlLs": iml.name.split("-")[1], "pip": pip.name}
+pathlib.Path(sys.argv[2]).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+print(f"{len(wheels)} wheels, {sum(w.stat().st_size for w in wheels) // 1_000_000} MB, manifest {manifest}")
+PY
 }
 
 package() {
@@ -87,6 +119,7 @@ all() {
     build
     unit
     grammar
+    bundle
     package
     code_server
     e2e

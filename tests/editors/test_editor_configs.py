@@ -82,6 +82,12 @@ def test_zed_settings_json() -> None:
     assert settings["languages"][language]["language_servers"][0] == "iml-ls"
 
 
+@pytest.fixture
+def emacs() -> None:
+    """`make test` installs Emacs and eglot (.ci/system-packages); without them these tests fail, never skip."""
+    assert shutil.which("emacs"), "Emacs is missing: run `make system-deps` (apt-get install emacs-nox elpa-eglot)"
+
+
 EMACS_REPORT = """
 (require 'json)
 (let* ((mode (assoc-default "/app/connections/jwt-auth/%s" auto-mode-alist #'string-match))
@@ -91,13 +97,11 @@ EMACS_REPORT = """
                 :command (vconcat (seq-take-while #'stringp program))
                 :initializationOptions (plist-get (seq-drop-while #'stringp program) :initializationOptions)
                 :workspaceConfiguration (default-value 'eglot-workspace-configuration)
-                :startsEglot (and (memq #'eglot-ensure (symbol-value (intern (format "%%s-hook" mode)))) t)))))
+                :startsEglot (and (memq #'iml-ls-start (symbol-value (intern (format "%%s-hook" mode)))) t)))))
 """
 
 
-@pytest.mark.skipif(
-    shutil.which("emacs") is None, reason="Emacs is not installed (apt-get install emacs-nox elpa-eglot)"
-)
+@pytest.mark.usefixtures("emacs")
 def test_emacs_eglot_snippet_loads_and_maps_connection_files(tmp_path: Path) -> None:
     init = tmp_path / "iml-ls.el"
     init.write_text(snippet("Emacs (eglot)", "elisp"), encoding="utf-8")
@@ -123,16 +127,27 @@ def test_emacs_eglot_snippet_loads_and_maps_connection_files(tmp_path: Path) -> 
 EMACS_SESSION = """
 (require 'json)
 (require 'flymake)
-(find-file "%s")
+(find-file "%(first)s")
 (apply #'eglot (eglot--guess-contact))
 (let ((deadline (+ (float-time) 60)))
   (while (and (null (flymake-diagnostics)) (< (float-time) deadline))
     (accept-process-output nil 0.2)))
-(princ (json-encode (vconcat (mapcar (lambda (d)
-                                       (list :line (line-number-at-pos (flymake-diagnostic-beg d))
-                                             :text (flymake-diagnostic-text d)))
-                                     (flymake-diagnostics)))))
-(eglot-shutdown (eglot-current-server))
+(let* ((server (eglot-current-server))
+       (diagnostics (mapcar (lambda (d)
+                              (list :line (line-number-at-pos (flymake-diagnostic-beg d))
+                                    :text (flymake-diagnostic-text d)))
+                            (flymake-diagnostics)))
+       (root (project-root (eglot--project server)))
+       (second (with-current-buffer (find-file-noselect "%(second)s") (eglot-current-server))))
+  (goto-char (point-min))
+  (search-forward "jwt(temp.claims")
+  (iml-ls-preview-token)
+  (princ (json-encode
+          (list :diagnostics (vconcat diagnostics)
+                :root root
+                :sameServer (eq server second)
+                :preview (with-current-buffer "*iml-ls preview*" (buffer-string)))))
+  (eglot-shutdown server))
 """
 
 CONNECTION = """{
@@ -151,21 +166,34 @@ PARAMS = """[
 """
 
 
-@pytest.mark.skipif(
-    shutil.which("emacs") is None, reason="Emacs is not installed (apt-get install emacs-nox elpa-eglot)"
-)
-def test_emacs_eglot_shows_the_servers_diagnostic(tmp_path: Path) -> None:
-    """The documented set-up, in a real Emacs, starts iml-ls and shows its IML301 through Flymake."""
-    (tmp_path / "demo.communication.iml.json").write_text(CONNECTION, encoding="utf-8")
-    (tmp_path / "demo.params.iml.json").write_text(PARAMS, encoding="utf-8")
-    init = tmp_path / "iml-ls.el"
-    init.write_text(snippet("Emacs (eglot)", "elisp"), encoding="utf-8")
-    session = tmp_path / "session.el"
-    session.write_text(EMACS_SESSION % (tmp_path / "demo.communication.iml.json"), encoding="utf-8")
-    # the snippet runs `iml-ls` from the PATH: the one installed beside this test's Python
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    result = subprocess.run(
-        ["emacs", "--batch", "--no-init-file", "--load", str(init), "--load", str(session)],
+def emacs_app(tmp_path: Path) -> tuple[Path, Path]:
+    """An app (makecomapp.json) with two connections, and the documented init file beside it."""
+    app = tmp_path / "my-app"
+    (app / "makecomapp.json").parent.mkdir(parents=True)
+    (app / "makecomapp.json").write_text("{}", encoding="utf-8")
+    files = []
+    for name in ("demo", "other"):
+        folder = app / "connections" / name
+        folder.mkdir(parents=True)
+        (folder / f"{name}.communication.iml.json").write_text(CONNECTION, encoding="utf-8")
+        (folder / f"{name}.params.iml.json").write_text(PARAMS, encoding="utf-8")
+        files.append(folder / f"{name}.communication.iml.json")
+    (tmp_path / "iml-ls.el").write_text(snippet("Emacs (eglot)", "elisp"), encoding="utf-8")
+    return files[0], files[1]
+
+
+def run_emacs(tmp_path: Path, session: str, path: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "session.el").write_text(session, encoding="utf-8")
+    return subprocess.run(
+        [
+            "emacs",
+            "--batch",
+            "--no-init-file",
+            "--load",
+            str(tmp_path / "iml-ls.el"),
+            "--load",
+            str(tmp_path / "session.el"),
+        ],
         capture_output=True,
         text=True,
         timeout=180,
@@ -173,8 +201,40 @@ def test_emacs_eglot_shows_the_servers_diagnostic(tmp_path: Path) -> None:
         env={**os.environ, "PATH": path},
         cwd=tmp_path,
     )
+
+
+@pytest.mark.usefixtures("emacs")
+def test_emacs_eglot_shows_the_servers_diagnostic_and_previews_the_token(tmp_path: Path) -> None:
+    """The documented set-up, in a real Emacs: IML301 through Flymake, one server for the app, the preview."""
+    first, second = emacs_app(tmp_path)
+    # the snippet runs `iml-ls` from the PATH: the one installed beside this test's Python
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    result = run_emacs(tmp_path, EMACS_SESSION % {"first": first, "second": second}, path)
     assert result.returncode == 0, result.stderr
-    [diagnostic] = json.loads(result.stdout)
+    seen = json.loads(result.stdout)
+    [diagnostic] = seen["diagnostics"]
     assert diagnostic["line"] == 5
     assert "IML301" in diagnostic["text"]
     assert "HS1" in diagnostic["text"]
+    assert Path(seen["root"]) == first.parents[2]  # the app, not the connection's folder
+    assert seen["sameServer"] is True
+    assert "jwt() #1 at line 5" in seen["preview"] and "Make would fail" in seen["preview"]
+
+
+EMACS_WITHOUT_SERVER = """
+(find-file "%s")
+(princ (if (eglot-current-server) "server" "no server"))
+"""
+
+
+@pytest.mark.usefixtures("emacs")
+def test_emacs_without_iml_ls_says_how_to_install_it(tmp_path: Path) -> None:
+    first, _ = emacs_app(tmp_path)
+    path = os.pathsep.join(
+        folder for folder in os.environ.get("PATH", "").split(os.pathsep) if not (Path(folder) / "iml-ls").exists()
+    )
+    result = run_emacs(tmp_path, EMACS_WITHOUT_SERVER % first, path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "no server"
+    assert "iml-ls is not installed: pipx install" in result.stderr
+    assert "Debugger entered" not in result.stderr

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,14 +34,32 @@ BINARIES = {
 }
 
 
-@pytest.mark.parametrize("version", sorted(BINARIES))
-def test_the_plugin_in_real_neovim(version: str, tmp_path: Path) -> None:
+NEWLINE_CONNECTION = """{
+    // an options key with a newline in it: jsonwebtoken's message quotes it
+    "url": "https://api.example.com",
+    "temp": {"claims": {"iss": "a"}, "options": {"bad\\nkey": 1}},
+    "headers": {"authorization": "Bearer {{jwt(temp.claims, 'secret', 'HS256', temp.options)}}"}
+}
+"""
+
+
+@pytest.fixture(scope="module", params=sorted(BINARIES))
+def seen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What one run of the harness saw in Neovim 0.7 or 0.11 (one run per version, shared by the tests)."""
+    version = request.param
     binary = BINARIES[version]()
-    assert binary and Path(binary).exists(), f"Neovim {version} is missing: apt-get install neovim (0.7) / pip (0.11)"
+    assert binary and Path(binary).exists(), f"Neovim {version} is missing: make system-deps (0.7) / make venv (0.11)"
+    tmp_path = tmp_path_factory.mktemp(f"nvim-{version}")
     examples = tmp_path / "examples"
     shutil.copytree(ROOT / "examples", examples)
     broken = examples / "broken-app/connections/broken-jwt/broken-jwt.communication.iml.json"
     jwt = examples / "make-app/connections/jwt-auth/jwt-auth.communication.iml.json"
+    newline = examples / "make-app/connections/newline/newline.communication.iml.json"
+    newline.parent.mkdir()
+    newline.write_text(NEWLINE_CONNECTION, encoding="utf-8")
+    elsewhere = tmp_path / "other-app/connections/c/c.communication.iml.json"
+    elsewhere.parent.mkdir(parents=True)
+    elsewhere.write_text('{"url": "https://x.example"}\n', encoding="utf-8")
     out = tmp_path / "out.json"
     environment = {
         **os.environ,
@@ -49,6 +71,8 @@ def test_the_plugin_in_real_neovim(version: str, tmp_path: Path) -> None:
         "IML_CMD": json.dumps([sys.executable, "-m", "iml_ls", "serve"]),
         "IML_BROKEN": str(broken),
         "IML_JWT": str(jwt),
+        "IML_NEWLINE": str(newline),
+        "IML_ELSEWHERE": str(elsewhere),
         "IML_OUT": str(out),
     }
     result = subprocess.run(
@@ -57,17 +81,157 @@ def test_the_plugin_in_real_neovim(version: str, tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         env=environment,
-        timeout=180,
+        timeout=240,
     )
     assert out.exists(), result.stderr[-2000:]
-    seen = json.loads(out.read_text(encoding="utf-8"))
-    assert result.returncode == 0 and "error" not in seen, seen
-    assert seen["version"] == version
+    found: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    assert result.returncode == 0 and "error" not in found, found
+    assert found["version"] == version
+    # kept as the run's artefact: everything the harness saw
+    (tmp_path / "seen.json").write_text(json.dumps(found, indent=2, ensure_ascii=False), encoding="utf-8")
+    return found
+
+
+def test_diagnostics_and_encoding(seen: dict[str, Any]) -> None:
     assert seen["filetype"] == "imljson"
     expected = json.loads((ROOT / "examples/broken-app/expected-diagnostics.json").read_text(encoding="utf-8"))
     planted = {(e["line"], e["code"]) for e in expected if e["path"].endswith("broken-jwt.communication.iml.json")}
     assert {(d["line"], d["code"]) for d in seen["diagnostics"]} == planted
-    assert seen["encoding"] == ("utf-8" if version == "0.11" else "utf-16")
+    assert seen["encoding"] == ("utf-8" if seen["version"] == "0.11" else "utf-16")
+
+
+def test_one_server_per_app_and_setup_passes_on_attach_and_capabilities(seen: dict[str, Any]) -> None:
+    assert seen["sameClient"] is False  # broken-app and make-app are two apps: two roots
+    assert seen["onAttach"] >= 2 and seen["capabilitiesPassed"] is True
+
+
+def test_json_with_comments_and_iml_inside_strings_are_coloured(seen: dict[str, Any]) -> None:
+    assert seen["syntax"] == {
+        "name": "imljson",
+        "comment": "imljsonComment",
+        "key": "imljsonKey",
+        "string": "imljsonString",
+        "delimiter": "imlDelimiter",
+        "function": "imlFunction",
+        "variable": "imlVariable",
+        "algorithm": "imlString",
+    }
+
+
+def test_the_syntax_files_variables_are_the_servers() -> None:
+    """The syntax file lists IML's variables by hand: it must follow the table the server uses."""
+    from iml_ls.model.schema import VARIABLES
+
+    syntax = (PLUGIN / "syntax" / "imljson.vim").read_text(encoding="utf-8")
+    words = set()
+    for line in syntax.splitlines():
+        if line.startswith(("syntax keyword imlVariable", "syntax keyword imlKeyword")):
+            words |= {word for word in line.split()[3:] if word != "contained"}
+    assert set(VARIABLES) <= words
+
+
+def test_completion_applies_the_servers_edit(seen: dict[str, Any]) -> None:
+    assert seen["omnifunc"] == "v:lua.require'iml_ls'.omnifunc"
     assert seen["completion"][:4] == ["HS256", "HS384", "HS512", "RS256"]
-    assert "Token preview" in seen["hover"] and '"iss"' in seen["hover"]
-    assert any(line.startswith("eyJ") for line in seen["preview"]), seen["preview"]
+    # <C-x><C-o> right after the quote of 'HS512', first item: the literal is replaced, not doubled
+    assert "parameters.clientSecret, 'HS256', temp.options)}}" in seen["completedLine"], seen["completedLine"]
+
+
+def test_k_shows_the_hover_with_the_token_first(seen: dict[str, Any]) -> None:
+    assert seen["kMapped"] is True
+    text = "\n".join(seen["hover"])
+    assert "Token" in text and "eyJ" in text and '"iss":"acme-client-42"' in text
+
+
+def test_code_lenses_and_inlay_hints_where_the_version_has_them(seen: dict[str, Any]) -> None:
+    assert [lens["title"] for lens in seen["codeLenses"]] == ["Preview token (HS512)"]
+    assert seen["codeLenses"][0]["line"] == 0  # on the request's first line
+    if seen["version"] == "0.11":
+        assert any(hint.startswith("exp → ") and "UTC" in hint for hint in seen["inlayHints"]), seen["inlayHints"]
+    else:
+        assert "inlayHints" not in seen
+
+
+def test_the_preview_is_the_servers_text_and_y_yanks_the_token(seen: dict[str, Any]) -> None:
+    lines = seen["preview"]
+    assert 'header:  {"alg":"HS512","typ":"JWT","kid":"acme-client-42"}' in [line.strip() for line in lines]
+    assert "placeholders" not in "\n".join(lines).lower()  # the example's samples file was found
+    tokens = [line.strip() for line in lines if line.strip().startswith("eyJ")]
+    assert len(tokens) == 1 and seen["yanked"] == tokens[0]
+
+
+def test_a_message_with_a_newline_is_shown_without_an_error(seen: dict[str, Any]) -> None:
+    text = "\n".join(seen["newlinePreview"])
+    assert '"bad' in text and 'key" is not allowed in "options"' in text, seen["newlinePreview"]
+    assert seen["errors"] == []
+
+
+def test_a_missing_server_is_one_friendly_message(seen: dict[str, Any]) -> None:
+    missing = seen["missingServer"]
+    assert missing["client"] is False and missing["errmsg"] == ""
+    [note] = missing["notifications"]
+    assert "/nonexistent/iml-ls was not found" in note["message"] and "pipx install" in note["message"]
+    assert "pip install iml-ls" not in note["message"]
+
+
+SCREEN_INIT = """
+vim.opt.runtimepath:prepend(os.getenv("IML_PLUGIN"))
+vim.cmd("syntax on")
+require("iml_ls").setup({ cmd = vim.fn.json_decode(os.getenv("IML_CMD")) })
+"""
+
+
+def tmux(socket: str, *args: str) -> str:
+    return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True, check=True, timeout=30).stdout
+
+
+def screen_until(socket: str, wanted: str) -> str:
+    """The screen once it shows ``wanted`` (or what it showed when a minute had passed)."""
+    deadline = time.monotonic() + 60
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = tmux(socket, "capture-pane", "-p", "-t", "iml")
+        if wanted in screen:
+            break
+        time.sleep(0.2)
+    return screen
+
+
+@pytest.mark.parametrize("version", sorted(BINARIES))
+def test_the_preview_on_a_real_screen(version: str, tmp_path: Path) -> None:
+    """Neovim in a terminal (tmux), as a user sees it; the screens are kept as the test's artefacts."""
+    binary = BINARIES[version]()
+    assert shutil.which("tmux"), "tmux is missing: run `make system-deps`"
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    jwt = tmp_path / "examples/make-app/connections/jwt-auth/jwt-auth.communication.iml.json"
+    (tmp_path / "init.lua").write_text(SCREEN_INIT, encoding="utf-8")
+    socket = f"iml-ls-test-{os.getpid()}-{version}"
+    environment = {
+        "IML_PLUGIN": str(PLUGIN),
+        "IML_CMD": json.dumps([sys.executable, "-m", "iml_ls", "serve"]),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in environment.items())
+    command = f"env {exports} {shlex.quote(binary)} -n -i NONE -u {tmp_path / 'init.lua'} {jwt}"
+    tmux(socket, "new-session", "-d", "-s", "iml", "-x", "200", "-y", "50", command)
+    try:
+        opened = screen_until(socket, "Preview token (HS512)")  # the server's lens: attached and answering
+        (tmp_path / "screen-opened.txt").write_text(opened, encoding="utf-8")
+        tmux(socket, "send-keys", "-t", "iml", "/jwt(temp", "Enter", "l", ":ImlPreviewToken", "Enter")
+        preview = screen_until(socket, "y: yank the token")
+        (tmp_path / "screen-preview.txt").write_text(preview, encoding="utf-8")
+        coloured = tmux(socket, "capture-pane", "-p", "-e", "-t", "iml")
+        (tmp_path / "screen-preview.ansi").write_text(coloured, encoding="utf-8")
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=30, check=False)
+    assert "Preview token (HS512)" in opened, opened
+    assert 'header:  {"alg":"HS512","typ":"JWT","kid":"acme-client-42"}' in preview, preview
+    assert "token (333 characters):" in preview
+    [jwt_line] = [
+        line
+        for line in coloured.splitlines()
+        if '"authorization": "Bearer {{jwt(' in re.sub(r"\x1b\[[\d;]*m", "", line)
+    ]
+    assert re.search(r"\x1b\[[\d;]*mjwt\x1b\[", jwt_line), jwt_line  # jwt in a colour of its own

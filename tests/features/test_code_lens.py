@@ -1,4 +1,4 @@
-"""Code lens: one `Preview token` per jwt() call, running the preview command at the call."""
+"""Code lens: one `Preview token` per jwt() call, drawn on its request's first line, previewing the call."""
 
 from __future__ import annotations
 
@@ -23,9 +23,10 @@ def test_one_lens_per_call_titled_with_its_algorithm() -> None:
     analysis = workspace.analysis(path)
     assert analysis is not None
     lenses = code_lenses(analysis)
-    assert [(TEXT[lens.start : lens.end], lens.title) for lens in lenses] == [
-        ("jwt(temp.jwt, parameters.key, 'HS512')", "Preview token (HS512)"),
-        ("jwt(temp.jwt, parameters.key, parameters.algorithm)", "Preview token"),
-        ("jwt(temp.jwt, parameters.key)", "Preview token (HS256)"),
+    assert [(TEXT[lens.call_start :].split(")")[0] + ")", lens.title) for lens in lenses] == [
+        ("jwt(temp.jwt, parameters.key, 'HS512')", "Preview token #1 (HS512)"),
+        ("jwt(temp.jwt, parameters.key, parameters.algorithm)", "Preview token #2"),
+        ("jwt(temp.jwt, parameters.key)", "Preview token #3 (HS256)"),
     ]
+    assert {(lens.start, lens.end) for lens in lenses} == {(0, 0)}  # the request is the whole file
     assert {lens.command for lens in lenses} == {PREVIEW_COMMAND}

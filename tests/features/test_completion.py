@@ -89,6 +89,14 @@ def test_make_s_new_functions_and_keywords_are_offered_and_hmac_is_not(tmp_path:
     assert "hmac" not in labels
 
 
+def test_after_the_opening_braces_functions_sort_before_variables(tmp_path: Path) -> None:
+    """The first screen of suggestions after `{{` shows functions, not a dozen variables."""
+    text = HEAD + '{{|}}"}\n}\n'
+    items = complete(analysis_of(tmp_path, text.replace("|", "", 1)), text.index("|"))
+    ordered = [item.kind for item in sorted(items, key=lambda item: item.sort_text or item.label)]
+    assert ordered[: ordered.count("function")] == ["function"] * ordered.count("function")
+
+
 def test_claims_inside_a_payload_object_and_options_keys(tmp_path: Path) -> None:
     call = "{{jwt(temp.jwt, parameters.clientSecret, 'HS256', temp.o)}}"
     text = (

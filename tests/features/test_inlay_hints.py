@@ -31,9 +31,21 @@ def after(text: str, value: str) -> int:
     return text.index(value) + len(value)
 
 
+def test_a_time_more_than_a_day_away_is_shown_as_a_date_only() -> None:
+    text = TEXT.replace('"{{timestamp + 3600}}"', "1000000000")
+    found = {hint.offset: hint for hint in hints(text)}
+    old = found[after(text, "1000000000")]
+    assert old.label == "exp → 2001-09-09 01:46 UTC"
+    assert old.tooltip.startswith("2001-09-09 01:46:40 UTC (") and old.tooltip.endswith(" ago)")
+
+
 def test_payload_claims_show_when_they_fall() -> None:
     found = hints(TEXT)[:3]
-    assert [hint.label for hint in found] == ["iat → now", "exp → in 1 h", "nbf → 5 min ago"]
+    assert [hint.label for hint in found] == [
+        "iat → 2023-11-14 22:13 UTC (now)",
+        "exp → 2023-11-14 23:13 UTC (in 1 h)",
+        "nbf → 2023-11-14 22:08 UTC (5 min ago)",
+    ]
     assert [hint.offset for hint in found] == [
         after(TEXT, '"{{timestamp}}"'),
         after(TEXT, '"{{timestamp + 3600}}"'),
@@ -45,27 +57,27 @@ def test_payload_claims_show_when_they_fall() -> None:
 def test_options_show_the_claim_they_add_counted_from_the_payload_iat() -> None:
     found = {hint.offset: hint for hint in hints(TEXT)}
     issued = found[after(TEXT, '"{{timestamp - 60}}"')]
-    assert issued.label == "iat → 1 min ago"
+    assert issued.label == "iat → 2023-11-14 22:12 UTC (1 min ago)"
     expires = found[after(TEXT, '"2h"')]
-    assert expires.label == "exp → in 1 h 59 min"
-    assert expires.tooltip == "jsonwebtoken adds `exp` = `iat` + 7200 s: 2023-11-15 00:12:20 UTC (in 1 h 59 min)"
-    assert found[after(TEXT, '"{{60 * 5}}"')].label == "nbf → in 4 min"
+    assert expires.label == "exp → 2023-11-15 00:12 UTC (in 1 h 59 min)"
+    assert expires.tooltip == "jsonwebtoken adds exp = iat + 7200 s: 2023-11-15 00:12:20 UTC (in 1 h 59 min)"
+    assert found[after(TEXT, '"{{60 * 5}}"')].label == "nbf → 2023-11-14 22:17 UTC (in 4 min)"
 
 
 def test_options_count_from_now_without_an_iat() -> None:
     text = TEXT.replace('"iat": "{{timestamp - 60}}", ', "")
     found = {hint.offset: hint.label for hint in hints(text)}
-    assert found[after(text, '"2h"')] == "exp → in 2 h"
+    assert found[after(text, '"2h"')] == "exp → 2023-11-15 00:13 UTC (in 2 h)"
 
 
 def test_a_payload_shared_by_two_calls_gets_one_hint_per_claim() -> None:
     labels = [hint.label for hint in hints(TEXT)]
-    assert labels.count("exp → in 1 h") == 1 and len(labels) == 6
+    assert labels.count("exp → 2023-11-14 23:13 UTC (in 1 h)") == 1 and len(labels) == 6
 
 
 def test_only_hints_inside_the_requested_range() -> None:
     exp_end = after(TEXT, '"{{timestamp + 3600}}"')
-    assert [hint.label for hint in hints(TEXT, exp_end - 3, exp_end)] == ["exp → in 1 h"]
+    assert [hint.label for hint in hints(TEXT, exp_end - 3, exp_end)] == ["exp → 2023-11-14 23:13 UTC (in 1 h)"]
     assert hints(TEXT, 0, TEXT.index('"jwt"')) == []
 
 
@@ -76,7 +88,11 @@ def test_values_that_are_not_times_get_no_hint() -> None:
         .replace("1699999700", '"{{1/0}}"')
     )
     labels = [hint.label for hint in hints(text)]
-    assert labels == ["iat → now", "iat → 1 min ago", "nbf → in 4 min"]
+    assert labels == [
+        "iat → 2023-11-14 22:13 UTC (now)",
+        "iat → 2023-11-14 22:12 UTC (1 min ago)",
+        "nbf → 2023-11-14 22:17 UTC (in 4 min)",
+    ]
 
 
 def test_claims_outside_a_jwt_payload_get_no_hint() -> None:

@@ -1,4 +1,4 @@
-"""End to end: a `Preview token` lens over each jwt() call, whose command previews that call."""
+"""End to end: a `Preview token` lens for each jwt() call, on its request's first line, previewing that call."""
 
 from __future__ import annotations
 
@@ -58,15 +58,15 @@ async def test_a_lens_per_call_runs_the_preview_of_that_call(lens_client: Langua
     assert lenses is not None
     first = position_of(TEXT, "jwt(temp.jwt, parameters.clientSecret, 'HS512')")  # after two astral characters
     second = position_of(TEXT, "jwt(temp.jwt, parameters.clientSecret)}}")  # after a \u00e9 escape
+    request_start = types.Position(0, 0)  # both lenses share the request's first line: one line, not two
     assert [(lens.range.start, lens.command.title if lens.command else None) for lens in lenses] == [
-        (first, "Preview token (HS512)"),
-        (second, "Preview token (HS256)"),
+        (request_start, "Preview token #1 (HS512)"),
+        (request_start, "Preview token #2 (HS256)"),
     ]
-    assert lenses[0].range.end == position_of(TEXT, "'HS512')", len("'HS512')"))
-    for lens, algorithm in zip(lenses, ("HS512", "HS256"), strict=True):
+    for lens, algorithm, call in zip(lenses, ("HS512", "HS256"), (first, second), strict=True):
         assert lens.command is not None and lens.command.command == "iml.previewToken"
         arguments = list(lens.command.arguments or [])
-        assert arguments == [uri, {"line": lens.range.start.line, "character": lens.range.start.character}]
+        assert arguments == [uri, {"line": call.line, "character": call.character}]
         preview = await lens_client.workspace_execute_command_async(
             types.ExecuteCommandParams(command=lens.command.command, arguments=arguments)
         )

@@ -76,8 +76,12 @@ async def test_hover_on_jwt_shows_the_token_preview(client: LanguageClient, conn
     )
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     text = hover.contents.value
-    assert "Token preview" in text and '"alg":"HS512"' in text and '"sub": "Zoë 😀 日本"' in text
+    assert text.startswith("**Token** (HS512, ")  # the token first, once, as plain text
+    token = text.split("```text\n")[1].split("\n")[0]
+    assert token.count(".") == 2 and text.count(token[:20]) == 1
+    assert '"alg":"HS512"' in text and '"sub":"Zoë 😀 日本"' in text
     assert "placeholders: parameters.clientId, parameters.clientSecret" in text
+    assert text.index("eyJ") < text.index("jwt(") and "Example" not in text
 
 
 @pytest.mark.asyncio
@@ -161,6 +165,31 @@ async def test_workspace_check_reports_progress_in_utf8_with_pull_diagnostics(
     assert isinstance(report, types.FullDocumentDiagnosticReport | types.RelatedFullDocumentDiagnosticReport)
     [unknown] = [d for d in report.items if d.code == "IML101"]
     assert unknown.range.start.character == len('{"url": "é/{{'.encode())  # utf-8 was negotiated
+
+
+@pytest.mark.asyncio
+async def test_the_workspace_check_lists_closed_files_for_a_pulling_client_until_they_open(
+    workspace_client: LanguageClient, tmp_path: Path
+) -> None:
+    """VS Code pulls only open files: the check's push is what lists the others in its Problems panel."""
+    await workspace_client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="iml.checkWorkspace", arguments=[])
+    )
+    path = tmp_path / "app" / "connections" / "c" / "c.communication.iml.json"
+    uri = path.as_uri()
+    assert len(workspace_client.diagnostics[uri]) == 1  # the method FETCH
+    open_document(workspace_client, path, path.read_text(encoding="utf-8"))
+    await pushed_diagnostics_become(workspace_client, uri, ())
+
+
+async def pushed_diagnostics_become(client: LanguageClient, uri: str, expected: tuple[object, ...]) -> None:
+    """Wait until the client's pushed diagnostics of ``uri`` are ``expected``."""
+
+    async def poll() -> None:
+        while tuple(client.diagnostics.get(uri, ())) != expected:
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(poll(), 20)
 
 
 @pytest.mark.asyncio

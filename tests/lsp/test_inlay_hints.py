@@ -24,6 +24,7 @@ TEXT = """{
 }
 """
 UTC = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"
+MINUTE = r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"
 
 
 async def hints_in(
@@ -39,15 +40,19 @@ async def hints_in(
 async def test_hints_after_time_claims_and_options(client: LanguageClient, connection_dir: Path) -> None:
     uri = open_document(client, connection_dir / "jwt-auth.communication.iml.json", TEXT)
     hints = await hints_in(client, uri, types.Position(0, 0), types.Position(99, 0))
-    assert [(hint.label, hint.position) for hint in hints] == [
-        ("iat → now", position_of(TEXT, '"{{timestamp}}"', len('"{{timestamp}}"'))),  # after astral characters
-        ("exp → in 1 h", position_of(TEXT, '"{{timestamp + 3600}}"', len('"{{timestamp + 3600}}"'))),
-        ("nbf → in 2 min", position_of(TEXT, '"notBefore": 120', len('"notBefore": 120'))),
+    assert [hint.position for hint in hints] == [
+        position_of(TEXT, '"{{timestamp}}"', len('"{{timestamp}}"')),  # after astral characters
+        position_of(TEXT, '"{{timestamp + 3600}}"', len('"{{timestamp + 3600}}"')),
+        position_of(TEXT, '"notBefore": 120', len('"notBefore": 120')),
     ]
+    labels = [hint.label for hint in hints]
+    assert isinstance(labels[0], str) and re.fullmatch(r"iat → " + MINUTE + r" \(now\)", labels[0])
+    assert isinstance(labels[1], str) and re.fullmatch(r"exp → " + MINUTE + r" \(in 1 h\)", labels[1])
+    assert isinstance(labels[2], str) and re.fullmatch(r"nbf → " + MINUTE + r" \(in 2 min\)", labels[2])
     assert all(hint.padding_left for hint in hints)
     assert isinstance(hints[1].tooltip, str) and re.fullmatch(UTC + r" \(in 1 h\)", hints[1].tooltip)
     assert isinstance(hints[2].tooltip, str)
-    assert re.fullmatch(r"jsonwebtoken adds `nbf` = `iat` \+ 120 s: " + UTC + r" \(in 2 min\)", hints[2].tooltip)
+    assert re.fullmatch(r"jsonwebtoken adds nbf = iat \+ 120 s: " + UTC + r" \(in 2 min\)", hints[2].tooltip)
 
 
 @pytest.mark.asyncio
@@ -55,7 +60,7 @@ async def test_only_hints_in_the_requested_range(client: LanguageClient, connect
     uri = open_document(client, connection_dir / "jwt-auth.communication.iml.json", TEXT)
     exp = position_of(TEXT, '"{{timestamp + 3600}}"')
     hints = await hints_in(client, uri, exp, types.Position(exp.line + 1, 0))
-    assert [hint.label for hint in hints] == ["exp → in 1 h"]
+    assert [str(hint.label).split(" (")[-1] for hint in hints] == ["in 1 h)"]
     assert await hints_in(client, uri, types.Position(6, 0), types.Position(99, 0)) == []
 
 

@@ -1,5 +1,7 @@
-// The text of the token preview document, rendered from the JSON of the server's `iml.previewToken`
-// command. Kept free of the vscode API so the unit tests can run it in plain node.
+// The token preview view: HTML rendered from the JSON of the server's `iml.previewToken` command,
+// with copy buttons for each token, header, payload and the request as curl. Kept free of the
+// vscode API so the unit tests can run it in plain node. Every value comes from the opened files, so
+// every value is escaped, and the page runs only its own script (a nonce under a strict CSP).
 
 export interface LspPosition {
   line: number;
@@ -24,21 +26,27 @@ export interface PreviewToken {
   placeholders?: string[];
 }
 
+/** One evaluated request: url, method, headers, qs, body as Make would send them. */
+export interface PreviewRequest {
+  url?: unknown;
+  method?: unknown;
+  headers?: unknown;
+  qs?: unknown;
+  body?: unknown;
+  stage?: string;
+}
+
 export interface PreviewResult {
   /** The clock the preview was signed at, in Unix seconds. */
   now?: number;
   /** The sample-values file used, or null when every missing value became a placeholder. */
   samples?: string | null;
-  requests: unknown[];
+  requests: PreviewRequest[];
   tokens: PreviewToken[];
   placeholders: string[];
   errors: { range: LspRange; message: string }[];
-}
-
-export interface RenderedPreview {
-  text: string;
-  /** The zero-based line of each signed token in `text`, for the "Copy token" code lenses. */
-  tokenLines: { line: number; token: string }[];
+  /** Why values are placeholders and how to change that. */
+  notes?: string[];
 }
 
 /** Whether a value has the shape of a preview result (the command's answer is untyped JSON). */
@@ -55,55 +63,139 @@ export function formatUtc(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
 }
 
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+/** A server message, escaped, with its `code spans` shown as code. */
+function message(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");
+}
+
 function at(range: LspRange): string {
   return `line ${range.start.line + 1}, column ${range.start.character + 1}`;
 }
 
-function jsonBlock(value: unknown): string[] {
-  return ["```json", JSON.stringify(value, null, 2), "```"];
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Markdown for the preview of `fileName`: each token, its header and payload, times and placeholders. */
-export function renderPreview(result: PreviewResult, fileName: string): RenderedPreview {
-  const lines: string[] = [`# Token preview: ${fileName}`, ""];
-  const tokenLines: { line: number; token: string }[] = [];
+/** The request as a curl command line (null when its URL did not evaluate to text). */
+export function curlCommand(request: PreviewRequest): string | null {
+  if (typeof request.url !== "string" || request.url === "") {
+    return null;
+  }
+  let url = request.url;
+  if (request.qs && typeof request.qs === "object") {
+    const pairs = Object.entries(request.qs as Record<string, unknown>).map(([key, value]): [string, string] => [key, String(value)]);
+    const query = new URLSearchParams(pairs).toString();
+    if (query) {
+      url += (url.includes("?") ? "&" : "?") + query;
+    }
+  }
+  const parts = ["curl"];
+  const method = typeof request.method === "string" ? request.method.toUpperCase() : "GET";
+  if (method !== "GET") {
+    parts.push("-X", method);
+  }
+  parts.push(shellQuote(url));
+  if (request.headers && typeof request.headers === "object") {
+    for (const [name, value] of Object.entries(request.headers as Record<string, unknown>)) {
+      parts.push("-H", shellQuote(`${name}: ${typeof value === "string" ? value : JSON.stringify(value)}`));
+    }
+  }
+  if (request.body !== undefined && request.body !== null) {
+    parts.push("--data", shellQuote(typeof request.body === "string" ? request.body : JSON.stringify(request.body)));
+  }
+  return parts.join(" ");
+}
+
+function copyButton(label: string, text: string): string {
+  return `<button class="copy" data-copy="${escapeHtml(text)}">${escapeHtml(label)}</button>`;
+}
+
+function block(kind: string, text: string): string {
+  return `<pre class="${kind}">${escapeHtml(text)}</pre>`;
+}
+
+function tokenSection(token: PreviewToken, index: number, count: number): string {
+  const title = `${count > 1 ? `jwt() #${index + 1}` : "jwt()"} at ${at(token.range)}${token.algorithm ? ` (${token.algorithm})` : ""}`;
+  const parts = [`<section class="token-preview"><h2>${escapeHtml(title)}</h2>`];
+  if (token.token === null) {
+    parts.push(`<p class="failure">Make would fail to sign this token: ${message(token.error ?? "unknown error")}</p></section>`);
+    return parts.join("");
+  }
+  const header = JSON.stringify(token.header, null, 2);
+  const payload = JSON.stringify(token.payload, null, 2);
+  parts.push(
+    `<h3>Token <span class="quiet">(${token.token.length} characters)</span> ${copyButton("Copy token", token.token)}</h3>`,
+    block("token", token.token),
+    `<div class="parts"><div><h3>Header ${copyButton("Copy header", header)}</h3>${block("json", header)}</div>`,
+    `<div><h3>Payload ${copyButton("Copy payload", payload)}</h3>${block("json", payload)}</div></div>`,
+  );
+  const times = Object.entries(token.times ?? {});
+  if (times.length > 0) {
+    parts.push(`<ul class="times">${times.map(([claim, when]) => `<li><b>${escapeHtml(claim)}</b>: ${escapeHtml(when)}</li>`).join("")}</ul>`);
+  }
+  if (token.placeholders && token.placeholders.length > 0) {
+    parts.push(`<p class="note">Placeholders in this token: ${escapeHtml(token.placeholders.join(", "))}</p>`);
+  }
+  parts.push("</section>");
+  return parts.join("");
+}
+
+function requestSection(request: PreviewRequest, index: number, count: number): string {
+  const curl = curlCommand(request);
+  if (curl === null) {
+    return "";
+  }
+  const name = request.stage ? `The ${request.stage} request` : count > 1 ? `Request #${index + 1}` : "The request";
+  return `<section class="request"><h2>${escapeHtml(name)} as curl ${copyButton("Copy curl", curl)}</h2>${block("curl", curl)}</section>`;
+}
+
+const STYLE = `
+body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1em 1em; }
+h1 { font-size: 1.3em; } h2 { font-size: 1.1em; margin-top: 1.4em; } h3 { font-size: 1em; margin: 0.8em 0 0.3em; }
+pre { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); padding: 0.5em; margin: 0; }
+pre.token, pre.curl { white-space: pre-wrap; word-break: break-all; }
+.parts { display: flex; gap: 1em; flex-wrap: wrap; } .parts > div { flex: 1 1 20em; min-width: 0; }
+.quiet, .note, .meta { color: var(--vscode-descriptionForeground); } .failure { color: var(--vscode-errorForeground); }
+button.copy { font-size: 0.85em; margin-left: 0.6em; color: var(--vscode-button-secondaryForeground);
+  background: var(--vscode-button-secondaryBackground); border: none; padding: 0.15em 0.6em; cursor: pointer; }
+button.copy:hover { background: var(--vscode-button-secondaryHoverBackground); }
+`;
+
+/**
+ * The page for the preview of `fileName`. `nonce` marks the page's one script (which sends the copy
+ * buttons' text to the extension); `cspSource` is the webview's own origin for styles.
+ */
+export function renderPreviewHtml(result: PreviewResult, fileName: string, nonce: string, cspSource: string): string {
+  const meta: string[] = [];
   if (result.now !== undefined) {
-    lines.push(`Signed at: ${formatUtc(result.now)} (${result.now.toFixed(0)} Unix seconds)`);
+    meta.push(`Signed at ${formatUtc(result.now)} (${result.now.toFixed(0)} Unix seconds)`);
   }
-  lines.push(`Sample values: ${result.samples ?? "none found, so missing values are placeholders"}`);
+  meta.push(`Sample values: ${result.samples ?? "none found, so missing values are placeholders"}`);
   if (result.placeholders.length > 0) {
-    lines.push(`Placeholders (not real values): ${result.placeholders.join(", ")}`);
+    meta.push(`Placeholders (not real values): ${result.placeholders.join(", ")}`);
   }
+  const body = [`<h1>Token preview: ${escapeHtml(fileName)}</h1>`, ...meta.map((line) => `<p class="meta">${escapeHtml(line)}</p>`)];
   if (result.tokens.length === 0) {
-    lines.push("", "No jwt() call in this file.");
+    body.push("<p>No jwt() call in this file.</p>");
   }
-  for (const [index, token] of result.tokens.entries()) {
-    lines.push("", `## jwt() #${index + 1} at ${at(token.range)}${token.algorithm ? ` (${token.algorithm})` : ""}`, "");
-    if (token.token === null) {
-      lines.push(`Make would fail to sign this token: ${token.error ?? "unknown error"}`);
-      continue;
-    }
-    lines.push(`Token (${token.token.length} characters):`, "");
-    tokenLines.push({ line: lines.length, token: token.token });
-    lines.push(token.token, "", "Header:", ...jsonBlock(token.header), "", "Payload:", ...jsonBlock(token.payload));
-    const times = Object.entries(token.times ?? {});
-    if (times.length > 0) {
-      lines.push("", "Times:", ...times.map(([claim, when]) => `- ${claim}: ${when}`));
-    }
-    if (token.placeholders && token.placeholders.length > 0) {
-      lines.push("", `Placeholders in this token: ${token.placeholders.join(", ")}`);
-    }
-  }
+  body.push(...result.tokens.map((token, index) => tokenSection(token, index, result.tokens.length)));
+  body.push(...result.requests.map((request, index) => requestSection(request, index, result.requests.length)));
   if (result.errors.length > 0) {
-    lines.push("", "## Errors", "", ...result.errors.map((error) => `- ${at(error.range)}: ${error.message}`));
+    body.push(`<h2>Errors</h2><ul>${result.errors.map((error) => `<li>${escapeHtml(at(error.range))}: ${message(error.message)}</li>`).join("")}</ul>`);
   }
-  if (result.placeholders.length > 0) {
-    lines.push(
-      "",
-      "Placeholders stand in for values only Make knows (the user's connection parameters). " +
-        "To sign with real values, put them in a samples file, e.g. `<connection>.samples.json` beside the file: " +
-        '`{"parameters": {"clientSecret": "..."}, "common": {}, "data": {}}`, or set `imlLs.samplesFile`.',
-    );
+  for (const note of result.notes ?? []) {
+    body.push(`<p class="note">${escapeHtml(note)}</p>`);
   }
-  return { text: lines.join("\n") + "\n", tokenLines };
+  const csp = `default-src 'none'; style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';`;
+  const script = `const vscode = acquireVsCodeApi();
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button.copy");
+  if (button) { vscode.postMessage({ copy: button.dataset.copy, what: button.textContent }); }
+});`;
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
+<style>${STYLE}</style></head><body>${body.join("\n")}<script nonce="${nonce}">${script}</script></body></html>`;
 }

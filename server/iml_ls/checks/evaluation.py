@@ -14,6 +14,7 @@ from iml_ls.evaluate.jsonwebtoken import JwtSignError
 from iml_ls.evaluate.values import EvaluationError, EvaluationLimitError
 from iml_ls.model.schema import SECRET_PARAMETER_TYPES
 from iml_ls.syntax.iml import Call, Expr, Template, unsupported_syntax, walk_expr
+from iml_ls.syntax.json_tree import JsonLiteral, JsonObject
 
 MAX_EVALUATED_STRINGS = 400
 """Evaluate at most this many strings per request (and outside requests), so no request can stall typing."""
@@ -86,13 +87,20 @@ def _is_jwt_error(expr: object) -> bool:
     return isinstance(expr, Call) and expr.name == "jwt"
 
 
+def _declares_demo_values(samples: Analysis) -> bool:
+    """A samples file with ``"demo": true`` says its values are made up (the example apps' files)."""
+    root = samples.root
+    demo = root.get("demo") if isinstance(root, JsonObject) else None
+    return isinstance(demo, JsonLiteral) and demo.value is True
+
+
 def _tracked_samples(analysis: Analysis) -> Iterator[Diagnostic]:
     related = analysis.related
     if related.samples is None or not related.samples_tracked_by_git or related.samples_path is None:
         return
     secret_names = {p.name for p in analysis.parameters if p.type in SECRET_PARAMETER_TYPES}
     samples_text = related.samples.text
-    if not any(f'"{name}"' in samples_text for name in secret_names):
+    if not any(f'"{name}"' in samples_text for name in secret_names) or _declares_demo_values(related.samples):
         return
     first_line_end = analysis.index.line_end(0)
     name = Path(related.samples_path).name

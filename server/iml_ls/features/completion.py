@@ -146,7 +146,7 @@ def _functions(replace: tuple[int, int], snippets: bool) -> Iterable[CompletionI
             documentation=documentation,
             insert_text=f"{name}($0)" if snippets else f"{name}(",
             snippet=snippets,
-            sort_text=f"2{name}",
+            sort_text=f"1{name}",  # after `{{` a function is what most expressions start with
             replace=replace,
         )
 
@@ -160,7 +160,7 @@ def _variables(analysis: Analysis, cursor: ImlCursor, replace: tuple[int, int]) 
             label=name,
             kind="variable",
             documentation=spec.description,
-            sort_text=f"1{name}",
+            sort_text=f"2{name}",
             replace=replace,
         )
 

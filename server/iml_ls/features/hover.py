@@ -13,7 +13,7 @@ from iml_ls.evaluate.js_json import stringify
 from iml_ls.evaluate.values import EvaluationError, JsValue
 from iml_ls.features.completion import function_documentation, keys_for
 from iml_ls.features.cursor import json_cursor
-from iml_ls.features.preview import describe_time, preview, token_lines
+from iml_ls.features.preview import TokenPreview, claim_times, describe_time, preview
 from iml_ls.model.schema import SECRET_PARAMETER_TYPES, VARIABLES
 from iml_ls.syntax.iml import Call, Expr, Literal, Member, Name, Template, member_path, walk_expr
 
@@ -85,23 +85,34 @@ def _call_markdown(analysis: Analysis, call: Call, call_start: int, now: float) 
         )
     if function is None:
         return f"`{call.name}` is not an IML function."
-    parts = [function_documentation(function)]
-    if call.name == "jwt":
-        result = preview(analysis, now=now, at=call_start)
-        for token in result.tokens:
-            lines = token_lines(token, now)
-            shortened = (
-                token.token
-                if token.token is None or len(token.token) <= 80
-                else token.token[:40] + "…" + token.token[-20:]
-            )
-            heading = (
-                f"**Token preview** ({len(token.token)} characters): `{shortened}`"
-                if token.token
-                else "**Token preview**"
-            )
-            parts.append(heading + "\n```\n" + "\n".join(lines) + "\n```")
+    if call.name != "jwt":
+        return function_documentation(function)
+    # Token first and once, as plain text (not coloured as IML), then its parts; one line of reference
+    # last, so the hover stays short enough for small hover boxes and Emacs's echo area.
+    tokens = preview(analysis, now=now, at=call_start, with_requests=False).tokens
+    parts = [_token_markdown(token, now) for token in tokens]
+    parts.append(f"`{function.signature()} → {function.returns}`: {function.summary}")
     return "\n\n".join(parts)
+
+
+def _token_markdown(token: TokenPreview, now: float) -> str:
+    if token.token is None:
+        return f"**Make would fail to sign this token:** {token.error}"
+    lines = [
+        f"**Token** ({token.algorithm}, {len(token.token)} characters)",
+        "```text",
+        token.token,
+        "```",
+        "Header and payload:",
+        "```json",
+        stringify(token.header) or "",
+        stringify(token.payload) or "",
+        "```",
+    ]
+    lines += [f"{claim}: {text}  " for claim, text in claim_times(token.payload, now).items()]
+    if token.placeholders:
+        lines.append("placeholders: " + ", ".join(token.placeholders))
+    return "\n".join(lines)
 
 
 def _variable_markdown(analysis: Analysis, expr: Expr) -> str:

@@ -1,4 +1,4 @@
-"""Inlay hints: when the time claims of a ``jwt()`` payload fall, relative to now (``exp → in 1 h``).
+"""Inlay hints: when the time claims of a ``jwt()`` payload fall (``exp → 2025-11-28 23:50 UTC (in 1 h)``).
 
 After ``iat``, ``exp`` and ``nbf`` in the payload, the hint shows the evaluated value; after
 ``expiresIn`` and ``notBefore`` in the options, the claim jsonwebtoken adds from them (``iat`` plus the
@@ -8,6 +8,7 @@ evaluated to a number; anything else is the diagnostics' business.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -45,9 +46,18 @@ def inlay_hints(analysis: Analysis, start: int, end: int, now: float | None = No
             if start <= offset <= end and offset not in hints:
                 claim = CLAIM_FOR_OPTION.get(member.key.value, member.key.value)
                 hints[offset] = InlayHint(
-                    offset, f"{claim} → {relative_time(seconds - now)}", tooltip_prefix + describe_time(seconds, now)
+                    offset, f"{claim} → {hint_time(seconds, now)}", tooltip_prefix + describe_time(seconds, now)
                 )
     return sorted(hints.values(), key=lambda hint: hint.offset)
+
+
+def hint_time(seconds: float, now: float) -> str:
+    """``2025-11-28 23:50 UTC``, with ``(in 1 h)`` when it is within a day of now."""
+    try:
+        moment = dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return describe_time(seconds, now)
+    return f"{moment} ({relative_time(seconds - now)})" if abs(seconds - now) < 86400 else moment
 
 
 def _times(
@@ -64,7 +74,7 @@ def _times(
         span = _timespan_seconds(evaluation.value(member.value, evaluator))
         if span is not None:
             claim = CLAIM_FOR_OPTION[member.key.value]
-            found.append((member, issued + span, f"jsonwebtoken adds `{claim}` = `iat` + {span:g} s: "))
+            found.append((member, issued + span, f"jsonwebtoken adds {claim} = iat + {span:g} s: "))
     return found
 
 

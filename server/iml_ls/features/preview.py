@@ -9,14 +9,16 @@ import datetime as dt
 import math
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from iml_ls.analysis import Analysis
-from iml_ls.checks.jwt import jwt_calls, jwt_calls_at
+from iml_ls.checks.jwt import JwtCall, jwt_calls, jwt_calls_at
 from iml_ls.evaluate.environment import shared_evaluation
 from iml_ls.evaluate.evaluator import placeholder_label
 from iml_ls.evaluate.js_json import number_to_string, stringify
 from iml_ls.evaluate.jsonwebtoken import jwt_function
 from iml_ls.evaluate.values import UNDEFINED, EvaluationError, JsValue
+from iml_ls.model.connection import Request
 from iml_ls.text.line_index import PositionEncoding
 
 PREVIEW_COMMAND = "iml.previewToken"
@@ -47,6 +49,8 @@ class PreviewResult:
     tokens: list[TokenPreview] = field(default_factory=list)
     placeholders: list[str] = field(default_factory=list)
     errors: list[tuple[int, int, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Why values are placeholders (no params file, no samples file) and how to change that."""
 
     @property
     def complete(self) -> bool:
@@ -82,6 +86,7 @@ class PreviewResult:
             ],
             "placeholders": self.placeholders,
             "errors": [{"range": span(start, end), "message": message} for start, end, message in self.errors],
+            "notes": self.notes,
         }
 
 
@@ -135,21 +140,25 @@ def relative_time(delta: float) -> str:
     return f"in {text}" if delta > 0 else f"{text} ago"
 
 
-def preview(analysis: Analysis, now: float | None = None, at: int | None = None) -> PreviewResult:
-    """Evaluate the connection; with ``at``, only the ``jwt()`` call around that offset."""
+def preview(
+    analysis: Analysis, now: float | None = None, at: int | None = None, with_requests: bool = True
+) -> PreviewResult:
+    """Evaluate the connection; with ``at``, only the ``jwt()`` call around that offset (and the request
+    that holds it). ``with_requests=False`` leaves the requests out (the hover shows only the token)."""
     clock = current_second() if now is None else now
     evaluation = shared_evaluation(analysis, clock)
     result = PreviewResult(clock, evaluation.samples.samples_path)
     used: set[tuple[str, str]] = set()
-    if at is None:
-        for request in analysis.requests:
-            evaluator = evaluation.evaluator(evaluation.temp_before(request))
-            result.requests.append(
-                {part: evaluation.value(request.node.get(part), evaluator) for part in REQUEST_PARTS}
-                | ({"stage": request.stage} if request.stage else {})
-            )
-            used |= evaluator.used_placeholders
-    for call in jwt_calls(analysis) if at is None else jwt_calls_at(analysis, at):
+    calls = jwt_calls(analysis) if at is None else jwt_calls_at(analysis, at)
+    requests = analysis.requests if at is None else _requests_of(analysis, calls)
+    for request in requests if with_requests else []:
+        evaluator = evaluation.evaluator(evaluation.temp_before(request))
+        result.requests.append(
+            {part: evaluation.value(request.node.get(part), evaluator) for part in REQUEST_PARTS}
+            | ({"stage": request.stage} if request.stage else {})
+        )
+        used |= evaluator.used_placeholders
+    for call in calls:
         start, end = call.span(call.call)
         evaluator = evaluation.evaluator_at(call.string.path)
         try:
@@ -169,7 +178,35 @@ def preview(analysis: Analysis, now: float | None = None, at: int | None = None)
     result.placeholders = sorted(map(placeholder_label, used))
     for string, message in evaluation.errors.items():
         result.errors.append((string.node.start, string.node.end, message))
+    result.notes = _placeholder_notes(analysis, result)
     return result
+
+
+def _requests_of(analysis: Analysis, calls: list[JwtCall]) -> list[Request]:
+    """The requests that hold ``calls``, each once, in order."""
+    found: list[Request] = []
+    for call in calls:
+        request = analysis.request_at(call.string.path)
+        if request is not None and all(request is not seen for seen in found):
+            found.append(request)
+    return found
+
+
+def _placeholder_notes(analysis: Analysis, result: PreviewResult) -> list[str]:
+    """Say why values are made up: the missing params file or samples file, by the name to create."""
+    notes = []
+    stem = Path(analysis.path).name.split(".")[0]
+    if not analysis.has_params_file and analysis.kind.holds_requests:
+        notes.append(
+            f"This connection has no params file ({stem}.params.iml.json beside it), so iml-ls does not know "
+            "its parameters: every parameters.* value is undefined."
+        )
+    if result.samples_path is None and result.placeholders:
+        notes.append(
+            f"No sample values found: create {stem}.samples.json beside the connection, e.g. "
+            '{"parameters": {"clientSecret": "…"}, "common": {}, "data": {}}, to sign with real values.'
+        )
+    return notes
 
 
 def render_preview_text(result: PreviewResult, analysis: Analysis) -> str:
@@ -191,6 +228,9 @@ def render_preview_text(result: PreviewResult, analysis: Analysis) -> str:
     if not result.tokens:
         lines.append("")
         lines.append("No jwt() call in this file.")
+    if result.notes:
+        lines.append("")
+        lines.extend(result.notes)
     return "\n".join(lines) + "\n"
 
 

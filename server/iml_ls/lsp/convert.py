@@ -44,10 +44,16 @@ def to_offset(index: LineIndex, position: types.Position, encoding: PositionEnco
     return index.offset(Position(position.line, position.character), encoding)
 
 
+def plain(text: str) -> str:
+    """Text written with Markdown code spans, for the places a client shows as plain text (diagnostic
+    messages, quick-fix titles, parameter notes): the backticks go, the words stay."""
+    return text.replace("`", "")
+
+
 def to_diagnostic(analysis: Analysis, item: Diagnostic, encoding: PositionEncoding) -> types.Diagnostic:
     return types.Diagnostic(
         range=to_range(analysis.index, item.start, item.end, encoding),
-        message=item.message,
+        message=plain(item.message),
         severity=types.DiagnosticSeverity(int(item.rule.severity)),
         code=item.rule.code,
         code_description=types.CodeDescription(href=f"{DOCS_URL}#{item.rule.anchor}"),

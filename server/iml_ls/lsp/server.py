@@ -110,6 +110,8 @@ class ImlLanguageServer(LanguageServer):
         self.uris: dict[str, str] = {}
         """path → URI of every open document, as the client spelled it."""
         self._published: dict[str, int | None] = {}
+        self.pushed_while_closed: set[str] = set()
+        """URIs whose diagnostics the workspace check pushed to a pulling client while they were closed."""
 
     @property
     def iml_protocol(self) -> ImlProtocol:

@@ -1,11 +1,16 @@
--- Drives a real headless Neovim through the plugin; writes what it saw as JSON to $IML_OUT.
--- Environment: IML_PLUGIN (plugin folder), IML_CMD (JSON array), IML_BROKEN and IML_JWT (files to open).
-local out = {}
+-- Drives a real headless Neovim through the plugin as a user would; writes what it saw as JSON to $IML_OUT.
+-- Environment: IML_PLUGIN (plugin folder), IML_CMD (JSON array), IML_BROKEN, IML_JWT and IML_NEWLINE
+-- (files to open), IML_ELSEWHERE (a connection of another app, opened with a missing server command).
+local out = { notifications = {}, errors = {} }
 local function finish(code)
   local file = io.open(os.getenv("IML_OUT"), "w")
   file:write(vim.fn.json_encode(out))
   file:close()
   vim.cmd((code == 0) and "qall!" or "cquit! 1")
+end
+
+vim.notify = function(message, level)
+  table.insert(out.notifications, { message = message, level = level })
 end
 
 local function client_for(bufnr)
@@ -25,12 +30,62 @@ local function place(needle, extra)
       return true
     end
   end
-  return false
+  error("no " .. needle .. " in the buffer")
+end
+
+local function keys(text)
+  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(text, true, false, true), "x", false)
+end
+
+local function floats()
+  local found = {}
+  for _, window in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(window).relative ~= "" then
+      table.insert(found, window)
+    end
+  end
+  return found
+end
+
+local function close_floats()
+  for _, window in ipairs(floats()) do
+    vim.api.nvim_win_close(window, true)
+  end
+end
+
+--- Lines of the first floating window to open within 20 s (after closing the others).
+local function float_after(action)
+  close_floats()
+  action()
+  local lines = {}
+  vim.wait(20000, function()
+    local window = floats()[1]
+    if window then
+      lines = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(window), 0, -1, false)
+      return #lines > 0
+    end
+    return false
+  end, 50)
+  return lines, floats()[1]
+end
+
+local function syntax_at(needle, extra)
+  place(needle, extra)
+  local cursor = vim.api.nvim_win_get_cursor(0)
+  return vim.fn.synIDattr(vim.fn.synID(cursor[1], cursor[2] + 1, 1), "name")
 end
 
 local function run()
   vim.opt.runtimepath:prepend(os.getenv("IML_PLUGIN"))
-  require("iml_ls").setup({ cmd = vim.fn.json_decode(os.getenv("IML_CMD")) })
+  vim.cmd("syntax on")
+  local attached = {}
+  require("iml_ls").setup({
+    cmd = vim.fn.json_decode(os.getenv("IML_CMD")),
+    on_attach = function(_, bufnr)
+      table.insert(attached, bufnr)
+    end,
+    capabilities = { experimental = { imlLsHarness = true } },
+  })
   out.version = tostring(vim.version().major) .. "." .. tostring(vim.version().minor)
 
   vim.cmd("edit " .. os.getenv("IML_BROKEN"))
@@ -47,14 +102,67 @@ local function run()
     out.error = "no diagnostics"
     return finish(1)
   end
-  out.encoding = client_for(0).offset_encoding
+  local client = client_for(0)
+  out.encoding = client.offset_encoding
+  out.capabilitiesPassed = client.config.capabilities.experimental ~= nil
+    and client.config.capabilities.experimental.imlLsHarness == true
 
   vim.cmd("edit " .. os.getenv("IML_JWT"))
   vim.wait(30000, function() return client_for(0) ~= nil end, 50)
-  local client = client_for(0)
-  place("clientSecret, '", #"clientSecret, '")
+  client = client_for(0)
+  out.sameClient = client.id == client_for(vim.fn.bufnr(os.getenv("IML_BROKEN"))).id -- one server per app root
+  out.onAttach = #attached
+  out.syntax = {
+    name = vim.bo.syntax,
+    comment = syntax_at("// The JWT", 3),
+    key = syntax_at('"url"', 1),
+    string = syntax_at("https://api", 0),
+    delimiter = syntax_at("{{jwt(", 0),
+    ["function"] = syntax_at("jwt(temp", 0),
+    variable = syntax_at("temp.jwt, parameters", 0),
+    algorithm = syntax_at("'HS512'", 1),
+  }
+  out.omnifunc = vim.bo.omnifunc
+  local k = vim.fn.maparg("K", "n", false, true)
+  out.kMapped = type(k) == "table" and k.buffer == 1
+
+  -- K on jwt( opens the hover
+  place("jwt(temp.jwt", 1)
+  out.hover = float_after(function() keys("K") end)
+
+  -- code lenses and (0.10+) inlay hints
+  vim.wait(20000, function() return #(vim.lsp.codelens.get(0) or {}) > 0 end, 50)
+  out.codeLenses = {}
+  for _, lens in ipairs(vim.lsp.codelens.get(0) or {}) do
+    table.insert(out.codeLenses, { title = lens.command and lens.command.title, line = lens.range.start.line })
+  end
+  if vim.lsp.inlay_hint and vim.lsp.inlay_hint.get then
+    out.inlayHints = {}
+    vim.wait(20000, function() return #vim.lsp.inlay_hint.get({ bufnr = 0 }) > 0 end, 50)
+    for _, hint in ipairs(vim.lsp.inlay_hint.get({ bufnr = 0 })) do
+      local label = hint.inlay_hint.label
+      table.insert(out.inlayHints, type(label) == "string" and label or label[1].value)
+    end
+  end
+
+  -- the preview float, and y in it yanks the token
+  place("jwt(temp.jwt", 1)
+  local window
+  out.preview, window = float_after(function() vim.cmd("ImlPreviewToken") end)
+  if window then
+    vim.api.nvim_set_current_win(window)
+    vim.fn.setreg('"', "")
+    keys("y")
+    out.yanked = vim.fn.getreg('"')
+  end
+  close_floats()
+
+  -- completion as typed (last in this file, as it edits it): after the opening quote of 'HS512', <C-x><C-o> and accept the first item
+  place("clientSecret, '", #"clientSecret, '" - 1)
+  keys("a<C-x><C-o><C-y><Esc>")
+  out.completedLine = vim.trim(vim.api.nvim_get_current_line())
   local completion = vim.lsp.buf_request_sync(0, "textDocument/completion",
-    vim.lsp.util.make_position_params(0, client.offset_encoding), 20000)
+    (function() place("clientSecret, '", #"clientSecret, '"); return vim.lsp.util.make_position_params(0, client.offset_encoding) end)(), 20000)
   out.completion = {}
   for _, response in pairs(completion or {}) do
     local items = (response.result or {}).items or response.result or {}
@@ -63,27 +171,27 @@ local function run()
     end
   end
 
-  place("jwt(temp.jwt", 1)
-  local hover = vim.lsp.buf_request_sync(0, "textDocument/hover",
-    vim.lsp.util.make_position_params(0, client.offset_encoding), 20000)
-  out.hover = ""
-  for _, response in pairs(hover or {}) do
-    if response.result then
-      out.hover = response.result.contents.value or ""
-    end
+  -- a message with a newline in it (an options key holding one)
+  vim.cmd("edit " .. os.getenv("IML_NEWLINE"))
+  vim.wait(30000, function() return client_for(0) ~= nil end, 50)
+  vim.v.errmsg = ""
+  place("jwt(temp.claims", 1)
+  out.newlinePreview = float_after(function() vim.cmd("ImlPreviewToken") end)
+  if vim.v.errmsg ~= "" then
+    table.insert(out.errors, vim.v.errmsg)
   end
+  close_floats()
 
-  vim.cmd("ImlPreviewToken")
-  out.preview = {}
-  vim.wait(20000, function()
-    for _, window in ipairs(vim.api.nvim_list_wins()) do
-      if vim.api.nvim_win_get_config(window).relative ~= "" then
-        out.preview = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(window), 0, -1, false)
-        return true
-      end
-    end
-    return false
-  end, 50)
+  -- a missing server: a message once, no error, no client
+  require("iml_ls").setup({ cmd = { "/nonexistent/iml-ls", "serve" } })
+  local before = #out.notifications
+  vim.v.errmsg = ""
+  vim.cmd("edit " .. os.getenv("IML_ELSEWHERE"))
+  out.missingServer = {
+    notifications = vim.list_slice(out.notifications, before + 1),
+    client = client_for(0) ~= nil,
+    errmsg = vim.v.errmsg,
+  }
   finish(0)
 end
 

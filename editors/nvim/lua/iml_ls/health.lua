@@ -9,7 +9,8 @@ function M.check()
   start("iml-ls")
   local cmd = require("iml_ls").config.cmd
   if vim.fn.executable(cmd[1]) == 0 then
-    error(cmd[1] .. " is not executable. Install it with `pip install iml-ls` or set cmd in setup().")
+    error(cmd[1] .. " is not executable. Install the server with `pipx install iml_ls-<version>-py3-none-any.whl`"
+      .. " (from a release) or `pip install .` in an iml-ls checkout, or set cmd in setup().")
     return
   end
   local version = vim.fn.system({ cmd[1], "--version" })

@@ -1,12 +1,29 @@
--- iml-ls for Neovim 0.7 to 0.11: filetype detection for Make's *.iml.json files, the language
--- server started for them, and :ImlPreviewToken showing the signed token in a floating window.
+-- iml-ls for Neovim 0.7 to 0.11: filetype and colours for Make's *.iml.json files, the language server
+-- started for them (one per app root), K, completion that applies the server's edits, inlay hints and
+-- code lenses where the version has them, and :ImlPreviewToken showing the server's own rendering of
+-- the signed token in a float, with a mapping that yanks the token.
+--
+-- The command and settings come only from setup(): nothing is read from the project's files.
 local M = {}
 
 M.config = {
   cmd = { "iml-ls", "serve" },
   settings = { imlLs = {} },
   init_options = {},
+  -- called with (client, bufnr) after the plugin's own buffer set-up
+  on_attach = nil,
+  -- merged into the client capabilities (e.g. require("cmp_nvim_lsp").default_capabilities())
+  capabilities = nil,
+  -- buffer-local K (hover) and <localleader>p (preview); false leaves your own mappings alone
+  mappings = true,
 }
+
+local INSTALL_HINT = "Install the server with `pipx install iml_ls-<version>-py3-none-any.whl` (from a release) "
+  .. "or `pip install .` in an iml-ls checkout, or point setup({ cmd = { \"/path/to/iml-ls\", \"serve\" } }) at it."
+
+local function notify(message, level)
+  vim.notify("iml-ls: " .. message, level or vim.log.levels.INFO)
+end
 
 local function root_dir(path)
   local folder = vim.fn.fnamemodify(path, ":p:h")
@@ -15,17 +32,6 @@ local function root_dir(path)
     return vim.fn.fnamemodify(manifest, ":p:h")
   end
   return folder
-end
-
-local function client_config(bufnr)
-  return {
-    name = "iml_ls",
-    cmd = M.config.cmd,
-    root_dir = root_dir(vim.api.nvim_buf_get_name(bufnr)),
-    settings = M.config.settings,
-    init_options = M.config.init_options,
-    flags = { debounce_text_changes = 50 },
-  }
 end
 
 local function active_clients(bufnr)
@@ -41,9 +47,185 @@ local function active_clients(bufnr)
   return found
 end
 
---- Start (or reuse) the server for a buffer. Feature-detected, not version-checked.
+-- Completion ------------------------------------------------------------------------------------
+
+-- What the last omni-completion request answered, for CompleteDone: the text after the cursor that
+-- the chosen item's edit replaces, and its additional edits.
+local pending = {}
+
+local function byte_col(line, character, encoding)
+  if encoding == "utf-8" then
+    return character
+  end
+  local ok, col = pcall(vim.str_byteindex, line, character, encoding == "utf-16")
+  return ok and col or #line
+end
+
+--- omnifunc that applies the server's text edits: it starts at the edit's range (e.g. the opening
+--- quote of 'HS1'), and CompleteDone removes what the range covers after the cursor, so choosing
+--- HS256 in 'HS|1' gives 'HS256' (Neovim 0.7's own omnifunc inserts ''HS256'1').
+function M.omnifunc(findstart, base)
+  local bufnr = vim.api.nvim_get_current_buf()
+  if findstart == 1 then
+    local client = active_clients(bufnr)[1]
+    if client == nil then
+      return -3
+    end
+    local cursor = vim.api.nvim_win_get_cursor(0)
+    local line = vim.api.nvim_get_current_line()
+    local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+    local responses = vim.lsp.buf_request_sync(bufnr, "textDocument/completion", params, 5000) or {}
+    local items = {}
+    for _, response in pairs(responses) do
+      local result = response.result or {}
+      for _, item in ipairs(result.items or result) do
+        table.insert(items, item)
+      end
+    end
+    local start = cursor[2]
+    local word_start = vim.fn.match(line:sub(1, cursor[2]), "\\k*$")
+    pending = { items = {}, encoding = client.offset_encoding, line = cursor[1] }
+    for _, item in ipairs(items) do
+      local edit = item.textEdit
+      local range = edit and (edit.range or edit.replace)
+      local first, last = word_start, cursor[2]
+      if range then
+        first = byte_col(line, range.start.character, client.offset_encoding)
+        last = byte_col(line, range["end"].character, client.offset_encoding)
+      end
+      start = math.min(start, first)
+      table.insert(pending.items, { item = item, first = first, after = math.max(last - cursor[2], 0) })
+    end
+    pending.start = start
+    return start
+  end
+  local words = {}
+  local line = vim.api.nvim_get_current_line()
+  for index, entry in ipairs(pending.items or {}) do
+    local item = entry.item
+    local text = item.textEdit and item.textEdit.newText or item.insertText or item.label
+    -- an item whose range starts later than the completion start keeps the text in between
+    local word = line:sub(pending.start + 1, entry.first) .. text
+    local filter = item.filterText or item.label
+    if vim.startswith(word, base) or vim.startswith(filter, base) or base == "" then
+      local documentation = item.documentation
+      if type(documentation) == "table" then
+        documentation = documentation.value
+      end
+      table.insert(words, {
+        word = word,
+        abbr = item.label,
+        menu = item.detail or "",
+        info = documentation or "",
+        icase = 1,
+        dup = 1,
+        empty = 1,
+        user_data = { iml_ls = index },
+        sort = item.sortText or item.label,
+      })
+    end
+  end
+  table.sort(words, function(a, b)
+    return a.sort < b.sort
+  end)
+  for _, word in ipairs(words) do
+    word.sort = nil
+  end
+  return words
+end
+
+local function complete_done()
+  local completed = vim.v.completed_item
+  local data = type(completed) == "table" and completed.user_data or nil
+  local index = type(data) == "table" and data.iml_ls or nil
+  local entry = index and pending.items and pending.items[index]
+  if entry == nil then
+    return
+  end
+  local bufnr = vim.api.nvim_get_current_buf()
+  local cursor = vim.api.nvim_win_get_cursor(0)
+  if entry.after > 0 and cursor[1] == pending.line then
+    local line = vim.api.nvim_get_current_line()
+    vim.api.nvim_set_current_line(line:sub(1, cursor[2]) .. line:sub(cursor[2] + entry.after + 1))
+  end
+  if entry.item.additionalTextEdits then
+    vim.lsp.util.apply_text_edits(entry.item.additionalTextEdits, bufnr, pending.encoding)
+  end
+  pending = {}
+end
+
+-- Hints and lenses --------------------------------------------------------------------------------
+
+local function refresh_lenses(bufnr)
+  if not vim.lsp.codelens then
+    return
+  end
+  if vim.fn.has("nvim-0.10") == 1 then
+    pcall(vim.lsp.codelens.refresh, { bufnr = bufnr })
+  elseif bufnr == vim.api.nvim_get_current_buf() then
+    pcall(vim.lsp.codelens.refresh)
+  end
+end
+
+local function on_attach(client, bufnr)
+  vim.bo[bufnr].omnifunc = "v:lua.require'iml_ls'.omnifunc"
+  if M.config.mappings then
+    vim.keymap.set("n", "K", vim.lsp.buf.hover, { buffer = bufnr, desc = "iml-ls: hover" })
+    vim.keymap.set("n", "<localleader>p", M.preview_token, { buffer = bufnr, desc = "iml-ls: preview the token" })
+  end
+  local group = vim.api.nvim_create_augroup("iml_ls_buffer_" .. bufnr, { clear = true })
+  vim.api.nvim_create_autocmd("CompleteDone", { group = group, buffer = bufnr, callback = complete_done })
+  if vim.lsp.inlay_hint and vim.lsp.inlay_hint.enable then -- 0.10 and later
+    pcall(vim.lsp.inlay_hint.enable, true, { bufnr = bufnr })
+  end
+  local capabilities = client.server_capabilities or client.resolved_capabilities or {}
+  if capabilities.codeLensProvider or capabilities.code_lens then
+    vim.api.nvim_create_autocmd({ "BufEnter", "InsertLeave", "TextChanged" }, {
+      group = group,
+      buffer = bufnr,
+      callback = function()
+        refresh_lenses(bufnr)
+      end,
+    })
+    refresh_lenses(bufnr)
+  end
+  if M.config.on_attach then
+    M.config.on_attach(client, bufnr)
+  end
+end
+
+-- Starting --------------------------------------------------------------------------------------
+
+local function client_config(bufnr)
+  local capabilities = vim.lsp.protocol.make_client_capabilities()
+  if M.config.capabilities then
+    capabilities = vim.tbl_deep_extend("force", capabilities, M.config.capabilities)
+  end
+  return {
+    name = "iml_ls",
+    cmd = M.config.cmd,
+    root_dir = root_dir(vim.api.nvim_buf_get_name(bufnr)),
+    settings = M.config.settings,
+    init_options = M.config.init_options,
+    capabilities = capabilities,
+    on_attach = on_attach,
+    flags = { debounce_text_changes = 50 },
+  }
+end
+
+local warned_missing = false
+
+--- Start (or reuse) the server for a buffer: one per app root. Feature-detected, not version-checked.
 function M.start(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local program = M.config.cmd[1]
+  if vim.fn.executable(program) == 0 then
+    if not warned_missing then
+      warned_missing = true
+      notify(program .. " was not found, so this file is not checked. " .. INSTALL_HINT, vim.log.levels.WARN)
+    end
+    return nil
+  end
   local config = client_config(bufnr)
   if vim.lsp.start then -- 0.8 and later reuse a client with the same name and root
     return vim.lsp.start(config, { bufnr = bufnr })
@@ -61,28 +243,45 @@ function M.start(bufnr)
   return id
 end
 
-local function preview_lines(result)
-  local lines = {}
-  if result.placeholders and #result.placeholders > 0 then
-    table.insert(lines, "Placeholders (not real values): " .. table.concat(result.placeholders, ", "))
+-- The token preview -------------------------------------------------------------------------------
+
+--- The tokens of the last preview, for the yank mapping and :ImlYankToken.
+M.last_tokens = {}
+
+--- Put the previewed token (the first, or number `which`) into the unnamed and clipboard registers.
+function M.yank_token(which)
+  local token = M.last_tokens[tonumber(which) or 1]
+  if token == nil then
+    notify("no token to yank: run :ImlPreviewToken on a jwt() call first", vim.log.levels.WARN)
+    return
   end
-  for index, token in ipairs(result.tokens or {}) do
-    table.insert(lines, string.format("jwt() #%d (%s)", index, token.algorithm or "?"))
-    if token.token ~= nil and token.token ~= vim.NIL then
-      table.insert(lines, token.token)
-      table.insert(lines, "header:  " .. vim.fn.json_encode(token.header))
-      table.insert(lines, "payload: " .. vim.fn.json_encode(token.payload))
-      for claim, when in pairs(token.times or {}) do
-        table.insert(lines, claim .. ": " .. when)
-      end
-    else
-      table.insert(lines, "Make would fail: " .. tostring(token.error))
+  vim.fn.setreg('"', token)
+  pcall(vim.fn.setreg, "+", token) -- no clipboard provider in a terminal without one
+  notify(string.format("token yanked (%d characters)", #token))
+end
+
+local function show_preview(result)
+  M.last_tokens = {}
+  for _, token in ipairs(result.tokens or {}) do
+    if type(token.token) == "string" then
+      table.insert(M.last_tokens, token.token)
     end
   end
-  if #lines == 0 then
-    lines = { "No jwt() call in this file." }
+  -- the server's own text: header and payload keep their order; one message may span lines
+  local lines = vim.split(result.text or "No preview.", "\n", { plain = true, trimempty = true })
+  if #M.last_tokens > 0 then
+    table.insert(lines, "")
+    table.insert(lines, "y: yank the token    q: close")
   end
-  return lines
+  local bufnr, window = vim.lsp.util.open_floating_preview(lines, "", {
+    border = "rounded",
+    focus_id = "iml_ls_preview",
+    wrap = false,
+    max_width = math.max(40, vim.o.columns - 4),
+  })
+  vim.keymap.set("n", "y", M.yank_token, { buffer = bufnr, desc = "iml-ls: yank the token" })
+  vim.keymap.set("n", "q", "<cmd>close<cr>", { buffer = bufnr })
+  return bufnr, window
 end
 
 --- Run iml.previewToken for the cursor's jwt() call (or the whole file) and show it in a float.
@@ -90,32 +289,29 @@ function M.preview_token()
   local bufnr = vim.api.nvim_get_current_buf()
   local client = active_clients(bufnr)[1]
   if client == nil then
-    vim.notify("iml-ls is not running for this buffer", vim.log.levels.WARN)
+    notify("the server is not running for this buffer (:checkhealth iml_ls says why)", vim.log.levels.WARN)
     return
   end
   local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
-  local request = {
-    command = "iml.previewToken",
-    arguments = { params.textDocument.uri, params.position },
-  }
-  vim.lsp.buf_request(bufnr, "workspace/executeCommand", request, function(err, result)
+  local request = { command = "iml.previewToken", arguments = { params.textDocument.uri, params.position } }
+  local function answer(err, result)
     if err then
-      vim.notify("iml-ls preview failed: " .. tostring(err.message), vim.log.levels.ERROR)
+      notify("the preview failed: " .. tostring(err.message), vim.log.levels.ERROR)
       return
     end
-    if result and #(result.tokens or {}) == 0 then
-      request.arguments = { params.textDocument.uri }
-      vim.lsp.buf_request(bufnr, "workspace/executeCommand", request, function(_, whole)
-        vim.lsp.util.open_floating_preview(preview_lines(whole or {}), "markdown", { border = "rounded" })
-      end)
+    if result and #(result.tokens or {}) == 0 and #request.arguments == 2 then
+      request.arguments = { params.textDocument.uri } -- not on a jwt() call: every token of the file
+      vim.lsp.buf_request(bufnr, "workspace/executeCommand", request, answer)
       return
     end
-    vim.lsp.util.open_floating_preview(preview_lines(result or {}), "markdown", { border = "rounded" })
-  end)
+    show_preview(result or {})
+  end
+  vim.lsp.buf_request(bufnr, "workspace/executeCommand", request, answer)
 end
 
 function M.setup(opts)
   M.config = vim.tbl_deep_extend("force", M.config, opts or {})
+  warned_missing = false
   local group = vim.api.nvim_create_augroup("iml_ls", { clear = true })
   vim.api.nvim_create_autocmd({ "BufRead", "BufNewFile" }, {
     group = group,
@@ -129,12 +325,14 @@ function M.setup(opts)
     group = group,
     pattern = "imljson",
     callback = function(args)
-      vim.bo[args.buf].syntax = "json"
       vim.bo[args.buf].commentstring = "// %s"
       M.start(args.buf)
     end,
   })
   vim.api.nvim_create_user_command("ImlPreviewToken", M.preview_token, { desc = "Preview the signed JWT" })
+  vim.api.nvim_create_user_command("ImlYankToken", function(command)
+    M.yank_token(command.args)
+  end, { nargs = "?", desc = "Yank the previewed JWT" })
 end
 
 return M

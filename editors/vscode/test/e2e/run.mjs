@@ -5,13 +5,19 @@
 // jwt(..., ', the server's "Preview token" code lens, the IML colouring inside JSON strings, and the
 // token preview document with a signed token. Prints what it saw as JSON; exits 1 on any miss.
 //
-// Needs: editors/vscode/.e2e/code-server (test.sh installs it), out/iml-ls.vsix, the repository venv
-// with iml-ls (.venv/bin/iml-ls, or another iml-ls executable in $IML_LS_SERVER), and Chromium
-// (/usr/bin/chromium, or $CHROMIUM).
+// The user has only Python: the workspace is a copy outside the repository, no iml-ls is on code-server's
+// PATH and no server setting is made, so the extension sets up the server bundled in the .vsix. The
+// workspace's own .vscode/settings.json names a program to run and turns the trace on; neither may
+// take effect (those settings are user settings only).
+//
+// Needs: editors/vscode/.e2e/code-server (test.sh installs it), out/iml-ls.vsix (with bundled/), a
+// python3 >= 3.10 on PATH, and Chromium (/usr/bin/chromium, or $CHROMIUM). Screenshots of each
+// step are kept in .e2e/run/ as the test's artefacts.
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { tmpdir } from "node:os";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -19,8 +25,7 @@ const HERE = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const REPO = join(HERE, "..", "..");
 const RUN = join(HERE, ".e2e", "run");
 const CODE_SERVER = join(HERE, ".e2e", "code-server", "node_modules", ".bin", "code-server");
-const VSIX = join(HERE, "out", "iml-ls.vsix");
-const SERVER = process.env.IML_LS_SERVER ?? join(REPO, ".venv", "bin", "iml-ls");
+const VSIX = process.env.IML_LS_VSIX ?? join(HERE, "out", "iml-ls.vsix"); // or a release's .vsix, e.g. make dist's
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const EXTENSION_ID = "iml-ls.iml-ls";
 const FIXTURE = join("connections", "demo", "demo.communication.iml.json");
@@ -29,9 +34,13 @@ const STEP = 30_000; // once the server has answered, each further step is quick
 
 const USER_DATA = join(RUN, "user-data");
 const EXTENSIONS = join(RUN, "extensions");
-const WORKSPACE = join(RUN, "workspace");
+const WORKSPACE = join(tmpdir(), `iml-ls-e2e-${process.pid}`, "my-app");
+/** Written by the program the hostile workspace settings name, if anything ran it. */
+const HOSTILE_MARKER = join(RUN, "workspace-command-ran");
 const env = {
   ...process.env,
+  // a machine without iml-ls: no folder that holds an iml-ls executable stays on the PATH
+  PATH: (process.env.PATH ?? "").split(delimiter).filter((folder) => folder && !existsSync(join(folder, "iml-ls"))).join(delimiter),
   // keep code-server's own files (config.yaml, logs, caches) out of $HOME
   XDG_CONFIG_HOME: join(RUN, "xdg-config"),
   XDG_DATA_HOME: join(RUN, "xdg-data"),
@@ -45,7 +54,6 @@ function fail(message) {
 for (const [path, hint] of [
   [CODE_SERVER, "run editors/vscode/test.sh code_server"],
   [VSIX, "run editors/vscode/test.sh package"],
-  [SERVER, "run make (it creates .venv with iml-ls)"],
   [CHROMIUM, "apt-get install chromium, or set CHROMIUM"],
 ]) {
   if (!existsSync(path)) fail(`${path} is missing: ${hint}`);
@@ -135,17 +143,23 @@ const rowLabels = (page, selector) =>
 // --- set up: a fresh workspace, settings, and the extension installed from the .vsix
 rmSync(RUN, { recursive: true, force: true });
 mkdirSync(join(USER_DATA, "User"), { recursive: true });
+rmSync(dirname(WORKSPACE), { recursive: true, force: true });
 cpSync(join(HERE, "test", "fixtures", "app"), WORKSPACE, { recursive: true });
+mkdirSync(join(WORKSPACE, ".vscode"));
+writeFileSync(
+  join(WORKSPACE, ".vscode", "settings.json"),
+  JSON.stringify({
+    "imlLs.server.command": ["sh", "-c", `touch '${HOSTILE_MARKER}'; exit 1`],
+    "imlLs.server.pythonPath": "/bin/false",
+    "imlLs.trace.server": "verbose",
+  }),
+);
 writeFileSync(
   join(USER_DATA, "User", "settings.json"),
   JSON.stringify(
     {
-      "imlLs.server.command": [SERVER, "serve"],
-      "imlLs.trace.server": "messages",
-      // colours must come from the TextMate grammar alone for the highlighting check
-      "editor.semanticHighlighting.enabled": false,
-      // one DOM line per document line, so the token can be read back whole
-      "[markdown]": { "editor.wordWrap": "off" },
+      // the theme the colours are checked in (VS Code's default dark theme), with its semantic highlighting
+      "workbench.colorTheme": "Default Dark Modern",
       "security.workspace.trust.enabled": false,
       "telemetry.telemetryLevel": "off",
       "workbench.startupEditor": "none",
@@ -165,6 +179,8 @@ const fixtureText = readFileSync(join(WORKSPACE, FIXTURE), "utf8");
 const invalidAlgorithm = locate(fixtureText, "'HS1'");
 const afterQuote = { ...invalidAlgorithm, column: invalidAlgorithm.column + 1 };
 const validCall = locate(fixtureText, "jwt(temp.claims, parameters.clientSecret, 'HS256')", 4);
+const validAlgorithm = locate(fixtureText, "'HS256'", 1);
+const urlEnd = locate(fixtureText, 'v1/me"', "v1/me".length);
 
 const seen = { codeServer: codeServerCli("--version").split("\n").find((line) => /^\d+\.\d+/.test(line)) };
 const installed = codeServerCli("--install-extension", VSIX, "--force");
@@ -194,20 +210,28 @@ let browser;
 let page;
 let failure;
 const phaseErrors = {};
-/** Runs one check; a failure is recorded and the next check still runs, so one run reports everything. */
+/**
+ * Runs one check; a failure is recorded and the next check still runs, so one run reports everything.
+ * A screenshot of the screen as the check left it is kept either way (.e2e/run/NN-name.png).
+ */
 async function phase(name, check) {
+  const shot = join(RUN, `${String(Object.keys(shots).length + 1).padStart(2, "0")}-${name.replace(/\W+/g, "-")}.png`);
+  shots[name] = shot;
   try {
     await check();
+    await page.screenshot({ path: shot }).catch(() => undefined);
   } catch (error) {
     phaseErrors[name] = error.message.split("\n")[0];
-    await page.screenshot({ path: join(RUN, `${name.replace(/\W+/g, "-")}.png`) }).catch(() => undefined);
+    await page.screenshot({ path: shot }).catch(() => undefined);
     await page.keyboard.press("Escape").catch(() => undefined);
   }
 }
+const shots = {};
 try {
   await waitForHealth(`http://127.0.0.1:${port}/healthz`, codeServer);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, permissions: ["clipboard-read", "clipboard-write"] });
+  page = await context.newPage();
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WORKSPACE)}`);
   await page.locator(".monaco-workbench").waitFor({ timeout: WAIT });
   await page.locator(".part.statusbar").waitFor({ timeout: WAIT });
@@ -216,8 +240,17 @@ try {
   await quickInput(page, "Control+P", "demo.communication.iml.json");
   await page.locator(".quick-input-list .monaco-list-row").first().waitFor({ timeout: WAIT });
   await page.keyboard.press("Enter");
-  const editor = page.locator(".editor-group-container.active .monaco-editor").first();
+  // the connection's editor (not "the active group": the preview view takes the focus later)
+  const editor = page.locator(".monaco-editor", { has: page.locator(".view-line", { hasText: "x-legacy-token" }) }).first();
   await editor.locator(".view-line", { hasText: "x-legacy-token" }).waitFor({ timeout: WAIT });
+
+  // the status bar says the server is being set up, then that it runs
+  await phase("status bar", async () => {
+    await page.locator(".statusbar-item", { hasText: "iml-ls" }).first().waitFor({ timeout: WAIT });
+    seen.statusBar = [(await page.locator(".statusbar-item", { hasText: "iml-ls" }).first().textContent())?.trim()];
+    await page.locator(".statusbar-item", { hasText: /^\s*iml-ls\s*$/ }).first().waitFor({ timeout: WAIT });
+    seen.statusBar.push(await page.locator(".statusbar-item", { hasText: "iml-ls" }).first().getAttribute("aria-label"));
+  });
 
   // the squiggle and the Problems entry
   await phase("diagnostics", async () => {
@@ -226,19 +259,31 @@ try {
     seen.problemsStatus = (await page.locator("#status\\.problems").textContent())?.trim();
     await page.keyboard.press("Control+Shift+M");
     await page.locator(".markers-panel .monaco-list-row", { hasText: "IML301" }).first().waitFor({ timeout: WAIT });
+    await page.locator(".markers-panel .monaco-list-row", { hasText: "other.communication.iml.json" }).first().waitFor({ timeout: WAIT });
     seen.problems = await page.locator(".markers-panel .monaco-list-row").allTextContents();
   });
 
-  // TextMate colours (semantic highlighting is off): each token of the line and its colour class
-  await phase("highlighting", async () => {
-    seen.highlighting = await editor.locator(".view-line", { hasText: "Bearer {{jwt(" }).evaluate((line) =>
-      Object.fromEntries([...line.querySelectorAll("span > span")].map((span) => [span.textContent.replace(/\u00a0/g, " "), span.className])),
-    );
+  // `{{` closes with `}}` inside a string, and the first suggestions after it are functions
+  await phase("braces and function completion", async () => {
+    await editor.click();
+    await goTo(page, urlEnd);
+    await page.keyboard.type("{{");
+    await editor.locator(".view-line", { hasText: "v1/me{{}}" }).first().waitFor({ timeout: STEP });
+    seen.autoClosed = await lineText(editor.locator(".view-line", { hasText: "v1/me{{" }));
+    await page.keyboard.press("Control+Space");
+    await page.locator(".suggest-widget.visible .monaco-list-row").first().waitFor({ timeout: STEP });
+    seen.firstSuggestionKinds = await page
+      .locator(".suggest-widget.visible .monaco-list-row")
+      .evaluateAll((rows) => rows.slice(0, 5).map((row) => (row.querySelector(".suggest-icon")?.className.match(/codicon-symbol-(\w+)/) ?? [])[1]));
+    await page.keyboard.press("Escape");
+    for (let undo = 0; undo < 4 && !(await editor.locator(".view-line", { hasText: 'v1/me",' }).count()); undo++) {
+      await page.keyboard.press("Control+Z");
+    }
+    await editor.locator(".view-line", { hasText: 'v1/me",' }).first().waitFor({ timeout: STEP });
   });
 
   // completion just after the opening quote of 'HS1'
   await phase("completion", async () => {
-    await editor.click();
     await goTo(page, afterQuote);
     await page.keyboard.press("Control+Space");
     const widget = page.locator(".suggest-widget.visible");
@@ -253,41 +298,74 @@ try {
     await page.keyboard.press("Escape");
   });
 
-  // the server's code lens above each jwt()
-  await phase("code lens", async () => {
+  // the hover on jwt( starts with the token
+  await phase("hover", async () => {
+    await goTo(page, { ...validCall, column: validCall.column - 3 });
+    await page.keyboard.press("Control+K");
+    await page.keyboard.press("Control+I");
+    const hover = page.locator(".monaco-hover-content", { hasText: "eyJ" });
+    await hover.first().waitFor({ timeout: STEP });
+    seen.hover = (await hover.first().innerText()).trim();
+  });
+
+  // inlay hints are dates; the server's lenses share the request's first line
+  await phase("inlay hints and code lens", async () => {
+    await page.keyboard.press("Escape"); // the hover, left open for its screenshot
+    const hinted = editor.locator(".view-line", { hasText: "exp → " });
+    await hinted.first().waitFor({ timeout: STEP });
+    seen.inlayHintLine = await lineText(hinted);
     await editor.locator(".codelens-decoration", { hasText: "Preview token" }).first().waitFor({ timeout: STEP });
     seen.codeLenses = await editor.locator(".codelens-decoration").allTextContents();
   });
 
-  // the preview of the valid jwt() call, from the command palette
+  // the preview of the valid jwt() call, from the command palette: a view with copy buttons
+  const previewFrame = page.frameLocator("iframe.webview.ready").first().frameLocator("#active-frame");
   await phase("preview", async () => {
     await goTo(page, validCall);
     await runCommand(page, "IML: Preview signed token");
-    const previewTab = page.locator(".tab", { hasText: "token preview" });
+    const previewTab = page.locator(".tab", { hasText: "Token preview" });
     await previewTab.first().waitFor({ timeout: STEP });
     seen.previewTab = (await previewTab.first().textContent())?.trim();
-    const tokenLine = page.locator(".view-line", { hasText: /^eyJ/ });
-    await tokenLine.first().waitFor({ timeout: STEP });
-    const previewEditor = page.locator(".monaco-editor", { has: tokenLine });
-    seen.previewToken = (await tokenLine.first().textContent())?.trim();
-    seen.previewLines = (await previewEditor.locator(".view-line").allTextContents()).map((text) => text.replace(/\u00a0/g, " ").trimEnd());
-    await previewEditor.locator(".codelens-decoration", { hasText: "Copy token" }).first().waitFor({ timeout: STEP });
-    seen.previewCodeLenses = await previewEditor.locator(".codelens-decoration").allTextContents();
-    seen.notifications = await page.locator(".notifications-toasts .notification-list-item").allTextContents();
+    await previewFrame.locator("pre.token").first().waitFor({ timeout: STEP });
+    seen.previewToken = (await previewFrame.locator("pre.token").first().textContent())?.trim();
+    seen.previewText = (await previewFrame.locator("body").innerText()).split("\n").map((line) => line.trimEnd()).filter(Boolean);
+    seen.previewButtons = await previewFrame.locator("button.copy").allTextContents();
+    await previewFrame.locator("button.copy", { hasText: "Copy token" }).first().click();
+    await page.locator(".statusbar-item", { hasText: "token copied" }).first().waitFor({ timeout: STEP });
+    seen.clipboard = await page.evaluate(() => navigator.clipboard.readText());
   });
 
-  // the server's lens on the invalid call runs the same preview, which says why Make would fail
+  // an edit of the file redraws the preview
+  await phase("preview refresh", async () => {
+    await editor.click(); // the focus is in the preview view after its button
+    await goTo(page, { ...validAlgorithm, column: validAlgorithm.column + 2 }); // after 'HS
+    await page.keyboard.press("Shift+ArrowRight");
+    await page.keyboard.press("Shift+ArrowRight");
+    await page.keyboard.press("Shift+ArrowRight");
+    await page.keyboard.type("384");
+    await previewFrame.locator("h2", { hasText: "(HS384)" }).first().waitFor({ timeout: STEP });
+    seen.previewAfterEdit = (await previewFrame.locator("h2").first().textContent())?.trim();
+  });
+
+  // the server's lens on the invalid call shows that call's preview, which says why Make would fail
   await phase("preview from code lens", async () => {
-    await editor.locator(".codelens-decoration a", { hasText: "Preview token (HS1)" }).first().click();
-    const reason = page.locator(".view-line", { hasText: "Make would fail to sign this token" });
+    await editor.locator(".codelens-decoration a", { hasText: "(HS1)" }).first().click();
+    const reason = previewFrame.locator(".failure", { hasText: "Make would fail to sign this token" });
     await reason.first().waitFor({ timeout: STEP });
-    const heading = page.locator(".view-line", { hasText: "## jwt()" });
-    seen.previewFromLens = [await lineText(heading), await lineText(reason)];
+    seen.previewFromLens = [(await previewFrame.locator("h2").first().textContent())?.trim(), (await reason.first().textContent())?.trim()];
+  });
+
+  // colours in the default theme (Dark Modern) with its semantic highlighting: IML apart from JSON keys and strings
+  await phase("highlighting", async () => {
+    seen.highlighting = await editor.locator(".view-line", { hasText: "Bearer {{jwt(" }).evaluate((line) =>
+      Object.fromEntries([...line.querySelectorAll("span > span")].map((span) => [span.textContent.replace(/\u00a0/g, " ").trim(), getComputedStyle(span).color])),
+    );
   });
 } catch (error) {
   failure = error;
 } finally {
   if (page) await page.screenshot({ path: join(RUN, "screenshot.png") }).catch(() => undefined);
+  seen.serverLog = serverLog().split("\n").filter((line) => /Looking for|^\s+(the|iml-ls|python|imlLs)|Starting the server|Installing|Successfully/.test(line.replace(/^\S+ \S+ \[\w+\] /, "")));
   await browser?.close();
   try {
     process.kill(-codeServer.pid, "SIGTERM");
@@ -310,19 +388,40 @@ expect(
 for (const algorithm of ["HS256", "HS384", "HS512", "RS256"]) {
   expect((seen.suggestions ?? []).some((label) => label.startsWith(algorithm)), `${algorithm} among the completions`);
 }
-expect((seen.codeLenses ?? []).some((lens) => lens.includes("Preview token")), "the server's Preview token code lens");
-const colours = seen.highlighting ?? {};
 expect(
-  colours.jwt && colours.temp && colours.jwt !== colours['"Bearer '] && colours.temp !== colours['"Bearer '],
-  "IML (jwt, temp) coloured differently from the JSON string around it",
+  (seen.codeLenses ?? []).length === 1 && /Preview token #1 \(HS256\).*Preview token #2 \(HS1\)/.test(seen.codeLenses[0]),
+  "the lenses of both jwt() calls on one line, the request's first",
 );
-expect(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/.test(seen.previewToken ?? ""), "a signed token eyJ… in the preview document");
-expect((seen.previewLines ?? []).some((line) => line.includes('"alg": "HS256"')), "the decoded header in the preview");
-expect((seen.previewCodeLenses ?? []).some((lens) => lens.includes("Copy token")), "a Copy token lens in the preview");
+expect(
+  (seen.problems ?? []).some((row) => row.includes("other.communication.iml.json")) && (seen.problems ?? []).some((row) => row.includes("IML101")),
+  "the problems of a file that was never opened (other.communication.iml.json, IML101)",
+);
+expect(seen.autoClosed?.includes('v1/me{{}}"'), "{{ closed with }} inside a string");
+expect(seen.firstSuggestionKinds?.[0] === "function", `functions first after {{ (saw ${seen.firstSuggestionKinds})`);
+expect(/^Token \(HS256, \d+ characters\)\s+eyJ/.test(seen.hover ?? ""), "the hover on jwt( starts with the token");
+expect((seen.hover ?? "").split(/eyJ[\w-]+\.eyJ/).length === 2, "the token once in the hover");
+expect(/exp → \d{4}-\d\d-\d\d \d\d:\d\d UTC/.test(seen.inlayHintLine ?? ""), "the exp inlay hint is a date");
+const colours = seen.highlighting ?? {};
+const key = colours['"authorization"'];
+expect(colours.jwt && colours.temp && colours.jwt !== colours['"Bearer'] && colours.temp !== colours['"Bearer'], "IML coloured apart from the JSON string");
+expect(colours.temp && key && colours.temp !== key && colours.parameters !== key, `IML variables coloured apart from JSON keys (${JSON.stringify(colours)})`);
+expect(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/.test(seen.previewToken ?? ""), "a signed token eyJ… in the preview view");
+expect((seen.previewText ?? []).some((line) => line.includes('"alg": "HS256"')), "the decoded header in the preview");
+expect(
+  ["Copy token", "Copy header", "Copy payload", "Copy curl"].every((label) => (seen.previewButtons ?? []).includes(label)),
+  "copy buttons for the token, header, payload and curl",
+);
+expect(seen.clipboard === seen.previewToken, "Copy token puts the token on the clipboard");
+expect(seen.previewAfterEdit?.includes("(HS384)"), "the preview follows an edit of the file");
 expect(
   (seen.previewFromLens ?? []).join("\n").includes(`line ${invalidAlgorithm.line}`) && (seen.previewFromLens ?? []).join("\n").includes("(HS1)"),
   "the lens on the 'HS1' call previews that call and why Make would fail",
 );
+
+expect(!existsSync(HOSTILE_MARKER), "the workspace's imlLs.server.command is not run");
+expect((seen.serverLog ?? []).some((line) => line.includes("from the bundled server")), "the bundled server set up and started");
+expect(!serverLog().includes("[Trace"), "the workspace cannot turn the message trace on");
+expect((seen.statusBar ?? []).length === 2, "a status bar item while the server starts, then once it runs");
 
 console.log(JSON.stringify(seen, null, 2));
 if (problems.length > 0) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatUtc, isPreviewResult, PreviewResult, renderPreview } from "../../src/preview";
+import { formatUtc, isPreviewResult, PreviewResult, renderPreviewHtml } from "../../src/preview";
 
 const range = (line: number, character: number) => ({ start: { line, character }, end: { line, character: character + 10 } });
 const TOKEN = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiI8Y2xpZW50SWQ-In0.c2lnbmF0dXJl";
@@ -27,37 +27,59 @@ const result: PreviewResult = {
   errors: [{ range: range(22, 4), message: "body is only known in the response" }],
 };
 
-test("the token sits alone on the line the Copy token lens points at", () => {
-  const rendered = renderPreview(result, "demo.communication.iml.json");
-  const lines = rendered.text.split("\n");
-  assert.deepEqual(rendered.tokenLines, [{ line: lines.indexOf(TOKEN), token: TOKEN }]);
-});
+const page = (value: PreviewResult) => renderPreviewHtml(value, "demo.communication.iml.json", "NONCE", "vscode-resource:");
+/** The page's text as a reader sees it: tags dropped, entities decoded. */
+const visible = (html: string) =>
+  html
+    .replace(/<script[\s\S]*?<\/script>/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/\s+/g, " ");
 
 test("the preview names the file, the clock, each call's place, header, payload, times and placeholders", () => {
-  const { text } = renderPreview(result, "demo.communication.iml.json");
+  const text = visible(page(result));
   for (const expected of [
-    "# Token preview: demo.communication.iml.json",
-    "Signed at: 2023-11-14 22:13:20 UTC (1700000000 Unix seconds)",
+    "Token preview: demo.communication.iml.json",
+    "Signed at 2023-11-14 22:13:20 UTC (1700000000 Unix seconds)",
     "Sample values: none found, so missing values are placeholders",
     "Placeholders (not real values): parameters.clientId, parameters.clientSecret",
-    "## jwt() #1 at line 20, column 36 (HS256)",
-    '  "alg": "HS256",',
-    '  "exp": 1700003600',
-    "- exp: 2023-11-14 23:13:20 UTC (in 1 h)",
-    "## jwt() #2 at line 21, column 11 (HS1)",
+    "jwt() #1 at line 20, column 36 (HS256)",
+    '"alg": "HS256",',
+    '"exp": 1700003600',
+    "exp : 2023-11-14 23:13:20 UTC (in 1 h)",
+    "jwt() #2 at line 21, column 11 (HS1)",
     "Make would fail to sign this token: 'HS1' is not an algorithm Make's jwt() accepts",
-    "- line 23, column 5: body is only known in the response",
+    "line 23, column 5: body is only known in the response",
   ]) {
     assert.ok(text.includes(expected), `missing ${JSON.stringify(expected)} in:\n${text}`);
   }
 });
 
-test("a file without jwt() says so and has no lenses", () => {
-  const rendered = renderPreview({ requests: [], tokens: [], placeholders: [], errors: [], samples: "/app/demo.samples.json" }, "a.iml.json");
-  assert.match(rendered.text, /No jwt\(\) call in this file\./);
-  assert.match(rendered.text, /Sample values: \/app\/demo\.samples\.json/);
-  assert.doesNotMatch(rendered.text, /Placeholders/);
-  assert.deepEqual(rendered.tokenLines, []);
+test("copy buttons carry the token, the header, the payload and the request as curl", () => {
+  const html = page({
+    ...result,
+    requests: [{ url: "https://api.example.com/v1/me", method: "post", headers: { authorization: `Bearer ${TOKEN}` }, qs: { a: "b c" }, body: { "it's": 1 } }],
+  });
+  const copies = [...html.matchAll(/data-copy="([^"]*)"/g)].map((match) => visible(match[1]).trim());
+  assert.equal(copies[0], TOKEN);
+  assert.deepEqual(JSON.parse(copies[1]), { alg: "HS256", typ: "JWT" });
+  assert.deepEqual(JSON.parse(copies[2]).iss, "<clientId>");
+  assert.equal(copies[3], `curl -X POST 'https://api.example.com/v1/me?a=b+c' -H 'authorization: Bearer ${TOKEN}' --data '{"it'\\''s":1}'`);
+});
+
+test("values from the files are escaped and only the page's own script runs", () => {
+  const html = page({ ...result, tokens: [{ ...result.tokens[0], payload: { iss: "</pre><script>alert(1)</script>" } }] });
+  assert.doesNotMatch(html, /<script>alert/);
+  assert.match(html, /script-src 'nonce-NONCE'/);
+  assert.equal([...html.matchAll(/<script/g)].length, 1);
+});
+
+test("a file without jwt() says so", () => {
+  const text = visible(page({ requests: [], tokens: [], placeholders: [], errors: [], samples: "/app/demo.samples.json", notes: ["No params file."] }));
+  assert.match(text, /No jwt\(\) call in this file\./);
+  assert.match(text, /Sample values: \/app\/demo\.samples\.json/);
+  assert.match(text, /No params file\./);
+  assert.doesNotMatch(text, /Placeholders/);
 });
 
 test("isPreviewResult rejects answers of another shape", () => {

@@ -20,3 +20,12 @@ test("absolute and empty paths and the other settings are kept", () => {
 test("without a workspace folder a relative path is left to the server", () => {
   assert.equal(forServer({ ...base, samplesFile: "s.json" }, undefined).samplesFile, "s.json");
 });
+
+test("a workspace's samples file must stay inside the workspace folder", () => {
+  const fromWorkspace = (samplesFile: string) => forServer({ ...base, samplesFile }, "/work/app", true).samplesFile;
+  assert.equal(fromWorkspace("connections/c/c.samples.json"), "/work/app/connections/c/c.samples.json");
+  assert.equal(fromWorkspace("../../../etc/passwd"), "");
+  assert.equal(fromWorkspace("/etc/passwd"), "");
+  assert.equal(fromWorkspace("${workspaceFolder}/../secrets.json"), "");
+  assert.equal(forServer({ ...base, samplesFile: "/etc/s.json" }, "/work/app").samplesFile, "/etc/s.json"); // the user's own
+});

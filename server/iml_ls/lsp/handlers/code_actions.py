@@ -6,7 +6,7 @@ from lsprotocol import types
 
 from iml_ls.checks.diagnostic import Fix
 from iml_ls.features.code_actions import FIX_ALL_KIND, fix_all, quick_fixes
-from iml_ls.lsp.convert import to_diagnostic, to_workspace_edit
+from iml_ls.lsp.convert import plain, to_diagnostic, to_workspace_edit
 from iml_ls.lsp.server import ImlLanguageServer, guarded
 from iml_ls.text.line_index import LineIndex
 
@@ -45,7 +45,7 @@ def register(server: ImlLanguageServer) -> None:
                 continue  # a file of the fix cannot be read any more
             actions.append(
                 types.CodeAction(
-                    title=quick_fix.fix.title,
+                    title=plain(quick_fix.fix.title),
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[to_diagnostic(analysis, quick_fix.diagnostic, ls.encoding)],
                     is_preferred=quick_fix.fix.preferred,

@@ -1,4 +1,4 @@
-"""textDocument/codeLens: ``Preview token`` over every jwt() call (already resolved: no codeLens/resolve)."""
+"""textDocument/codeLens: ``Preview token`` for every jwt() call, on its request (complete: no codeLens/resolve)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def register(server: ImlLanguageServer) -> None:
         result = []
         for lens in code_lenses(analysis):
             span = to_range(analysis.index, lens.start, lens.end, ls.encoding)
-            call_position = {"line": span.start.line, "character": span.start.character}
+            call = to_range(analysis.index, lens.call_start, lens.call_start, ls.encoding).start
+            call_position = {"line": call.line, "character": call.character}
             command = types.Command(lens.title, lens.command, arguments=[params.text_document.uri, call_position])
             result.append(types.CodeLens(range=span, command=command))
         return result

@@ -11,7 +11,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from iml_ls.features.preview import PREVIEW_COMMAND as PREVIEW_TOKEN
-from iml_ls.features.preview import preview
+from iml_ls.features.preview import preview, render_preview_text
 from iml_ls.lsp.convert import path_to_uri, uri_to_path
 from iml_ls.lsp.server import ImlLanguageServer, guarded
 
@@ -32,14 +32,16 @@ def register(server: ImlLanguageServer) -> None:
     @server.command(PREVIEW_TOKEN)
     @guarded(PREVIEW_TOKEN)
     def preview_token(ls: ImlLanguageServer, *args: Any) -> dict[str, object]:
-        """Arguments: ``[uri]`` or ``[uri, position]``; returns the preview JSON of ``iml-ls preview``."""
+        """Arguments: ``[uri]`` or ``[uri, position]``; returns the preview JSON of ``iml-ls preview`` and,
+        as ``text``, its rendering by ``iml-ls preview`` (for clients that show it as it is)."""
         if not 1 <= len(args) <= 2 or not isinstance(args[0], str):
             raise JsonRpcInvalidParams(f"{PREVIEW_TOKEN} takes [uri] or [uri, position].")
         analysis = ls.analysis(args[0])
         if analysis is None:
             raise JsonRpcInvalidParams(f"{args[0]} is not an open document.")
         at = ls.offset(analysis, _position(args[1])) if len(args) == 2 else None
-        return preview(analysis, at=at).as_json(analysis, ls.encoding)
+        result = preview(analysis, at=at)
+        return result.as_json(analysis, ls.encoding) | {"text": render_preview_text(result, analysis)}
 
     register_scan(server)
 
@@ -64,7 +66,8 @@ def _workspace_files(ls: ImlLanguageServer) -> list[str]:
 def register_scan(server: ImlLanguageServer) -> None:
     @server.command(CHECK_WORKSPACE)
     async def check_workspace(ls: ImlLanguageServer, *args: Any) -> dict[str, int]:
-        """Check every connection file of the workspace folders, reporting ``$/progress``; cancellable."""
+        """Check every connection file of the workspace folders, reporting ``$/progress``; cancellable.
+        Files that are not open get their diagnostics pushed (the Problems panel lists them)."""
         files = _workspace_files(ls)
         window = ls.client_capabilities.window
         token = str(uuid.uuid4()) if window and window.work_done_progress else None
@@ -85,10 +88,14 @@ def register_scan(server: ImlLanguageServer) -> None:
                     totals["files"] += 1
                     totals["errors"] += sum(d.severity == types.DiagnosticSeverity.Error for d in diagnostics)
                     totals["warnings"] += sum(d.severity == types.DiagnosticSeverity.Warning for d in diagnostics)
-                    if not ls.iml.is_open(path) and not ls.pull_diagnostics:
+                    if not ls.iml.is_open(path):
+                        # pushed even to clients that pull: they pull only open files; opening the
+                        # file clears this push (documents.did_open), so nothing shows twice
+                        uri = path_to_uri(path)
                         ls.text_document_publish_diagnostics(
-                            types.PublishDiagnosticsParams(uri=path_to_uri(path), diagnostics=diagnostics)
+                            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
                         )
+                        ls.pushed_while_closed.add(uri)
                 if token is not None:
                     ls.work_done_progress.report(
                         token,

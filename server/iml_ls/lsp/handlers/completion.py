@@ -6,7 +6,7 @@ from lsprotocol import types
 
 from iml_ls.features.completion import CompletionItem, complete
 from iml_ls.features.signature_help import signature_help
-from iml_ls.lsp.convert import to_range
+from iml_ls.lsp.convert import plain, to_range
 from iml_ls.lsp.server import ImlLanguageServer, guarded
 from iml_ls.text.line_index import LineIndex, PositionEncoding
 
@@ -87,7 +87,8 @@ def register(server: ImlLanguageServer) -> None:
                     label=help_.label,
                     documentation=types.MarkupContent(types.MarkupKind.Markdown, help_.documentation),
                     parameters=[
-                        types.ParameterInformation(label=label, documentation=doc) for label, doc in help_.parameters
+                        types.ParameterInformation(label=label, documentation=plain(doc))
+                        for label, doc in help_.parameters
                     ],
                     active_parameter=help_.active_parameter,
                 )

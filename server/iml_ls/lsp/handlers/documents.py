@@ -33,6 +33,10 @@ def register(server: ImlLanguageServer) -> None:
         path = uri_to_path(document.uri)
         ls.uris[path] = document.uri
         ls.iml.open_document(path, document.text, document.version)
+        if ls.pull_diagnostics and document.uri in ls.pushed_while_closed:
+            # the client pulls the open file's diagnostics now: drop the workspace check's push
+            ls.pushed_while_closed.discard(document.uri)
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=document.uri, diagnostics=[]))
         ls.publish(document.uri)
         for uri in ls.dependents_of(path):
             ls.schedule_publish(uri)
