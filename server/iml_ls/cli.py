@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from iml_ls import __version__
+from iml_ls import __version__, files
 from iml_ls.analysis import Analysis, Settings, Workspace
 from iml_ls.checks.catalogue import Severity
 from iml_ls.model.connection import FileKind, file_kind
@@ -31,11 +31,13 @@ class UsageError(Exception):
 
 
 def _files(paths: Sequence[str]) -> Iterator[str]:
+    """The files to check: each given file, and under each given folder the Make files that
+    :func:`iml_ls.files.walk` allows (no symlink out of the folder, no ``.git``, no devices)."""
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for found in sorted(path.rglob("*.json")):
-                if found.is_file() and file_kind(str(found)) in _CHECKED_KINDS and "node_modules" not in found.parts:
+            for found in files.walk(path, ".json"):
+                if file_kind(str(found)) in _CHECKED_KINDS:
                     yield str(found)
         elif path.is_file():
             yield str(path)

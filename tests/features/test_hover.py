@@ -21,4 +21,4 @@ def test_a_hover_after_the_diagnostics_budget_ran_out_still_evaluates(monkeypatc
     time.sleep(0.1)  # longer than the budget the diagnostics' evaluation started with
     found = hover(analysis, TEXT.index("timestamp + 3600") + 12)
     assert found is not None
-    assert f"Value: `{int(analysis.instant) + 3600}`" in found.markdown
+    assert f"Value:\n```\n{int(analysis.instant) + 3600}\n```" in found.markdown

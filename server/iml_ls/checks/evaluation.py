@@ -53,11 +53,11 @@ def failures(
         yield diagnostic("evaluation-limit", start, end, f"Evaluation limit reached: {error}")
     except JwtSignError as error:
         if not evaluator.used_placeholders:
-            message = f"Make would fail to sign this token: {evaluation.redact(str(error))}"
+            message = f"Make would fail to sign this token: {evaluation.message_of(error)}"
             yield diagnostic("jwt-sign-error", start, end, message)
     except EvaluationError as error:
         if not evaluator.used_placeholders:
-            message = f"This fails with the sample values: {evaluation.redact(str(error))}"
+            message = f"This fails with the sample values: {evaluation.message_of(error)}"
             yield diagnostic("evaluation-error", start, end, message)
 
 

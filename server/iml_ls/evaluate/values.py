@@ -52,6 +52,9 @@ JsValue: TypeAlias = (
 class EvaluationError(Exception):
     """An IML expression failed the way it would fail at Make's runtime (the message says why)."""
 
+    reveals_secret: bool = False
+    """Whether the message may quote a value derived from a secret sample value (then it is never shown)."""
+
 
 class EvaluationLimitError(EvaluationError):
     """Evaluation stopped because it exceeded a time or size budget (never a Make runtime error)."""

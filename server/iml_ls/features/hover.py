@@ -9,10 +9,11 @@ from iml_ls.evaluate.environment import shared_evaluation
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.evaluate.js_json import stringify
 from iml_ls.evaluate.values import EvaluationError, JsValue
+from iml_ls.features import markdown
 from iml_ls.features.completion import function_documentation, keys_for
 from iml_ls.features.cursor import json_cursor
 from iml_ls.features.preview import describe_time, preview, token_lines
-from iml_ls.model.schema import SECRET_PARAMETER_TYPES, VARIABLES
+from iml_ls.model.schema import VARIABLES
 from iml_ls.syntax.iml import Call, Expr, Literal, Member, Name, Template, member_path, walk_expr
 
 MAX_VALUE_LENGTH = 400
@@ -85,11 +86,11 @@ def _call_markdown(analysis: Analysis, call: Call, call_start: int, now: float) 
                 else token.token[:40] + "…" + token.token[-20:]
             )
             heading = (
-                f"**Token preview** ({len(token.token)} characters): `{shortened}`"
-                if token.token
+                f"**Token preview** ({len(token.token)} characters): {markdown.code(shortened)}"
+                if token.token and shortened is not None
                 else "**Token preview**"
             )
-            parts.append(heading + "\n```\n" + "\n".join(lines) + "\n```")
+            parts.append(heading + "\n" + markdown.code_block("\n".join(lines)))
     return "\n\n".join(parts)
 
 
@@ -107,8 +108,11 @@ def _variable_markdown(analysis: Analysis, expr: Expr) -> str:
         if parameter is None:
             return f"`parameters.{key}` is not declared in the params file."
         required = "required" if parameter.required else "optional"
-        label = parameter.label or key
-        return f"`parameters.{key}` — **{label}**, a {required} `{parameter.type}` parameter of the params file."
+        label = markdown.text(parameter.label or key)
+        return (
+            f"{markdown.code('parameters.' + key)} — **{label}**, a {required} {markdown.code(parameter.type)} "
+            "parameter of the params file."
+        )
     if root == "temp":
         definitions = analysis.temps.get(key, [])
         if not definitions:
@@ -126,18 +130,14 @@ def _evaluate(analysis: Analysis, string: ImlString, expr: Expr, now: float) -> 
     try:
         value = evaluator.evaluate(expr)
     except EvaluationError as error:
-        return f"Evaluates to an error: {evaluation.redact(str(error))}"
-    path = member_path(expr)
-    if path and path[0] == "parameters" and len(path) >= 2:
-        parameter = next((p for p in analysis.parameters if p.name == path[1]), None)
-        if parameter is not None and parameter.type in SECRET_PARAMETER_TYPES and not evaluator.used_placeholders:
-            return "Sample value: *(hidden: a secret)*"
-    text = _show(value)
+        return f"Evaluates to an error: {markdown.text(evaluation.message_of(error))}"
+    if evaluator.used_secrets - evaluation.samples.placeholders:
+        return "Sample value: *(hidden: a secret, or derived from one)*"
     note = " *(placeholder: no sample value given)*" if evaluator.used_placeholders else ""
     when = ""
     if isinstance(value, int | float) and not isinstance(value, bool) and 1e9 <= value <= 1e10:
         when = f"\n\nAs a date: {describe_time(value, now)}"
-    return f"Value: `{text}`{note}{when}"
+    return f"Value:{note}\n{markdown.code_block(_show(value))}{when}"
 
 
 def _show(value: JsValue) -> str:

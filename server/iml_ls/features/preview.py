@@ -157,7 +157,7 @@ def preview(analysis: Analysis, now: float | None = None, at: int | None = None)
             signed = jwt_function(args[0], args[1], args[2], args[3], now=clock)
             token = TokenPreview(start, end, signed.token, signed.header, signed.payload, signed.algorithm, None, ())
         except EvaluationError as error:
-            token = TokenPreview(start, end, None, None, None, call.algorithm, evaluation.redact(str(error)), ())
+            token = TokenPreview(start, end, None, None, None, call.algorithm, evaluation.message_of(error), ())
         names = tuple(sorted(f"{root}.{name}" for root, name in evaluator.used_placeholders))
         result.tokens.append(
             TokenPreview(
