@@ -70,6 +70,7 @@ class Evaluator:
         if self.budget is not None:
             limits.append(start + max(0.0, self.budget.seconds))
         self._deadline = min(limits)
+        self.context.deadline.at = self._deadline
         try:
             return self._eval(expr)
         except RecursionError:
