@@ -7,11 +7,13 @@ This layer only converts and schedules. Every answer comes from a pure feature f
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextvars
 import functools
 import logging
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, ParamSpec, TypeVar
 
 from lsprotocol import types
@@ -32,6 +34,11 @@ log = logging.getLogger("iml_ls")
 
 CONFIGURATION_SECTION = "imlLs"
 REQUEST_FAILED = -32803
+CONTENT_MODIFIED = -32801
+SERVER_CANCELLED = -32802
+ANSWER_WITHIN = 0.8
+"""Seconds a request waits for the analysis thread before it is answered with ``ContentModified``
+(the client asks again): every request is answered within a second, whatever the file holds."""
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -109,7 +116,9 @@ class ImlLanguageServer(LanguageServer):
         self.pull_diagnostics = False
         self.uris: dict[str, str] = {}
         """path → URI of every open document, as the client spelled it."""
-        self._published: dict[str, int | None] = {}
+        self.latest: dict[str, int | None] = {}
+        """The newest version the client sent of each open document (written by the protocol thread)."""
+        self._worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="iml-ls-analysis")
 
     @property
     def iml_protocol(self) -> ImlProtocol:
@@ -119,6 +128,25 @@ class ImlLanguageServer(LanguageServer):
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log instead of popping a message in the editor (never one popup per keystroke)."""
         log.error("iml-ls internal error: %s", error)
+
+    # The analysis thread ---------------------------------------------------------------------
+    # Everything that reads or changes the workspace runs, in the order the messages came, on one
+    # thread of its own: the protocol thread goes on reading messages while a file is checked, so
+    # edits that arrive meanwhile supersede the version being checked (its diagnostics are dropped
+    # unchecked), cancellations get through, and a request is answered within a second.
+
+    def submit(self, job: Callable[[], R]) -> concurrent.futures.Future[R]:
+        """Run ``job`` on the analysis thread after the jobs submitted before it."""
+        return self._worker.submit(contextvars.copy_context().run, job)
+
+    async def in_worker(self, job: Callable[[], R], timeout: float | None = ANSWER_WITHIN) -> R:
+        """The result of ``job`` run on the analysis thread; after ``timeout`` seconds an error the
+        client retries on (a job that has not started then is dropped)."""
+        future = asyncio.wrap_future(self.submit(job))
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            raise JsonRpcException("iml-ls is still checking this file; try again.", CONTENT_MODIFIED) from None
 
     # Documents -------------------------------------------------------------------------------
 
@@ -149,31 +177,35 @@ class ImlLanguageServer(LanguageServer):
     def diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
         return [to_diagnostic(analysis, item, self.encoding) for item in analysis.diagnostics]
 
-    def publish(self, uri: str) -> None:
-        """Push the diagnostics of the document's current version (clients without pull)."""
-        analysis = self.analysis(uri)
-        if analysis is None or self.pull_diagnostics:
-            return
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=self.diagnostics(analysis), version=analysis.version)
-        )
-        self._published[uri] = analysis.version
-
     def schedule_publish(self, uri: str) -> None:
-        """Publish once the messages already queued are handled, so only the latest version is checked."""
-        asyncio.get_event_loop().call_soon(self._publish_if_latest, uri, self._version(uri))
+        """Check the document on the analysis thread and push its diagnostics (clients without pull),
+        unless a newer version arrives first: then only the newest is checked."""
+        if self.pull_diagnostics:
+            return
+        loop = asyncio.get_running_loop()
+        version = self.latest.get(uri)
+        self.submit(lambda: self._publish_if_latest(loop, uri, version))
 
-    def _version(self, uri: str) -> int | None:
-        """The open document's version, without parsing it (this runs on every keystroke)."""
-        return self.iml.version_of(uri_to_path(uri))
-
-    def _publish_if_latest(self, uri: str, version: int | None) -> None:
-        if self._version(uri) != version:
-            return  # a newer edit arrived; its own publish follows
+    def _publish_if_latest(self, loop: asyncio.AbstractEventLoop, uri: str, version: int | None) -> None:
+        """On the analysis thread: check the document if ``version`` is still its newest."""
+        if uri not in self.latest or self.latest[uri] != version:
+            return  # superseded by a newer edit (whose own publish follows) or closed
         try:
-            self.publish(uri)
+            analysis = self.analysis(uri)
+            if analysis is None:
+                return
+            params = types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=self.diagnostics(analysis), version=analysis.version
+            )
         except Exception:  # never let one bad document stop the server
             log.error("diagnostics failed for %s:\n%s", uri, traceback.format_exc())
+            return
+        loop.call_soon_threadsafe(self._send_diagnostics, params)
+
+    def _send_diagnostics(self, params: types.PublishDiagnosticsParams) -> None:
+        """On the protocol thread: push diagnostics still of the newest version of an open document."""
+        if params.uri in self.latest and self.latest[params.uri] == params.version:
+            self.text_document_publish_diagnostics(params)
 
     def refresh_all(self) -> None:
         """Re-check every open document (settings or a related file changed)."""
@@ -181,36 +213,25 @@ class ImlLanguageServer(LanguageServer):
             if self._client_refreshes():
                 self.workspace_diagnostic_refresh(None)
             return
-        for path in self.iml.open_paths():
-            self.schedule_publish(self.uris.get(path, path))
+        for uri in list(self.uris.values()):
+            self.schedule_publish(uri)
+
+    def publish_dependents(self, path: str) -> None:
+        """Re-check the open documents that read ``path`` (a params, common or samples file)."""
+        if not self.pull_diagnostics and file_kind(path) in (FileKind.PARAMS, FileKind.COMMON, FileKind.SAMPLES):
+            self.refresh_all()
 
     def _client_refreshes(self) -> bool:
         workspace = self.client_capabilities.workspace
         return bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
 
-    def dependents_of(self, path: str) -> list[str]:
-        """URIs of open connection files that read ``path`` (their params, common or samples file)."""
-        kind = file_kind(path)
-        if kind not in (FileKind.PARAMS, FileKind.COMMON, FileKind.SAMPLES):
-            return []
-        result = []
-        for open_path in self.iml.open_paths():
-            analysis = self.iml.analysis(open_path)
-            if analysis is None:
-                continue
-            related = analysis.related
-            sources = (related.params, related.common, related.samples)
-            if any(source is not None and source.path == path for source in sources):
-                result.append(self.uris.get(open_path, open_path))
-        return result
 
+def guarded(method: str) -> Callable[[Callable[P, R]], Callable[P, Coroutine[Any, Any, R]]]:
+    """Run a request handler on the analysis thread (see :meth:`ImlLanguageServer.in_worker`), answer
+    a failing request with a short error and log the traceback to stderr (never to the client)."""
 
-def guarded(method: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Answer a failing request with a short error and log the traceback to stderr (never to the client)."""
-
-    def decorate(handler: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(handler)
-        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+    def decorate(handler: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
+        def answer(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
                 return handler(*args, **kwargs)
             except JsonRpcException:
@@ -220,6 +241,12 @@ def guarded(method: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 raise JsonRpcException(
                     f"iml-ls could not answer {method}: {type(error).__name__}", REQUEST_FAILED
                 ) from None
+
+        @functools.wraps(handler)
+        async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            server = args[0]
+            assert isinstance(server, ImlLanguageServer)
+            return await server.in_worker(lambda: answer(*args, **kwargs))
 
         return run
 
@@ -253,4 +280,5 @@ def negotiate(server: ImlLanguageServer, params: types.InitializeParams) -> None
     server.encoding = encoding_of(ServerCapabilitiesBuilder.choose_position_encoding(params.capabilities))
     text_document = params.capabilities.text_document
     server.pull_diagnostics = bool(text_document and text_document.diagnostic)
-    server.iml.update_settings(settings_from(params.initialization_options))
+    settings = settings_from(params.initialization_options)
+    server.submit(lambda: server.iml.update_settings(settings))
