@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -122,8 +123,26 @@ def _preview(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from iml_ls.lsp.server import serve
 
-    serve(tcp=args.tcp)
-    return 0
+    return serve(tcp=args.tcp)
+
+
+def _host_and_port(text: str) -> tuple[str, int]:
+    """``127.0.0.1:2087`` or ``:2087`` (localhost) → (host, port)."""
+    host, _, port = text.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT with a port from 1 to 65535 (e.g. 127.0.0.1:2087)")
+    return host or "127.0.0.1", int(port)
+
+
+def _epoch(text: str) -> float:
+    """A finite number of Unix seconds for ``--now``."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or abs(value) > 8.64e12:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time in Unix seconds (e.g. 1700000000)")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -144,7 +163,7 @@ def _parser() -> argparse.ArgumentParser:
     preview = commands.add_parser("preview", help="evaluate a connection and show each jwt() token")
     preview.add_argument("file", metavar="FILE", help="a *.communication.iml.json file")
     preview.add_argument("--samples", metavar="FILE", help="JSON with parameters/common/data sample values")
-    preview.add_argument("--now", type=float, metavar="EPOCH", help="the clock, in Unix seconds (default: now)")
+    preview.add_argument("--now", type=_epoch, metavar="EPOCH", help="the clock, in Unix seconds (default: now)")
     preview.add_argument("--format", choices=("text", "json"), default="text")
     preview.add_argument("--require-claim", action="append", metavar="CLAIM", help=argparse.SUPPRESS)
     preview.add_argument("--disable", action="append", metavar="CODE", help=argparse.SUPPRESS)
@@ -152,7 +171,9 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the language server (stdio unless --tcp)")
     serve.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
-    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead")
+    serve.add_argument(
+        "--tcp", metavar="HOST:PORT", type=_host_and_port, help="listen on a TCP socket for one client instead"
+    )
     serve.set_defaults(run=_serve)
     return parser
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import functools
 import logging
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, ParamSpec, TypeVar
@@ -19,6 +21,7 @@ from typing import Any, ParamSpec, TypeVar
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
 from pygls.exceptions import JsonRpcException, JsonRpcRequestCancelled
+from pygls.io_ import run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import JsonRPCNotification
@@ -72,6 +75,30 @@ class ImlProtocol(LanguageServerProtocol):
         super().__init__(*args, **kwargs)
         self.cancelled: set[str | int] = set()
         """Ids of requests the client cancelled (pygls cannot cancel a command's coroutine itself)."""
+        self.initialize_received = False
+        self.exit_status = 0
+        """The process's exit status: 1 when ``exit`` came without ``shutdown`` before it (LSP's rule)."""
+
+    def handle_message(self, message: Any) -> None:
+        """LSP's lifecycle: before ``initialize`` a request gets ``ServerNotInitialized`` and a
+        notification is dropped; after ``shutdown`` a request gets ``InvalidRequest`` (pygls answers
+        the first and leaves the second unanswered)."""
+        method = getattr(message, "method", None)
+        is_request = method is not None and getattr(message, "id", None) is not None
+        if method == types.EXIT:
+            self.exit_status = 0 if self._shutdown else 1
+        elif not self.initialize_received and method not in (None, types.INITIALIZE):
+            if is_request:
+                error = JsonRpcException("The server is not initialized yet: send initialize first.", -32002)
+                self._send_response(message.id, None, error.to_response_error())
+            return
+        elif is_request and self._shutdown:
+            error = JsonRpcException("The server is shutting down: only exit is accepted.", -32600)
+            self._send_response(message.id, None, error.to_response_error())
+            return
+        if method == types.INITIALIZE:
+            self.initialize_received = True
+        super().handle_message(message)
 
     def _handle_cancel_notification(self, msg_id: str | int) -> None:
         self.cancelled.add(msg_id)
@@ -124,6 +151,39 @@ class ImlLanguageServer(LanguageServer):
     def iml_protocol(self) -> ImlProtocol:
         assert isinstance(self.protocol, ImlProtocol)
         return self.protocol
+
+    def stop_worker(self) -> None:
+        """Drop the analysis jobs not started (the process is ending)."""
+        self._worker.shutdown(wait=False, cancel_futures=True)
+
+    def serve_one_tcp_client(self, host: str, port: int) -> None:
+        """Listen on ``host:port`` for one client, and refuse every other connection: a second local
+        process must not take over the session and read what the first one's files hold."""
+        self._stop_event = stop_event = threading.Event()
+        taken = False
+        listening: asyncio.Server
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            nonlocal taken
+            if taken:
+                writer.close()
+                return
+            taken = True
+            self.protocol.set_writer(writer)
+            await run_async(
+                stop_event=stop_event, reader=reader, protocol=self.protocol, error_handler=self.report_server_error
+            )
+            listening.close()  # the one client left: the server ends
+
+        async def listen() -> None:
+            nonlocal listening
+            listening = await asyncio.start_server(connection, host, port)
+            async with listening:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listening.serve_forever()
+
+        with contextlib.suppress(KeyboardInterrupt, SystemExit):
+            asyncio.run(listen())
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log instead of popping a message in the editor (never one popup per keystroke)."""
@@ -262,17 +322,21 @@ def create_server() -> ImlLanguageServer:
     return server
 
 
-def serve(tcp: str | None = None) -> None:
-    """Run over stdio (stdout carries LSP frames only; logs go to stderr) or on ``HOST:PORT``."""
+def serve(tcp: tuple[str, int] | None = None) -> int:
+    """Run over stdio (stdout carries LSP frames only; logs go to stderr) or on ``(host, port)``;
+    return the exit status LSP asks for."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="iml-ls %(levelname)s: %(message)s")
     # pygls logs whole messages (document text included) when one fails; iml-ls logs its own short lines.
     logging.getLogger("pygls").setLevel(logging.CRITICAL)
     server = create_server()
-    if tcp:
-        host, _, port = tcp.rpartition(":")
-        server.start_tcp(host or "127.0.0.1", int(port))
-    else:
-        server.start_io()
+    try:
+        if tcp:
+            server.serve_one_tcp_client(*tcp)
+        else:
+            server.start_io()
+    finally:
+        server.stop_worker()
+    return server.iml_protocol.exit_status
 
 
 def negotiate(server: ImlLanguageServer, params: types.InitializeParams) -> None:
