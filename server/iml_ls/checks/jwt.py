@@ -7,6 +7,7 @@ rejects) evaluate with the sample values, and stay silent when a made-up placeho
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -160,7 +161,8 @@ def _algorithm(analysis: Analysis, call: JwtCall) -> Iterator[Diagnostic]:
         message = f"`{name}` is not an algorithm Make's jwt() accepts; use one of {allowed}."
     fixes = []
     if suggestion:
-        replacement = _quoted(argument, call.template.source, suggestion)
+        # the literal lies inside a JSON string: its quotes are written `\"` there when they are double
+        replacement = json.dumps(_quoted(argument, call.template.source, suggestion), ensure_ascii=False)[1:-1]
         fixes.append(Fix(f"Change to '{suggestion}'", (TextEdit(analysis.path, start, end, replacement),)))
     yield diagnostic("invalid-jwt-algorithm", start, end, message, *fixes)
 
@@ -332,7 +334,8 @@ def _expiry_order(analysis: Analysis, payload: JsonObject, evaluation: Connectio
         if member is None or member.value is None:
             continue
         value = evaluation.value(member.value, evaluator)
-        if isinstance(value, int | float) and not isinstance(value, bool) and not evaluator.used_placeholders:
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if number and not evaluator.used_placeholders and not evaluator.used_secrets:  # the message quotes it
             values[claim] = value
     expires = values.get("exp")
     if expires is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from iml_ls.analysis import Analysis, Workspace
 from iml_ls.checks.diagnostic import TextEdit
 from iml_ls.model.connection import FileKind, sibling
-from iml_ls.syntax.iml import Member, Name, walk_expr
+from iml_ls.syntax.iml import Call, Expr, Index, Literal, Member, Name, walk_expr
 from iml_ls.syntax.json_tree import JsonString
 
 
@@ -67,16 +67,39 @@ def _uses(analysis: Analysis, kind: SymbolKind | None = None, name: str | None =
             if template.expr is None:
                 continue
             for node in walk_expr(template.expr):
-                if not isinstance(node, Member) or not isinstance(node.object, Name):
+                use = _use(node, template.source)
+                if use is None:
                     continue
-                found = _KIND_OF_ROOT.get(node.object.name)
-                if found is None or (kind is not None and found is not kind):
+                found, used, name_start, name_end = use
+                if (kind is not None and found is not kind) or (name is not None and used != name):
                     continue
-                if name is not None and node.name != name:
-                    continue
-                start = string.offset(template, node.name_start)
-                end = string.offset(template, node.end)
-                yield Symbol(found, node.name, Location(analysis.path, start, end), is_declaration=False)
+                start, end = string.offset(template, name_start), string.offset(template, name_end)
+                yield Symbol(found, used, Location(analysis.path, start, end), is_declaration=False)
+
+
+def _use(node: Expr, source: str) -> tuple[SymbolKind, str, int, int] | None:
+    """The name ``node`` reads from ``parameters`` or ``temp``, and where it is written in the
+    expression: ``parameters.x``, ``parameters["x"]`` and ``get(parameters, 'x.y')`` read ``x``."""
+    if isinstance(node, Member) and isinstance(node.object, Name):
+        found = _KIND_OF_ROOT.get(node.object.name)
+        return None if found is None else (found, node.name, node.name_start, node.end)
+    root, key = (
+        (node.object, node.index)
+        if isinstance(node, Index)
+        else (node.args[0], node.args[1])
+        if isinstance(node, Call) and node.name == "get" and len(node.args) >= 2
+        else (None, None)
+    )
+    if not isinstance(root, Name) or not isinstance(key, Literal) or not isinstance(key.value, str):
+        return None
+    found = _KIND_OF_ROOT.get(root.name)
+    written = source[key.start + 1 : key.end - 1]
+    if found is None or written != key.value:  # an escape inside the quotes: the offsets would not match
+        return None
+    used = written.split(".", 1)[0] if isinstance(node, Call) else written
+    if not _IDENTIFIER.fullmatch(used):
+        return None
+    return found, used, key.start + 1, key.start + 1 + len(used)
 
 
 def _inside_quotes(path: str, node: JsonString) -> Location:
