@@ -334,8 +334,8 @@ def _expiry_order(analysis: Analysis, payload: JsonObject, evaluation: Connectio
         if member is None or member.value is None:
             continue
         value = evaluation.value(member.value, evaluator)
-        number = isinstance(value, int | float) and not isinstance(value, bool)
-        if number and not evaluator.used_placeholders and not evaluator.used_secrets:  # the message quotes it
+        trusted = not evaluator.used_placeholders and not evaluator.used_secrets  # the message quotes it
+        if isinstance(value, int | float) and not isinstance(value, bool) and trusted:
             values[claim] = value
     expires = values.get("exp")
     if expires is None:
