@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from iml_ls import __version__, files
-from iml_ls.analysis import Analysis, Settings, Workspace
+from iml_ls.analysis import MAX_ANALYSED_CHARACTERS, Analysis, Settings, Workspace
 from iml_ls.checks.catalogue import Severity
 from iml_ls.model.connection import FileKind, file_kind
 from iml_ls.text.line_index import PositionEncoding
@@ -55,15 +56,19 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _check(args: argparse.Namespace) -> int:
+    _check_samples(args)
     workspace = Workspace(settings=_settings(args))
-    files = list(_files(args.paths))
+    paths = list(_files(args.paths))
     results: list[dict[str, object]] = []
     lines: list[str] = []
     errors = 0
-    for path in files:
+    unchecked: list[str] = []
+    for path in paths:
         analysis = workspace.analysis(path)
-        if analysis is None:
-            raise UsageError(f"{path}: cannot be read")
+        if analysis is None or analysis.syntax.too_large:
+            unchecked.append(path)
+            if analysis is None:
+                continue
         for item in analysis.diagnostics:
             start = analysis.index.position(item.start, PositionEncoding.UTF16)
             end = analysis.index.position(item.end, PositionEncoding.UTF16)
@@ -86,25 +91,58 @@ def _check(args: argparse.Namespace) -> int:
                 f"{path}:{human.line + 1}:{human.character + 1}: {item.rule.severity.label} "
                 f"{item.rule.name}[{item.rule.code}] {item.message}"
             )
+    for path in unchecked:
+        _warn(
+            f"{path}: not checked: it cannot be read, is not a regular file inside the app folder, or is larger "
+            f"than iml-ls checks ({MAX_ANALYSED_CHARACTERS:,} characters)"
+        )
     if args.format == "json":
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     else:
         for line in lines:
-            sys.stdout.write(line + "\n")
-        summary = f"{len(files)} file{'s' if len(files) != 1 else ''} checked, {len(results)} problem"
+            sys.stdout.write(printable(line) + "\n")
+        checked = len(paths) - len(unchecked)
+        summary = f"{checked} file{'s' if checked != 1 else ''} checked, {len(results)} problem"
         sys.stderr.write(
             summary + ("s" if len(results) != 1 else "") + f" ({errors} error{'s' if errors != 1 else ''})\n"
         )
-    return 1 if errors else 0
+    return 1 if errors or unchecked else 0
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """One line of terminal or CI-log output: control characters, line and paragraph separators and
+    bidirectional overrides as escapes (``\\n``, ``\\x1b``), so that a value from a repository can
+    neither start a line of its own (a forged ``::error`` annotation) nor send escape codes."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or (
+            f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+        )
+
+    return _UNPRINTABLE.sub(escape, text)
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"iml-ls: {printable(message)}\n")
+
+
+def _check_samples(args: argparse.Namespace) -> None:
+    """A ``--samples`` file that cannot be read is an error, not silently no samples."""
+    samples = getattr(args, "samples", None)
+    if samples is not None and files.read_text(samples, files.app_root(samples)) is None:
+        raise UsageError(f"{samples}: no such samples file, or it cannot be read")
 
 
 def _analysis_for(args: argparse.Namespace) -> tuple[Workspace, Analysis]:
-    if args.samples is not None and not Path(args.samples).is_file():
-        raise UsageError(f"{args.samples}: no such samples file")
+    _check_samples(args)
     workspace = Workspace(settings=_settings(args))
     analysis = workspace.analysis(args.file) if Path(args.file).is_file() else None
     if analysis is None:
-        raise UsageError(f"{args.file}: no such file")
+        raise UsageError(f"{args.file}: no such file, or it cannot be read")
     return workspace, analysis
 
 
@@ -116,7 +154,8 @@ def _preview(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(result.as_json(analysis), ensure_ascii=False, indent=2) + "\n")
     else:
-        sys.stdout.write(render_preview_text(result, analysis))
+        lines = render_preview_text(result, analysis).removesuffix("\n").split("\n")  # its own line breaks only
+        sys.stdout.write("".join(printable(line) + "\n" for line in lines))
     return 0 if result.complete else 1
 
 
@@ -184,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.run(args)
     except UsageError as error:
-        sys.stderr.write(f"iml-ls: {error}\n")
+        _warn(str(error))
         return 2
     except KeyboardInterrupt:
         return 130
