@@ -33,9 +33,10 @@ class Budget:
     seconds: float
 
 
-_NEVER_QUOTED: dict[str, tuple[int, ...]] = {"jwt": (1,)}
-"""Arguments a function's error messages never quote: jsonwebtoken says what is wrong with a key
-(its type, its size) but never shows it, so a failing ``jwt()`` may be explained."""
+_KEY_ARGUMENTS: dict[str, tuple[int, ...]] = {"jwt": (1,)}
+"""Arguments that are signing keys: the result (a signed token) does not reveal them, and the error
+messages never quote them (jsonwebtoken says what is wrong with a key, its type or its size, but
+never shows it), so a token may be shown and a failing ``jwt()`` explained."""
 
 
 @dataclass
@@ -130,9 +131,11 @@ class Evaluator:
         args: list[JsValue] = []
         quotes_secret = False
         for position, arg in enumerate(call.args):
-            reads = self.secret_reads
+            reads, used = self.secret_reads, set(self.used_secrets)
             args.append(self._eval(arg))
-            quotes_secret |= self.secret_reads != reads and position not in _NEVER_QUOTED.get(call.name, ())
+            if position in _KEY_ARGUMENTS.get(call.name, ()):
+                self.secret_reads, self.used_secrets = reads, used  # a signature does not reveal its key
+            quotes_secret |= self.secret_reads != reads
         try:
             return function.implementation(self.context, args)
         except EvaluationError as error:
