@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from iml_ls.checks import evaluation, jwt, names, structure, syntax
 from iml_ls.evaluate.environment import TempState, shared_evaluation
 from iml_ls.evaluate.values import UNDEFINED
+from iml_ls.model.connection import FileKind
 from iml_ls.syntax.iml import Expr, Member, Name, walk_expr
 from iml_ls.syntax.json_tree import Anchor, JsonObject
 
@@ -33,9 +34,14 @@ CHECKS: tuple[Check, ...] = (syntax.check, names.check, structure.check, jwt.che
 
 def run_checks(analysis: Analysis) -> list[Diagnostic]:
     """Every enabled diagnostic for one analysis, sorted by position (each reported once)."""
-    found = _check(analysis, analysis.file_scope)
-    for position, chunk in enumerate(analysis.chunks):
-        found.extend(_chunk_diagnostics(analysis, position, chunk))
+    if analysis.kind is FileKind.SAMPLES:  # sample values are data, not IML (a secret may hold `{{`)
+        from iml_ls.analysis import Scope
+
+        found = _check(analysis, Scope([], [], True))
+    else:
+        found = _check(analysis, analysis.file_scope)
+        for position, chunk in enumerate(analysis.chunks):
+            found.extend(_chunk_diagnostics(analysis, position, chunk))
     enabled = {
         (d.start, d.end, d.rule.code, d.message): d for d in found if analysis.is_enabled(d.rule.code, d.rule.name)
     }

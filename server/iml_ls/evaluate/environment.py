@@ -44,6 +44,8 @@ gives them (``apiKey``, ``clientSecret``, ``accessToken``, ``password``, ``priva
 _SECRET_VALUE = re.compile(r"-----BEGIN|^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*$")
 """Values that are secrets whatever their name: PEM blocks and tokens shaped like a JWT."""
 MASK = "••••"
+MAX_MESSAGE_LENGTH = 1_000
+"""Characters of an evaluation error that are kept (a message may quote a huge value)."""
 SECRET_HIDDEN = "the reason is not shown, because it would quote a value derived from a secret sample value"
 _WINDOW = 6
 """Redaction also masks every run of this many characters of a secret (a ``substring()``, a piece of
@@ -258,7 +260,7 @@ class ConnectionEvaluation:
 
     def message_of(self, error: EvaluationError) -> str:
         """What may be said of a failure: nothing of a message that could quote a secret."""
-        return SECRET_HIDDEN if error.reveals_secret else self.redact(str(error))
+        return SECRET_HIDDEN if error.reveals_secret else self.redact(str(error)[:MAX_MESSAGE_LENGTH])
 
     @cached_property
     def samples(self) -> SampleValues:

@@ -228,6 +228,7 @@ class ImlLanguageServer(LanguageServer):
             if isinstance(change, types.TextDocumentContentChangePartial) and index is not None:
                 start = index.offset(Position(change.range.start.line, change.range.start.character), self.encoding)
                 end = index.offset(Position(change.range.end.line, change.range.end.character), self.encoding)
+                start, end = min(start, end), max(start, end)  # a reversed range would duplicate text
                 self.iml.edit_document(path, start, end, change.text, version)
             else:
                 self.iml.open_document(path, change.text, version)
