@@ -66,5 +66,5 @@ def shorten(text: str, limit: int = MAX_MESSAGE_LENGTH) -> str:
 
 def diagnostic(name: str, start: int, end: int, message: str, *fixes: Fix) -> Diagnostic:
     """Build a diagnostic for the catalogue rule called ``name`` (message and fix titles shortened)."""
-    titled = tuple(fix if len(fix.title) <= MAX_MESSAGE_LENGTH else replace(fix, title=shorten(fix.title)) for fix in fixes)
+    titled = tuple(replace(fix, title=shorten(fix.title)) for fix in fixes)
     return Diagnostic(RULES_BY_NAME[name], start, max(end, start), shorten(message), titled)
