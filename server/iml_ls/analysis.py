@@ -152,6 +152,7 @@ class SyntaxTree:
                 earlier = (previous.json, previous.text) if previous is not None else None
                 json = JsonDocument(None, ()) if self.too_large else parse_json(index, earlier)
             self.json: JsonDocument = json
+            self.too_large = self.too_large or json.too_large
             self.segments = segments(json.root)
             # The IML strings of each top-level entry, and its position, by the entry's and its anchor's
             # id. A tree made from the previous one copies both and changes the one entry parsed again;

@@ -45,7 +45,12 @@ def run_checks(analysis: Analysis) -> list[Diagnostic]:
     enabled = {
         (d.start, d.end, d.rule.code, d.message): d for d in found if analysis.is_enabled(d.rule.code, d.rule.name)
     }
-    return sorted(enabled.values(), key=lambda d: (d.start, d.end, d.rule.code))
+    return sorted(enabled.values(), key=lambda d: (d.start, d.end, d.rule.code))[:MAX_DIAGNOSTICS]
+
+
+MAX_DIAGNOSTICS = 1_000
+"""Diagnostics reported for one file at most (the first ones): a generated file with 100,000 mistakes
+would otherwise make a message of many megabytes on every keystroke."""
 
 
 def _check(analysis: Analysis, scope: Scope) -> list[Diagnostic]:
