@@ -78,13 +78,15 @@ def read_text(path: str | Path, root: str | Path, limit: int = MAX_FILE_BYTES) -
         descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
         return None
-    with os.fdopen(descriptor, "rb") as file:
-        try:
-            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-                return None
-            data = file.read(limit + 1)
-        except OSError:
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             return None
+        with os.fdopen(os.dup(descriptor), "rb") as file:
+            data = file.read(limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
     if len(data) > limit:
         return None
     return data.decode("utf-8", "replace")

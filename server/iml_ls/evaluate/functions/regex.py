@@ -277,7 +277,7 @@ def regex_replace(ctx: EvalContext, pattern: JsRegex, text: str, replacement: st
     length = 0
     position = 0
     try:
-        for match in pattern.pattern.finditer(text, timeout=ctx.deadline.remaining()):
+        for match in pattern.pattern.finditer(text, concurrent=True, timeout=ctx.deadline.remaining()):
             for piece in (text[position : match.start()], expand_replacement(replacement, match)):
                 length += len(piece)
                 if length > ctx.max_string_length:
