@@ -54,6 +54,7 @@ def test_a_file_too_large_to_check_is_not_passed(app: App) -> None:
     ],
 )
 def test_bad_arguments_are_one_line_of_usage(app: App, args: tuple[str, ...]) -> None:
+    app.communication({"url": "https://api.example.com"})
     status, _, err = run(*(arg.format(connection=app.connection) for arg in args))
     assert status == 2
     assert "Traceback" not in err and err.strip()
