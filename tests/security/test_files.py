@@ -14,7 +14,8 @@ import pytest
 from iml_ls import files
 from iml_ls.analysis import Workspace
 
-from .conftest import SECRET, App, assert_no_secret, run
+from .conftest import App, run
+from .leaks import SECRET, assert_no_secret
 
 DOCKER_CONFIG = '{"auths": {"ghcr.io": {"auth": "' + SECRET + '"}}}'
 GIT_CONFIG = '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ' + SECRET + "\n"

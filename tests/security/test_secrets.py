@@ -13,7 +13,8 @@ from iml_ls.features.hover import hover
 from iml_ls.features.inlay_hints import inlay_hints
 from iml_ls.features.preview import preview, render_preview_text
 
-from .conftest import SECRET, App, assert_no_secret, run
+from .conftest import App, run
+from .leaks import SECRET, assert_no_secret
 
 NOW = 1_700_000_000.0
 TRANSFORMS = [
