@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from iml_ls.text.line_index import LineIndex, PositionEncoding
+from tests.security.leaks import SECRET, assert_no_secret
 
 from .strategies import EXAMPLE_TEXTS
 
@@ -195,10 +196,17 @@ def malformed(client: RawClient, rng: random.Random, uri: str) -> list[int]:
     return []
 
 
+ANSWER_BOUND = 5.0
+"""Seconds a request may take to be answered here: the server answers within 0.8 s (with
+ContentModified when the file is still being checked); the rest is slack for a loaded CI machine."""
+
+
 def fuzz_sequence(seed: int, folder: Path) -> None:
     rng = random.Random(seed)
     text = rng.choice(EXAMPLE_TEXTS)
     uri = (folder / f"f{seed}.communication.iml.json").as_uri()
+    samples = {"parameters": {"clientId": "acme", "clientSecret": SECRET, "privateKey": SECRET, "apiKey": SECRET}}
+    (folder / f"f{seed}.samples.json").write_text(json.dumps(samples), encoding="utf-8")
     client = RawClient()
     pending: list[int] = []
     try:
@@ -244,6 +252,8 @@ def fuzz_sequence(seed: int, folder: Path) -> None:
             assert "result" in answer or "error" in answer
             if "error" in answer:
                 assert "Traceback" not in json.dumps(answer["error"])
+            assert client.answered_in[request_id] < ANSWER_BOUND, f"request {request_id} waited"
+        assert_no_secret(*client.received, client.stderr())
         fresh = RawClient()
         try:
             fresh.start()
