@@ -12,7 +12,6 @@ from iml_ls.evaluate.evaluator import Evaluator
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.evaluate.jsonwebtoken import JwtSignError
 from iml_ls.evaluate.values import EvaluationError, EvaluationLimitError
-from iml_ls.model.schema import SECRET_PARAMETER_TYPES
 from iml_ls.syntax.iml import Call, Expr, Template, walk_expr
 
 MAX_EVALUATED_STRINGS = 400
@@ -82,9 +81,9 @@ def _tracked_samples(analysis: Analysis) -> Iterator[Diagnostic]:
     related = analysis.related
     if related.samples is None or not related.samples_tracked_by_git or related.samples_path is None:
         return
-    secret_names = {p.name for p in analysis.parameters if p.type in SECRET_PARAMETER_TYPES}
-    samples_text = related.samples.text
-    if not any(f'"{name}"' in samples_text for name in secret_names):
+    samples = shared_evaluation(analysis).samples
+    held = {(root, key) for root, keys in samples.secret_keys.items() for key in keys} - samples.placeholders
+    if not held:
         return
     first_line_end = analysis.index.line_end(0)
     name = Path(related.samples_path).name
