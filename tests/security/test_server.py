@@ -157,3 +157,23 @@ def test_tcp_serves_one_client_and_refuses_the_next() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.timeout(120)
+def test_a_pull_client_is_asked_to_pull_again_while_a_file_is_being_checked(app: App) -> None:
+    client = RawClient()
+    try:
+        capabilities = {"textDocument": {"diagnostic": {}}, "workspace": {"configuration": True}}
+        client.wait(client.request("initialize", {"processId": None, "capabilities": capabilities}))
+        client.notify("initialized", {})
+        uri = opened(client, app.connection, SLOW_FILE)
+        pull = {"textDocument": {"uri": uri}}
+        first = client.wait(client.request("textDocument/diagnostic", pull))
+        assert first["error"]["code"] == -32802 and first["error"]["data"] == {"retriggerRequest": True}
+        for _ in range(100):
+            answer = client.wait(client.request("textDocument/diagnostic", pull))
+            if "result" in answer:
+                break
+        assert [item["code"] for item in answer["result"]["items"]][:1] == ["IML502"]
+    finally:
+        client.close()

@@ -87,7 +87,7 @@ def _call_markdown(analysis: Analysis, call: Call, call_start: int, now: float) 
             )
             heading = (
                 f"**Token preview** ({len(token.token)} characters): {markdown.code(shortened)}"
-                if token.token and shortened is not None
+                if token.token and shortened is not None and not token.hidden
                 else "**Token preview**"
             )
             parts.append(heading + "\n" + markdown.code_block("\n".join(lines)))

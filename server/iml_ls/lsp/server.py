@@ -199,14 +199,18 @@ class ImlLanguageServer(LanguageServer):
         """Run ``job`` on the analysis thread after the jobs submitted before it."""
         return self._worker.submit(contextvars.copy_context().run, job)
 
-    async def in_worker(self, job: Callable[[], R], timeout: float | None = ANSWER_WITHIN) -> R:
+    async def in_worker(
+        self, job: Callable[[], R], timeout: float | None = ANSWER_WITHIN, busy: int = CONTENT_MODIFIED
+    ) -> R:
         """The result of ``job`` run on the analysis thread; after ``timeout`` seconds an error the
-        client retries on (a job that has not started then is dropped)."""
+        client retries on, ``busy`` (a job that has not started then is dropped)."""
         future = asyncio.wrap_future(self.submit(job))
         try:
             return await asyncio.wait_for(future, timeout)
         except TimeoutError:
-            raise JsonRpcException("iml-ls is still checking this file; try again.", CONTENT_MODIFIED) from None
+            # ServerCancelled asks a client that pulls diagnostics to ask again (LSP 3.17)
+            data = {"retriggerRequest": True} if busy == SERVER_CANCELLED else None
+            raise JsonRpcException("iml-ls is still checking this file; try again.", busy, data) from None
 
     # Documents -------------------------------------------------------------------------------
 
@@ -287,7 +291,9 @@ class ImlLanguageServer(LanguageServer):
         return bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
 
 
-def guarded(method: str) -> Callable[[Callable[P, R]], Callable[P, Coroutine[Any, Any, R]]]:
+def guarded(
+    method: str, busy: int = CONTENT_MODIFIED
+) -> Callable[[Callable[P, R]], Callable[P, Coroutine[Any, Any, R]]]:
     """Run a request handler on the analysis thread (see :meth:`ImlLanguageServer.in_worker`), answer
     a failing request with a short error and log the traceback to stderr (never to the client)."""
 
@@ -307,7 +313,7 @@ def guarded(method: str) -> Callable[[Callable[P, R]], Callable[P, Coroutine[Any
         async def run(*args: P.args, **kwargs: P.kwargs) -> R:
             server = args[0]
             assert isinstance(server, ImlLanguageServer)
-            return await server.in_worker(lambda: answer(*args, **kwargs))
+            return await server.in_worker(lambda: answer(*args, **kwargs), busy=busy)
 
         return run
 
