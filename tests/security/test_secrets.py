@@ -202,3 +202,27 @@ def test_a_samples_file_is_not_checked_as_iml(app: App) -> None:
     _, out, err = run("check", str(app.root))
     assert_no_secret(out, err)
     assert "IML003" not in out
+
+
+def test_markdown_helpers_keep_text_out_of_markup() -> None:
+    from iml_ls.features import markdown
+
+    assert markdown.code("temp.a") == "`temp.a`"
+    assert markdown.code("a`b") == "``a`b``"
+    assert markdown.code("`x") == "`` `x ``"
+    assert markdown.text("![x](https://evil.example)\nnext") == "\\!\\[x\\]\\(https://evil\\.example\\) next"
+    assert markdown.code_block("```") == "````\n```\n````"
+
+
+def test_completion_escapes_a_label_from_the_params_file(app: App) -> None:
+    from iml_ls.features.completion import complete
+
+    app.params([{"name": "clientId", "type": "text", "label": "![x](https://evil.example/?q=1)"}])
+    text = json.dumps({"url": "https://api.example.com/{{parameters.}}"})
+    workspace = Workspace()
+    workspace.open_document(str(app.connection), text, 1)
+    analysis = workspace.analysis(str(app.connection))
+    assert analysis is not None
+    items = complete(analysis, text.index("parameters.") + len("parameters."))
+    documented = [item.documentation for item in items if item.documentation and "evil" in item.documentation]
+    assert documented and not [doc for doc in documented if "![x](" in doc]

@@ -106,7 +106,7 @@ def _variable_markdown(analysis: Analysis, expr: Expr) -> str:
     if root == "parameters":
         parameter = next((p for p in analysis.parameters if p.name == key), None)
         if parameter is None:
-            return f"`parameters.{key}` is not declared in the params file."
+            return f"{markdown.code('parameters.' + key)} is not declared in the params file."
         required = "required" if parameter.required else "optional"
         label = markdown.text(parameter.label or key)
         return (
@@ -116,10 +116,10 @@ def _variable_markdown(analysis: Analysis, expr: Expr) -> str:
     if root == "temp":
         definitions = analysis.temps.get(key, [])
         if not definitions:
-            return f"`temp.{key}` is not defined by any `temp` directive."
+            return f"{markdown.code('temp.' + key)} is not defined by any `temp` directive."
         where = ", ".join("`response.temp`" if d.in_response else "the request's `temp`" for d in definitions)
-        return f"`temp.{key}` — defined in {where}."
-    return f"`{'.'.join(path)}` — {spec.description}" if spec else ""
+        return f"{markdown.code('temp.' + key)} — defined in {where}."
+    return f"{markdown.code('.'.join(path))} — {spec.description}" if spec else ""
 
 
 def _evaluate(analysis: Analysis, string: ImlString, expr: Expr, now: float) -> str | None:

@@ -22,7 +22,8 @@ def code(value: str) -> str:
     """An inline code span that holds ``value`` whatever backticks it contains (on one line)."""
     flat = " ".join(value.splitlines())
     fence = "`" * (_longest_backtick_run(flat) + 1)
-    return f"{fence} {flat} {fence}"
+    padding = " " if flat.startswith("`") or flat.endswith("`") else ""  # Markdown drops one space each side
+    return f"{fence}{padding}{flat}{padding}{fence}"
 
 
 def code_block(value: str, language: str = "") -> str:

@@ -69,7 +69,7 @@ def register_scan(server: ImlLanguageServer) -> None:
     @server.command(CHECK_WORKSPACE)
     async def check_workspace(ls: ImlLanguageServer, *args: Any) -> dict[str, int]:
         """Check every connection file of the workspace folders, reporting ``$/progress``; cancellable."""
-        files = _workspace_files(ls)
+        files = await ls.in_worker(functools.partial(_workspace_files, ls), timeout=None)  # a big tree takes a while
         window = ls.client_capabilities.window
         token = str(uuid.uuid4()) if window and window.work_done_progress else None
         if token is not None:
