@@ -177,3 +177,16 @@ def test_a_pull_client_is_asked_to_pull_again_while_a_file_is_being_checked(app:
         assert [item["code"] for item in answer["result"]["items"]][:1] == ["IML502"]
     finally:
         client.close()
+
+
+def test_a_logged_traceback_holds_no_exception_message() -> None:
+    from iml_ls.lsp.server import stack_trace
+
+    from .leaks import SECRET, assert_no_secret
+
+    try:
+        raise KeyError(SECRET)
+    except KeyError:
+        logged = stack_trace()
+    assert logged.endswith("KeyError") and "test_a_logged_traceback" in logged
+    assert_no_secret(logged)

@@ -187,7 +187,7 @@ class ImlLanguageServer(LanguageServer):
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log instead of popping a message in the editor (never one popup per keystroke)."""
-        log.error("iml-ls internal error: %s", error)
+        log.error("iml-ls internal error: %s", type(error).__name__)
 
     # The analysis thread ---------------------------------------------------------------------
     # Everything that reads or changes the workspace runs, in the order the messages came, on one
@@ -263,7 +263,7 @@ class ImlLanguageServer(LanguageServer):
                 uri=uri, diagnostics=self.diagnostics(analysis), version=analysis.version
             )
         except Exception:  # never let one bad document stop the server
-            log.error("diagnostics failed for %s:\n%s", uri, traceback.format_exc())
+            log.error("diagnostics failed for %s:\n%s", uri, stack_trace())
             return
         loop.call_soon_threadsafe(self._send_diagnostics, params)
 
@@ -291,6 +291,16 @@ class ImlLanguageServer(LanguageServer):
         return bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
 
 
+def stack_trace() -> str:
+    """The traceback of the exception being handled, for the log: where it happened and its type, but
+    not its message, which may quote a value of the document or a sample value (a secret)."""
+    error = sys.exc_info()[1]
+    if error is None:
+        return ""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    return f"Traceback (most recent call last):\n{frames}{type(error).__qualname__}"
+
+
 def guarded(
     method: str, busy: int = CONTENT_MODIFIED
 ) -> Callable[[Callable[P, R]], Callable[P, Coroutine[Any, Any, R]]]:
@@ -304,7 +314,7 @@ def guarded(
             except JsonRpcException:
                 raise
             except Exception as error:
-                log.error("%s failed:\n%s", method, traceback.format_exc())
+                log.error("%s failed:\n%s", method, stack_trace())
                 raise JsonRpcException(
                     f"iml-ls could not answer {method}: {type(error).__name__}", REQUEST_FAILED
                 ) from None
