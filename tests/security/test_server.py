@@ -190,3 +190,16 @@ def test_a_logged_traceback_holds_no_exception_message() -> None:
         logged = stack_trace()
     assert logged.endswith("KeyError") and "test_a_logged_traceback" in logged
     assert_no_secret(logged)
+
+
+@pytest.mark.timeout(120)
+def test_a_cancellation_gets_through_while_a_file_is_being_checked(app: App, client: RawClient) -> None:
+    uri = opened(client, app.connection, SLOW_FILE)
+    request = client.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    client.notify("$/cancelRequest", {"id": request})
+    answer = client.wait(request)
+    client.diagnostics_for(uri, 1, timeout=60)
+    assert answer["error"]["code"] == -32800
+    answered = index_of(client, lambda message: message.get("id") == request and "method" not in message)
+    published = index_of(client, lambda message: message.get("method") == "textDocument/publishDiagnostics")
+    assert answered < published
