@@ -50,7 +50,7 @@ SECRET_HIDDEN = "the reason is not shown, because it would quote a value derived
 _WINDOW = 6
 """Redaction also masks every run of this many characters of a secret (a ``substring()``, a piece of
 a ``split()``), case-insensitively."""
-EVALUATION_BUDGET = 0.5
+EVALUATION_BUDGET = 1.0
 """Seconds the evaluations of one caller (one request's checks, one hover, one preview) may take together."""
 ANALYSIS_BUDGET = 2.0
 """Seconds all evaluations of one analysis (one version of a file) may take together."""
