@@ -62,13 +62,14 @@ def settings_from(raw: object) -> Settings:
 
 
 class ImlProtocol(LanguageServerProtocol):
-    """pygls's protocol with two corrections.
+    """pygls's protocol with three corrections.
 
     A request with malformed parameters gets an error response (pygls drops it without answering
     its id, and the client waits forever). And edits are not applied to pygls's own copy of the
     document: it splits lines like ``str.splitlines`` (at U+2028 too), so it drifts from the
     editor's text and can raise, and then pygls never calls our handler and an edit is lost.
-    iml-ls keeps the text itself, with LSP's line rules.
+    iml-ls keeps the text itself, with LSP's line rules. And LSP's lifecycle is kept (see
+    :meth:`handle_message`).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
