@@ -22,6 +22,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from iml_ls import files
 from iml_ls.model.app import (
     App,
     AppFacts,
@@ -230,6 +231,7 @@ class SyntaxTree:
                 earlier = (previous.json, previous.text) if previous is not None else None
                 json = JsonDocument(None, ()) if self.too_large else parse_json(index, earlier)
             self.json: JsonDocument = json
+            self.too_large = self.too_large or json.too_large
             self.segments = segments(json.root)
             # The IML strings of each top-level entry, and its position, by the entry's and its anchor's
             # id. A tree made from the previous one copies both and changes the one entry parsed again;
@@ -781,12 +783,8 @@ FileReader = Callable[[str], str | None]
 
 
 def read_disk(path: str) -> str | None:
-    """A file's text from disk, or None when it cannot be read (invalid UTF-8 is replaced)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return None
-    return data.decode("utf-8", "replace")
+    """A file's text from disk, or None when it cannot or may not be read (see :mod:`iml_ls.files`)."""
+    return files.read_text(path, files.app_root(path))
 
 
 @dataclass
@@ -1229,17 +1227,4 @@ def _same_related(left: Related, right: Related) -> bool:
 
 def _tracked_by_git(path: str) -> bool:
     """Whether git tracks the file (a sample file holding secrets should not be committed)."""
-    import subprocess
-
-    folder = Path(path).parent
-    try:
-        result = subprocess.run(
-            ["git", "ls-files", "--error-unmatch", Path(path).name],
-            cwd=folder,
-            capture_output=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return result.returncode == 0
+    return files.tracked_by_git(path)

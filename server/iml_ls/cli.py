@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from iml_ls import __version__
-from iml_ls.analysis import Analysis, Settings, Workspace
+from iml_ls import __version__, files
+from iml_ls.analysis import MAX_ANALYSED_CHARACTERS, Analysis, Settings, Workspace
 from iml_ls.checks.catalogue import Severity
 from iml_ls.features.app_files import CheckTarget, NoAppFiles, check_targets
 from iml_ls.text.line_index import PositionEncoding
@@ -54,18 +55,25 @@ def _shown_path(path: str) -> str:
     return path if relative.startswith(".." + os.sep) else relative
 
 
-def _check_target(settings: Settings, target: CheckTarget) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """The files and the diagnostics of one app (run in a worker process when there are many apps)."""
+_Results = tuple[list[dict[str, object]], list[dict[str, object]], list[str]]
+
+
+def _check_target(settings: Settings, target: CheckTarget) -> _Results:
+    """The files, the diagnostics and the files that could not be checked of one app (run in a worker
+    process when there are many apps)."""
     workspace = Workspace(settings=settings)
-    files: list[dict[str, object]] = []
+    analysed: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
+    unchecked: list[str] = []
     for path in target.files:
         analysis = workspace.analysis(path)
-        if analysis is None:
-            raise UsageError(f"{path}: cannot be read")
+        if analysis is None or analysis.syntax.too_large:
+            unchecked.append(path)
+            if analysis is None:
+                continue
         shown = _shown_path(path)
         place = analysis.place
-        files.append(
+        analysed.append(
             {
                 "path": shown,
                 "component": None
@@ -93,10 +101,11 @@ def _check_target(settings: Settings, target: CheckTarget) -> tuple[list[dict[st
                     "message": item.message,
                 }
             )
-    return files, problems
+    return analysed, problems, unchecked
 
 
 def _check(args: argparse.Namespace) -> int:
+    _check_samples(args)
     settings = _settings(args)
     targets = [target for given in args.paths for target in _targets(given)]
     if len(targets) > 1 and (os.cpu_count() or 1) > 1:
@@ -106,33 +115,68 @@ def _check(args: argparse.Namespace) -> int:
             results = list(pool.map(_check_target, [settings] * len(targets), targets))
     else:
         results = [_check_target(settings, target) for target in targets]
-    files = [file for found, _ in results for file in found]
-    problems = [problem for _, found in results for problem in found]
+    analysed = [file for found, _, _ in results for file in found]
+    problems = [problem for _, found, _ in results for problem in found]
+    unchecked = [path for _, _, found in results for path in found]
     errors = sum(problem["severity"] == Severity.ERROR.label for problem in problems)
+    for path in unchecked:
+        _warn(
+            f"{_shown_path(path)}: not checked: it cannot be read, is not a regular file inside the app folder, "
+            f"or is larger than iml-ls checks ({MAX_ANALYSED_CHARACTERS:,} characters)"
+        )
     if args.format == "json":
         for problem in problems:
             del problem["line"], problem["column"]
-        _write_json({"files": files, "diagnostics": problems})
+        _write_json({"files": analysed, "diagnostics": problems})
     else:
         for problem in problems:
-            sys.stdout.write(
+            line = (
                 f"{problem['path']}:{problem['line']}:{problem['column']}: {problem['severity']} "
-                f"{problem['name']}[{problem['code']}] {problem['message']}\n"
+                f"{problem['name']}[{problem['code']}] {problem['message']}"
             )
-        summary = f"{len(files)} file{'s' if len(files) != 1 else ''} checked, {len(problems)} problem"
+            sys.stdout.write(printable(line) + "\n")
+        checked = len(analysed) - len(unchecked)
+        summary = f"{checked} file{'s' if checked != 1 else ''} checked, {len(problems)} problem"
         sys.stderr.write(
             summary + ("s" if len(problems) != 1 else "") + f" ({errors} error{'s' if errors != 1 else ''})\n"
         )
-    return 1 if errors else 0
+    return 1 if errors or unchecked else 0
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """One line of terminal or CI-log output: control characters, line and paragraph separators and
+    bidirectional overrides as escapes (``\\n``, ``\\x1b``), so that a value from a repository can
+    neither start a line of its own (a forged ``::error`` annotation) nor send escape codes."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or (
+            f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+        )
+
+    return _UNPRINTABLE.sub(escape, text)
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"iml-ls: {printable(message)}\n")
+
+
+def _check_samples(args: argparse.Namespace) -> None:
+    """A ``--samples`` file that cannot be read is an error, not silently no samples."""
+    samples = getattr(args, "samples", None)
+    if samples is not None and files.read_text(samples, files.app_root(samples)) is None:
+        raise UsageError(f"{samples}: no such samples file, or it cannot be read")
 
 
 def _analysis_for(args: argparse.Namespace) -> tuple[Workspace, Analysis]:
-    if args.samples is not None and not Path(args.samples).is_file():
-        raise UsageError(f"{args.samples}: no such samples file")
+    _check_samples(args)
     workspace = Workspace(settings=_settings(args))
     analysis = workspace.analysis(args.file) if Path(args.file).is_file() else None
     if analysis is None:
-        raise UsageError(f"{args.file}: no such file")
+        raise UsageError(f"{args.file}: no such file, or it cannot be read")
     return workspace, analysis
 
 
@@ -144,15 +188,34 @@ def _preview(args: argparse.Namespace) -> int:
     if args.format == "json":
         _write_json(result.as_json(analysis))
     else:
-        sys.stdout.write(render_preview_text(result, analysis))
+        lines = render_preview_text(result, analysis).removesuffix("\n").split("\n")  # its own line breaks only
+        sys.stdout.write("".join(printable(line) + "\n" for line in lines))
     return 0 if result.complete else 1
 
 
 def _serve(args: argparse.Namespace) -> int:
     from iml_ls.lsp.server import serve
 
-    serve(tcp=args.tcp)
-    return 0
+    return serve(tcp=args.tcp)
+
+
+def _host_and_port(text: str) -> tuple[str, int]:
+    """``127.0.0.1:2087`` or ``:2087`` (localhost) → (host, port)."""
+    host, _, port = text.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"{text!r} is not HOST:PORT with a port from 1 to 65535 (e.g. 127.0.0.1:2087)")
+    return host or "127.0.0.1", int(port)
+
+
+def _epoch(text: str) -> float:
+    """A finite number of Unix seconds for ``--now``."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or abs(value) > 8.64e12:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time in Unix seconds (e.g. 1700000000)")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -173,7 +236,7 @@ def _parser() -> argparse.ArgumentParser:
     preview = commands.add_parser("preview", help="evaluate a connection and show each jwt() token")
     preview.add_argument("file", metavar="FILE", help="a *.communication.iml.json file")
     preview.add_argument("--samples", metavar="FILE", help="JSON with parameters/common/data sample values")
-    preview.add_argument("--now", type=float, metavar="EPOCH", help="the clock, in Unix seconds (default: now)")
+    preview.add_argument("--now", type=_epoch, metavar="EPOCH", help="the clock, in Unix seconds (default: now)")
     preview.add_argument("--format", choices=("text", "json"), default="text")
     preview.add_argument("--require-claim", action="append", metavar="CLAIM", help=argparse.SUPPRESS)
     preview.add_argument("--disable", action="append", metavar="CODE", help=argparse.SUPPRESS)
@@ -181,7 +244,9 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the language server (stdio unless --tcp)")
     serve.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
-    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead")
+    serve.add_argument(
+        "--tcp", metavar="HOST:PORT", type=_host_and_port, help="listen on a TCP socket for one client instead"
+    )
     serve.set_defaults(run=_serve)
     return parser
 
@@ -195,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         status: int = args.run(args)
     except UsageError as error:
-        sys.stderr.write(f"iml-ls: {error}\n")
+        _warn(str(error))
         return 2
     except KeyboardInterrupt:
         return 130

@@ -22,7 +22,7 @@ def test_a_hover_after_the_diagnostics_budget_ran_out_still_evaluates(monkeypatc
     time.sleep(0.1)  # longer than the budget the diagnostics' evaluation started with
     found = hover(analysis, TEXT.index("timestamp + 3600") + 12)
     assert found is not None
-    assert f"Value: `{int(analysis.instant) + 3600}`" in found.markdown
+    assert f"Value:\n```\n{int(analysis.instant) + 3600}\n```" in found.markdown
 
 
 def test_a_random_value_is_shown_as_a_placeholder_also_through_temp() -> None:
@@ -30,9 +30,9 @@ def test_a_random_value_is_shown_as_a_placeholder_also_through_temp() -> None:
     text = f'{{"temp": {{"order": "{order}"}}, "url": "/v1", "headers": {{"x-id": "{{{{uuid}}}}", "x": "{{{{temp.order}}}}"}}}}'
     analysis = analysis_of(text)
     found = hover(analysis, text.index("uuid") + 1)
-    assert found is not None and "*(placeholder, not a real value: uuid)*" in found.markdown
+    assert found is not None and "*(placeholder, not a real value: `uuid`)*" in found.markdown
     found = hover(analysis, text.index("temp.order") + 6)
-    assert found is not None and "*(placeholder, not a real value: shuffle())*" in found.markdown
+    assert found is not None and "*(placeholder, not a real value: `shuffle()`)*" in found.markdown
 
 
 def test_signature_help_shows_repeating_and_optional_parameters() -> None:

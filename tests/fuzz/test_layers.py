@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -19,17 +20,20 @@ from iml_ls.features.completion import complete
 from iml_ls.features.hover import hover
 from iml_ls.features.inlay_hints import inlay_hints
 from iml_ls.features.navigation import RenameError, definition, references, rename
-from iml_ls.features.preview import preview
+from iml_ls.features.preview import preview, render_preview_text
 from iml_ls.features.semantic_tokens import semantic_tokens
 from iml_ls.features.signature_help import signature_help
 from iml_ls.features.symbols import DocumentSymbol, document_symbols
 from iml_ls.syntax.iml import ImlSyntaxError, find_templates, parse_expression
 from iml_ls.text.line_index import LineIndex, PositionEncoding
+from tests.security.leaks import SECRET, assert_no_secret
 
 from .strategies import iml_expressions, mutated_connections
 
 NOW = 1_700_000_000.0
 PARAMS = '[{"name": "clientId", "type": "text"}, {"name": "clientSecret", "type": "password"}]'
+SAMPLES = json.dumps({"parameters": {"clientId": "acme", "clientSecret": SECRET, "apiKey": SECRET[::-1] + "x"}})
+"""Sample values: `clientSecret` is a password, `apiKey` a secret by its name (the params file omits it)."""
 TEXTS = st.one_of(mutated_connections(), st.text(max_size=300))
 SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
@@ -38,6 +42,7 @@ def workspace_with(tmp: Path, text: str) -> tuple[Workspace, str]:
     folder = tmp / "c"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "c.params.iml.json").write_text(PARAMS, encoding="utf-8")
+    (folder / "c.samples.json").write_text(SAMPLES, encoding="utf-8")
     path = str(folder / "c.communication.iml.json")
     workspace = Workspace()
     workspace.open_document(path, text, 1)
@@ -79,14 +84,19 @@ def test_every_feature_at_every_position(tmp_path_factory: object, text: str, fr
         assert [(d.rule.code, d.start, d.end, d.message) for d in second.diagnostics] == [
             (d.rule.code, d.start, d.end, d.message) for d in diagnostics
         ]
+        # Everything shown to the user, checked for any form of a secret sample value at the end.
+        shown: list[object] = [(d.message, [(f.title, f.edits) for f in d.fixes]) for d in diagnostics]
         for token in semantic_tokens(analysis):
             _within(text, token.start, token.end)
         _symbols_within(text, document_symbols(analysis))
         for lens in code_lenses(analysis):
             _within(text, lens.start, lens.end)
+            shown.append(lens.title)
         for hint in inlay_hints(analysis, 0, len(text), NOW):
             _within(text, hint.offset, hint.offset)
-        preview(analysis, now=NOW)
+            shown += [hint.label, hint.tooltip]
+        whole = preview(analysis, now=NOW)
+        shown += [whole.as_json(analysis), render_preview_text(whole, analysis)]
         for fraction in fractions:
             offset = int(fraction * len(text))
             for item in complete(analysis, offset):
@@ -95,15 +105,18 @@ def test_every_feature_at_every_position(tmp_path_factory: object, text: str, fr
             found = hover(analysis, offset, now=NOW)
             if found is not None:
                 _within(text, found.start, found.end)
+                shown.append(found.markdown)
             signature_help(analysis, offset)
-            quick_fixes(analysis, offset, offset)
+            shown += [quick.fix.title for quick in quick_fixes(analysis, offset, offset)]
             for location in definition(workspace, analysis, offset) + references(workspace, analysis, offset, True):
                 target = workspace.analysis(location.path)
                 assert target is not None
                 _within(target.text, location.start, location.end)
             with contextlib.suppress(RenameError):
                 rename(workspace, analysis, offset, "renamed")
-            preview(analysis, now=NOW, at=offset)
+            shown.append(preview(analysis, now=NOW, at=offset).as_json(analysis))
+        for secret in (SECRET, SECRET[::-1] + "x"):
+            assert_no_secret(*shown, secret=secret)
 
 
 @SETTINGS

@@ -10,12 +10,14 @@ import queue
 import random
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from iml_ls.text.line_index import LineIndex, PositionEncoding
+from tests.security.leaks import SECRET, assert_no_secret
 
 from .strategies import EXAMPLE_TEXTS
 
@@ -56,15 +58,22 @@ class RawClient:
     """A minimal LSP client over the server's stdio that records every message it receives."""
 
     def __init__(self) -> None:
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        """What the server wrote to stderr (its log lines)."""
         self.process = subprocess.Popen(
             [sys.executable, "-m", "iml_ls", "serve"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log,
         )
         self.messages: queue.Queue[dict[str, Any]] = queue.Queue()
         self.responses: dict[int, dict[str, Any]] = {}
         self.published: dict[str, dict[str, Any]] = {}
+        self.received: list[dict[str, Any]] = []
+        """Every message from the server, in order."""
+        self.sent_at: dict[int, float] = {}
+        self.answered_in: dict[int, float] = {}
+        """For each request, the seconds from sending it to reading its answer."""
         self.next_id = 0
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -88,6 +97,7 @@ class RawClient:
                 name, _, value = line.decode().partition(":")
                 headers[name.strip().lower()] = value.strip()
             body = json.loads(stream.read(int(headers["content-length"])))
+            self.received.append(body)
             if body.get("method") == "textDocument/publishDiagnostics":
                 self.published[body["params"]["uri"]] = body["params"]
             elif body.get("method") in ("workspace/configuration", "client/registerCapability"):
@@ -99,6 +109,8 @@ class RawClient:
                     }
                 )
             elif "id" in body and "method" not in body:
+                if body["id"] in self.sent_at:
+                    self.answered_in[body["id"]] = time.monotonic() - self.sent_at[body["id"]]
                 self.responses[body["id"]] = body
 
     def raw(self, data: bytes) -> None:
@@ -112,6 +124,7 @@ class RawClient:
 
     def request(self, method: str, params: Any) -> int:
         self.next_id += 1
+        self.sent_at[self.next_id] = time.monotonic()
         self.send({"jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params})
         return self.next_id
 
@@ -140,10 +153,15 @@ class RawClient:
         items: list[dict[str, Any]] = self.published[uri]["diagnostics"]
         return items
 
+    def stderr(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+        self.log.close()
 
 
 def position(text: str, offset: int) -> dict[str, int]:
@@ -178,10 +196,17 @@ def malformed(client: RawClient, rng: random.Random, uri: str) -> list[int]:
     return []
 
 
+ANSWER_BOUND = 5.0
+"""Seconds a request may take to be answered here: the server answers within 0.8 s (with
+ContentModified when the file is still being checked); the rest is slack for a loaded CI machine."""
+
+
 def fuzz_sequence(seed: int, folder: Path) -> None:
     rng = random.Random(seed)
     text = rng.choice(EXAMPLE_TEXTS)
     uri = (folder / f"f{seed}.communication.iml.json").as_uri()
+    samples = {"parameters": {"clientId": "acme", "clientSecret": SECRET, "privateKey": SECRET, "apiKey": SECRET}}
+    (folder / f"f{seed}.samples.json").write_text(json.dumps(samples), encoding="utf-8")
     client = RawClient()
     pending: list[int] = []
     try:
@@ -227,6 +252,8 @@ def fuzz_sequence(seed: int, folder: Path) -> None:
             assert "result" in answer or "error" in answer
             if "error" in answer:
                 assert "Traceback" not in json.dumps(answer["error"])
+            assert client.answered_in[request_id] < ANSWER_BOUND, f"request {request_id} waited"
+        assert_no_secret(*client.received, client.stderr())
         fresh = RawClient()
         try:
             fresh.start()

@@ -80,7 +80,7 @@ async def test_hover_on_jwt_shows_the_token_preview(client: LanguageClient, conn
     token = text.split("```text\n")[1].split("\n")[0]
     assert token.count(".") == 2 and text.count(token[:20]) == 1
     assert '"alg":"HS512"' in text and '"sub":"Zoë 😀 日本"' in text
-    assert "placeholders: parameters.clientId, parameters.clientSecret" in text
+    assert "placeholders: `parameters.clientId`, `parameters.clientSecret`" in text
     assert text.index("eyJ") < text.index("jwt(") and "Example" not in text
 
 

@@ -18,6 +18,7 @@ from iml_ls.checks.catalogue import Severity
 from iml_ls.checks.suppressions import suppressions
 from iml_ls.evaluate.environment import TempState, shared_evaluation
 from iml_ls.evaluate.values import UNDEFINED
+from iml_ls.model.connection import FileKind
 from iml_ls.syntax.iml import Expr, Member, Name, walk_expr
 from iml_ls.syntax.json_tree import Anchor, JsonObject
 
@@ -35,9 +36,14 @@ CHECKS: tuple[Check, ...] = (syntax.check, names.check, expressions.check, struc
 
 def run_checks(analysis: Analysis) -> list[Diagnostic]:
     """Every enabled diagnostic for one analysis, sorted by position (each reported once)."""
-    found = _check(analysis, analysis.file_scope)
-    for position, chunk in enumerate(analysis.chunks):
-        found.extend(_chunk_diagnostics(analysis, position, chunk))
+    if analysis.kind is FileKind.SAMPLES:  # sample values are data, not IML (a secret may hold `{{`)
+        from iml_ls.analysis import Scope
+
+        found = _check(analysis, Scope([], [], True))
+    else:
+        found = _check(analysis, analysis.file_scope)
+        for position, chunk in enumerate(analysis.chunks):
+            found.extend(_chunk_diagnostics(analysis, position, chunk))
     silenced = suppressions(analysis.text, analysis.index)
     enabled = {
         (d.start, d.end, d.rule.code, d.message): _with_severity(analysis, d)
@@ -45,7 +51,12 @@ def run_checks(analysis: Analysis) -> list[Diagnostic]:
         if analysis.is_enabled(d.rule.code, d.rule.name)
         and (silenced is None or not silenced.silences(d, analysis.index))
     }
-    return sorted(enabled.values(), key=lambda d: (d.start, d.end, d.rule.code))
+    return sorted(enabled.values(), key=lambda d: (d.start, d.end, d.rule.code))[:MAX_DIAGNOSTICS]
+
+
+MAX_DIAGNOSTICS = 1_000
+"""Diagnostics reported for one file at most (the first ones): a generated file with 100,000 mistakes
+would otherwise make a message of many megabytes on every keystroke."""
 
 
 def _with_severity(analysis: Analysis, diagnostic: Diagnostic) -> Diagnostic:

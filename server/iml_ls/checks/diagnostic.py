@@ -58,6 +58,16 @@ class Diagnostic:
         return replace(self, start=self.start + delta, end=self.end + delta, fixes=fixes)
 
 
+MAX_MESSAGE_LENGTH = 1_000
+"""Characters of a message or a fix title at most: a text a file makes up (a huge literal quoted) is cut."""
+
+
+def shorten(text: str, limit: int = MAX_MESSAGE_LENGTH) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def diagnostic(name: str, start: int, end: int, message: str, *fixes: Fix) -> Diagnostic:
-    """Build a diagnostic for the catalogue rule called ``name``."""
-    return Diagnostic(RULES_BY_NAME[name], start, max(end, start), message, fixes)
+    """Build a diagnostic for the catalogue rule called ``name`` (message and fix titles shortened)."""
+    titled = tuple(replace(fix, title=shorten(fix.title)) for fix in fixes)
+    return Diagnostic(RULES_BY_NAME[name], start, max(end, start), shorten(message), titled)

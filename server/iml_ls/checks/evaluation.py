@@ -12,7 +12,6 @@ from iml_ls.evaluate.evaluator import Evaluator
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.evaluate.jsonwebtoken import JwtSignError
 from iml_ls.evaluate.values import EvaluationError, EvaluationLimitError
-from iml_ls.model.schema import SECRET_PARAMETER_TYPES
 from iml_ls.syntax.iml import Call, Expr, Template, unsupported_syntax, walk_expr
 from iml_ls.syntax.json_tree import JsonLiteral, JsonObject
 
@@ -62,11 +61,11 @@ def failures(
         yield diagnostic("evaluation-limit", start, end, f"Evaluation limit reached: {error}")
     except JwtSignError as error:
         if not evaluator.used_placeholders and not already_reported(error):
-            message = f"Make would fail to sign this token: {evaluation.redact(str(error))}"
+            message = f"Make would fail to sign this token: {evaluation.message_of(error)}"
             yield diagnostic("jwt-sign-error", start, end, message)
     except EvaluationError as error:
         if not evaluator.used_placeholders:
-            message = f"This fails with the sample values: {evaluation.redact(str(error))}"
+            message = f"This fails with the sample values: {evaluation.message_of(error)}"
             yield diagnostic("evaluation-error", start, end, message)
 
 
@@ -98,9 +97,9 @@ def _tracked_samples(analysis: Analysis) -> Iterator[Diagnostic]:
     related = analysis.related
     if related.samples is None or not related.samples_tracked_by_git or related.samples_path is None:
         return
-    secret_names = {p.name for p in analysis.parameters if p.type in SECRET_PARAMETER_TYPES}
-    samples_text = related.samples.text
-    if not any(f'"{name}"' in samples_text for name in secret_names) or _declares_demo_values(related.samples):
+    samples = shared_evaluation(analysis).samples
+    held = {(root, key) for root, keys in samples.secret_keys.items() for key in keys} - samples.placeholders
+    if not held or _declares_demo_values(related.samples):
         return
     first_line_end = analysis.index.line_end(0)
     name = Path(related.samples_path).name

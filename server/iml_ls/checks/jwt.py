@@ -12,6 +12,7 @@ error or a disabled rule.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -209,7 +210,8 @@ def _algorithm(analysis: Analysis, call: JwtCall) -> Iterator[Finding]:
         message = f"`{name}` is not an algorithm Make's jwt() accepts; use one of {allowed}."
     fixes = []
     if suggestion:
-        replacement = _quoted(argument, call.template.source, suggestion)
+        # the literal lies inside a JSON string: its quotes are written `\"` there when they are double
+        replacement = json.dumps(_quoted(argument, call.template.source, suggestion), ensure_ascii=False)[1:-1]
         fixes.append(Fix(f"Change to '{suggestion}'", (TextEdit(analysis.path, start, end, replacement),)))
     yield Finding(diagnostic("invalid-jwt-algorithm", start, end, message, *fixes), _ALGORITHM_REJECTIONS)
 
@@ -392,7 +394,8 @@ def _expiry_order(analysis: Analysis, payload: JsonObject, evaluation: Connectio
         if member is None or member.value is None:
             continue
         value = evaluation.value(member.value, evaluator)
-        if isinstance(value, int | float) and not isinstance(value, bool) and not evaluator.used_placeholders:
+        trusted = not evaluator.used_placeholders and not evaluator.used_secrets  # the message quotes it
+        if isinstance(value, int | float) and not isinstance(value, bool) and trusted:
             values[claim] = value
     expires = values.get("exp")
     if expires is None:

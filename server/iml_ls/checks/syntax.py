@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from iml_ls.analysis import MAX_ANALYSED_CHARACTERS, Analysis, Scope
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
+from iml_ls.syntax.json_tree import MAX_JSON_TOKENS, MAX_TOP_LEVEL_ENTRIES
 
 
 def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
@@ -29,7 +30,8 @@ def _json(analysis: Analysis) -> Iterator[Diagnostic]:
         megabytes = len(analysis.text) / 1_000_000
         message = (
             f"Evaluation limit reached: this file has {megabytes:.1f} million characters; iml-ls analyses files "
-            f"up to {MAX_ANALYSED_CHARACTERS // 1_000_000} million. Split it into smaller files."
+            f"up to {MAX_ANALYSED_CHARACTERS // 1_000_000} million characters, {MAX_JSON_TOKENS:,} JSON tokens "
+            f"and {MAX_TOP_LEVEL_ENTRIES:,} requests. Split it into smaller files."
         )
         yield diagnostic("evaluation-limit", 0, analysis.index.line_end(0), message)
         return

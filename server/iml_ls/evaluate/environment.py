@@ -7,16 +7,18 @@ are marked as such, so that a preview always appears and always says what it mad
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
 import time
+import urllib.parse
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from iml_ls.analysis import Analysis, Chunk, ImlString
 from iml_ls.evaluate import coerce
-from iml_ls.evaluate.evaluator import Evaluator
+from iml_ls.evaluate.evaluator import Budget, Evaluator
 from iml_ls.evaluate.values import UNDEFINED, EvalContext, EvaluationError, JsValue
 from iml_ls.model.connection import JsonPath, Request
 from iml_ls.model.schema import SECRET_PARAMETER_TYPES
@@ -34,9 +36,24 @@ PLACEHOLDER_BY_TYPE: dict[str, JsValue] = {
 }
 
 
-_SECRET_NAME = re.compile(r"secret|password|token|key", re.I)
-EVALUATION_BUDGET = 2.0
-"""Seconds the evaluations of one request's checks (or of one preview) may take together."""
+SECRET_NAME = re.compile(
+    r"secret|passw|passphrase|token|key|cert|credential|private|bearer|session|cookie|signature", re.IGNORECASE
+)
+"""Names of parameters, common data and data whose values are secrets whatever type the params file
+gives them (``apiKey``, ``clientSecret``, ``accessToken``, ``password``, ``privateKey``…)."""
+_SECRET_VALUE = re.compile(r"-----BEGIN|^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*$")
+"""Values that are secrets whatever their name: PEM blocks and tokens shaped like a JWT."""
+MASK = "••••"
+MAX_MESSAGE_LENGTH = 1_000
+"""Characters of an evaluation error that are kept (a message may quote a huge value)."""
+SECRET_HIDDEN = "the reason is not shown, because it would quote a value derived from a secret sample value"
+_WINDOW = 6
+"""Redaction also masks every run of this many characters of a secret (a ``substring()``, a piece of
+a ``split()``), case-insensitively."""
+EVALUATION_BUDGET = 1.0
+"""Seconds the evaluations of one caller (one request's checks, one hover, one preview) may take together."""
+ANALYSIS_BUDGET = 2.0
+"""Seconds all evaluations of one analysis (one version of a file) may take together."""
 
 
 def plain_value(node: JsonValue | None) -> JsValue:
@@ -60,13 +77,54 @@ class SampleValues:
     placeholders: frozenset[tuple[str, str]]
     samples_path: str | None
     secrets: tuple[str, ...] = ()
-    """Sample values that are secrets: never shown in a message."""
+    """Sample values that are secrets (every text inside them): never shown in a message."""
+    secret_keys: dict[str, frozenset[str]] = field(default_factory=dict)
+    """For ``parameters``, ``common`` and ``data``: the keys whose sample values are secrets."""
 
     def redact(self, message: str) -> str:
-        """The message with every secret value replaced by ``••••``."""
-        for secret in sorted(self.secrets, key=len, reverse=True):
-            message = message.replace(secret, "••••")
-        return message
+        """The message with every secret value masked: as it is, in upper or lower case, in base64, hex,
+        URL encoding or reversed, and every run of :data:`_WINDOW` of its characters.
+
+        The evaluator's taint tracking (:attr:`EvaluationError.reveals_secret`) keeps messages that
+        could quote a derived value from being shown at all; this is the second line of defence.
+        """
+        if not self.secrets:
+            return message
+        masked = self._forms.sub(MASK, message)
+        lower = masked.lower()
+        covered = [False] * len(masked)
+        for start in range(len(masked) - _WINDOW + 1):
+            if lower[start : start + _WINDOW] in self._windows:
+                covered[start : start + _WINDOW] = [True] * _WINDOW
+        if not any(covered):
+            return masked
+        pieces: list[str] = []
+        for position, char in enumerate(masked):
+            if not covered[position]:
+                pieces.append(char)
+            elif position == 0 or not covered[position - 1]:
+                pieces.append(MASK)
+        return "".join(pieces)
+
+    @cached_property
+    def _forms(self) -> re.Pattern[str]:
+        forms: set[str] = set()
+        for secret in self.secrets:
+            data = secret.encode("utf-8", "surrogatepass")
+            encoded = base64.b64encode(data).decode()
+            forms |= {secret, secret[::-1], encoded, encoded.rstrip("="), data.hex(), urllib.parse.quote(data)}
+            forms.add(base64.urlsafe_b64encode(data).decode().rstrip("="))
+        ordered = sorted((form for form in forms if form), key=len, reverse=True)
+        return re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE)
+
+    @cached_property
+    def _windows(self) -> frozenset[str]:
+        # a PEM's armour lines (-----BEGIN PUBLIC KEY-----) are the same in every key: not secret
+        lowered = [_PEM_ARMOUR.sub("", secret).lower() for secret in self.secrets]
+        return frozenset(text[start : start + _WINDOW] for text in lowered for start in range(len(text) - _WINDOW + 1))
+
+
+_PEM_ARMOUR = re.compile(r"-----[A-Z0-9 ]+-----")
 
 
 def sample_values(analysis: Analysis) -> SampleValues:
@@ -93,12 +151,35 @@ def sample_values(analysis: Analysis) -> SampleValues:
             for key, value in stored.items():
                 common.setdefault(key, value)
     path = analysis.related.samples_path if analysis.related.samples is not None else None
-    secret_names = {p.name for p in analysis.parameters if p.type in SECRET_PARAMETER_TYPES}
-    secrets = [value for name, value in parameters.items() if name in secret_names and isinstance(value, str)]
-    secrets += [value for name, value in common.items() if _SECRET_NAME.search(name) and isinstance(value, str)]
-    return SampleValues(
-        parameters, common, data, frozenset(placeholders), path, tuple(s for s in secrets if len(s) >= 4)
-    )
+    typed = {p.name for p in analysis.parameters if p.type in SECRET_PARAMETER_TYPES}
+    secret_keys = {
+        root: frozenset(key for key, value in values.items() if key in typed or is_secret_like(key, value))
+        for root, values in (("parameters", parameters), ("common", common), ("data", data))
+    }
+    secrets = {
+        text
+        for root, values in (("parameters", parameters), ("common", common), ("data", data))
+        for key in secret_keys[root]
+        for text in _texts(values[key])
+        if len(text) >= 4 and (root, key) not in placeholders
+    }
+    return SampleValues(parameters, common, data, frozenset(placeholders), path, tuple(sorted(secrets)), secret_keys)
+
+
+def is_secret_like(name: str, value: JsValue) -> bool:
+    """Whether a sample value is a secret by its name or by what it looks like (see :data:`SECRET_NAME`)."""
+    return bool(SECRET_NAME.search(name)) or any(_SECRET_VALUE.search(text) for text in _texts(value))
+
+
+def _texts(value: JsValue) -> list[str]:
+    """Every text inside a value (a ``{key, passphrase}`` object holds two)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _texts(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return []
 
 
 @dataclass(frozen=True)
@@ -107,6 +188,8 @@ class TempState:
 
     values: dict[str, JsValue] = field(default_factory=dict)
     placeholders: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    secrets: frozenset[str] = frozenset()
+    """The keys whose values derive from a secret sample value."""
 
 
 @dataclass(frozen=True)
@@ -166,6 +249,8 @@ class ConnectionEvaluation:
 
     deadline: float = field(default_factory=lambda: time.monotonic() + EVALUATION_BUDGET)
     """When evaluating stops (see :meth:`renew_budget`)."""
+    budget: Budget = field(default_factory=lambda: Budget(ANALYSIS_BUDGET))
+    """What the whole analysis may still spend (shared by its evaluations at every instant)."""
 
     def renew_budget(self) -> None:
         """Give the evaluations that follow a budget of their own (each check of each request gets one,
@@ -174,6 +259,10 @@ class ConnectionEvaluation:
 
     def redact(self, message: str) -> str:
         return self.samples.redact(message)
+
+    def message_of(self, error: EvaluationError) -> str:
+        """What may be said of a failure: nothing of a message that could quote a secret."""
+        return SECRET_HIDDEN if error.reveals_secret else self.redact(str(error)[:MAX_MESSAGE_LENGTH])
 
     @cached_property
     def samples(self) -> SampleValues:
@@ -195,7 +284,8 @@ class ConnectionEvaluation:
         sources = {key: frozenset({key}) for key in samples.placeholders} | {
             ("temp", key): used for key, used in temp.placeholders.items()
         }
-        return Evaluator(self.context, variables, sources, deadline=self.deadline)
+        secrets = samples.secret_keys | {"temp": temp.secrets}
+        return Evaluator(self.context, variables, sources, deadline=self.deadline, budget=self.budget, secrets=secrets)
 
     def temp_before(self, request: Request | None) -> TempState:
         """``temp`` as a request sees it: the request-level ``temp`` of it and of the requests before it.
@@ -285,15 +375,19 @@ class ConnectionEvaluation:
         node = request.node.get("temp")
         if not isinstance(node, JsonObject):
             return state
-        values, placeholders = dict(state.values), dict(state.placeholders)
+        values, placeholders, secrets = dict(state.values), dict(state.placeholders), set(state.secrets)
         for member in node.members:
             if member.key.value == stop_key:
                 break
-            evaluator = self.evaluator(TempState(values, placeholders))
+            evaluator = self.evaluator(TempState(values, placeholders, frozenset(secrets)))
             values[member.key.value] = self.value(member.value, evaluator)
             if evaluator.used_placeholders:
                 placeholders[member.key.value] = frozenset(evaluator.used_placeholders)
-        return TempState(values, placeholders)
+            if evaluator.used_secrets:
+                secrets.add(member.key.value)
+            else:
+                secrets.discard(member.key.value)
+        return TempState(values, placeholders, frozenset(secrets))
 
     def evaluator_at(self, path: JsonPath) -> Evaluator:
         """An evaluator with the ``temp`` that a value at ``path`` sees."""
@@ -305,17 +399,25 @@ class ConnectionEvaluation:
             return self.evaluator(self._apply_temp(request, self.state_before(request), rest[1]))
         return self.evaluator(self.temp_before(request))
 
-    def value(self, node: JsonValue | None, evaluator: Evaluator) -> JsValue:
-        """A JSON value with every IML string evaluated (a lone ``{{…}}`` keeps its type)."""
+    def value(self, node: JsonValue | None, evaluator: Evaluator, *, hide_secrets: bool = False) -> JsValue:
+        """A JSON value with every IML string evaluated (a lone ``{{…}}`` keeps its type); with
+        ``hide_secrets``, a string whose value derives from a secret sample value is :data:`MASK`."""
         if node is None:
             return UNDEFINED
         if isinstance(node, JsonObject):
-            return {member.key.value: self.value(member.value, evaluator) for member in node.members}
+            return {
+                member.key.value: self.value(member.value, evaluator, hide_secrets=hide_secrets)
+                for member in node.members
+            }
         if isinstance(node, JsonArray):
-            return [self.value(item, evaluator) for item in node.items]
+            return [self.value(item, evaluator, hide_secrets=hide_secrets) for item in node.items]
         if isinstance(node, JsonString):
             string = self.analysis.iml_string_of(node)
-            return node.value if string is None else self.string(string, evaluator)
+            if string is None:
+                return node.value
+            reads = evaluator.secret_reads
+            result = self.string(string, evaluator)
+            return MASK if hide_secrets and evaluator.secret_reads != reads else result
         if isinstance(node, JsonNumber | JsonLiteral):
             return node.value
         return UNDEFINED
@@ -334,7 +436,7 @@ class ConnectionEvaluation:
             parts.append(string.node.value[position:])
             return "".join(parts)
         except EvaluationError as error:
-            self.errors[string] = self.redact(str(error))
+            self.errors[string] = self.message_of(error)
             return UNDEFINED
 
 
@@ -352,7 +454,9 @@ def shared_evaluation(analysis: Analysis, now: float | None = None) -> Connectio
     key = ("evaluation", instant)
     evaluation = analysis.memo.get(key)
     if not isinstance(evaluation, ConnectionEvaluation):
-        evaluation = ConnectionEvaluation(analysis, dt.datetime.fromtimestamp(instant, dt.UTC))
+        budget = analysis.memo.setdefault("evaluation-budget", Budget(ANALYSIS_BUDGET))
+        assert isinstance(budget, Budget)
+        evaluation = ConnectionEvaluation(analysis, dt.datetime.fromtimestamp(instant, dt.UTC), budget=budget)
         analysis.memo[key] = evaluation
     evaluation.renew_budget()
     return evaluation

@@ -21,7 +21,9 @@ plain object       ``dict`` with ``str`` keys, in insertion order
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+import math
+import time
+from dataclasses import dataclass, field
 from typing import Final, TypeAlias
 
 
@@ -52,9 +54,28 @@ JsValue: TypeAlias = (
 class EvaluationError(Exception):
     """An IML expression failed the way it would fail at Make's runtime (the message says why)."""
 
+    reveals_secret: bool = False
+    """Whether the message may quote a value derived from a secret sample value (then it is never shown)."""
+
 
 class EvaluationLimitError(EvaluationError):
     """Evaluation stopped because it exceeded a time or size budget (never a Make runtime error)."""
+
+
+@dataclass
+class Deadline:
+    """When the running evaluation must stop (``time.monotonic()``): the evaluator sets it, and a
+    built-in function whose work grows with its input checks it as it goes."""
+
+    at: float = math.inf
+
+    def remaining(self) -> float | None:
+        """Seconds left (None: no deadline), as the ``regex`` package's ``timeout`` takes them."""
+        return None if math.isinf(self.at) else max(0.0, self.at - time.monotonic())
+
+    def check(self) -> None:
+        if time.monotonic() > self.at:
+            raise EvaluationLimitError("Evaluation took too long and was stopped.")
 
 
 @dataclass(frozen=True)
@@ -67,6 +88,7 @@ class EvalContext:
     now: _dt.datetime
     max_string_length: int = 1_000_000
     max_collection_length: int = 100_000
+    deadline: Deadline = field(default_factory=Deadline, compare=False)
 
     @property
     def timestamp(self) -> int:

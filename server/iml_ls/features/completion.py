@@ -14,6 +14,7 @@ from iml_ls.checks.jwt import jwt_calls
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.evaluate.functions.spec import BuiltinFunction
 from iml_ls.evaluate.jsonwebtoken import MAKE_ALGORITHMS, REGISTERED_CLAIMS, SIGN_OPTIONS
+from iml_ls.features import markdown
 from iml_ls.features.cursor import ImlCursor, JsonCursor, iml_cursor, json_cursor
 from iml_ls.model.connection import FileKind, JsonPath
 from iml_ls.model.schema import (
@@ -175,7 +176,7 @@ def _members(
                 label=parameter.name,
                 kind="property",
                 detail=f"{parameter.type or 'parameter'}{' (required)' if parameter.required else ''}",
-                documentation=f"{parameter.label or parameter.name} — declared in the params file.",
+                documentation=f"{markdown.text(parameter.label or parameter.name)} — declared in the params file.",
                 sort_text=("0" if for_jwt_key and parameter.type in SECRET_PARAMETER_TYPES else "1") + parameter.name,
                 replace=replace,
             )
@@ -250,7 +251,7 @@ def _jwt_argument(
                 label=f"temp.{key}",
                 kind="variable",
                 detail="JWT payload" if argument == 0 else "jsonwebtoken options",
-                documentation="Keys: " + ", ".join(f"`{k}`" for k in sorted(keys)),
+                documentation="Keys: " + ", ".join(markdown.code(k) for k in sorted(keys)),
                 sort_text=("0" if looks_right else "1") + key,
                 preselect=looks_right,
                 replace=replace,
@@ -264,7 +265,9 @@ def _jwt_argument(
                 label=f"parameters.{parameter.name}",
                 kind="variable",
                 detail=parameter.type,
-                documentation=f"{parameter.label or parameter.name} — the signing key from the connection form.",
+                documentation=(
+                    f"{markdown.text(parameter.label or parameter.name)} — the signing key from the connection form."
+                ),
                 sort_text=("0" if secret else "1") + parameter.name,
                 preselect=secret,
                 replace=replace,

@@ -11,10 +11,11 @@ from iml_ls.evaluate.evaluator import placeholder_label
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.evaluate.js_json import stringify
 from iml_ls.evaluate.values import EvaluationError, JsValue
+from iml_ls.features import markdown
 from iml_ls.features.completion import function_documentation, keys_for
 from iml_ls.features.cursor import json_cursor
 from iml_ls.features.preview import TokenPreview, claim_times, describe_time, preview
-from iml_ls.model.schema import SECRET_PARAMETER_TYPES, VARIABLES
+from iml_ls.model.schema import VARIABLES
 from iml_ls.syntax.iml import Call, Expr, Literal, Member, Name, Template, member_path, walk_expr
 
 MAX_VALUE_LENGTH = 400
@@ -96,22 +97,20 @@ def _call_markdown(analysis: Analysis, call: Call, call_start: int, now: float) 
 
 
 def _token_markdown(token: TokenPreview, now: float) -> str:
+    """One token: the token itself first, as plain text, then its header and payload and the times."""
     if token.token is None:
-        return f"**Make would fail to sign this token:** {token.error}"
+        return f"**Make would fail to sign this token:** {markdown.text(token.error or '')}"
+    if token.hidden:
+        return f"**Token** ({markdown.text(token.algorithm or '')}): *(hidden: its header or payload holds a secret)*"
     lines = [
-        f"**Token** ({token.algorithm}, {len(token.token)} characters)",
-        "```text",
-        token.token,
-        "```",
+        f"**Token** ({markdown.text(token.algorithm or '')}, {len(token.token)} characters)",
+        markdown.code_block(token.token, "text"),
         "Header and payload:",
-        "```json",
-        stringify(token.header) or "",
-        stringify(token.payload) or "",
-        "```",
+        markdown.code_block(f"{stringify(token.header) or ''}\n{stringify(token.payload) or ''}", "json"),
     ]
-    lines += [f"{claim}: {text}  " for claim, text in claim_times(token.payload, now).items()]
+    lines += [f"{claim}: {text}  " for claim, text in claim_times(token.payload, now).items()]  # iml-ls's own words
     if token.placeholders:
-        lines.append("placeholders: " + ", ".join(token.placeholders))
+        lines.append("placeholders: " + ", ".join(map(markdown.code, token.placeholders)))
     return "\n".join(lines)
 
 
@@ -127,28 +126,26 @@ def _variable_markdown(analysis: Analysis, expr: Expr) -> str:
     if root == "parameters":
         parameter = next((p for p in analysis.parameters if p.name == key), None)
         if parameter is None:
-            return f"`parameters.{key}` is not declared in the params file."
+            return f"{markdown.code('parameters.' + key)} is not declared in the params file."
         required = "a required" if parameter.required else "an optional"
-        label = parameter.label or key
-        return f"`parameters.{key}` — **{label}**, {required} `{parameter.type}` parameter of the params file."
+        label = markdown.text(parameter.label or key)
+        return (
+            f"{markdown.code('parameters.' + key)} — **{label}**, {required} {markdown.code(parameter.type)} "
+            "parameter of the params file."
+        )
     app = analysis.related.app
     fields = {"connection": app.connection_fields, "webhook": app.webhook_fields} if app is not None else {}
     if root in fields and fields[root] is not None:
         what = dict(fields[root] or ()).get(key)
-        shown = _code(_shown_path(path))
-        return f"{shown} — {what}." if what else f"{shown} is neither a parameter nor a saved value."
+        shown = markdown.code(_shown_path(path))
+        return f"{shown} — {markdown.text(what)}." if what else f"{shown} is neither a parameter nor a saved value."
     if root == "temp":
         definitions = analysis.temps.get(key, [])
         if not definitions:
-            return f"`temp.{key}` is not defined by any `temp` directive."
+            return f"{markdown.code('temp.' + key)} is not defined by any `temp` directive."
         where = ", ".join("`response.temp`" if d.in_response else "the request's `temp`" for d in definitions)
-        return f"`temp.{key}` — defined in {where}."
-    return f"{_code(_shown_path(path))} — {spec.description}" if spec else ""
-
-
-def _code(text: str) -> str:
-    """``text`` as Markdown inline code, even when it holds backticks."""
-    return f"`` {text} ``" if "`" in text else f"`{text}`"
+        return f"{markdown.code('temp.' + key)} — defined in {where}."
+    return f"{markdown.code(_shown_path(path))} — {spec.description}" if spec else ""
 
 
 def _shown_path(path: tuple[str, ...]) -> str:
@@ -165,19 +162,15 @@ def _evaluate(analysis: Analysis, string: ImlString, expr: Expr, now: float) -> 
     try:
         value = evaluator.evaluate(expr)
     except EvaluationError as error:
-        return f"Evaluates to an error: {evaluation.redact(str(error))}"
-    path = member_path(expr)
-    if path and path[0] == "parameters" and len(path) >= 2:
-        parameter = next((p for p in analysis.parameters if p.name == path[1]), None)
-        if parameter is not None and parameter.type in SECRET_PARAMETER_TYPES and not evaluator.used_placeholders:
-            return "Sample value: *(hidden: a secret)*"
-    text = _show(value)
-    made_up = ", ".join(sorted(map(placeholder_label, evaluator.used_placeholders)))
+        return f"Evaluates to an error: {markdown.text(evaluation.message_of(error))}"
+    if evaluator.used_secrets - evaluation.samples.placeholders:
+        return "Sample value: *(hidden: a secret, or derived from one)*"
+    made_up = ", ".join(map(markdown.code, sorted(map(placeholder_label, evaluator.used_placeholders))))
     note = f" *(placeholder, not a real value: {made_up})*" if made_up else ""
     when = ""
     if isinstance(value, int | float) and not isinstance(value, bool) and 1e9 <= value <= 1e10:
         when = f"\n\nAs a date: {describe_time(value, now)}"
-    return f"Value: `{text}`{note}{when}"
+    return f"Value:{note}\n{markdown.code_block(_show(value))}{when}"
 
 
 def _show(value: JsValue) -> str:

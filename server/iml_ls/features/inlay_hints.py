@@ -66,12 +66,14 @@ def _times(
     """The time members of a call's payload and options, each with the Unix time it stands for."""
     found: list[tuple[JsonMember, float, str]] = []
     payload = _members(call.payload, TIME_CLAIMS)
-    claims = {member.key.value: _seconds(evaluation.value(member.value, evaluator)) for member in payload}
+    claims = {
+        member.key.value: _seconds(evaluation.value(member.value, evaluator, hide_secrets=True)) for member in payload
+    }
     found += [(member, seconds, "") for member in payload if (seconds := claims[member.key.value]) is not None]
     # jsonwebtoken: exp and nbf count from payload.iat when it is a non-zero number, else from the clock
     issued = claims.get("iat") or float(math.floor(now))
     for member in _members(call.options, TIME_OPTIONS):
-        span = _timespan_seconds(evaluation.value(member.value, evaluator))
+        span = _timespan_seconds(evaluation.value(member.value, evaluator, hide_secrets=True))
         if span is not None:
             claim = CLAIM_FOR_OPTION[member.key.value]
             found.append((member, issued + span, f"jsonwebtoken adds {claim} = iat + {span:g} s: "))

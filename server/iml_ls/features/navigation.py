@@ -21,7 +21,7 @@ from iml_ls.analysis import Analysis, Workspace
 from iml_ls.checks.diagnostic import TextEdit
 from iml_ls.model.app import Component, ComponentKind, Role, linked_connections
 from iml_ls.model.connection import FileKind, saved_members, sibling
-from iml_ls.syntax.iml import Call, Member, Name, walk_expr
+from iml_ls.syntax.iml import Call, Expr, Index, Literal, Member, Name, walk_expr
 from iml_ls.syntax.json_tree import JsonArray, JsonObject, JsonString, JsonValue
 
 
@@ -76,19 +76,46 @@ class _Owner:
 
 
 def _uses(analysis: Analysis, roots: frozenset[str], name: str | None = None) -> Iterator[Symbol]:
-    """Every ``<root>.x`` in a file's expressions for the given roots, located at the ``x``."""
+    """Every ``<root>.x`` (or ``<root>["x"]``, ``get(<root>, 'x')``) in a file's expressions for the
+    given roots, located at the ``x``."""
     for string in analysis.iml_strings:
         for template in string.templates:
             if template.expr is None:
                 continue
             for node in walk_expr(template.expr):
-                if not isinstance(node, Member) or not isinstance(node.object, Name):
+                use = _use(node, template.source)
+                if use is None:
                     continue
-                if node.object.name not in roots or (name is not None and node.name != name):
+                found, used, name_start, name_end = use
+                if found.root not in roots or (name is not None and used != name):
                     continue
-                start = string.offset(template, node.name_start)
-                end = string.offset(template, node.end)
-                yield Symbol(_KIND_OF_ROOT[node.object.name], node.name, Location(analysis.path, start, end), False)
+                start, end = string.offset(template, name_start), string.offset(template, name_end)
+                yield Symbol(found, used, Location(analysis.path, start, end), is_declaration=False)
+
+
+def _use(node: Expr, source: str) -> tuple[SymbolKind, str, int, int] | None:
+    """The name ``node`` reads from ``parameters``, ``temp``, ``connection`` or ``webhook``, and where
+    it is written in the expression: ``parameters.x``, ``parameters["x"]`` and ``get(parameters, 'x.y')`` read ``x``."""
+    if isinstance(node, Member) and isinstance(node.object, Name):
+        found = _KIND_OF_ROOT.get(node.object.name)
+        return None if found is None else (found, node.name, node.name_start, node.end)
+    root, key = (
+        (node.object, node.index)
+        if isinstance(node, Index)
+        else (node.args[0], node.args[1])
+        if isinstance(node, Call) and node.name == "get" and len(node.args) >= 2
+        else (None, None)
+    )
+    if not isinstance(root, Name) or not isinstance(key, Literal) or not isinstance(key.value, str):
+        return None
+    found = _KIND_OF_ROOT.get(root.name)
+    written = source[key.start + 1 : key.end - 1]
+    if found is None or written != key.value:  # an escape inside the quotes: the offsets would not match
+        return None
+    used = written.split(".", 1)[0] if isinstance(node, Call) else written
+    if not _IDENTIFIER.fullmatch(used):
+        return None
+    return found, used, key.start + 1, key.start + 1 + len(used)
 
 
 def _inside_quotes(path: str, node: JsonString) -> Location:

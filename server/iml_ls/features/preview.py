@@ -5,6 +5,7 @@ Shared by ``iml-ls preview``, the ``iml.previewToken`` command, hover on ``jwt(`
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import time
@@ -13,12 +14,13 @@ from pathlib import Path
 
 from iml_ls.analysis import Analysis
 from iml_ls.checks.jwt import JwtCall, jwt_calls, jwt_calls_at
-from iml_ls.evaluate.environment import shared_evaluation
+from iml_ls.evaluate.environment import MASK, shared_evaluation
 from iml_ls.evaluate.evaluator import placeholder_label
 from iml_ls.evaluate.js_json import number_to_string, stringify
 from iml_ls.evaluate.jsonwebtoken import jwt_function
 from iml_ls.evaluate.values import UNDEFINED, EvaluationError, JsValue
 from iml_ls.model.connection import Request
+from iml_ls.syntax.json_tree import JsonArray, JsonObject, JsonString
 from iml_ls.text.line_index import PositionEncoding
 
 PREVIEW_COMMAND = "iml.previewToken"
@@ -39,6 +41,8 @@ class TokenPreview:
     algorithm: str | None
     error: str | None
     placeholders: tuple[str, ...]
+    hidden: bool = False
+    """Whether the token is withheld: its header or payload holds a value derived from a secret."""
 
 
 @dataclass
@@ -153,27 +157,31 @@ def preview(
     requests = analysis.requests if at is None else _requests_of(analysis, calls)
     for request in requests if with_requests else []:
         evaluator = evaluation.evaluator(evaluation.temp_before(request))
+        parts = {part: evaluation.value(request.node.get(part), evaluator, hide_secrets=True) for part in REQUEST_PARTS}
         result.requests.append(
-            {part: evaluation.value(request.node.get(part), evaluator) for part in REQUEST_PARTS}
-            | ({"stage": request.stage} if request.stage else {})
+            _sanitized(parts, _sanitize_paths(request.node)) | ({"stage": request.stage} if request.stage else {})
         )
         used |= evaluator.used_placeholders
     for call in calls:
         start, end = call.span(call.call)
         evaluator = evaluation.evaluator_at(call.string.path)
         try:
-            args = [evaluator.evaluate(arg) for arg in call.call.args[:4]]
+            args, shows_secret = [], False
+            for position, arg in enumerate(call.call.args[:4]):
+                reads = evaluator.secret_reads
+                args.append(evaluator.evaluate(arg))
+                shows_secret |= position != 1 and evaluator.secret_reads != reads  # the key is never shown
             args += [UNDEFINED] * (4 - len(args))
             signed = jwt_function(args[0], args[1], args[2], args[3], now=clock)
-            token = TokenPreview(start, end, signed.token, signed.header, signed.payload, signed.algorithm, None, ())
-        except EvaluationError as error:
-            token = TokenPreview(start, end, None, None, None, call.algorithm, evaluation.redact(str(error)), ())
-        names = tuple(sorted(map(placeholder_label, evaluator.used_placeholders)))
-        result.tokens.append(
-            TokenPreview(
-                token.start, token.end, token.token, token.header, token.payload, token.algorithm, token.error, names
+            token = (
+                TokenPreview(start, end, MASK, None, None, signed.algorithm, None, (), hidden=True)
+                if shows_secret
+                else TokenPreview(start, end, signed.token, signed.header, signed.payload, signed.algorithm, None, ())
             )
-        )
+        except EvaluationError as error:
+            token = TokenPreview(start, end, None, None, None, call.algorithm, evaluation.message_of(error), ())
+        names = tuple(sorted(map(placeholder_label, evaluator.used_placeholders)))
+        result.tokens.append(dataclasses.replace(token, placeholders=names))
         used |= evaluator.used_placeholders
     result.placeholders = sorted(map(placeholder_label, used))
     for string, message in evaluation.errors.items():
@@ -234,7 +242,42 @@ def render_preview_text(result: PreviewResult, analysis: Analysis) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _sanitize_paths(request: JsonObject) -> list[list[str]]:
+    """The request's ``log.sanitize`` paths (``request.headers.authorization``), split at the dots."""
+    log = request.get("log")
+    sanitize = log.get("sanitize") if isinstance(log, JsonObject) else None
+    if not isinstance(sanitize, JsonArray):
+        return []
+    return [
+        item.value.split(".")[1:]
+        for item in sanitize.items
+        if isinstance(item, JsonString) and item.value.startswith("request.")
+    ]
+
+
+def _sanitized(parts: dict[str, JsValue], paths: list[list[str]]) -> dict[str, JsValue]:
+    """The request with every value a ``log.sanitize`` path names masked, as Make masks it in its
+    logs (keys compared without case, as HTTP header names are)."""
+    for path in paths:
+        value: JsValue = parts
+        for step, name in enumerate(path):
+            if not isinstance(value, dict):
+                break
+            key = next((key for key in value if key.lower() == name.lower()), None)
+            if key is None:
+                break
+            if step == len(path) - 1:
+                value[key] = MASK
+            value = value[key]
+    return parts
+
+
 def token_lines(token: TokenPreview, now: float) -> list[str]:
+    if token.hidden:
+        return [
+            f"algorithm: {token.algorithm}",
+            "token: hidden: its header or payload holds a value derived from a secret sample value",
+        ]
     if token.token is None:
         return [f"Make would fail: {token.error}"]
     lines = [f"algorithm: {token.algorithm}", f"token ({len(token.token)} characters):", f"  {token.token}"]

@@ -7,16 +7,21 @@ This layer only converts and schedules. Every answer comes from a pure feature f
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
+import contextvars
 import functools
 import logging
 import sys
+import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, ParamSpec, TypeVar
 
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
 from pygls.exceptions import JsonRpcException, JsonRpcRequestCancelled
+from pygls.io_ import run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import JsonRPCNotification
@@ -32,6 +37,11 @@ log = logging.getLogger("iml_ls")
 
 CONFIGURATION_SECTION = "imlLs"
 REQUEST_FAILED = -32803
+CONTENT_MODIFIED = -32801
+SERVER_CANCELLED = -32802
+ANSWER_WITHIN = 0.8
+"""Seconds a request waits for the analysis thread before it is answered with ``ContentModified``
+(the client asks again): every request is answered within a second, whatever the file holds."""
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -52,19 +62,44 @@ def settings_from(raw: object) -> Settings:
 
 
 class ImlProtocol(LanguageServerProtocol):
-    """pygls's protocol with two corrections.
+    """pygls's protocol with three corrections.
 
     A request with malformed parameters gets an error response (pygls drops it without answering
     its id, and the client waits forever). And edits are not applied to pygls's own copy of the
     document: it splits lines like ``str.splitlines`` (at U+2028 too), so it drifts from the
     editor's text and can raise, and then pygls never calls our handler and an edit is lost.
-    iml-ls keeps the text itself, with LSP's line rules.
+    iml-ls keeps the text itself, with LSP's line rules. And LSP's lifecycle is kept (see
+    :meth:`handle_message`).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cancelled: set[str | int] = set()
         """Ids of requests the client cancelled (pygls cannot cancel a command's coroutine itself)."""
+        self.initialize_received = False
+        self.exit_status = 0
+        """The process's exit status: 1 when ``exit`` came without ``shutdown`` before it (LSP's rule)."""
+
+    def handle_message(self, message: Any) -> None:
+        """LSP's lifecycle: before ``initialize`` a request gets ``ServerNotInitialized`` and a
+        notification is dropped; after ``shutdown`` a request gets ``InvalidRequest`` (pygls answers
+        the first and leaves the second unanswered)."""
+        method = getattr(message, "method", None)
+        is_request = method is not None and getattr(message, "id", None) is not None
+        if method == types.EXIT:
+            self.exit_status = 0 if self._shutdown else 1
+        elif not self.initialize_received and method not in (None, types.INITIALIZE):
+            if is_request:
+                error = JsonRpcException("The server is not initialized yet: send initialize first.", -32002)
+                self._send_response(message.id, None, error.to_response_error())
+            return
+        elif is_request and self._shutdown:
+            error = JsonRpcException("The server is shutting down: only exit is accepted.", -32600)
+            self._send_response(message.id, None, error.to_response_error())
+            return
+        if method == types.INITIALIZE:
+            self.initialize_received = True
+        super().handle_message(message)
 
     def _handle_cancel_notification(self, msg_id: str | int) -> None:
         self.cancelled.add(msg_id)
@@ -109,7 +144,9 @@ class ImlLanguageServer(LanguageServer):
         self.pull_diagnostics = False
         self.uris: dict[str, str] = {}
         """path → URI of every open document, as the client spelled it."""
-        self._published: dict[str, int | None] = {}
+        self.latest: dict[str, int | None] = {}
+        """The newest version the client sent of each open document (written by the protocol thread)."""
+        self._worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="iml-ls-analysis")
         self.pushed_while_closed: set[str] = set()
         """URIs whose diagnostics the workspace check pushed to a pulling client while they were closed."""
 
@@ -118,9 +155,65 @@ class ImlLanguageServer(LanguageServer):
         assert isinstance(self.protocol, ImlProtocol)
         return self.protocol
 
+    def stop_worker(self) -> None:
+        """Drop the analysis jobs not started (the process is ending)."""
+        self._worker.shutdown(wait=False, cancel_futures=True)
+
+    def serve_one_tcp_client(self, host: str, port: int) -> None:
+        """Listen on ``host:port`` for one client, and refuse every other connection: a second local
+        process must not take over the session and read what the first one's files hold."""
+        self._stop_event = stop_event = threading.Event()
+        taken = False
+        listening: asyncio.Server
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            nonlocal taken
+            if taken:
+                writer.close()
+                return
+            taken = True
+            self.protocol.set_writer(writer)
+            await run_async(
+                stop_event=stop_event, reader=reader, protocol=self.protocol, error_handler=self.report_server_error
+            )
+            listening.close()  # the one client left: the server ends
+
+        async def listen() -> None:
+            nonlocal listening
+            listening = await asyncio.start_server(connection, host, port)
+            async with listening:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listening.serve_forever()
+
+        with contextlib.suppress(KeyboardInterrupt, SystemExit):
+            asyncio.run(listen())
+
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log instead of popping a message in the editor (never one popup per keystroke)."""
-        log.error("iml-ls internal error: %s", error)
+        log.error("iml-ls internal error: %s", type(error).__name__)
+
+    # The analysis thread ---------------------------------------------------------------------
+    # Everything that reads or changes the workspace runs, in the order the messages came, on one
+    # thread of its own: the protocol thread goes on reading messages while a file is checked, so
+    # edits that arrive meanwhile supersede the version being checked (its diagnostics are dropped
+    # unchecked), cancellations get through, and a request is answered within a second.
+
+    def submit(self, job: Callable[[], R]) -> concurrent.futures.Future[R]:
+        """Run ``job`` on the analysis thread after the jobs submitted before it."""
+        return self._worker.submit(contextvars.copy_context().run, job)
+
+    async def in_worker(
+        self, job: Callable[[], R], timeout: float | None = ANSWER_WITHIN, busy: int = CONTENT_MODIFIED
+    ) -> R:
+        """The result of ``job`` run on the analysis thread; after ``timeout`` seconds an error the
+        client retries on, ``busy`` (a job that has not started then is dropped)."""
+        future = asyncio.wrap_future(self.submit(job))
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            # ServerCancelled asks a client that pulls diagnostics to ask again (LSP 3.17)
+            data = {"retriggerRequest": True} if busy == SERVER_CANCELLED else None
+            raise JsonRpcException("iml-ls is still checking this file; try again.", busy, data) from None
 
     # Documents -------------------------------------------------------------------------------
 
@@ -142,6 +235,7 @@ class ImlLanguageServer(LanguageServer):
             if isinstance(change, types.TextDocumentContentChangePartial) and index is not None:
                 start = index.offset(Position(change.range.start.line, change.range.start.character), self.encoding)
                 end = index.offset(Position(change.range.end.line, change.range.end.character), self.encoding)
+                start, end = min(start, end), max(start, end)  # a reversed range would duplicate text
                 self.iml.edit_document(path, start, end, change.text, version)
             else:
                 self.iml.open_document(path, change.text, version)
@@ -151,31 +245,35 @@ class ImlLanguageServer(LanguageServer):
     def diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
         return [to_diagnostic(analysis, item, self.encoding) for item in analysis.diagnostics]
 
-    def publish(self, uri: str) -> None:
-        """Push the diagnostics of the document's current version (clients without pull)."""
-        analysis = self.analysis(uri)
-        if analysis is None or self.pull_diagnostics:
-            return
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=self.diagnostics(analysis), version=analysis.version)
-        )
-        self._published[uri] = analysis.version
-
     def schedule_publish(self, uri: str) -> None:
-        """Publish once the messages already queued are handled, so only the latest version is checked."""
-        asyncio.get_event_loop().call_soon(self._publish_if_latest, uri, self._version(uri))
+        """Check the document on the analysis thread and push its diagnostics (clients without pull),
+        unless a newer version arrives first: then only the newest is checked."""
+        if self.pull_diagnostics:
+            return
+        loop = asyncio.get_running_loop()
+        version = self.latest.get(uri)
+        self.submit(lambda: self._publish_if_latest(loop, uri, version))
 
-    def _version(self, uri: str) -> int | None:
-        """The open document's version, without parsing it (this runs on every keystroke)."""
-        return self.iml.version_of(uri_to_path(uri))
-
-    def _publish_if_latest(self, uri: str, version: int | None) -> None:
-        if self._version(uri) != version:
-            return  # a newer edit arrived; its own publish follows
+    def _publish_if_latest(self, loop: asyncio.AbstractEventLoop, uri: str, version: int | None) -> None:
+        """On the analysis thread: check the document if ``version`` is still its newest."""
+        if uri not in self.latest or self.latest[uri] != version:
+            return  # superseded by a newer edit (whose own publish follows) or closed
         try:
-            self.publish(uri)
+            analysis = self.analysis(uri)
+            if analysis is None:
+                return
+            params = types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=self.diagnostics(analysis), version=analysis.version
+            )
         except Exception:  # never let one bad document stop the server
-            log.error("diagnostics failed for %s:\n%s", uri, traceback.format_exc())
+            log.error("diagnostics failed for %s:\n%s", uri, stack_trace())
+            return
+        loop.call_soon_threadsafe(self._send_diagnostics, params)
+
+    def _send_diagnostics(self, params: types.PublishDiagnosticsParams) -> None:
+        """On the protocol thread: push diagnostics still of the newest version of an open document."""
+        if params.uri in self.latest and self.latest[params.uri] == params.version:
+            self.text_document_publish_diagnostics(params)
 
     def app_files(self) -> list[str]:
         """Every file of the Make apps in the client's workspace folders (for the app's problems
@@ -194,22 +292,35 @@ class ImlLanguageServer(LanguageServer):
 
     def publish_app_files(self) -> None:
         """Push the diagnostics of every app file that is not open (clients without pull
-        diagnostics), one file per turn of the event loop so that requests are answered meanwhile."""
+        diagnostics), one analysis-thread job per file so that requests are answered in between."""
         if self.pull_diagnostics:
             return
-        loop = asyncio.get_event_loop()
-        for path in self.app_files():
-            loop.call_soon(self.publish_disk, path)
+        loop = asyncio.get_running_loop()
+        self.submit(lambda: self._queue_disk(loop, self.app_files()))
+
+    def _queue_disk(self, loop: asyncio.AbstractEventLoop, paths: list[str]) -> None:
+        for path in paths:
+            self.submit(functools.partial(self._publish_disk, loop, path))
 
     def publish_disk(self, path: str) -> None:
-        """Push the diagnostics of a file as it is on disk (an app file that is not open)."""
-        if self.pull_diagnostics or self.iml.is_open(path):
+        """Push the diagnostics of an app file as it is on disk (it was just closed, say)."""
+        if not self.pull_diagnostics:
+            loop = asyncio.get_running_loop()
+            self.submit(lambda: self._publish_disk(loop, path))
+
+    def _publish_disk(self, loop: asyncio.AbstractEventLoop, path: str) -> None:
+        """On the analysis thread: the diagnostics of an app file that is not open, sent by the protocol thread."""
+        if self.iml.is_open(path) or self.iml.place_of(path) is None:
             return
-        analysis = self.iml.analysis(path)
-        if analysis is not None:
-            self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=path_to_uri(path), diagnostics=self.diagnostics(analysis))
-            )
+        try:
+            analysis = self.iml.analysis(path)
+            if analysis is None:
+                return
+            params = types.PublishDiagnosticsParams(uri=path_to_uri(path), diagnostics=self.diagnostics(analysis))
+        except Exception:  # never let one bad file stop the server
+            log.error("diagnostics failed for %s:\n%s", path, stack_trace())
+            return
+        loop.call_soon_threadsafe(self.text_document_publish_diagnostics, params)
 
     def refresh_all(self) -> None:
         """Re-check every open document (settings or a related file changed)."""
@@ -217,44 +328,71 @@ class ImlLanguageServer(LanguageServer):
             if self._client_refreshes():
                 self.workspace_diagnostic_refresh(None)
             return
-        for path in self.iml.open_paths():
-            self.schedule_publish(self.uris.get(path, path))
-        asyncio.get_event_loop().call_soon(self.publish_app_files)
+        for uri in list(self.uris.values()):
+            self.schedule_publish(uri)
+        self.publish_app_files()
+
+    def publish_dependents(self, path: str) -> None:
+        """Re-check the open documents whose analysis a change of ``path`` changed: they read its
+        parameters, common data, samples, saved connection values, base, manifest or function code."""
+        if self.pull_diagnostics:
+            return
+        loop = asyncio.get_running_loop()
+        self.submit(lambda: self._reschedule(loop, self._changed_by(path)))
+
+    def _changed_by(self, path: str) -> list[str]:
+        """On the analysis thread: the URIs of open documents whose analysis is no longer the one cached."""
+        if not self.iml.is_read_by_others(path):
+            return []
+        changed = []
+        for open_path in self.iml.open_paths():
+            before = self.iml.cached_analysis(open_path)
+            if open_path != path and before is not None and self.iml.analysis(open_path) is not before:
+                changed.append(self.uris.get(open_path, path_to_uri(open_path)))
+        return changed
+
+    def _reschedule(self, loop: asyncio.AbstractEventLoop, uris: list[str]) -> None:
+        for uri in uris:
+            loop.call_soon_threadsafe(self.schedule_publish, uri)
 
     def _client_refreshes(self) -> bool:
         workspace = self.client_capabilities.workspace
         return bool(workspace and workspace.diagnostics and workspace.diagnostics.refresh_support)
 
-    def dependents_of(self, path: str) -> list[str]:
-        """URIs of open files whose analysis a change of ``path`` changed (they read its parameters,
-        common data, samples, saved connection values, base, manifest or function code)."""
-        if not self.iml.is_read_by_others(path):
-            return []
-        result = []
-        for open_path in self.iml.open_paths():
-            if open_path == path:
-                continue
-            before = self.iml.cached_analysis(open_path)
-            if before is not None and self.iml.analysis(open_path) is not before:
-                result.append(self.uris.get(open_path, open_path))
-        return result
+
+def stack_trace() -> str:
+    """The traceback of the exception being handled, for the log: where it happened and its type, but
+    not its message, which may quote a value of the document or a sample value (a secret)."""
+    error = sys.exc_info()[1]
+    if error is None:
+        return ""
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    return f"Traceback (most recent call last):\n{frames}{type(error).__qualname__}"
 
 
-def guarded(method: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Answer a failing request with a short error and log the traceback to stderr (never to the client)."""
+def guarded(
+    method: str, busy: int = CONTENT_MODIFIED
+) -> Callable[[Callable[P, R]], Callable[P, Coroutine[Any, Any, R]]]:
+    """Run a request handler on the analysis thread (see :meth:`ImlLanguageServer.in_worker`), answer
+    a failing request with a short error and log the traceback to stderr (never to the client)."""
 
-    def decorate(handler: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(handler)
-        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+    def decorate(handler: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
+        def answer(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
                 return handler(*args, **kwargs)
             except JsonRpcException:
                 raise
             except Exception as error:
-                log.error("%s failed:\n%s", method, traceback.format_exc())
+                log.error("%s failed:\n%s", method, stack_trace())
                 raise JsonRpcException(
                     f"iml-ls could not answer {method}: {type(error).__name__}", REQUEST_FAILED
                 ) from None
+
+        @functools.wraps(handler)
+        async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            server = args[0]
+            assert isinstance(server, ImlLanguageServer)
+            return await server.in_worker(lambda: answer(*args, **kwargs), busy=busy)
 
         return run
 
@@ -270,17 +408,21 @@ def create_server() -> ImlLanguageServer:
     return server
 
 
-def serve(tcp: str | None = None) -> None:
-    """Run over stdio (stdout carries LSP frames only; logs go to stderr) or on ``HOST:PORT``."""
+def serve(tcp: tuple[str, int] | None = None) -> int:
+    """Run over stdio (stdout carries LSP frames only; logs go to stderr) or on ``(host, port)``;
+    return the exit status LSP asks for."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="iml-ls %(levelname)s: %(message)s")
     # pygls logs whole messages (document text included) when one fails; iml-ls logs its own short lines.
     logging.getLogger("pygls").setLevel(logging.CRITICAL)
     server = create_server()
-    if tcp:
-        host, _, port = tcp.rpartition(":")
-        server.start_tcp(host or "127.0.0.1", int(port))
-    else:
-        server.start_io()
+    try:
+        if tcp:
+            server.serve_one_tcp_client(*tcp)
+        else:
+            server.start_io()
+    finally:
+        server.stop_worker()
+    return server.iml_protocol.exit_status
 
 
 def negotiate(server: ImlLanguageServer, params: types.InitializeParams) -> None:
@@ -288,4 +430,5 @@ def negotiate(server: ImlLanguageServer, params: types.InitializeParams) -> None
     server.encoding = encoding_of(ServerCapabilitiesBuilder.choose_position_encoding(params.capabilities))
     text_document = params.capabilities.text_document
     server.pull_diagnostics = bool(text_document and text_document.diagnostic)
-    server.iml.update_settings(settings_from(params.initialization_options))
+    settings = settings_from(params.initialization_options)
+    server.submit(lambda: server.iml.update_settings(settings))

@@ -146,6 +146,17 @@ class JsonDocument:
     """The text has no syntax problem at all, so an edit inside one segment can be parsed on its own."""
     replaced: int | None = None
     """When this document came from :func:`reparse_segment`: the position of the entry parsed again."""
+    too_large: bool = False
+    """The text has more than :data:`MAX_JSON_TOKENS` tokens: it is not turned into a tree at all."""
+
+
+MAX_JSON_TOKENS = 1_000_000
+"""Files with more syntax nodes (values, keys, punctuation) than this are not analysed: a megabyte of
+``[0,0,0,…`` takes seconds and hundreds of megabytes to build (a 100,000-line connection has about
+760,000)."""
+MAX_TOP_LEVEL_ENTRIES = 20_000
+"""Files whose root holds more entries than this are not analysed: each entry of a communication
+file is a request, checked on its own (a 100,000-line connection has about 2,800)."""
 
 
 @cache
@@ -521,6 +532,10 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
     change are taken over from it, so the analysis of what they hold is reused too.
     """
     tree = _parse(index.utf8)
+    if tree.root_node.descendant_count > MAX_JSON_TOKENS or any(
+        child.named_child_count > MAX_TOP_LEVEL_ENTRIES for child in tree.root_node.children
+    ):
+        return JsonDocument(None, (), too_large=True)
     clean = not tree.root_node.has_error
     unterminated: list[tuple[int, int]] = []
     commas: list[int] = []
@@ -582,7 +597,7 @@ def reparse_segment(document: JsonDocument, text: str, start: int, old_end: int,
     opener, closer = ("[", "]") if isinstance(root, JsonArray) else ("{", "}")
     index = LineIndex(opener + text[entry_start:entry_end] + closer)
     tree = _parse(index.utf8)
-    if tree.root_node.has_error:
+    if tree.root_node.has_error or tree.root_node.descendant_count > MAX_JSON_TOKENS:
         return None
     converter = _Converter(index, shift=entry_start - 1)
     wrapper = next((child for child in tree.root_node.children if child.type != "comment"), None)

@@ -291,7 +291,12 @@ def add(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
 )
 def remove(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     items, unwanted = array_argument("remove", arg(args, 0)), args[1:]
-    return [item for item in items if not any(strict_equals(item, value) for value in unwanted)]
+    kept = []
+    for item in items:
+        ctx.deadline.check()  # each comparison may walk a large item: the work is items × values × size
+        if not any(strict_equals(item, value) for value in unwanted):
+            kept.append(item)
+    return kept
 
 
 @function(

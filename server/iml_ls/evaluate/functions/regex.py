@@ -8,8 +8,10 @@ terminators (``\\r``, U+2028, U+2029), and without the ``m`` flag ``$`` only mat
 JavaScript does (``.`` matches half an emoji). Replacement text uses JavaScript's ``$&``, ``$1``,
 ``$<name>``, ``$```, ``$'`` and ``$$``.
 
-Python's engine backtracks and cannot be interrupted, so a pattern that repeats a group which itself
-repeats (``(a+)+``, ``(\\w*\\s?)*``), the classic cause of catastrophic backtracking, is refused, and
+Matching uses the ``regex`` package, whose matching can be stopped: it runs within the evaluation's
+deadline (:class:`~iml_ls.evaluate.values.Deadline`), so no pattern (``(a|a)*$`` backtracks
+exponentially) can hang the server. A pattern that repeats a group which itself repeats (``(a+)+``,
+``(\\w*\\s?)*``), the classic cause of catastrophic backtracking, is refused before it runs, and
 patterns only run on texts up to :data:`MAX_REGEX_INPUT` characters.
 """
 
@@ -18,6 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import regex
 
 from iml_ls.evaluate.coerce import JS_WHITESPACE, from_code_units, to_code_units
 from iml_ls.evaluate.values import EvalContext, EvaluationError, EvaluationLimitError
@@ -46,7 +50,7 @@ _QUANTIFIER = re.compile(r"\*|\+|\?|\{(\d+)(,(\d*))?\}")
 
 @dataclass(frozen=True)
 class JsRegex:
-    pattern: re.Pattern[str]
+    pattern: regex.Pattern[str]
     global_: bool
     """The ``g`` flag: replace every match, not just the first."""
     unicode: bool
@@ -84,8 +88,9 @@ def compile_js_regex(source: str, flags: str) -> JsRegex:
     state = _Translation(source if unicode else to_code_units(source), dot_all="s" in flags, multiline="m" in flags)
     _translate(state)
     try:
-        return JsRegex(re.compile("".join(state.out), re.IGNORECASE if "i" in flags else 0), "g" in flags, unicode)
-    except re.error as error:
+        compiled = regex.compile("".join(state.out), regex.IGNORECASE if "i" in flags else 0)
+        return JsRegex(compiled, "g" in flags, unicode)
+    except regex.error as error:
         raise EvaluationError(f"Invalid regular expression /{source}/: {error}.") from None
 
 
@@ -215,7 +220,7 @@ def _character_class(state: _Translation, position: int) -> int:
     return position + 1
 
 
-def expand_replacement(replacement: str, match: re.Match[str]) -> str:
+def expand_replacement(replacement: str, match: regex.Match[str]) -> str:
     """JavaScript's replacement patterns for one match: ``$&``, ``$1``…``$99``, ``$<name>``, ``$```, ``$'``, ``$$``."""
     if "$" not in replacement:
         return replacement
@@ -236,7 +241,7 @@ def expand_replacement(replacement: str, match: re.Match[str]) -> str:
 
 
 def _substitution(
-    replacement: str, position: int, following: str, match: re.Match[str], group_count: int
+    replacement: str, position: int, following: str, match: regex.Match[str], group_count: int
 ) -> tuple[str, int]:
     """The text one ``$`` pattern at ``position`` stands for, and how many characters it spans."""
     simple: dict[str, Callable[[], str]] = {
@@ -262,23 +267,26 @@ def _substitution(
     return "$", 1
 
 
-def regex_replace(ctx: EvalContext, regex: JsRegex, text: str, replacement: str) -> str:
+def regex_replace(ctx: EvalContext, pattern: JsRegex, text: str, replacement: str) -> str:
     """``text.replace(regex, replacement)`` as JavaScript does it, within the text budget."""
     if len(text) > MAX_REGEX_INPUT:
         raise EvaluationLimitError(f"Regular expressions run on texts of at most {MAX_REGEX_INPUT:,} characters here.")
-    if not regex.unicode:
+    if not pattern.unicode:
         text, replacement = to_code_units(text), to_code_units(replacement)
     pieces: list[str] = []
     length = 0
     position = 0
-    for match in regex.pattern.finditer(text):
-        for piece in (text[position : match.start()], expand_replacement(replacement, match)):
-            length += len(piece)
-            if length > ctx.max_string_length:
-                raise EvaluationLimitError(f"The result would be longer than {ctx.max_string_length:,} characters.")
-            pieces.append(piece)
-        position = match.end()
-        if not regex.global_:
-            break
+    try:
+        for match in pattern.pattern.finditer(text, concurrent=True, timeout=ctx.deadline.remaining()):
+            for piece in (text[position : match.start()], expand_replacement(replacement, match)):
+                length += len(piece)
+                if length > ctx.max_string_length:
+                    raise EvaluationLimitError(f"The result would be longer than {ctx.max_string_length:,} characters.")
+                pieces.append(piece)
+            position = match.end()
+            if not pattern.global_:
+                break
+    except TimeoutError:
+        raise EvaluationLimitError("The regular expression took too long on this text and was stopped.") from None
     pieces.append(text[position:])
     return from_code_units("".join(pieces))

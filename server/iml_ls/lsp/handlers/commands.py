@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from iml_ls.features.preview import PREVIEW_COMMAND as PREVIEW_TOKEN
 from iml_ls.features.preview import preview, render_preview_text
+from iml_ls.files import walk
 from iml_ls.lsp.convert import path_to_uri, uri_to_path
 from iml_ls.lsp.server import ImlLanguageServer, guarded
 
@@ -51,24 +53,31 @@ SCANNED_SUFFIXES = (".iml.json", ".common.json")
 
 
 def _workspace_files(ls: ImlLanguageServer) -> list[str]:
+    """On the analysis thread: the files of the workspace's apps, else its loose connection files."""
+    apps = ls.app_files()
+    if apps:
+        return apps
     files: list[str] = []
     for folder in ls.workspace.folders.values():
         root = uri_to_path(folder.uri)
         if Path(root).is_dir():
-            files += sorted(
-                str(path)
-                for path in Path(root).rglob("*.json")
-                if path.name.endswith(SCANNED_SUFFIXES) and "node_modules" not in path.parts
-            )
+            files += [str(path) for path in walk(root) if path.name.endswith(SCANNED_SUFFIXES)]
     return files
+
+
+def _diagnostics_of(ls: ImlLanguageServer, path: str) -> list[types.Diagnostic] | None:
+    """On the analysis thread: the diagnostics of a file of the workspace (None: it cannot be read)."""
+    analysis = ls.iml.analysis(path)
+    return ls.diagnostics(analysis) if analysis is not None else None
 
 
 def register_scan(server: ImlLanguageServer) -> None:
     @server.command(CHECK_WORKSPACE)
     async def check_workspace(ls: ImlLanguageServer, *args: Any) -> dict[str, int]:
-        """Check every connection file of the workspace folders, reporting ``$/progress``; cancellable.
-        Files that are not open get their diagnostics pushed (the Problems panel lists them)."""
-        files = _workspace_files(ls)
+        """Check every file of the workspace's apps (or, without any app, every connection file),
+        reporting ``$/progress``; cancellable. Files that are not open get their diagnostics pushed
+        (the Problems panel lists them)."""
+        files = await ls.in_worker(functools.partial(_workspace_files, ls), timeout=None)  # a big tree takes a while
         window = ls.client_capabilities.window
         token = str(uuid.uuid4()) if window and window.work_done_progress else None
         if token is not None:
@@ -82,13 +91,12 @@ def register_scan(server: ImlLanguageServer) -> None:
                 ls.iml_protocol.check_cancelled()
                 if token is not None and ls.work_done_progress.tokens[token].cancelled():
                     break
-                analysis = ls.iml.analysis(path)
-                if analysis is not None:
-                    diagnostics = ls.diagnostics(analysis)
+                diagnostics = await ls.in_worker(functools.partial(_diagnostics_of, ls, path), timeout=None)
+                if diagnostics is not None:
                     totals["files"] += 1
                     totals["errors"] += sum(d.severity == types.DiagnosticSeverity.Error for d in diagnostics)
                     totals["warnings"] += sum(d.severity == types.DiagnosticSeverity.Warning for d in diagnostics)
-                    if not ls.iml.is_open(path):
+                    if path not in ls.uris:
                         # pushed even to clients that pull: they pull only open files; opening the
                         # file clears this push (documents.did_open), so nothing shows twice
                         uri = path_to_uri(path)

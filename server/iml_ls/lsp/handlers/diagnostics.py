@@ -6,7 +6,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from iml_ls.lsp.convert import path_to_uri
-from iml_ls.lsp.server import ImlLanguageServer, guarded
+from iml_ls.lsp.server import SERVER_CANCELLED, ImlLanguageServer, guarded
 
 
 def register(server: ImlLanguageServer) -> None:
@@ -14,7 +14,7 @@ def register(server: ImlLanguageServer) -> None:
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(identifier="iml-ls", inter_file_dependencies=True, workspace_diagnostics=True),
     )
-    @guarded(types.TEXT_DOCUMENT_DIAGNOSTIC)
+    @guarded(types.TEXT_DOCUMENT_DIAGNOSTIC, busy=SERVER_CANCELLED)
     def diagnostic(ls: ImlLanguageServer, params: types.DocumentDiagnosticParams) -> types.FullDocumentDiagnosticReport:
         analysis = ls.analysis(params.text_document.uri)
         items = ls.diagnostics(analysis) if analysis is not None else []

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from lsprotocol import types
 
+from iml_ls.analysis import Settings
 from iml_ls.lsp.convert import uri_to_path
 from iml_ls.lsp.server import CONFIGURATION_SECTION, ImlLanguageServer, log, negotiate, settings_from
 
@@ -32,41 +35,42 @@ def register(server: ImlLanguageServer) -> None:
         document = params.text_document
         path = uri_to_path(document.uri)
         ls.uris[path] = document.uri
-        ls.iml.open_document(path, document.text, document.version)
+        ls.latest[document.uri] = document.version
+        ls.submit(lambda: ls.iml.open_document(path, document.text, document.version))
         if ls.pull_diagnostics and document.uri in ls.pushed_while_closed:
             # the client pulls the open file's diagnostics now: drop the workspace check's push
             ls.pushed_while_closed.discard(document.uri)
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=document.uri, diagnostics=[]))
-        ls.publish(document.uri)
-        for uri in ls.dependents_of(path):
-            ls.schedule_publish(uri)
+        ls.schedule_publish(document.uri)
+        ls.publish_dependents(path)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: ImlLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        ls.apply_changes(uri, params.text_document.version, list(params.content_changes))
+        uri, version, changes = params.text_document.uri, params.text_document.version, list(params.content_changes)
+        if uri not in ls.latest:
+            return  # not open: there is no text to apply the edit to
+        ls.latest[uri] = version
+        ls.submit(lambda: ls.apply_changes(uri, version, changes))
         ls.schedule_publish(uri)
-        for dependent in ls.dependents_of(uri_to_path(uri)):
-            ls.schedule_publish(dependent)
+        ls.publish_dependents(uri_to_path(uri))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: ImlLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         path = uri_to_path(uri)
-        ls.iml.close_document(path)
+        ls.latest.pop(uri, None)
         ls.uris.pop(path, None)
+        ls.submit(lambda: ls.iml.close_document(path))
         if not ls.pull_diagnostics:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-            if ls.iml.place_of(path) is not None:
-                ls.publish_disk(path)  # an app file keeps showing its problems as saved
-        for dependent in ls.dependents_of(path):
-            ls.schedule_publish(dependent)
+            ls.publish_disk(path)  # an app file keeps showing its problems as saved
+        ls.publish_dependents(path)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: ImlLanguageServer, params: types.DidChangeConfigurationParams) -> None:
         settings = params.settings
         if isinstance(settings, dict) and isinstance(settings.get(CONFIGURATION_SECTION), dict):
-            ls.iml.update_settings(settings_from(settings[CONFIGURATION_SECTION]))
+            update_settings(ls, settings_from(settings[CONFIGURATION_SECTION]))
         else:
             await pull_configuration(ls)
         ls.refresh_all()
@@ -74,7 +78,7 @@ def register(server: ImlLanguageServer) -> None:
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: ImlLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
         for change in params.changes:
-            ls.iml.file_changed(uri_to_path(change.uri))
+            ls.submit(functools.partial(ls.iml.file_changed, uri_to_path(change.uri)))
         ls.refresh_all()
 
 
@@ -104,5 +108,10 @@ async def pull_configuration(ls: ImlLanguageServer) -> None:
         log.warning("workspace/configuration failed: %s", error)
         return
     if result and isinstance(result[0], dict):
-        ls.iml.update_settings(settings_from(result[0]))
+        update_settings(ls, settings_from(result[0]))
         ls.refresh_all()
+
+
+def update_settings(ls: ImlLanguageServer, settings: Settings) -> None:
+    """Analyse with new settings from now on (on the analysis thread, after the edits before them)."""
+    ls.submit(lambda: ls.iml.update_settings(settings))
