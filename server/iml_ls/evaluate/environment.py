@@ -39,6 +39,11 @@ EVALUATION_BUDGET = 2.0
 """Seconds the evaluations of one request's checks (or of one preview) may take together."""
 
 
+def secret_looking(name: str) -> bool:
+    """Whether a key's name says it holds a secret (``clientSecret``, ``apiKey``, ``accessToken``)."""
+    return _SECRET_NAME.search(name) is not None
+
+
 def plain_value(node: JsonValue | None) -> JsValue:
     """A JSON node as a value, without evaluating any IML in it."""
     if node is None:
@@ -166,6 +171,12 @@ class ConnectionEvaluation:
 
     deadline: float = field(default_factory=lambda: time.monotonic() + EVALUATION_BUDGET)
     """When evaluating stops (see :meth:`renew_budget`)."""
+    extra_variables: dict[str, JsValue] = field(default_factory=dict)
+    """Root variables besides the samples: a module's ``connection``, an attach's ``webhook``, the
+    ``pagination`` of a page. An evaluation with them gets ``temp`` from :meth:`temp_in_order`: the
+    checks' :meth:`temp_before` reuses results evaluated without them."""
+    extra_placeholders: frozenset[tuple[str, str]] = frozenset()
+    """Which of the extra values are made up (``("connection", "accessToken")``)."""
 
     def renew_budget(self) -> None:
         """Give the evaluations that follow a budget of their own (each check of each request gets one,
@@ -192,7 +203,8 @@ class ConnectionEvaluation:
             "temp": dict(temp.values),
             "oauth": {"makeRedirectUri": "https://www.make.com/oauth/cb/app", "localRedirectUri": ""},
         }
-        sources = {key: frozenset({key}) for key in samples.placeholders} | {
+        variables.update(self.extra_variables)
+        sources = {key: frozenset({key}) for key in samples.placeholders | self.extra_placeholders} | {
             ("temp", key): used for key, used in temp.placeholders.items()
         }
         return Evaluator(self.context, variables, sources, deadline=self.deadline)
@@ -294,6 +306,15 @@ class ConnectionEvaluation:
             if evaluator.used_placeholders:
                 placeholders[member.key.value] = frozenset(evaluator.used_placeholders)
         return TempState(values, placeholders)
+
+    def temp_in_order(self) -> list[TempState]:
+        """``temp`` after each request, evaluated afresh in request order (nothing reused)."""
+        states: list[TempState] = []
+        state = TempState()
+        for request in self.analysis.requests:
+            state = self._apply_temp(request, state, None)
+            states.append(state)
+        return states
 
     def evaluator_at(self, path: JsonPath) -> Evaluator:
         """An evaluator with the ``temp`` that a value at ``path`` sees."""

@@ -1,0 +1,899 @@
+"""The request Make would send, for every request of a component file: base merged in, ``temp``
+evaluated request by request, the URL with its query string, the headers and the body encoded by
+its ``type``, each ``jwt()`` token, and for a paginated request the second page too.
+
+Shared by ``iml-ls preview``, the ``iml.previewRequest`` command and the ``Preview request`` code
+lens. Secrets (password, key and certificate parameters, values whose names say they are secrets,
+and everything computed from them) are shown as ``••••`` unless the caller asks to reveal them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shlex
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from iml_ls.analysis import Analysis, ImlString, Workspace
+from iml_ls.checks.jwt import jwt_calls
+from iml_ls.evaluate import coerce
+from iml_ls.evaluate.environment import (
+    ConnectionEvaluation,
+    SampleValues,
+    TempState,
+    plain_value,
+    sample_values,
+    secret_looking,
+)
+from iml_ls.evaluate.evaluator import Evaluator
+from iml_ls.evaluate.js_json import stringify
+from iml_ls.evaluate.jsonwebtoken import jwt_function
+from iml_ls.evaluate.values import UNDEFINED, EvaluationError, JsValue
+from iml_ls.features.preview import TokenPreview, claim_times, current_second
+from iml_ls.model.app import ComponentKind, Role, linked_connections
+from iml_ls.model.connection import Request, saved_keys
+from iml_ls.model.schema import CONNECTIONS, REQUESTS_WITH_BASE, SECRET_PARAMETER_TYPES, Context
+from iml_ls.syntax.iml import Binary, Call, Expr, Index, Member, Name, Template, Unary, member_path
+from iml_ls.syntax.json_tree import JsonArray, JsonLiteral, JsonNumber, JsonObject, JsonString, JsonValue
+from iml_ls.text.line_index import PositionEncoding
+
+REQUEST_PREVIEW_COMMAND = "iml.previewRequest"
+"""The command editors run to show the request preview (the ``Preview request`` code lens)."""
+MASK = "••••"
+BOUNDARY = "----iml-ls-preview-boundary"
+"""The multipart boundary of every preview (fixed, so that a preview is reproducible)."""
+FIRST_PAGE: dict[str, JsValue] = {"page": 1, "offset": 0, "limit": 20}
+SECOND_PAGE: dict[str, JsValue] = {"page": 2, "offset": 20, "limit": 20}
+MERGED_PARTS = ("method", "headers", "qs", "body", "type", "encodeUrl")
+"""The request directives base gives a module or RPC (besides ``baseUrl``)."""
+RESPONSE_ROOTS = frozenset({"body", "headers", "item", "iterate", "statusCode", "output"})
+"""What a page's ``pagination`` reads from the response before it: unknown in a preview."""
+CONTENT_TYPES = {
+    "json": "application/json",
+    "urlencoded": "application/x-www-form-urlencoded",
+    "multipart/form-data": f"multipart/form-data; boundary={BOUNDARY}",
+}
+ASSUMPTIONS = (
+    "Base is merged into modules, RPCs and epochs object by object: a key the request sets wins over "
+    "base's, objects (headers, qs, body) are merged key by key; a relative `url` is appended to `baseUrl`.",
+    "The query string is encoded as the `qs` package does (`a[b]=c`, `a[0]=x`); "
+    "a `urlencoded` body the same way; `json` bodies as `JSON.stringify`.",
+    "The second page has `pagination.page` 2, `offset` 20 and `limit` 20 (first page: 1, 0, 20); "
+    "values `pagination` reads from the first page's response are shown as `<body.…>` placeholders.",
+)
+"""What Make does not document and the preview assumes (stated in every preview)."""
+_SENT_PARTS = (("url",), ("headers",), ("qs",), ("body",))
+_ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
+"""What ``encodeURI`` leaves as it is (and ``%``, so that an encoded URL is not encoded twice)."""
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One part of a ``multipart/form-data`` body (a file when it has a file name)."""
+
+    name: str
+    value: str
+    filename: str | None = None
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestPreview:
+    """One request as Make would send it (or why it would not be sent)."""
+
+    label: str
+    start: int
+    end: int
+    """The request object's offsets in its file."""
+    page: int
+    method: str
+    url: str | None
+    """None for a request without a URL (it only evaluates ``temp`` and ``output``)."""
+    headers: tuple[tuple[str, str], ...]
+    body_type: str
+    body: str | None
+    form: tuple[FormField, ...] = ()
+    temp: tuple[tuple[str, JsValue], ...] = ()
+    """The keys its ``temp`` directive sets, with their values, in order."""
+    from_base: tuple[str, ...] = ()
+    """What base gave it (``baseUrl``, ``headers.accept``); empty where base does not apply."""
+    skipped: str | None = None
+    tokens: tuple[TokenPreview, ...] = ()
+    pagination_condition: str | None = None
+
+    def http(self) -> str:
+        """The request as HTTP/1.1 text."""
+        if self.url is None:
+            return "(no HTTP request)\n"
+        parts = urllib.parse.urlsplit(self.url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        lines = [f"{self.method} {target} HTTP/1.1", f"Host: {parts.netloc}"]
+        lines += [f"{name}: {value}" for name, value in self.headers]
+        text = "\r\n".join(lines) + "\r\n\r\n"
+        return text + (self.body or "")
+
+    def curl(self) -> str:
+        """A ``curl`` command that sends the request (POSIX shell quoting)."""
+        if self.url is None:
+            return ""
+        first = ["curl"]
+        if self.method == "HEAD":
+            first.append("--head")
+        elif self.method != "GET" or (self.body is not None and not self.form):
+            first += ["--request", self.method]
+        first.append(self.url)
+        options: list[list[str]] = []
+        for name, value in self.headers:
+            if self.form and name.lower() == "content-type":
+                continue  # curl writes its own boundary
+            options.append(["--header", f"{name}: {value}"])
+        for part in self.form:
+            if part.filename is None:
+                options.append(["--form-string", f"{part.name}={part.value}"])
+            else:
+                kind = f";type={part.content_type}" if part.content_type else ""
+                options.append(["--form", f"{part.name}=@{part.filename}{kind}"])
+        if self.body is not None and not self.form:
+            options.append(["--data-raw", self.body])
+        lines = [" ".join(shlex.quote(word) for word in words) for words in (first, *options)]
+        return " \\\n  ".join(lines)
+
+    def as_json(self, analysis: Analysis, now: float, encoding: PositionEncoding) -> dict[str, object]:
+        return {
+            "label": self.label,
+            "range": _span(analysis, self.start, self.end, encoding),
+            "page": self.page,
+            "fromBase": list(self.from_base),
+            "temp": [{"key": key, "value": _json_safe(value)} for key, value in self.temp],
+            "skipped": self.skipped,
+            "method": self.method,
+            "url": self.url,
+            "headers": [[name, value] for name, value in self.headers],
+            "type": self.body_type,
+            "body": self.body,
+            "tokens": [
+                {
+                    "token": token.token,
+                    "algorithm": token.algorithm,
+                    "header": _json_safe(token.header),
+                    "payload": _json_safe(token.payload),
+                    "times": claim_times(token.payload, now),
+                    "error": token.error,
+                }
+                for token in self.tokens
+            ],
+            "paginationCondition": self.pagination_condition,
+            "http": self.http(),
+            "curl": self.curl(),
+        }
+
+
+@dataclass
+class RequestPreviewResult:
+    """Every request of a file (or the one asked for), with what the preview made up."""
+
+    path: str
+    context: Context
+    now: float
+    revealed: bool
+    samples_path: str | None
+    requests: list[RequestPreview] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)
+    errors: list[tuple[str, int, int, str]] = field(default_factory=list)
+    """(file, start, end, message) of each expression Make would fail on."""
+    note: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether every expression evaluated and every ``jwt()`` produced a token."""
+        return not self.errors and all(t.error is None for r in self.requests for t in r.tokens)
+
+    def as_json(self, analysis: Analysis, encoding: PositionEncoding = PositionEncoding.UTF16) -> dict[str, object]:
+        """The documented JSON shape (ranges are LSP ranges in ``encoding``, errors in the previewed file)."""
+        return {
+            "file": self.path,
+            "context": self.context.value,
+            "now": self.now,
+            "samples": self.samples_path,
+            "secrets": "revealed" if self.revealed else "masked",
+            "assumptions": list(ASSUMPTIONS),
+            "note": self.note,
+            "requests": [request.as_json(analysis, self.now, encoding) for request in self.requests],
+            "placeholders": self.placeholders,
+            "errors": [
+                {"file": path, "message": message}
+                | ({"range": _span(analysis, start, end, encoding)} if path == self.path else {})
+                for path, start, end, message in self.errors
+            ],
+        }
+
+
+def _span(analysis: Analysis, start: int, end: int, encoding: PositionEncoding) -> dict[str, object]:
+    first, last = analysis.index.position(start, encoding), analysis.index.position(end, encoding)
+    return {
+        "start": {"line": first.line, "character": first.character},
+        "end": {"line": last.line, "character": last.character},
+    }
+
+
+def _json_safe(value: JsValue) -> object:
+    text = stringify(value)
+    return None if text is None else json.loads(text)
+
+
+# --- What the file reads besides its own samples ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Surroundings:
+    """Values from the rest of the app: the linked connection's, the webhook's, and base."""
+
+    variables: dict[str, JsValue]
+    placeholders: frozenset[tuple[str, str]]
+    secret_names: dict[str, frozenset[str]]
+    secret_values: tuple[str, ...]
+    base: Analysis | None
+
+
+def _samples_section(analysis: Analysis, name: str) -> dict[str, JsValue]:
+    samples = plain_value(analysis.related.samples.root) if analysis.related.samples is not None else {}
+    section = samples.get(name) if isinstance(samples, dict) else None
+    return dict(section) if isinstance(section, dict) else {}
+
+
+def _surroundings(workspace: Workspace, analysis: Analysis) -> _Surroundings:
+    variables: dict[str, JsValue] = {}
+    placeholders: set[tuple[str, str]] = set()
+    secret_names: dict[str, set[str]] = {}
+    secret_values: list[str] = []
+    base = None
+    app = workspace.app_of(analysis.path)
+    place = analysis.place
+    if app is not None and place is not None:
+        component = place.component
+        for connection in linked_connections(app, component)[:1]:
+            communication = connection.file(Role.COMMUNICATION)
+            linked = workspace.analysis(communication) if communication is not None else None
+            if linked is None:
+                continue
+            samples = sample_values(linked)
+            values: dict[str, JsValue] = {**samples.parameters, **samples.data}
+            placeholders |= {("connection", name) for root, name in samples.placeholders if name not in samples.data}
+            for key in sorted(saved_keys(linked.root, linked.kind) or ()):
+                if key not in values:
+                    values[key] = f"<{key}>"
+                    placeholders.add(("connection", key))
+            secret_names["connection"] = {p.name for p in linked.parameters if p.type in SECRET_PARAMETER_TYPES}
+            secret_values += samples.secrets
+            variables["connection"] = values
+        hook = (
+            component
+            if component.kind is ComponentKind.WEBHOOK
+            else app.component(ComponentKind.WEBHOOK, component.webhook)
+        )
+        if hook is not None:
+            values = {"id": "<webhook.id>", "url": "https://hook.make.com/<webhook.id>"}
+            placeholders |= {("webhook", "id"), ("webhook", "url")}
+            attach = hook.file(Role.ATTACH)
+            attached = workspace.analysis(attach) if attach is not None and place.role is not Role.ATTACH else None
+            for key in sorted(saved_keys(attached.root, attached.kind) or ()) if attached is not None else ():
+                values[key] = f"<{key}>"
+                placeholders.add(("webhook", key))
+            variables["webhook"] = values
+        base_file = app.app_component.file(Role.BASE)
+        if base_file is not None and analysis.context in REQUESTS_WITH_BASE and analysis.context is not Context.BASE:
+            base = workspace.analysis(base_file)
+    for root in ("connection", "webhook"):
+        given = _samples_section(analysis, root)
+        if given:
+            current = variables.get(root)
+            variables[root] = (dict(current) if isinstance(current, dict) else {}) | given
+            placeholders -= {(root, key) for key in given}
+    for root in ("connection", "webhook"):
+        current = variables.get(root)
+        if isinstance(current, dict):
+            names = secret_names.setdefault(root, set())
+            names |= {key for key in current if secret_looking(key)}
+            secret_values += [v for k, v in current.items() if k in names and isinstance(v, str)]
+    return _Surroundings(
+        variables,
+        frozenset(placeholders),
+        {root: frozenset(names) for root, names in secret_names.items()},
+        tuple(secret_values),
+        base,
+    )
+
+
+# --- Secrets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Secrets:
+    """Which ``root.name`` values are secrets, and the secret values themselves."""
+
+    names: dict[str, frozenset[str]]
+    values: tuple[str, ...]
+
+    def read_by(self, expr: Expr) -> bool:
+        """Whether an expression reads a secret (a whole root that holds one counts)."""
+        if isinstance(expr, Member):
+            path = member_path(expr)
+            if path is not None:
+                return path[1] in self.names.get(path[0], frozenset())
+            return self.read_by(expr.object)
+        if isinstance(expr, Name):
+            return bool(self.names.get(expr.name))
+        if isinstance(expr, Index):
+            return self.read_by(expr.object) or self.read_by(expr.index)
+        if isinstance(expr, Call):
+            return any(self.read_by(arg) for arg in expr.args)
+        if isinstance(expr, Unary):
+            return self.read_by(expr.operand)
+        if isinstance(expr, Binary):
+            return self.read_by(expr.left) or self.read_by(expr.right)
+        return False
+
+    def redact(self, value: object) -> object:
+        """A JSON-like value with every secret value replaced by the mask, wherever it appears."""
+        if isinstance(value, str):
+            for secret in sorted(self.values, key=len, reverse=True):
+                value = value.replace(secret, MASK)
+            return value
+        if isinstance(value, dict):
+            return {key: self.redact(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.redact(item) for item in value]
+        return value
+
+
+def _secrets(analysis: Analysis, samples: SampleValues, around: _Surroundings) -> _Secrets:
+    names: dict[str, set[str]] = {root: set(found) for root, found in around.secret_names.items()}
+    names["parameters"] = {
+        p.name for p in analysis.parameters if p.type in SECRET_PARAMETER_TYPES or secret_looking(p.name)
+    }
+    names["common"] = {key for key in samples.common if secret_looking(key)}
+    names["data"] = {key for key in samples.data if secret_looking(key)}
+    names["data"] |= {key for key in _saved_in_file(analysis) if secret_looking(key)}
+    names["temp"] = set()
+    secrets = _Secrets({root: frozenset(found) for root, found in names.items()}, ())
+    changed = True
+    while changed:  # a temp key computed from a secret is one (and so is one computed from it)
+        changed = False
+        for key, definitions in analysis.temps.items():
+            if key in names["temp"]:
+                continue
+            if any(_node_reads_secret(analysis, d.value, secrets) for d in definitions):
+                names["temp"].add(key)
+                secrets = _Secrets({root: frozenset(found) for root, found in names.items()}, ())
+                changed = True
+    values = [*samples.secrets, *around.secret_values]
+    for root in ("parameters", "common", "data"):
+        source = getattr(samples, root)
+        values += [source[key] for key in names[root] if isinstance(source.get(key), str)]
+    return _Secrets(secrets.names, tuple(sorted({v for v in values if len(v) >= 4}, key=len, reverse=True)))
+
+
+def _saved_in_file(analysis: Analysis) -> frozenset[str]:
+    """The keys the file's own OAuth stages save (later read as ``data.<key>``)."""
+    return saved_keys(analysis.root, analysis.kind) or frozenset()
+
+
+def _node_reads_secret(analysis: Analysis, node: JsonValue | None, secrets: _Secrets) -> bool:
+    for string in _strings_under(analysis, node):
+        if any(t.expr is not None and secrets.read_by(t.expr) for t in string.templates):
+            return True
+    return False
+
+
+def _strings_under(analysis: Analysis, node: JsonValue | None) -> Iterator[ImlString]:
+    if isinstance(node, JsonObject):
+        for member in node.members:
+            yield from _strings_under(analysis, member.value)
+    elif isinstance(node, JsonArray):
+        for item in node.items:
+            yield from _strings_under(analysis, item)
+    elif isinstance(node, JsonString):
+        string = analysis.iml_string_of(node)
+        if string is not None:
+            yield string
+
+
+# --- Evaluating one request --------------------------------------------------------------------
+
+
+@dataclass
+class _Values:
+    """Evaluates JSON values with one evaluator, masking what reads a secret and noting failures."""
+
+    evaluator: Evaluator
+    secrets: _Secrets | None
+    """None when secrets are revealed."""
+    errors: list[tuple[str, int, int, str]]
+    redact: ConnectionEvaluation
+    response_unknown: bool = False
+    """Whether the response roots (``body``, ``headers``) are unknown here (a page's ``pagination``)."""
+    made_up: set[str] = field(default_factory=set)
+
+    def of(self, owner: Analysis, node: JsonValue | None) -> JsValue:
+        if node is None:
+            return UNDEFINED
+        if isinstance(node, JsonObject):
+            return {member.key.value: self.of(owner, member.value) for member in node.members}
+        if isinstance(node, JsonArray):
+            return [self.of(owner, item) for item in node.items]
+        if isinstance(node, JsonString):
+            string = owner.iml_string_of(node)
+            return node.value if string is None else self._string(owner, string)
+        if isinstance(node, JsonNumber | JsonLiteral):
+            return node.value
+        return UNDEFINED
+
+    def _string(self, owner: Analysis, string: ImlString) -> JsValue:
+        single = string.single
+        if single is not None:
+            return self._template(owner, string, single)
+        parts: list[str] = []
+        position = 0
+        for template in string.templates:
+            parts.append(string.node.value[position : template.start])
+            value = self._template(owner, string, template)
+            parts.append(value if value is MASK else coerce.to_text(value))
+            position = template.end
+        parts.append(string.node.value[position:])
+        return "".join(parts)
+
+    def _template(self, owner: Analysis, string: ImlString, template: Template) -> JsValue:
+        expr = template.expr
+        if expr is None:
+            message = template.error.message if template.error else "The expression cannot be parsed."
+            self.errors.append((owner.path, string.node.start, string.node.end, message))
+            return UNDEFINED
+        if self.response_unknown and any(
+            isinstance(node, Name) and node.name in RESPONSE_ROOTS for node in _names(expr)
+        ):
+            source = string.node.value[template.expr_start + expr.start : template.expr_start + expr.end]
+            self.made_up.add(source)
+            return f"<{source}>"
+        try:
+            value = self.evaluator.evaluate(expr)
+        except EvaluationError as error:
+            self.errors.append((owner.path, string.node.start, string.node.end, self.redact.redact(str(error))))
+            return UNDEFINED
+        return MASK if self.secrets is not None and self.secrets.read_by(expr) else value
+
+
+def _names(expr: Expr) -> Iterator[Expr]:
+    from iml_ls.syntax.iml import walk_expr
+
+    yield from (node for node in walk_expr(expr) if isinstance(node, Name))
+
+
+def _evaluation(
+    analysis: Analysis, now: float, around: _Surroundings, page: dict[str, JsValue] | None
+) -> tuple[ConnectionEvaluation, list[TempState]]:
+    extra = dict(around.variables) | ({"pagination": page} if page is not None else {})
+    evaluation = ConnectionEvaluation(
+        analysis, dt.datetime.fromtimestamp(now, dt.UTC), extra_variables=extra, extra_placeholders=around.placeholders
+    )
+    return evaluation, evaluation.temp_in_order()
+
+
+def _merge(base: JsValue, own: JsValue, path: str, taken: list[str]) -> JsValue:
+    """``own`` over ``base``: objects key by key, anything else replaced (``taken`` lists what base gave)."""
+    if own is UNDEFINED:
+        if base is not UNDEFINED:
+            taken.append(path)
+        return base
+    if isinstance(base, dict) and isinstance(own, dict):
+        merged = dict(own)
+        for key, value in base.items():
+            merged[key] = _merge(value, own.get(key, UNDEFINED), f"{path}.{key}", taken)
+        return {key: merged[key] for key in [*base, *(k for k in own if k not in base)]}
+    return own
+
+
+def _join_url(base_url: str, url: str) -> str:
+    """A relative ``url`` after ``baseUrl`` (one slash between them); an absolute one as it is."""
+    if _ABSOLUTE_URL.match(url) or not base_url:
+        return url
+    if not url:
+        return base_url
+    return base_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+def query_pairs(value: JsValue, prefix: str = "") -> list[tuple[str, str]]:
+    """The ``key=value`` pairs of a query string or urlencoded body, as the ``qs`` package writes
+    nested values (``a[b]=c``, ``a[0]=x``); undefined values are left out, null gives empty text."""
+    if value is UNDEFINED:
+        return []
+    if isinstance(value, dict):
+        return [
+            pair for key, item in value.items() for pair in query_pairs(item, f"{prefix}[{key}]" if prefix else key)
+        ]
+    if isinstance(value, list):
+        return [pair for index, item in enumerate(value) for pair in query_pairs(item, f"{prefix}[{index}]")]
+    if not prefix:
+        return []
+    if value is None:
+        return [(prefix, "")]
+    if isinstance(value, bool):
+        return [(prefix, "true" if value else "false")]
+    return [(prefix, coerce.to_string(value))]
+
+
+def encode_query(pairs: list[tuple[str, str]]) -> str:
+    """``a=1&b%5Bc%5D=x%20y``: every character but the unreserved ones percent-encoded (the mask kept)."""
+    encoded = "&".join(f"{_quote(key)}={_quote(value)}" for key, value in pairs)
+    return encoded
+
+
+def _quote(text: str) -> str:
+    return urllib.parse.quote(text, safe="").replace(urllib.parse.quote(MASK, safe=""), MASK)
+
+
+def _encode_url(url: str) -> str:
+    return urllib.parse.quote(url, safe=_URL_SAFE).replace(urllib.parse.quote(MASK, safe=""), MASK)
+
+
+def _form(body: JsValue) -> list[FormField]:
+    """The parts of a multipart body: ``{"file": {"value": …, "options": {"filename": …}}}`` is a file."""
+    fields: list[FormField] = []
+    if not isinstance(body, dict):
+        return fields
+    for name, value in body.items():
+        for item in value if isinstance(value, list) else [value]:
+            if item is UNDEFINED:
+                continue
+            options = item.get("options") if isinstance(item, dict) else None
+            if isinstance(item, dict) and isinstance(options, dict):
+                content = item.get("value")
+                described = f"<{len(content)} bytes>" if isinstance(content, bytes) else coerce.to_text(content)
+                filename = coerce.to_text(options.get("filename", UNDEFINED)) or "file"
+                kind = coerce.to_text(options.get("contentType", UNDEFINED)) or None
+                fields.append(FormField(name, described, filename, kind))
+            else:
+                text = f"<{len(item)} bytes>" if isinstance(item, bytes) else coerce.to_text(item)
+                fields.append(FormField(name, text))
+    return fields
+
+
+def _multipart(fields: list[FormField]) -> str:
+    lines: list[str] = []
+    for part in fields:
+        lines.append(f"--{BOUNDARY}")
+        disposition = f'Content-Disposition: form-data; name="{part.name}"'
+        if part.filename is not None:
+            disposition += f'; filename="{part.filename}"'
+        lines.append(disposition)
+        if part.content_type:
+            lines.append(f"Content-Type: {part.content_type}")
+        lines += ["", part.value]
+    lines.append(f"--{BOUNDARY}--")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _encoded_body(body_type: str, body: JsValue) -> tuple[str | None, list[FormField]]:
+    if body is UNDEFINED:
+        return None, []
+    if body_type == "json":
+        return stringify(body), []
+    if body_type == "urlencoded":
+        return encode_query(query_pairs(body)), []
+    if body_type == "multipart/form-data":
+        fields = _form(body)
+        return _multipart(fields), fields
+    if isinstance(body, bytes):
+        return f"<{len(body)} bytes>", []
+    return coerce.to_text(body), []
+
+
+def _label(analysis: Analysis, request: Request, number: int, count: int) -> str:
+    role = analysis.place.role if analysis.place is not None else None
+    kind = {Role.ATTACH: "attach", Role.DETACH: "detach", Role.UPDATE: "update", Role.EPOCH: "epoch"}.get(
+        role if role is not None else Role.OTHER, "request"
+    )
+    if request.stage is not None:
+        index = request.path[1] if len(request.path) > 1 else None
+        return f"`{request.stage}` stage" + (f", request {int(index) + 1}" if isinstance(index, int) else "")
+    return kind if count == 1 else f"{kind} {number} of {count}"
+
+
+@dataclass
+class _Run:
+    """What one preview evaluates with: the file, its surroundings, the clock and the masking."""
+
+    analysis: Analysis
+    around: _Surroundings
+    now: float
+    secrets: _Secrets | None
+    """None when secrets are revealed."""
+    result: RequestPreviewResult
+    used: set[tuple[str, str]] = field(default_factory=set)
+
+    def request(self, request: Request, index: int, count: int, page: dict[str, JsValue] | None) -> RequestPreview:
+        evaluation, states = _evaluation(self.analysis, self.now, self.around, page)
+        state = states[index] if index < len(states) else TempState()
+        evaluator = evaluation.evaluator(state)
+        values = _Values(evaluator, self.secrets, self.result.errors, evaluation)
+        node = request.node
+        own = {part: values.of(self.analysis, node.get(part)) for part in (*MERGED_PARTS, "url", "condition")}
+        taken: list[str] = []
+        base = self.around.base
+        base_root = base.root if base is not None and isinstance(base.root, JsonObject) else None
+        base_url = ""
+        if base is not None and base_root is not None:
+            base_values = _Values(evaluator, values.secrets, self.result.errors, evaluation)
+            for part in MERGED_PARTS:
+                own[part] = _merge(base_values.of(base, base_root.get(part)), own[part], part, taken)
+            base_url = coerce.to_text(base_values.of(base, base_root.get("baseUrl")))
+        elif self.analysis.context is Context.BASE and isinstance(node.get("baseUrl"), JsonString):
+            own["url"] = values.of(self.analysis, node.get("baseUrl"))
+        url_value = own["url"]
+        url: str | None = None
+        if (url_value is not UNDEFINED and url_value is not None) or base_url:
+            url = _join_url(base_url, coerce.to_text(url_value))
+            if base_url and url.startswith(base_url.rstrip("/")):
+                taken.insert(0, "baseUrl")
+        temp_node = node.get("temp")
+        temp = tuple(
+            (member.key.value, values.of(self.analysis, member.value))
+            for member in (temp_node.members if isinstance(temp_node, JsonObject) else ())
+        )
+        label = _label(self.analysis, request, index + 1, count)
+        preview = self._assemble(label, request, own, url, temp, tuple(taken), values)
+        preview = replace(preview, tokens=tuple(self._tokens(request, evaluator, evaluation)))
+        self.used |= evaluator.used_placeholders
+        if page is SECOND_PAGE:
+            return self._second_page(preview, request, evaluation, state, base_url, base, base_root)
+        return preview
+
+    def _assemble(
+        self,
+        label: str,
+        request: Request,
+        own: dict[str, JsValue],
+        url: str | None,
+        temp: tuple[tuple[str, JsValue], ...],
+        taken: tuple[str, ...],
+        values: _Values,
+    ) -> RequestPreview:
+        condition = own["condition"]
+        skipped = (
+            "Make skips this request: its `condition` is false with these values."
+            if request.node.get("condition") is not None and not coerce.is_truthy(condition)
+            else None
+        )
+        method = (coerce.to_text(own["method"]) or "GET").upper()
+        body_type = coerce.to_text(own["type"]) or "json"
+        headers = [
+            (name, coerce.to_text(value))
+            for name, value in (own["headers"].items() if isinstance(own["headers"], dict) else ())
+            if value is not UNDEFINED
+        ]
+        body, form = _encoded_body(body_type, own["body"])
+        if body is not None and body_type in CONTENT_TYPES and all(n.lower() != "content-type" for n, _ in headers):
+            headers.append(("content-type", CONTENT_TYPES[body_type]))
+        if url is not None:
+            query = encode_query(query_pairs(own["qs"]))
+            encode = own["encodeUrl"]
+            url = url if encode is False else _encode_url(url)
+            if query:
+                url += ("&" if "?" in url else "?") + query
+        return RequestPreview(
+            label=label,
+            start=request.node.start,
+            end=request.node.end,
+            page=1,
+            method=method,
+            url=url,
+            headers=tuple(headers),
+            body_type=body_type,
+            body=body,
+            form=tuple(form),
+            temp=temp,
+            from_base=taken,
+            skipped=skipped,
+        )
+
+    def _second_page(
+        self,
+        first: RequestPreview,
+        request: Request,
+        evaluation: ConnectionEvaluation,
+        state: TempState,
+        base_url: str,
+        base: Analysis | None,
+        base_root: JsonObject | None,
+    ) -> RequestPreview:
+        """Page 2: the request with its ``pagination`` directives merged in (or alone when
+        ``mergeWithParent`` is false), evaluated with ``pagination.page`` 2."""
+        owner, pagination = self.analysis, request.node.get("pagination")
+        if not isinstance(pagination, JsonObject) and base is not None and base_root is not None:
+            owner, pagination = base, base_root.get("pagination")
+        assert isinstance(pagination, JsonObject)
+        evaluator = evaluation.evaluator(state)
+        values = _Values(evaluator, self.secrets, self.result.errors, evaluation, response_unknown=True)
+        merge = values.of(owner, pagination.get("mergeWithParent"))
+        own = {part: values.of(owner, pagination.get(part)) for part in (*MERGED_PARTS, "url")}
+        self.used |= evaluator.used_placeholders
+        self.result.placeholders.extend(sorted(values.made_up - set(self.result.placeholders)))
+        condition = pagination.get("condition")
+        condition_text = condition.value if isinstance(condition, JsonString) else None
+        parent = urllib.parse.urlsplit(first.url or "")
+        if merge is False:
+            url = coerce.to_text(own["url"]) or urllib.parse.urlunsplit(parent._replace(query=""))
+            preview = self._assemble(
+                first.label, request, own | {"condition": True}, url, first.temp, first.from_base, values
+            )
+        else:
+            parent_qs = urllib.parse.parse_qsl(parent.query, keep_blank_values=True)
+            query = dict(parent_qs) | dict(query_pairs(own["qs"]))
+            url_text = _join_url(base_url, coerce.to_text(own["url"])) if own["url"] is not UNDEFINED else None
+            base_part = urllib.parse.urlunsplit(parent._replace(query=""))
+            url = url_text or base_part
+            headers = dict(first.headers) | {
+                name: coerce.to_text(value)
+                for name, value in (own["headers"].items() if isinstance(own["headers"], dict) else ())
+            }
+            body = first.body
+            form = first.form
+            if own["body"] is not UNDEFINED:
+                parent_body = json.loads(first.body) if first.body_type == "json" and first.body else {}
+                merged = _merge(parent_body, own["body"], "body", []) if isinstance(parent_body, dict) else own["body"]
+                body, fields = _encoded_body(first.body_type, merged)
+                form = tuple(fields)
+            full = _encode_url(url) if url_text else url
+            if query:
+                full += "?" + encode_query(list(query.items()))
+            preview = replace(
+                first,
+                method=(coerce.to_text(own["method"]) or first.method).upper(),
+                url=full,
+                headers=tuple(headers.items()),
+                body=body,
+                form=form,
+            )
+        return replace(preview, page=2, label=f"{first.label}, page 2", pagination_condition=condition_text)
+
+    def _tokens(
+        self, request: Request, evaluator: Evaluator, evaluation: ConnectionEvaluation
+    ) -> Iterator[TokenPreview]:
+        """Each ``jwt()`` of the request's URL, headers, query and body, signed as Make signs it."""
+        depth = len(request.path)
+        for call in jwt_calls(self.analysis):
+            path = call.string.path
+            if path[:depth] != request.path or path[depth : depth + 1] not in _SENT_PARTS:
+                continue
+            start, end = call.span(call.call)
+            try:
+                args = [evaluator.evaluate(arg) for arg in call.call.args[:4]]
+                args += [UNDEFINED] * (4 - len(args))
+                signed = jwt_function(args[0], args[1], args[2], args[3], now=self.now)
+            except EvaluationError as error:
+                yield TokenPreview(start, end, None, None, None, call.algorithm, evaluation.redact(str(error)), ())
+                continue
+            token = signed.token if self.secrets is None else MASK
+            yield TokenPreview(start, end, token, signed.header, signed.payload, signed.algorithm, None, ())
+
+
+def request_preview(
+    workspace: Workspace,
+    analysis: Analysis,
+    *,
+    now: float | None = None,
+    at: int | None = None,
+    reveal_secrets: bool = False,
+) -> RequestPreviewResult:
+    """The requests of a file as Make would send them; with ``at``, only the request around that offset."""
+    clock = current_second() if now is None else now
+    around = _surroundings(workspace, analysis)
+    samples = analysis.related.samples_path if analysis.related.samples is not None else None
+    result = RequestPreviewResult(analysis.path, analysis.context, clock, reveal_secrets, samples)
+    secrets = None if reveal_secrets else _secrets(analysis, sample_values(analysis), around)
+    run = _Run(analysis, around, clock, secrets, result)
+    sendable = analysis.kind.holds_requests and analysis.context not in (Context.WEBHOOK, Context.OTHER)
+    if not sendable:
+        result.note = "This file holds no request Make sends (a webhook's communication handles incoming calls)."
+        return result
+    requests = analysis.requests
+    paginated = analysis.context not in CONNECTIONS | {Context.WEBHOOK_REQUEST}
+    for index, request in enumerate(requests):
+        if at is not None and not request.node.start <= at <= request.node.end:
+            continue
+        page = FIRST_PAGE if paginated else None
+        result.requests.append(run.request(request, index, len(requests), page))
+        if paginated and _has_pagination(request, around.base):
+            result.requests.append(run.request(request, index, len(requests), SECOND_PAGE))
+    if at is not None and len({(r.start, r.end) for r in result.requests}) > 1:
+        innermost = min(result.requests, key=lambda r: r.end - r.start)
+        result.requests = [r for r in result.requests if (r.start, r.end) == (innermost.start, innermost.end)]
+    result.placeholders = sorted({*result.placeholders, *(f"{root}.{name}" for root, name in run.used)})
+    if secrets is not None:
+        result.requests = [_redacted(request, secrets) for request in result.requests]
+    return result
+
+
+def _has_pagination(request: Request, base: Analysis | None) -> bool:
+    if isinstance(request.node.get("pagination"), JsonObject):
+        return True
+    return (
+        base is not None and isinstance(base.root, JsonObject) and isinstance(base.root.get("pagination"), JsonObject)
+    )
+
+
+def _redacted(request: RequestPreview, secrets: _Secrets) -> RequestPreview:
+    """A preview with every secret value that still appears verbatim replaced by the mask."""
+
+    def text(value: str | None) -> str | None:
+        found = secrets.redact(value)
+        return found if isinstance(found, str) else None
+
+    return replace(
+        request,
+        url=text(request.url),
+        headers=tuple((name, text(value) or "") for name, value in request.headers),
+        body=text(request.body),
+        form=tuple(replace(part, value=text(part.value) or "") for part in request.form),
+        temp=tuple((key, secrets.redact(value)) for key, value in request.temp),  # type: ignore[misc]
+        tokens=tuple(
+            replace(token, payload=secrets.redact(token.payload), header=secrets.redact(token.header))  # type: ignore[arg-type]
+            for token in request.tokens
+        ),
+    )
+
+
+def request_targets(analysis: Analysis) -> list[Request]:
+    """The requests a ``Preview request`` lens sits over (none in base or a webhook's communication)."""
+    if not analysis.kind.holds_requests or analysis.context in (Context.BASE, Context.WEBHOOK, Context.OTHER):
+        return []
+    return list(analysis.requests)
+
+
+def render_request_text(result: RequestPreviewResult, analysis: Analysis) -> str:
+    """The human form: per request, its ``temp``, the HTTP text and the curl command."""
+    lines: list[str] = []
+    clock = dt.datetime.fromtimestamp(result.now, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    lines.append(f"Requests of {Path(result.path).name} ({result.context.value}), clock {clock}")
+    lines.append(f"Sample values: {result.samples_path or 'none found (params defaults and placeholders)'}")
+    lines.append("Secrets: " + ("shown (--reveal-secrets)" if result.revealed else f"masked as {MASK}"))
+    if result.placeholders:
+        lines.append("Placeholders used (not real values): " + ", ".join(result.placeholders))
+    if result.note:
+        lines.append(result.note)
+    for request in result.requests:
+        position = analysis.index.position(request.start, PositionEncoding.UTF32)
+        lines.append("")
+        lines.append(f"── {request.label} (line {position.line + 1}) ──")
+        if request.from_base:
+            lines.append("from base: " + ", ".join(request.from_base))
+        for key, value in request.temp:
+            lines.append(f"temp.{key} = {stringify(value) or 'undefined'}")
+        if request.skipped:
+            lines.append(request.skipped)
+        if request.pagination_condition:
+            lines.append(f"sent while {request.pagination_condition} holds")
+        for token in request.tokens:
+            if token.error is not None:
+                lines.append(f"jwt(): Make would fail: {token.error}")
+            else:
+                lines.append(f"jwt() {token.algorithm}: payload {stringify(token.payload) or ''}")
+        if request.url is None:
+            lines.append("No HTTP request: it only evaluates `temp` and `output`.")
+            continue
+        lines.append("")
+        lines.extend(request.http().replace("\r\n", "\n").rstrip("\n").split("\n"))
+        lines.append("")
+        lines.append(request.curl())
+    for path, start, _end, message in result.errors:
+        where = (
+            f"line {analysis.index.position(start, PositionEncoding.UTF32).line + 1}"
+            if path == result.path
+            else Path(path).name
+        )
+        lines.append(f"error at {where}: {message}")
+    return "\n".join(lines) + "\n"
