@@ -1,4 +1,5 @@
-"""Code lens: ``Preview token`` over every ``jwt()`` call, running the ``iml.previewToken`` command for it."""
+"""Code lens: ``Preview request`` over every request (``iml.previewRequest``) and ``Preview token`` over every
+``jwt()`` call (``iml.previewToken`` for that call)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from iml_ls.analysis import Analysis
 from iml_ls.checks.jwt import jwt_calls
 from iml_ls.features.preview import PREVIEW_COMMAND
+from iml_ls.features.request_preview import REQUEST_PREVIEW_COMMAND, request_targets
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,10 @@ class CodeLens:
 
 
 def code_lenses(analysis: Analysis) -> list[CodeLens]:
-    lenses = []
+    lenses = [
+        CodeLens(request.node.start, request.node.start + 1, "Preview request", REQUEST_PREVIEW_COMMAND)
+        for request in request_targets(analysis)
+    ]
     for call in jwt_calls(analysis):
         start, end = call.span(call.call)
         title = f"Preview token ({call.algorithm})" if call.algorithm else "Preview token"
