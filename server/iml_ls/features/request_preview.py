@@ -635,7 +635,7 @@ class _Run:
             own["url"] = values.of(self.analysis, node.get("baseUrl"))
         url_value = own["url"]
         url: str | None = None
-        if (url_value is not UNDEFINED and url_value is not None) or base_url:
+        if url_value is not UNDEFINED and url_value is not None:  # a request without one sends nothing
             url = _join_url(base_url, coerce.to_text(url_value))
             if base_url and url.startswith(base_url.rstrip("/")):
                 taken.insert(0, "baseUrl")
