@@ -194,9 +194,9 @@ class RequestPreviewResult:
         return not self.errors and all(t.error is None for r in self.requests for t in r.tokens)
 
     def as_json(self, analysis: Analysis, encoding: PositionEncoding = PositionEncoding.UTF16) -> dict[str, object]:
-        """The documented JSON shape (ranges are LSP ranges in ``encoding``, errors in the previewed file)."""
+        """The documented JSON shape (ranges are LSP ranges in ``encoding``; an error in another file,
+        such as base, names that file instead)."""
         return {
-            "file": self.path,
             "context": self.context.value,
             "now": self.now,
             "samples": self.samples_path,
@@ -206,8 +206,8 @@ class RequestPreviewResult:
             "requests": [request.as_json(analysis, self.now, encoding) for request in self.requests],
             "placeholders": self.placeholders,
             "errors": [
-                {"file": path, "message": message}
-                | ({"range": _span(analysis, start, end, encoding)} if path == self.path else {})
+                {"message": message}
+                | ({"range": _span(analysis, start, end, encoding)} if path == self.path else {"file": Path(path).name})
                 for path, start, end, message in self.errors
             ],
         }
@@ -257,8 +257,8 @@ def _surroundings(workspace: Workspace, analysis: Analysis) -> _Surroundings:
     if app is not None and place is not None:
         component = place.component
         for connection in linked_connections(app, component)[:1]:
-            communication = connection.file(Role.COMMUNICATION)
-            linked = workspace.analysis(communication) if communication is not None else None
+            own_file = connection.file(Role.COMMUNICATION) or connection.file(Role.PARAMS)
+            linked = workspace.analysis(own_file) if own_file is not None else None
             if linked is None:
                 continue
             samples = sample_values(linked)
@@ -876,7 +876,7 @@ def render_request_text(result: RequestPreviewResult, analysis: Analysis) -> str
         if request.skipped:
             lines.append(request.skipped)
         if request.pagination_condition:
-            lines.append(f"sent while {request.pagination_condition} holds")
+            lines.append(f"sent while `pagination.condition` ({request.pagination_condition}) is true")
         for token in request.tokens:
             if token.error is not None:
                 lines.append(f"jwt(): Make would fail: {token.error}")
