@@ -192,6 +192,8 @@ def _preview(args: argparse.Namespace) -> int:
     elif args.format in ("http", "curl"):
         shown = [r.http() if args.format == "http" else r.curl() + "\n" for r in requests.requests if r.url]
         sys.stdout.write("\n".join(shown))
+        if not shown:
+            sys.stderr.write(f"iml-ls: {requests.note or 'no request here sends anything'}\n")
     else:
         if tokens is not None and tokens.tokens:
             sys.stdout.write(render_preview_text(tokens, analysis) + "\n")

@@ -438,3 +438,66 @@ def test_a_preview_request_lens_sits_on_every_request(app: Path) -> None:
     for name in ("general/base.iml.json", "webhooks/hook/hook.communication.iml.json"):
         other = workspace.analysis(str(app / name))
         assert other is not None and [lens for lens in code_lenses(other) if lens.command == "iml.previewRequest"] == []
+
+
+def test_temp_accumulates_request_by_request(tmp_path: Path) -> None:
+    folder = tmp_path / "modules" / "two"
+    folder.mkdir(parents=True)
+    path = folder / "two.communication.iml.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"url": "https://x.example/a", "temp": {"first": "one"}},
+                {"url": "https://x.example/b/{{temp.first}}", "temp": {"second": "{{temp.first}}-two"}},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    workspace = Workspace()
+    analysis = workspace.analysis(str(path))
+    assert analysis is not None
+    first, second = request_preview(workspace, analysis, now=NOW).requests
+    assert (first.label, first.temp) == ("request 1 of 2", (("first", "one"),))
+    assert (second.label, second.url, second.temp) == (
+        "request 2 of 2",
+        "https://x.example/b/one",
+        (("second", "one-two"),),
+    )
+
+
+def test_a_page_without_merge_with_parent_sends_only_its_own_directives(tmp_path: Path) -> None:
+    request = {
+        "url": "https://x.example/items",
+        "qs": {"size": 10},
+        "headers": {"x-a": "1"},
+        "pagination": {"mergeWithParent": False, "url": "https://x.example/next", "qs": {"after": "{{body.last}}"}},
+    }
+    folder = tmp_path / "modules" / "m"
+    folder.mkdir(parents=True)
+    path = folder / "m.communication.iml.json"
+    path.write_text(json.dumps(request), encoding="utf-8")
+    workspace = Workspace()
+    analysis = workspace.analysis(str(path))
+    assert analysis is not None
+    first, second = request_preview(workspace, analysis, now=NOW).requests
+    assert first.url == "https://x.example/items?size=10" and first.headers == (("x-a", "1"),)
+    assert (second.url, second.headers) == ("https://x.example/next?after=%3Cbody.last%3E", ())
+
+
+def test_a_lone_surrogate_goes_out_as_a_replacement_character(tmp_path: Path) -> None:
+    request = _module(tmp_path, {"url": "https://x.example", "headers": {"x-cut": "{{substring('😀x', 0, 1)}}"}})
+    assert request.headers == (("x-cut", "\ufffd"),)
+    request.http().encode("utf-8")  # well formed: it can be written out
+
+
+def test_a_failing_temp_expression_is_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "modules" / "m"
+    folder.mkdir(parents=True)
+    path = folder / "m.communication.iml.json"
+    path.write_text('{"url": "https://x.example", "temp": {"bad": "{{nosuchfunction(1)}}"}}', encoding="utf-8")
+    workspace = Workspace()
+    analysis = workspace.analysis(str(path))
+    assert analysis is not None
+    result = request_preview(workspace, analysis, now=NOW)
+    assert [message for _, _, _, message in result.errors] == ["IML has no function `nosuchfunction`."]
+    assert not result.complete

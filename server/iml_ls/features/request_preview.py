@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 import shlex
+import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ from iml_ls.analysis import Analysis, ImlString, Workspace
 from iml_ls.checks.jwt import jwt_calls
 from iml_ls.evaluate import coerce
 from iml_ls.evaluate.environment import (
+    EVALUATION_BUDGET,
     ConnectionEvaluation,
     SampleValues,
     TempState,
@@ -37,7 +39,7 @@ from iml_ls.features.preview import TokenPreview, claim_times, current_second
 from iml_ls.model.app import ComponentKind, Role, linked_connections
 from iml_ls.model.connection import Request, saved_keys
 from iml_ls.model.schema import CONNECTIONS, REQUESTS_WITH_BASE, SECRET_PARAMETER_TYPES, Context
-from iml_ls.syntax.iml import Binary, Call, Expr, Index, Member, Name, Template, Unary, member_path
+from iml_ls.syntax.iml import Binary, Call, Expr, Index, Member, Name, Template, Unary, member_path, walk_expr
 from iml_ls.syntax.json_tree import JsonArray, JsonLiteral, JsonNumber, JsonObject, JsonString, JsonValue
 from iml_ls.text.line_index import PositionEncoding
 
@@ -338,17 +340,11 @@ class _Secrets:
             return self.read_by(expr.left) or self.read_by(expr.right)
         return False
 
-    def redact(self, value: object) -> object:
-        """A JSON-like value with every secret value replaced by the mask, wherever it appears."""
-        if isinstance(value, str):
-            for secret in sorted(self.values, key=len, reverse=True):
-                value = value.replace(secret, MASK)
-            return value
-        if isinstance(value, dict):
-            return {key: self.redact(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self.redact(item) for item in value]
-        return value
+    def mask(self, text: str) -> str:
+        """The text with every secret value in it replaced by the mask."""
+        for secret in self.values:
+            text = text.replace(secret, MASK)
+        return text
 
 
 def _secrets(analysis: Analysis, samples: SampleValues, around: _Surroundings) -> _Secrets:
@@ -375,7 +371,8 @@ def _secrets(analysis: Analysis, samples: SampleValues, around: _Surroundings) -
     for root in ("parameters", "common", "data"):
         source = getattr(samples, root)
         values += [source[key] for key in names[root] if isinstance(source.get(key), str)]
-    return _Secrets(secrets.names, tuple(sorted({v for v in values if len(v) >= 4}, key=len, reverse=True)))
+    spelt = {form for v in values if len(v) >= 4 for form in (v, _quote(v), json.dumps(v, ensure_ascii=False)[1:-1])}
+    return _Secrets(secrets.names, tuple(sorted(spelt, key=len, reverse=True)))  # also as a query or JSON spells it
 
 
 def _saved_in_file(analysis: Analysis) -> frozenset[str]:
@@ -414,7 +411,8 @@ class _Values:
     secrets: _Secrets | None
     """None when secrets are revealed."""
     errors: list[tuple[str, int, int, str]]
-    redact: ConnectionEvaluation
+    evaluation: ConnectionEvaluation
+    """Whose samples' secrets are masked in error messages."""
     response_unknown: bool = False
     """Whether the response roots (``body``, ``headers``) are unknown here (a page's ``pagination``)."""
     made_up: set[str] = field(default_factory=set)
@@ -462,25 +460,13 @@ class _Values:
         try:
             value = self.evaluator.evaluate(expr)
         except EvaluationError as error:
-            self.errors.append((owner.path, string.node.start, string.node.end, self.redact.redact(str(error))))
+            self.errors.append((owner.path, string.node.start, string.node.end, self.evaluation.redact(str(error))))
             return UNDEFINED
         return MASK if self.secrets is not None and self.secrets.read_by(expr) else value
 
 
 def _names(expr: Expr) -> Iterator[Expr]:
-    from iml_ls.syntax.iml import walk_expr
-
     yield from (node for node in walk_expr(expr) if isinstance(node, Name))
-
-
-def _evaluation(
-    analysis: Analysis, now: float, around: _Surroundings, page: dict[str, JsValue] | None
-) -> tuple[ConnectionEvaluation, list[TempState]]:
-    extra = dict(around.variables) | ({"pagination": page} if page is not None else {})
-    evaluation = ConnectionEvaluation(
-        analysis, dt.datetime.fromtimestamp(now, dt.UTC), extra_variables=extra, extra_placeholders=around.placeholders
-    )
-    return evaluation, evaluation.temp_in_order()
 
 
 def _merge(base: JsValue, own: JsValue, path: str, taken: list[str]) -> JsValue:
@@ -528,8 +514,7 @@ def query_pairs(value: JsValue, prefix: str = "") -> list[tuple[str, str]]:
 
 def encode_query(pairs: list[tuple[str, str]]) -> str:
     """``a=1&b%5Bc%5D=x%20y``: every character but the unreserved ones percent-encoded (the mask kept)."""
-    encoded = "&".join(f"{_quote(key)}={_quote(value)}" for key, value in pairs)
-    return encoded
+    return "&".join(f"{_quote(key)}={_quote(value)}" for key, value in pairs)
 
 
 def _quote(text: str) -> str:
@@ -614,9 +599,31 @@ class _Run:
     """None when secrets are revealed."""
     result: RequestPreviewResult
     used: set[tuple[str, str]] = field(default_factory=set)
+    deadline: float = field(default_factory=lambda: time.monotonic() + EVALUATION_BUDGET)
+    """One time budget for the whole preview, however many requests and pages it evaluates."""
+    _evaluations: dict[int, tuple[ConnectionEvaluation, list[TempState]]] = field(default_factory=dict)
+
+    def evaluation(self, page: dict[str, JsValue] | None) -> tuple[ConnectionEvaluation, list[TempState]]:
+        """The evaluation of a page (``temp`` after each request, evaluated once per page)."""
+        number = page["page"] if page is not None else 0
+        assert isinstance(number, int)
+        if number not in self._evaluations:
+            extra = dict(self.around.variables) | ({"pagination": page} if page is not None else {})
+            evaluation = ConnectionEvaluation(
+                self.analysis,
+                dt.datetime.fromtimestamp(self.now, dt.UTC),
+                deadline=self.deadline,
+                extra_variables=extra,
+                extra_placeholders=self.around.placeholders,
+            )
+            states = evaluation.temp_in_order()
+            for string, message in evaluation.errors.items():
+                self.result.errors.append((self.analysis.path, string.node.start, string.node.end, message))
+            self._evaluations[number] = (evaluation, states)
+        return self._evaluations[number]
 
     def request(self, request: Request, index: int, count: int, page: dict[str, JsValue] | None) -> RequestPreview:
-        evaluation, states = _evaluation(self.analysis, self.now, self.around, page)
+        evaluation, states = self.evaluation(page)
         state = states[index] if index < len(states) else TempState()
         evaluator = evaluation.evaluator(state)
         values = _Values(evaluator, self.secrets, self.result.errors, evaluation)
@@ -813,8 +820,9 @@ def request_preview(
         innermost = min(result.requests, key=lambda r: r.end - r.start)
         result.requests = [r for r in result.requests if (r.start, r.end) == (innermost.start, innermost.end)]
     result.placeholders = sorted({*result.placeholders, *(f"{root}.{name}" for root, name in run.used)})
-    if secrets is not None:
-        result.requests = [_redacted(request, secrets) for request in result.requests]
+    result.errors = list(dict.fromkeys(result.errors))  # the pages of a request evaluate the same strings
+    result.requests = [_finished(request, secrets) for request in result.requests]
+    result.errors = [(path, start, end, _text(message, secrets)) for path, start, end, message in result.errors]
     return result
 
 
@@ -826,22 +834,47 @@ def _has_pagination(request: Request, base: Analysis | None) -> bool:
     )
 
 
-def _redacted(request: RequestPreview, secrets: _Secrets) -> RequestPreview:
-    """A preview with every secret value that still appears verbatim replaced by the mask."""
+def well_formed(text: str) -> str:
+    """The text as it goes over the wire: UTF-16 surrogate pairs joined, a lone surrogate (half of
+    an emoji cut by ``substring``) replaced by U+FFFD, as Node's UTF-8 encoder does."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
-    def text(value: str | None) -> str | None:
-        found = secrets.redact(value)
-        return found if isinstance(found, str) else None
+
+def _text(text: str, secrets: _Secrets | None) -> str:
+    return well_formed(secrets.mask(text) if secrets is not None else text)
+
+
+def _clean(value: JsValue, secrets: _Secrets | None) -> JsValue:
+    """A value with its texts well formed and, unless revealed, every verbatim secret masked."""
+    if isinstance(value, str):
+        return _text(value, secrets)
+    if isinstance(value, dict):
+        return {well_formed(key): _clean(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean(item, secrets) for item in value]
+    return value
+
+
+def _finished(request: RequestPreview, secrets: _Secrets | None) -> RequestPreview:
+    """A preview as it is shown: well-formed text, and no secret that still appears verbatim."""
+
+    def text(value: str) -> str:
+        return _text(value, secrets)
 
     return replace(
         request,
-        url=text(request.url),
-        headers=tuple((name, text(value) or "") for name, value in request.headers),
-        body=text(request.body),
-        form=tuple(replace(part, value=text(part.value) or "") for part in request.form),
-        temp=tuple((key, secrets.redact(value)) for key, value in request.temp),  # type: ignore[misc]
+        url=text(request.url) if request.url is not None else None,
+        headers=tuple((text(name), text(value)) for name, value in request.headers),
+        body=text(request.body) if request.body is not None else None,
+        form=tuple(replace(part, name=text(part.name), value=text(part.value)) for part in request.form),
+        temp=tuple((key, _clean(value, secrets)) for key, value in request.temp),
         tokens=tuple(
-            replace(token, payload=secrets.redact(token.payload), header=secrets.redact(token.header))  # type: ignore[arg-type]
+            replace(
+                token,
+                payload=_clean(token.payload, secrets),
+                header=_clean(token.header, secrets),
+                error=text(token.error) if token.error is not None else None,
+            )
             for token in request.tokens
         ),
     )
