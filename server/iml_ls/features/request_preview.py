@@ -36,7 +36,7 @@ from iml_ls.evaluate.js_json import stringify
 from iml_ls.evaluate.jsonwebtoken import jwt_function
 from iml_ls.evaluate.values import UNDEFINED, EvaluationError, JsValue
 from iml_ls.features.preview import TokenPreview, claim_times, current_second
-from iml_ls.model.app import ComponentKind, Role, linked_connections
+from iml_ls.model.app import Component, ComponentKind, Role, linked_connections
 from iml_ls.model.connection import Request, saved_keys
 from iml_ls.model.schema import CONNECTIONS, REQUESTS_WITH_BASE, SECRET_PARAMETER_TYPES, Context
 from iml_ls.syntax.iml import Binary, Call, Expr, Index, Member, Name, Template, Unary, member_path, walk_expr
@@ -248,58 +248,63 @@ def _samples_section(analysis: Analysis, name: str) -> dict[str, JsValue]:
     return dict(section) if isinstance(section, dict) else {}
 
 
+def _connection_values(workspace: Workspace, connection: Component) -> tuple[dict[str, JsValue], set[str], set[str]]:
+    """What ``connection.*`` holds: the connection's parameters (its samples, defaults, placeholders)
+    and what its ``response.data`` saves (placeholders); the made-up keys; the secret parameters."""
+    own_file = connection.file(Role.COMMUNICATION) or connection.file(Role.PARAMS)
+    linked = workspace.analysis(own_file) if own_file is not None else None
+    if linked is None:
+        return {}, set(), set()
+    samples = sample_values(linked)
+    values: dict[str, JsValue] = {**samples.parameters, **samples.data}
+    made_up = {name for _, name in samples.placeholders if name not in samples.data}
+    for key in sorted(saved_keys(linked.root, linked.kind) or ()):
+        if key not in values:
+            values[key] = f"<{key}>"
+            made_up.add(key)
+    return values, made_up, {p.name for p in linked.parameters if p.type in SECRET_PARAMETER_TYPES}
+
+
+def _webhook_values(workspace: Workspace, hook: Component, role: Role) -> dict[str, JsValue]:
+    """What ``webhook.*`` holds (all made up): its id and URL, and the keys attach saves."""
+    values: dict[str, JsValue] = {"id": "<webhook.id>", "url": "https://hook.make.com/<webhook.id>"}
+    attach = hook.file(Role.ATTACH)
+    attached = workspace.analysis(attach) if attach is not None and role is not Role.ATTACH else None
+    for key in sorted(saved_keys(attached.root, attached.kind) or ()) if attached is not None else ():
+        values[key] = f"<{key}>"
+    return values
+
+
 def _surroundings(workspace: Workspace, analysis: Analysis) -> _Surroundings:
     variables: dict[str, JsValue] = {}
     placeholders: set[tuple[str, str]] = set()
-    secret_names: dict[str, set[str]] = {}
-    secret_values: list[str] = []
+    secret_names: dict[str, set[str]] = {"connection": set(), "webhook": set()}
     base = None
     app = workspace.app_of(analysis.path)
     place = analysis.place
     if app is not None and place is not None:
         component = place.component
         for connection in linked_connections(app, component)[:1]:
-            own_file = connection.file(Role.COMMUNICATION) or connection.file(Role.PARAMS)
-            linked = workspace.analysis(own_file) if own_file is not None else None
-            if linked is None:
-                continue
-            samples = sample_values(linked)
-            values: dict[str, JsValue] = {**samples.parameters, **samples.data}
-            placeholders |= {("connection", name) for root, name in samples.placeholders if name not in samples.data}
-            for key in sorted(saved_keys(linked.root, linked.kind) or ()):
-                if key not in values:
-                    values[key] = f"<{key}>"
-                    placeholders.add(("connection", key))
-            secret_names["connection"] = {p.name for p in linked.parameters if p.type in SECRET_PARAMETER_TYPES}
-            secret_values += samples.secrets
+            values, made_up, secret_names["connection"] = _connection_values(workspace, connection)
             variables["connection"] = values
-        hook = (
-            component
-            if component.kind is ComponentKind.WEBHOOK
-            else app.component(ComponentKind.WEBHOOK, component.webhook)
-        )
+            placeholders |= {("connection", key) for key in made_up}
+        is_webhook = component.kind is ComponentKind.WEBHOOK
+        hook = component if is_webhook else app.component(ComponentKind.WEBHOOK, component.webhook)
         if hook is not None:
-            values = {"id": "<webhook.id>", "url": "https://hook.make.com/<webhook.id>"}
-            placeholders |= {("webhook", "id"), ("webhook", "url")}
-            attach = hook.file(Role.ATTACH)
-            attached = workspace.analysis(attach) if attach is not None and place.role is not Role.ATTACH else None
-            for key in sorted(saved_keys(attached.root, attached.kind) or ()) if attached is not None else ():
-                values[key] = f"<{key}>"
-                placeholders.add(("webhook", key))
-            variables["webhook"] = values
+            hook_values = _webhook_values(workspace, hook, place.role)
+            variables["webhook"] = hook_values
+            placeholders |= {("webhook", key) for key in hook_values}
         base_file = app.app_component.file(Role.BASE)
         if base_file is not None and analysis.context in REQUESTS_WITH_BASE and analysis.context is not Context.BASE:
             base = workspace.analysis(base_file)
-    for root in ("connection", "webhook"):
-        given = _samples_section(analysis, root)
-        if given:
-            current = variables.get(root)
-            variables[root] = (dict(current) if isinstance(current, dict) else {}) | given
-            placeholders -= {(root, key) for key in given}
-    for root in ("connection", "webhook"):
+    secret_values: list[str] = []
+    for root, names in secret_names.items():
         current = variables.get(root)
+        given = _samples_section(analysis, root)  # the file's own samples may give these too
+        if given:
+            variables[root] = current = (dict(current) if isinstance(current, dict) else {}) | given
+            placeholders -= {(root, key) for key in given}
         if isinstance(current, dict):
-            names = secret_names.setdefault(root, set())
             names |= {key for key in current if secret_looking(key)}
             secret_values += [v for k, v in current.items() if k in names and isinstance(v, str)]
     return _Surroundings(
