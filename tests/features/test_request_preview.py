@@ -501,3 +501,29 @@ def test_a_failing_temp_expression_is_reported(tmp_path: Path) -> None:
     result = request_preview(workspace, analysis, now=NOW)
     assert [message for _, _, _, message in result.errors] == ["IML has no function `nosuchfunction`."]
     assert not result.complete
+
+
+def test_base_pagination_gives_an_rpc_its_second_page(app: Path) -> None:
+    base = dict(BASE, pagination={"qs": {"page": "{{pagination.page}}"}, "url": "/next"})
+    (app / "general/base.iml.json").write_text(json.dumps(base), encoding="utf-8")
+    first, second = previewed(app, "rpcs/tags/tags.communication.iml.json").requests
+    assert first.url == "https://api.acme.example/v2/tags?locale=en"
+    assert second.url == "https://api.acme.example/v2/next?locale=en&page=2"
+
+
+def test_an_oauth_stage_with_many_requests_labels_each(tmp_path: Path) -> None:
+    folder = tmp_path / "connections" / "o"
+    folder.mkdir(parents=True)
+    path = folder / "o.oauth-communication.iml.json"
+    path.write_text(
+        json.dumps({"token": [{"url": "https://x.example/1"}, {"url": "https://x.example/2", "method": "POST"}]}),
+        encoding="utf-8",
+    )
+    workspace = Workspace()
+    analysis = workspace.analysis(str(path))
+    assert analysis is not None
+    result = request_preview(workspace, analysis, now=NOW)
+    assert [(r.label, r.method) for r in result.requests] == [
+        ("`token` stage, request 1", "GET"),
+        ("`token` stage, request 2", "POST"),
+    ]

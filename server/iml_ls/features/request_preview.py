@@ -582,14 +582,15 @@ def _encoded_body(body_type: str, body: JsValue) -> tuple[str | None, list[FormF
     return coerce.to_text(body), []
 
 
+_ROLE_LABELS = {Role.ATTACH: "attach", Role.DETACH: "detach", Role.UPDATE: "update", Role.EPOCH: "epoch"}
+
+
 def _label(analysis: Analysis, request: Request, number: int, count: int) -> str:
-    role = analysis.place.role if analysis.place is not None else None
-    kind = {Role.ATTACH: "attach", Role.DETACH: "detach", Role.UPDATE: "update", Role.EPOCH: "epoch"}.get(
-        role if role is not None else Role.OTHER, "request"
-    )
+    """``request``, ``request 2 of 3``, ``attach``, ```token` stage``."""
+    kind = _ROLE_LABELS.get(analysis.place.role, "request") if analysis.place is not None else "request"
     if request.stage is not None:
         index = request.path[1] if len(request.path) > 1 else None
-        return f"`{request.stage}` stage" + (f", request {int(index) + 1}" if isinstance(index, int) else "")
+        return f"`{request.stage}` stage" + (f", request {index + 1}" if isinstance(index, int) else "")
     return kind if count == 1 else f"{kind} {number} of {count}"
 
 
@@ -657,7 +658,7 @@ class _Run:
             for member in (temp_node.members if isinstance(temp_node, JsonObject) else ())
         )
         label = _label(self.analysis, request, index + 1, count)
-        preview = self._assemble(label, request, own, url, temp, tuple(taken), values)
+        preview = self._assemble(label, request, own, url, temp, tuple(taken))
         preview = replace(preview, tokens=tuple(self._tokens(request, evaluator, evaluation)))
         self.used |= evaluator.used_placeholders
         if page is SECOND_PAGE:
@@ -672,7 +673,6 @@ class _Run:
         url: str | None,
         temp: tuple[tuple[str, JsValue], ...],
         taken: tuple[str, ...],
-        values: _Values,
     ) -> RequestPreview:
         condition = own["condition"]
         skipped = (
@@ -738,10 +738,9 @@ class _Run:
         condition_text = condition.value if isinstance(condition, JsonString) else None
         parent = urllib.parse.urlsplit(first.url or "")
         if merge is False:
-            url = coerce.to_text(own["url"]) or urllib.parse.urlunsplit(parent._replace(query=""))
-            preview = self._assemble(
-                first.label, request, own | {"condition": True}, url, first.temp, first.from_base, values
-            )
+            own_url = coerce.to_text(own["url"])
+            url = _join_url(base_url, own_url) if own_url else urllib.parse.urlunsplit(parent._replace(query=""))
+            preview = self._assemble(first.label, request, own | {"condition": True}, url, first.temp, first.from_base)
         else:
             parent_qs = urllib.parse.parse_qsl(parent.query, keep_blank_values=True)
             query = dict(parent_qs) | dict(query_pairs(own["qs"]))
@@ -751,6 +750,7 @@ class _Run:
             headers = dict(first.headers) | {
                 name: coerce.to_text(value)
                 for name, value in (own["headers"].items() if isinstance(own["headers"], dict) else ())
+                if value is not UNDEFINED
             }
             body = first.body
             form = first.form

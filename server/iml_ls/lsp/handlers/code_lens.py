@@ -1,4 +1,5 @@
-"""textDocument/codeLens: ``Preview token`` over every jwt() call (already resolved: no codeLens/resolve)."""
+"""textDocument/codeLens: ``Preview request`` over every request and ``Preview token`` over every jwt() call
+(already resolved: no codeLens/resolve)."""
 
 from __future__ import annotations
 
