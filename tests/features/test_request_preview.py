@@ -527,3 +527,27 @@ def test_an_oauth_stage_with_many_requests_labels_each(tmp_path: Path) -> None:
         ("`token` stage, request 1", "GET"),
         ("`token` stage, request 2", "POST"),
     ]
+
+
+def test_a_temp_key_computed_from_a_secret_through_another_is_masked(tmp_path: Path) -> None:
+    folder = tmp_path / "connections" / "c"
+    folder.mkdir(parents=True)
+    (folder / "c.params.iml.json").write_text('[{"name": "pin", "type": "password"}]', encoding="utf-8")
+    (folder / "c.samples.json").write_text('{"parameters": {"pin": "8675309"}}', encoding="utf-8")
+    path = folder / "c.communication.iml.json"
+    path.write_text(
+        json.dumps(
+            {
+                "url": "https://x.example",
+                "temp": {"plain": "id-1", "a": "{{sha256(parameters.pin)}}", "b": "{{upper(temp.a)}}"},
+                "headers": {"x-b": "{{temp.b}}", "x-plain": "{{temp.plain}}"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    workspace = Workspace()
+    analysis = workspace.analysis(str(path))
+    assert analysis is not None
+    request = only(request_preview(workspace, analysis, now=NOW))
+    assert request.temp == (("plain", "id-1"), ("a", MASK), ("b", MASK))
+    assert request.headers == (("x-b", MASK), ("x-plain", "id-1"))

@@ -361,17 +361,26 @@ def _secrets(analysis: Analysis, samples: SampleValues, around: _Surroundings) -
     names["data"] = {key for key in samples.data if secret_looking(key)}
     names["data"] |= {key for key in _saved_in_file(analysis) if secret_looking(key)}
     names["temp"] = set()
-    secrets = _Secrets({root: frozenset(found) for root, found in names.items()}, ())
-    changed = True
-    while changed:  # a temp key computed from a secret is one (and so is one computed from it)
-        changed = False
-        for key, definitions in analysis.temps.items():
-            if key in names["temp"]:
+    without_temp = _Secrets({root: frozenset(found) for root, found in names.items()}, ())
+    read_by: dict[str, set[str]] = {}  # temp key → the temp keys whose values read it
+    pending: list[str] = []
+    for key, definitions in analysis.temps.items():
+        exprs = [t.expr for d in definitions for string in _strings_under(analysis, d.value) for t in string.templates]
+        for expr in exprs:
+            if expr is None:
                 continue
-            if any(_node_reads_secret(analysis, d.value, secrets) for d in definitions):
-                names["temp"].add(key)
-                secrets = _Secrets({root: frozenset(found) for root, found in names.items()}, ())
-                changed = True
+            if without_temp.read_by(expr):
+                pending.append(key)
+            for node in walk_expr(expr):
+                path = member_path(node) if isinstance(node, Member) else None
+                if path is not None and path[0] == "temp":
+                    read_by.setdefault(path[1], set()).add(key)
+    while pending:  # a temp key computed from a secret is one, and so is one computed from it
+        key = pending.pop()
+        if key not in names["temp"]:
+            names["temp"].add(key)
+            pending.extend(read_by.get(key, ()))
+    secrets = _Secrets({root: frozenset(found) for root, found in names.items()}, ())
     values = [*samples.secrets, *around.secret_values]
     for root in ("parameters", "common", "data"):
         source = getattr(samples, root)
@@ -383,13 +392,6 @@ def _secrets(analysis: Analysis, samples: SampleValues, around: _Surroundings) -
 def _saved_in_file(analysis: Analysis) -> frozenset[str]:
     """The keys the file's own OAuth stages save (later read as ``data.<key>``)."""
     return saved_keys(analysis.root, analysis.kind) or frozenset()
-
-
-def _node_reads_secret(analysis: Analysis, node: JsonValue | None, secrets: _Secrets) -> bool:
-    for string in _strings_under(analysis, node):
-        if any(t.expr is not None and secrets.read_by(t.expr) for t in string.templates):
-            return True
-    return False
 
 
 def _strings_under(analysis: Analysis, node: JsonValue | None) -> Iterator[ImlString]:
