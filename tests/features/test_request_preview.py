@@ -488,6 +488,8 @@ def test_a_lone_surrogate_goes_out_as_a_replacement_character(tmp_path: Path) ->
     request = _module(tmp_path, {"url": "https://x.example", "headers": {"x-cut": "{{substring('😀x', 0, 1)}}"}})
     assert request.headers == (("x-cut", "\ufffd"),)
     request.http().encode("utf-8")  # well formed: it can be written out
+    cut_url = _module(tmp_path, {"url": "https://x.example/{{substring('😀', 0, 1)}}", "qs": {"\ud800": "1"}})
+    assert cut_url.url == "https://x.example/%EF%BF%BD?%EF%BF%BD=1"
 
 
 def test_a_failing_temp_expression_is_reported(tmp_path: Path) -> None:

@@ -525,11 +525,11 @@ def encode_query(pairs: list[tuple[str, str]]) -> str:
 
 
 def _quote(text: str) -> str:
-    return urllib.parse.quote(text, safe="").replace(urllib.parse.quote(MASK, safe=""), MASK)
+    return urllib.parse.quote(well_formed(text), safe="").replace(urllib.parse.quote(MASK, safe=""), MASK)
 
 
 def _encode_url(url: str) -> str:
-    return urllib.parse.quote(url, safe=_URL_SAFE).replace(urllib.parse.quote(MASK, safe=""), MASK)
+    return urllib.parse.quote(well_formed(url), safe=_URL_SAFE).replace(urllib.parse.quote(MASK, safe=""), MASK)
 
 
 def _form(body: JsValue) -> list[FormField]:
@@ -870,11 +870,15 @@ def _finished(request: RequestPreview, secrets: _Secrets | None) -> RequestPrevi
 
     return replace(
         request,
+        method=text(request.method),
+        from_base=tuple(well_formed(path) for path in request.from_base),
+        body_type=text(request.body_type),
+        pagination_condition=text(request.pagination_condition) if request.pagination_condition else None,
         url=text(request.url) if request.url is not None else None,
         headers=tuple((text(name), text(value)) for name, value in request.headers),
         body=text(request.body) if request.body is not None else None,
         form=tuple(replace(part, name=text(part.name), value=text(part.value)) for part in request.form),
-        temp=tuple((key, _clean(value, secrets)) for key, value in request.temp),
+        temp=tuple((well_formed(key), _clean(value, secrets)) for key, value in request.temp),
         tokens=tuple(
             replace(
                 token,
@@ -936,4 +940,4 @@ def render_request_text(result: RequestPreviewResult, analysis: Analysis) -> str
             else Path(path).name
         )
         lines.append(f"error at {where}: {message}")
-    return "\n".join(lines) + "\n"
+    return well_formed("\n".join(lines) + "\n")
