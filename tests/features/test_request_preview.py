@@ -247,7 +247,8 @@ def test_oauth_stages_each_get_their_request(app: Path) -> None:
     assert authorize.url == (
         "https://auth.acme.example/authorize?client_id=client-1&redirect_uri=https%3A%2F%2Fwww.make.com%2Foauth%2Fcb%2Fapp"
     )
-    assert token.body == f"client_id=client-1&secret={MASK}"
+    assert token.body == f"code=%3Ccode%3E&client_id=client-1&secret={MASK}"  # authorize's response.temp
+    assert "temp.code" in result.placeholders
     assert ("content-type", "application/x-www-form-urlencoded") in token.headers
     assert dict(info.headers)["authorization"] == f"Bearer {MASK}"  # data.accessToken: a token
 

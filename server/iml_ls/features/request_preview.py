@@ -17,6 +17,7 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from iml_ls.analysis import Analysis, ImlString, Workspace
@@ -630,9 +631,34 @@ class _Run:
             self._evaluations[number] = (evaluation, states)
         return self._evaluations[number]
 
+    @cached_property
+    def _response_temp(self) -> dict[str, int]:
+        """Each key a ``response.temp`` sets, and the position of the first request that sets it."""
+        found: dict[str, int] = {}
+        for key, definitions in self.analysis.temps.items():
+            positions = [
+                position
+                for definition in definitions
+                if definition.in_response and (position := self.analysis.request_index(definition.request)) is not None
+            ]
+            if positions:
+                found[key] = min(positions)
+        return found
+
+    def _with_response_temp(self, state: TempState, index: int) -> TempState:
+        """``temp`` with a placeholder (``<code>``) for each key an earlier response set: a preview
+        has no response, but Make would send what it held."""
+        keys = [key for key, first in self._response_temp.items() if first < index and key not in state.values]
+        if not keys:
+            return state
+        return TempState(
+            state.values | {key: f"<{key}>" for key in keys},
+            state.placeholders | {key: frozenset({("temp", key)}) for key in keys},
+        )
+
     def request(self, request: Request, index: int, count: int, page: dict[str, JsValue] | None) -> RequestPreview:
         evaluation, states = self.evaluation(page)
-        state = states[index] if index < len(states) else TempState()
+        state = self._with_response_temp(states[index] if index < len(states) else TempState(), index)
         evaluator = evaluation.evaluator(state)
         values = _Values(evaluator, self.secrets, self.result.errors, evaluation)
         node = request.node
