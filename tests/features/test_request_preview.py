@@ -554,3 +554,26 @@ def test_a_temp_key_computed_from_a_secret_through_another_is_masked(tmp_path: P
     request = only(request_preview(workspace, analysis, now=NOW))
     assert request.temp == (("plain", "id-1"), ("a", MASK), ("b", MASK))
     assert request.headers == (("x-b", MASK), ("x-plain", "id-1"))
+
+
+def test_later_oauth_stages_read_what_earlier_ones_save_as_placeholders(tmp_path: Path) -> None:
+    folder = tmp_path / "connections" / "o"
+    folder.mkdir(parents=True)
+    path = folder / "o.oauth-communication.iml.json"
+    stages = {
+        "token": {
+            "url": "https://x.example/token",
+            "response": {"data": {"accessToken": "{{body.t}}", "until": "{{now}}"}},
+        },
+        "info": {"url": "https://x.example/me", "headers": {"authorization": "Bearer {{data.accessToken}}"}},
+        "refresh": {"condition": "{{data.until < now}}", "url": "https://x.example/refresh"},
+    }
+    path.write_text(json.dumps(stages), encoding="utf-8")
+    workspace = Workspace()
+    analysis = workspace.analysis(str(path))
+    assert analysis is not None
+    result = request_preview(workspace, analysis, now=NOW, reveal_secrets=True)
+    _, info, refresh = result.requests
+    assert info.headers == (("authorization", "Bearer <accessToken>"),)
+    assert refresh.skipped == "Make may skip this request: its `condition` is false with made-up values (data.until)."
+    assert {"data.accessToken", "data.until"} <= set(result.placeholders)

@@ -298,6 +298,12 @@ def _surroundings(workspace: Workspace, analysis: Analysis) -> _Surroundings:
         base_file = app.app_component.file(Role.BASE)
         if base_file is not None and analysis.context in REQUESTS_WITH_BASE and analysis.context is not Context.BASE:
             base = workspace.analysis(base_file)
+    if analysis.context in CONNECTIONS:  # what its OAuth stages save, later stages read as data.*
+        data = dict(sample_values(analysis).data)
+        for key in sorted(_saved_in_file(analysis) - set(data)):
+            data[key] = f"<{key}>"
+            placeholders.add(("data", key))
+        variables["data"] = data
     secret_values: list[str] = []
     for root, names in secret_names.items():
         current = variables.get(root)
@@ -662,7 +668,7 @@ class _Run:
         evaluator = evaluation.evaluator(state)
         values = _Values(evaluator, self.secrets, self.result.errors, evaluation)
         node = request.node
-        own = {part: values.of(self.analysis, node.get(part)) for part in (*MERGED_PARTS, "url", "condition")}
+        own = {part: values.of(self.analysis, node.get(part)) for part in (*MERGED_PARTS, "url")}
         taken: list[str] = []
         base = self.around.base
         base_root = base.root if base is not None and isinstance(base.root, JsonObject) else None
@@ -686,12 +692,30 @@ class _Run:
             for member in (temp_node.members if isinstance(temp_node, JsonObject) else ())
         )
         label = _label(self.analysis, request, index + 1, count)
-        preview = self._assemble(label, request, own, url, temp, tuple(taken))
+        preview = self._assemble(
+            label, request, own, url, temp, tuple(taken), self._skipped(request, evaluation, state)
+        )
         preview = replace(preview, tokens=tuple(self._tokens(request, evaluator, evaluation)))
         self.used |= evaluator.used_placeholders
         if page is SECOND_PAGE:
             return self._second_page(preview, request, evaluation, state, base_url, base, base_root)
         return preview
+
+    def _skipped(self, request: Request, evaluation: ConnectionEvaluation, state: TempState) -> str | None:
+        """Why Make would not send the request: its ``condition`` is false (or may be, when it reads
+        made-up values)."""
+        node = request.node.get("condition")
+        if node is None:
+            return None
+        evaluator = evaluation.evaluator(state)
+        holds = coerce.is_truthy(_Values(evaluator, None, self.result.errors, evaluation).of(self.analysis, node))
+        self.used |= evaluator.used_placeholders
+        if holds:
+            return None
+        made_up = sorted(f"{root}.{name}" for root, name in evaluator.used_placeholders)
+        if made_up:
+            return f"Make may skip this request: its `condition` is false with made-up values ({', '.join(made_up)})."
+        return "Make skips this request: its `condition` is false with these values."
 
     def _assemble(
         self,
@@ -701,13 +725,8 @@ class _Run:
         url: str | None,
         temp: tuple[tuple[str, JsValue], ...],
         taken: tuple[str, ...],
+        skipped: str | None = None,
     ) -> RequestPreview:
-        condition = own["condition"]
-        skipped = (
-            "Make skips this request: its `condition` is false with these values."
-            if request.node.get("condition") is not None and not coerce.is_truthy(condition)
-            else None
-        )
         method = (coerce.to_text(own["method"]) or "GET").upper()
         body_type = coerce.to_text(own["type"]) or "json"
         headers = [
@@ -768,7 +787,7 @@ class _Run:
         if merge is False:
             own_url = coerce.to_text(own["url"])
             url = _join_url(base_url, own_url) if own_url else urllib.parse.urlunsplit(parent._replace(query=""))
-            preview = self._assemble(first.label, request, own | {"condition": True}, url, first.temp, first.from_base)
+            preview = self._assemble(first.label, request, own, url, first.temp, first.from_base)
         else:
             parent_qs = urllib.parse.parse_qsl(parent.query, keep_blank_values=True)
             query = dict(parent_qs) | dict(query_pairs(own["qs"]))
