@@ -181,16 +181,32 @@ def _analysis_for(args: argparse.Namespace) -> tuple[Workspace, Analysis]:
 
 
 def _preview(args: argparse.Namespace) -> int:
+    """Tokens and requests; ``--request`` (or the http and curl formats) for the requests alone."""
     from iml_ls.features.preview import preview, render_preview_text
+    from iml_ls.features.request_preview import render_request_text, request_preview
 
-    _, analysis = _analysis_for(args)
-    result = preview(analysis, now=args.now)
+    workspace, analysis = _analysis_for(args)
+    only_requests = args.request or args.format in ("http", "curl")
+    tokens = None if only_requests else preview(analysis, now=args.now)
+    if tokens is not None and args.format == "json":
+        _write_json(tokens.as_json(analysis))
+        return 0 if tokens.complete else 1
+    now = tokens.now if tokens is not None else args.now
+    requests = request_preview(workspace, analysis, now=now, reveal_secrets=args.reveal_secrets)
     if args.format == "json":
-        _write_json(result.as_json(analysis))
+        _write_json(requests.as_json(analysis))
+    elif args.format in ("http", "curl"):
+        shown = [r.http() if args.format == "http" else r.curl() + "\n" for r in requests.requests if r.url]
+        sys.stdout.write("\n".join(shown))
+        if not shown:
+            _warn(requests.note or "no request here sends anything")
     else:
-        lines = render_preview_text(result, analysis).removesuffix("\n").split("\n")  # its own line breaks only
+        text = render_request_text(requests, analysis)
+        if tokens is not None and tokens.tokens:
+            text = render_preview_text(tokens, analysis) + "\n" + text
+        lines = text.removesuffix("\n").split("\n")  # its own line breaks only
         sys.stdout.write("".join(printable(line) + "\n" for line in lines))
-    return 0 if result.complete else 1
+    return 0 if requests.complete and (tokens is None or tokens.complete) else 1
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -233,11 +249,15 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--samples", metavar="FILE", help="sample values for evaluating expressions")
     check.set_defaults(run=_check)
 
-    preview = commands.add_parser("preview", help="evaluate a connection and show each jwt() token")
-    preview.add_argument("file", metavar="FILE", help="a *.communication.iml.json file")
+    preview = commands.add_parser("preview", help="show each request Make would send and each jwt() token")
+    preview.add_argument("file", metavar="FILE", help="a component file with requests (communication, epoch, attach…)")
     preview.add_argument("--samples", metavar="FILE", help="JSON with parameters/common/data sample values")
     preview.add_argument("--now", type=_epoch, metavar="EPOCH", help="the clock, in Unix seconds (default: now)")
-    preview.add_argument("--format", choices=("text", "json"), default="text")
+    preview.add_argument(
+        "--format", choices=("text", "json", "http", "curl"), default="text", help="http and curl show the requests"
+    )
+    preview.add_argument("--request", action="store_true", help="the requests alone (json: the request preview)")
+    preview.add_argument("--reveal-secrets", action="store_true", help="show secrets instead of ••••")
     preview.add_argument("--require-claim", action="append", metavar="CLAIM", help=argparse.SUPPRESS)
     preview.add_argument("--disable", action="append", metavar="CODE", help=argparse.SUPPRESS)
     preview.set_defaults(run=_preview)

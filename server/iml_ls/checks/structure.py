@@ -33,11 +33,12 @@ from iml_ls.syntax.json_tree import JsonObject, JsonString, JsonValue
 
 _STATUS_KEY = re.compile(r"\d{3}|\*|\d{3}-\d{3}")
 _ABSOLUTE_URL = re.compile(r"\s*(\{\{|[a-z][a-z0-9+.-]*://)", re.I)
-SECRET_NAME = re.compile(
+SECRET_PARAMETER_NAME = re.compile(
     r"(api|access|auth|bearer|refresh|secret|private|client)[-_]?(key|token|secret)|secret|password|passwd|^token$|^key$",
     re.I,
 )
-"""Parameter (and header, query) names that hold a secret: ``apiKey``, ``clientSecret``, ``password``."""
+"""Parameter names that surely hold a secret (``apiKey``, ``clientSecret``, ``password``): narrower than
+the evaluation's masking of secret-looking names, because here a match is a warning to the author."""
 _NOT_SECRET = re.compile(r"(url|uri|endpoint|type|name|id|label|expir\w*|prefix|header|location|method|length)$", re.I)
 _SECRET_HEADER = re.compile(r"authorization|cookie|(api|auth|access)[-_]?(key|token)|token|secret|password", re.I)
 
@@ -184,7 +185,7 @@ def _parameter_type(analysis: Analysis, parameter: Parameter) -> Iterator[Diagno
     if (
         type_node.value == "text"
         and analysis.context in CONNECTIONS
-        and SECRET_NAME.search(parameter.name)
+        and SECRET_PARAMETER_NAME.search(parameter.name)
         and not _NOT_SECRET.search(parameter.name)
     ):
         fix = Fix(

@@ -56,6 +56,11 @@ ANALYSIS_BUDGET = 2.0
 """Seconds all evaluations of one analysis (one version of a file) may take together."""
 
 
+def secret_looking(name: str) -> bool:
+    """Whether a key's name says it holds a secret (``clientSecret``, ``apiKey``, ``accessToken``)."""
+    return SECRET_NAME.search(name) is not None
+
+
 def plain_value(node: JsonValue | None) -> JsValue:
     """A JSON node as a value, without evaluating any IML in it."""
     if node is None:
@@ -168,7 +173,7 @@ def sample_values(analysis: Analysis) -> SampleValues:
 
 def is_secret_like(name: str, value: JsValue) -> bool:
     """Whether a sample value is a secret by its name or by what it looks like (see :data:`SECRET_NAME`)."""
-    return bool(SECRET_NAME.search(name)) or any(_SECRET_VALUE.search(text) for text in _texts(value))
+    return secret_looking(name) or any(_SECRET_VALUE.search(text) for text in _texts(value))
 
 
 def _texts(value: JsValue) -> list[str]:
@@ -251,6 +256,12 @@ class ConnectionEvaluation:
     """When evaluating stops (see :meth:`renew_budget`)."""
     budget: Budget = field(default_factory=lambda: Budget(ANALYSIS_BUDGET))
     """What the whole analysis may still spend (shared by its evaluations at every instant)."""
+    extra_variables: dict[str, JsValue] = field(default_factory=dict)
+    """Root variables besides the samples: a module's ``connection``, an attach's ``webhook``, the
+    ``pagination`` of a page. An evaluation with them gets ``temp`` from :meth:`temp_in_order`: the
+    checks' :meth:`temp_before` reuses results evaluated without them."""
+    extra_placeholders: frozenset[tuple[str, str]] = frozenset()
+    """Which of the extra values are made up (``("connection", "accessToken")``)."""
 
     def renew_budget(self) -> None:
         """Give the evaluations that follow a budget of their own (each check of each request gets one,
@@ -281,7 +292,8 @@ class ConnectionEvaluation:
             "temp": dict(temp.values),
             "oauth": {"makeRedirectUri": "https://www.make.com/oauth/cb/app", "localRedirectUri": ""},
         }
-        sources = {key: frozenset({key}) for key in samples.placeholders} | {
+        variables.update(self.extra_variables)
+        sources = {key: frozenset({key}) for key in samples.placeholders | self.extra_placeholders} | {
             ("temp", key): used for key, used in temp.placeholders.items()
         }
         secrets = samples.secret_keys | {"temp": temp.secrets}
@@ -388,6 +400,15 @@ class ConnectionEvaluation:
             else:
                 secrets.discard(member.key.value)
         return TempState(values, placeholders, frozenset(secrets))
+
+    def temp_in_order(self) -> list[TempState]:
+        """``temp`` after each request, evaluated afresh in request order (nothing reused)."""
+        states: list[TempState] = []
+        state = TempState()
+        for request in self.analysis.requests:
+            state = self._apply_temp(request, state, None)
+            states.append(state)
+        return states
 
     def evaluator_at(self, path: JsonPath) -> Evaluator:
         """An evaluator with the ``temp`` that a value at ``path`` sees."""

@@ -1,4 +1,5 @@
-"""Code lens: ``Preview token`` for every ``jwt()`` call, running the ``iml.previewToken`` command for it.
+"""Code lens: ``Preview request`` over every request (``iml.previewRequest``) and ``Preview token`` for every
+``jwt()`` call (``iml.previewToken`` for that call).
 
 The lenses of one request all sit on the request's first line (editors draw lenses of one line side
 by side), so a header block with several calls gets one extra line, not one per call.
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from iml_ls.analysis import Analysis
 from iml_ls.checks.jwt import jwt_calls
 from iml_ls.features.preview import PREVIEW_COMMAND
+from iml_ls.features.request_preview import REQUEST_PREVIEW_COMMAND, request_targets
 
 
 @dataclass(frozen=True)
@@ -19,13 +21,16 @@ class CodeLens:
     """Where the lens is drawn: the start of the request that holds the call."""
     end: int
     call_start: int
-    """Where the ``jwt(`` call starts: the command previews the call at this offset."""
+    """Where the command looks: the start of the ``jwt(`` call, or of the request, it previews."""
     title: str
     command: str
 
 
 def code_lenses(analysis: Analysis) -> list[CodeLens]:
-    lenses = []
+    lenses = [
+        CodeLens(request.node.start, request.node.start, request.node.start, "Preview request", REQUEST_PREVIEW_COMMAND)
+        for request in request_targets(analysis)
+    ]
     calls = jwt_calls(analysis)
     for number, call in enumerate(calls, start=1):
         call_start, call_end = call.span(call.call)

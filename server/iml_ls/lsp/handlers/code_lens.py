@@ -1,4 +1,5 @@
-"""textDocument/codeLens: ``Preview token`` for every jwt() call, on its request (complete: no codeLens/resolve)."""
+"""textDocument/codeLens: ``Preview request`` over every request and ``Preview token`` for every jwt() call,
+on its request (already resolved: no codeLens/resolve)."""
 
 from __future__ import annotations
 

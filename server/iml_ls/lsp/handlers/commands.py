@@ -1,4 +1,5 @@
-"""workspace/executeCommand ``iml.previewToken``: the evaluated connection and its signed tokens."""
+"""workspace/executeCommand ``iml.previewToken`` (the evaluated connection and its signed tokens) and
+``iml.previewRequest`` (the requests Make would send)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from iml_ls.features.preview import PREVIEW_COMMAND as PREVIEW_TOKEN
 from iml_ls.features.preview import preview, render_preview_text
+from iml_ls.features.request_preview import REQUEST_PREVIEW_COMMAND, request_preview
 from iml_ls.files import walk
 from iml_ls.lsp.convert import path_to_uri, uri_to_path
 from iml_ls.lsp.server import ImlLanguageServer, guarded
@@ -44,6 +46,23 @@ def register(server: ImlLanguageServer) -> None:
         at = ls.offset(analysis, _position(args[1])) if len(args) == 2 else None
         result = preview(analysis, at=at)
         return result.as_json(analysis, ls.encoding) | {"text": render_preview_text(result, analysis)}
+
+    @server.command(REQUEST_PREVIEW_COMMAND)
+    @guarded(REQUEST_PREVIEW_COMMAND)
+    def preview_request(ls: ImlLanguageServer, *args: Any) -> dict[str, object]:
+        """Arguments: ``[uri]``, ``[uri, position]`` or ``[uri, position, {"revealSecrets": true}]``;
+        returns the JSON of ``iml-ls preview --request --format json``."""
+        if not 1 <= len(args) <= 3 or not isinstance(args[0], str):
+            raise JsonRpcInvalidParams(
+                f"{REQUEST_PREVIEW_COMMAND} takes [uri], [uri, position] or [uri, position, options]."
+            )
+        analysis = ls.analysis(args[0])
+        if analysis is None:
+            raise JsonRpcInvalidParams(f"{args[0]} is not an open document.")
+        at = ls.offset(analysis, _position(args[1])) if len(args) >= 2 and args[1] is not None else None
+        options = args[2] if len(args) == 3 and isinstance(args[2], dict) else {}
+        reveal = options.get("revealSecrets") is True
+        return request_preview(ls.iml, analysis, at=at, reveal_secrets=reveal).as_json(analysis, ls.encoding)
 
     register_scan(server)
 
