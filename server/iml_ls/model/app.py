@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from iml_ls import files
 from iml_ls.model.connection import FileKind, file_kind
 from iml_ls.model.schema import Context
 
@@ -270,56 +271,49 @@ def app_roots_under(folder: str) -> list[str]:
 
 
 def _looks_like_app(folder: Path) -> bool:
-    """An app without a manifest: Make's base file, or a base beside component folders, or component
-    folders holding component folders (``modules/list-contacts/``)."""
+    """An app without a manifest: Make's base file, or a base beside component folders, or a folder of
+    connections, modules, RPCs or webhooks whose component folders hold Make code (``modules/list/api.imljson``);
+    a ``functions/`` folder of JavaScript alone is no sign (many projects have one)."""
     if (folder / "base.imljson").is_file() or (folder / "general" / "base.iml.json").is_file():
         return True
     kinds = [name for name in FOLDER_KINDS if (folder / name).is_dir()]
     if kinds and any((folder / name).is_file() for name in _ROOT_BASES):
         return True
-    return any(_component_folders(folder / name) for name in kinds if name.endswith("s"))
+    return any(_holds_components(folder / name) for name in kinds if name in _CODE_FOLDERS)
 
 
-def _component_folders(folder: Path) -> list[Path]:
+_CODE_FOLDERS = frozenset({"connections", "modules", "rpcs", "webhooks", "connection", "webhook"})
+"""Component folders whose files are IML JSON (functions are JavaScript, endpoints rare)."""
+
+
+def _holds_components(folder: Path) -> bool:
+    """Whether some folder inside ``folder`` holds a JSON or IMLJSON file."""
     try:
-        return [child for child in folder.iterdir() if child.is_dir() and not child.name.startswith(".")]
+        children = [child for child in folder.iterdir() if child.is_dir() and not child.name.startswith(".")]
+        return any(entry.name.endswith((".json", ".imljson")) for child in children[:50] for entry in child.iterdir())
     except OSError:
-        return []
-
-
-def _inside(root: Path, path: Path) -> bool:
-    """Whether ``path`` (followed through any symlink) stays inside ``root``."""
-    try:
-        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
-    except (OSError, ValueError):
         return False
 
 
 def app_files(root: str) -> list[str]:
-    """The candidate files of an app (JSON, IMLJSON, JS, Markdown), never leaving the root."""
+    """The candidate files of an app (JSON, IMLJSON, JS, Markdown) that :func:`iml_ls.files.walk`
+    allows (nothing through a symlink out of the root, regular files only), without tool folders."""
     found: list[str] = []
-    base = Path(root)
-    for folder, subfolders, names in os.walk(root):
-        subfolders[:] = sorted(name for name in subfolders if name not in _SKIPPED_FOLDERS and not name.startswith("."))
-        if os.path.islink(folder) and not _inside(base, Path(folder)):
-            subfolders[:] = []
+    for path in files.walk(root):
+        parts = path.relative_to(root).parts
+        if not path.name.endswith(_EXTENSIONS) or any(
+            part in _SKIPPED_FOLDERS or part.startswith(".") for part in parts[:-1]
+        ):
             continue
-        for name in sorted(names):
-            if name.endswith(_EXTENSIONS):
-                path = Path(folder) / name
-                if _inside(base, path) and path.is_file():
-                    found.append(str(path))
-                    if len(found) >= MAX_APP_FILES:
-                        return found
+        found.append(str(path))
+        if len(found) >= MAX_APP_FILES:
+            break
     return found
 
 
-def _read_json(path: Path) -> object:
-    try:
-        text = path.read_text("utf-8", "replace")
-    except OSError:
-        return None
-    return json_value(text)
+def _read_json(path: Path, root: Path) -> object:
+    text = files.read_text(path, root)
+    return None if text is None else json_value(text)
 
 
 def json_value(text: str) -> object:
@@ -364,7 +358,7 @@ class _Builder:
 
     def place(self, kind: ComponentKind, name: str, role: Role, path: Path) -> None:
         absolute = os.path.abspath(path)
-        if absolute in self.placed or not _inside(self.root, path) or not path.is_file():
+        if absolute in self.placed or not files.is_safe(path, self.root):
             return
         self.add(kind, name)
         known = self.components[(kind, name)]
@@ -511,7 +505,7 @@ def _apply_metadata(builder: _Builder) -> None:
         if component.type is not None:
             continue
         metadata = component.file(Role.METADATA)
-        facts = _read_json(Path(metadata)) if metadata else None
+        facts = _read_json(Path(metadata), builder.root) if metadata else None
         raw = None
         if isinstance(facts, dict):
             raw = _text(facts.get("type")) or _text(facts.get("typeId")) or _text(facts.get("moduleType"))
@@ -519,7 +513,7 @@ def _apply_metadata(builder: _Builder) -> None:
         if component.kind is ComponentKind.MODULE and raw:
             found = MODULE_TYPES.get(raw.lower())
         elif component.kind is ComponentKind.CONNECTION:
-            found = _connection_type(raw) if raw else _connection_type_of(component)
+            found = _connection_type(raw) if raw else _connection_type_of(component, builder.root)
         elif component.kind is ComponentKind.WEBHOOK and raw:
             found = raw.lower()
         if component.kind is ComponentKind.MODULE and found is None and component.file(Role.EPOCH):
@@ -535,13 +529,13 @@ def _apply_metadata(builder: _Builder) -> None:
 OAUTH_STAGE_NAMES = frozenset({"preauthorize", "authorize", "token", "info", "refresh", "invalidate"})
 
 
-def _connection_type_of(component: Component) -> str:
+def _connection_type_of(component: Component, root: Path) -> str:
     """A connection without a declared type: OAuth when its communication is an object of stages."""
     communication = component.file(Role.COMMUNICATION)
     if communication is not None:
         if communication.endswith(".oauth-communication.iml.json"):
             return "oauth"
-        content = _read_json(Path(communication))
+        content = _read_json(Path(communication), root)
         if isinstance(content, dict) and OAUTH_STAGE_NAMES & set(content) and "url" not in content:
             return "oauth"
     return "basic"
@@ -556,7 +550,7 @@ def load_app(root: str) -> App:
     has_manifest = manifest_path.is_file()
     if has_manifest:
         builder.place(ComponentKind.APP, "app", Role.MANIFEST, manifest_path)
-        _read_manifest(builder, _read_json(manifest_path))
+        _read_manifest(builder, _read_json(manifest_path, base))
     _read_layout(builder, app_files(str(base)))
     _apply_metadata(builder)
     return App(str(base), tuple(builder.components.values()), has_manifest)
