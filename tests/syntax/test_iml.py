@@ -147,3 +147,12 @@ def test_semicolons_between_arguments_are_recorded() -> None:
 def test_a_lone_brace_inside_braces_is_matched_first(text: str, sources: list[str]) -> None:
     assert [template.source for template in find_templates(text)] == sources
     assert all(template.closed for template in find_templates(text))
+
+
+def test_an_argument_left_empty_is_an_empty_value() -> None:
+    """Make's mapping panel leaves arguments empty (`if(x; y; )`): an empty value, not a syntax error."""
+    call = parse_expression("if(parameters.x, parameters.x, )")
+    assert isinstance(call, Call) and len(call.args) == 3
+    assert isinstance(call.args[2], Literal) and call.args[2].value is None
+    empty = parse_expression("now()")
+    assert isinstance(empty, Call) and empty.args == ()

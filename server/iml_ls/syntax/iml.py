@@ -140,7 +140,7 @@ class Template:
 @cache
 def _parser() -> lark.Lark:
     grammar = resources.files("iml_ls").joinpath("iml.lark").read_text(encoding="utf-8")
-    return lark.Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    return lark.Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
 
 
 _STRING_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "'": "'", '"': '"', "\\": "\\"}
@@ -203,21 +203,33 @@ class _Builder(lark.Transformer[lark.Token, Expr]):
         obj, index = items
         return Index(obj.start, index.end + 1, obj, index)
 
-    def call(self, items: list[Expr | lark.Token]) -> Call:
+    def call(self, items: list[Expr | lark.Token | None]) -> Call:
         token = items[0]
         assert isinstance(token, lark.Token)
-        args = tuple(item for item in items[1:] if not isinstance(item, lark.Token))
-        semicolons = tuple(item.start_pos or 0 for item in items[1:] if isinstance(item, lark.Token))
+        args: list[Expr] = []
+        for position, item in enumerate(items[1:]):
+            if isinstance(item, lark.Token):
+                continue
+            if item is None:  # an argument left empty: between two separators, or after the last one
+                if position == 0 and len(items) == 2:
+                    continue  # f(): no argument at all
+                before = items[position]
+                at = (before.end_pos or 0) if isinstance(before, lark.Token) else (token.end_pos or 0) + 1
+                item = Literal(at, at, None)
+            args.append(item)
+        semicolons = tuple(
+            item.start_pos or 0 for item in items[1:] if isinstance(item, lark.Token) and item.type == "SEMICOLON"
+        )
         start, name_end = _span(token)
-        return Call(start, name_end, str(token), name_end, args, semicolons)
+        return Call(start, name_end, str(token), name_end, tuple(args), semicolons)
 
     @lark.v_args(meta=True)
-    def array_literal(self, meta: lark.tree.Meta, items: list[Expr]) -> InlineLiteral:
-        return InlineLiteral(meta.start_pos, meta.end_pos, "array", tuple(items))
+    def array_literal(self, meta: lark.tree.Meta, items: list[Expr | None]) -> InlineLiteral:
+        return InlineLiteral(meta.start_pos, meta.end_pos, "array", tuple(item for item in items if item is not None))
 
     @lark.v_args(meta=True)
-    def object_literal(self, meta: lark.tree.Meta, items: list[Expr]) -> InlineLiteral:
-        return InlineLiteral(meta.start_pos, meta.end_pos, "object", tuple(items))
+    def object_literal(self, meta: lark.tree.Meta, items: list[Expr | None]) -> InlineLiteral:
+        return InlineLiteral(meta.start_pos, meta.end_pos, "object", tuple(item for item in items if item is not None))
 
     def entry(self, items: list[Expr | lark.Token]) -> Expr:
         value = items[-1]
