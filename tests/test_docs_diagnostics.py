@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from iml_ls.analysis import Workspace
+from iml_ls.checks import diagnostics
 from iml_ls.checks.catalogue import RULES, Rule
 
 DOCS = Path(__file__).parent.parent / "docs" / "diagnostics.md"
@@ -310,7 +311,7 @@ def test_the_app_of_the_examples_is_clean(app: Path) -> None:
     for path in APP:
         analysis = workspace.analysis(str(app / path))
         assert analysis is not None and analysis.place is not None, path
-        assert [item.rule.code for item in analysis.diagnostics] == [], path
+        assert [item.rule.code for item in diagnostics(analysis)] == [], path
 
 
 @contextmanager
@@ -338,7 +339,7 @@ def reported_codes(app: Path, example: Example) -> list[str]:
     with written(app, example) as paths:
         workspace = Workspace()
         analyses = [workspace.analysis(str(path)) for path in paths]
-        return [item.rule.code for analysis in analyses if analysis is not None for item in analysis.diagnostics]
+        return [item.rule.code for analysis in analyses if analysis is not None for item in diagnostics(analysis)]
 
 
 FILE_EXAMPLE_RULES = [rule for rule in RULES if rule.code not in NOT_A_FILE_EXAMPLE]

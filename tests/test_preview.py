@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from iml_ls.analysis import Workspace
+from iml_ls.checks import diagnostics
 
 ROOT = Path(__file__).parent.parent
 CONNECTION = ROOT / "examples/make-app/connections/jwt-auth/jwt-auth.communication.iml.json"
@@ -102,12 +103,12 @@ def test_a_samples_file_with_secrets_tracked_by_git_is_reported(tmp_path: Path) 
     (folder / "c.samples.json").write_text('{"parameters": {"secret": "hunter2"}}', encoding="utf-8")
     path = str(folder / "c.communication.iml.json")
     analysis = Workspace().analysis(path)
-    assert analysis is not None and [d.rule.code for d in analysis.diagnostics] == []
+    assert analysis is not None and [d.rule.code for d in diagnostics(analysis)] == []
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
     analysis = Workspace().analysis(path)
     assert analysis is not None
-    [tracked] = analysis.diagnostics
+    [tracked] = diagnostics(analysis)
     assert tracked.rule.code == "IML503" and "git rm --cached c.samples.json" in tracked.message
 
 
@@ -123,7 +124,7 @@ def test_a_tracked_samples_file_that_declares_demo_values_is_not_reported(tmp_pa
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run(["git", "add", "."], cwd=tmp_path, check=True)
     analysis = Workspace().analysis(str(folder / "c.communication.iml.json"))
-    assert analysis is not None and [d.rule.code for d in analysis.diagnostics] == []
+    assert analysis is not None and [d.rule.code for d in diagnostics(analysis)] == []
 
 
 def test_a_connection_without_a_params_file_is_told_why_its_parameters_are_placeholders(tmp_path: Path) -> None:

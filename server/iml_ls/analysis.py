@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from iml_ls import files
 from iml_ls.model.app import (
@@ -69,9 +68,6 @@ from iml_ls.syntax.json_tree import (
     segments,
 )
 from iml_ls.text.line_index import LineIndex
-
-if TYPE_CHECKING:
-    from iml_ls.checks.diagnostic import Diagnostic
 
 
 @dataclass(frozen=True)
@@ -771,12 +767,6 @@ class Analysis:
     def is_enabled(self, code: str, name: str) -> bool:
         disabled = self.settings.disabled_diagnostics
         return code not in disabled and name not in disabled
-
-    @cached_property
-    def diagnostics(self) -> list[Diagnostic]:
-        from iml_ls.checks import run_checks
-
-        return run_checks(self)
 
 
 FileReader = Callable[[str], str | None]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from iml_ls import __version__, files
 from iml_ls.analysis import MAX_ANALYSED_CHARACTERS, Analysis, Settings, Workspace
+from iml_ls.checks import diagnostics
 from iml_ls.checks.catalogue import Severity
 from iml_ls.features.app_files import CheckTarget, NoAppFiles, check_targets
 from iml_ls.text.line_index import PositionEncoding
@@ -82,7 +83,7 @@ def _check_target(settings: Settings, target: CheckTarget) -> _Results:
                 "role": place.role.value if place is not None else analysis.kind.value,
             }
         )
-        for item in analysis.diagnostics:
+        for item in diagnostics(analysis):
             start = analysis.index.position(item.start, PositionEncoding.UTF16)
             end = analysis.index.position(item.end, PositionEncoding.UTF16)
             human = analysis.index.position(item.start, PositionEncoding.UTF32)

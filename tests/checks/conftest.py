@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from iml_ls.analysis import Analysis, Settings, Workspace
+from iml_ls.checks import diagnostics
 
 PARAMS = """[
     {"name": "clientId", "type": "text", "label": "Client ID", "required": true},
@@ -48,8 +49,8 @@ def analyse(tmp_path: Path) -> Analyse:
 
 def found(analysis: Analysis, code: str) -> list[str]:
     """The source text under each diagnostic with ``code``."""
-    return [analysis.text[d.start : d.end] for d in analysis.diagnostics if d.rule.code == code]
+    return [analysis.text[d.start : d.end] for d in diagnostics(analysis) if d.rule.code == code]
 
 
 def codes(analysis: Analysis) -> list[str]:
-    return [d.rule.code for d in analysis.diagnostics]
+    return [d.rule.code for d in diagnostics(analysis)]

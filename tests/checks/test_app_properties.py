@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iml_ls.analysis import Workspace
+from iml_ls.checks import diagnostics
 from iml_ls.model.app import load_app
 from iml_ls.model.schema import REQUEST_DIRECTIVES, RESPONSE_DIRECTIVES, Context
 
@@ -140,5 +141,5 @@ def test_an_app_made_of_allowed_directives_reports_nothing(
     for path in load_app(str(root)).places:
         analysis = workspace.analysis(path)
         assert analysis is not None
-        found[Path(path).relative_to(root).as_posix()] = [(d.rule.code, d.message) for d in analysis.diagnostics]
+        found[Path(path).relative_to(root).as_posix()] = [(d.rule.code, d.message) for d in diagnostics(analysis)]
     assert {path: problems for path, problems in found.items() if problems} == {}

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from iml_ls.analysis import Analysis, Workspace
+from iml_ls.checks import diagnostics
 
 
 def code_file(kind: str, name: str, code: str) -> str:
@@ -180,7 +181,7 @@ def analyse(root: Path, path: str) -> Analysis:
 
 
 def reported(analysis: Analysis) -> Found:
-    return [(d.rule.code, analysis.text[d.start : d.end]) for d in analysis.diagnostics]
+    return [(d.rule.code, analysis.text[d.start : d.end]) for d in diagnostics(analysis)]
 
 
 @pytest.fixture
@@ -251,7 +252,7 @@ def test_unknown_parameter_per_component(check: CheckFile, path: str, expression
 
 def test_unknown_parameter_in_a_module_names_the_module_parameters_and_suggests(app: Path) -> None:
     write(app, module("list"), {"url": "/contacts", "qs": {"q": "{{parameters.nmae}}"}, "response": ITEMS})
-    [diagnostic] = analyse(app, module("list")).diagnostics
+    [diagnostic] = diagnostics(analyse(app, module("list")))
     assert diagnostic.message.startswith("The module's parameters declare no parameter `nmae`.")
     assert diagnostic.fixes[0].edits[0].new_text == "name"
 
@@ -399,7 +400,7 @@ def test_connection_values(check: CheckFile, path: str, expression: str, expecte
 
 def test_unknown_connection_value_names_the_connection_and_suggests(app: Path) -> None:
     write(app, module("list"), {"url": "/contacts", "qs": {"x": "{{connection.userID}}"}, "response": ITEMS})
-    [diagnostic] = analyse(app, module("list")).diagnostics
+    [diagnostic] = diagnostics(analyse(app, module("list")))
     assert "connection `acme`" in diagnostic.message and "`userId`" in diagnostic.message
     assert diagnostic.fixes[0].edits[0].new_text == "userId"
 
@@ -471,7 +472,7 @@ def test_rpc_references(check: CheckFile, path: str, reference: str, expected: F
 
 def test_unknown_rpc_suggests_the_nearest(app: Path) -> None:
     write(app, module("list", "mappable-params"), [{"name": "field", "type": "select", "options": "rpc://list-field"}])
-    [diagnostic] = analyse(app, module("list", "mappable-params")).diagnostics
+    [diagnostic] = diagnostics(analyse(app, module("list", "mappable-params")))
     assert diagnostic.fixes[0].edits[0].new_text == "list-fields"
 
 
@@ -600,7 +601,7 @@ def test_a_module_only_directive_in_a_connection_is_an_unknown_key(check: CheckF
 
 def test_the_message_names_the_module_type(app: Path) -> None:
     write(app, module("create"), {"url": "/contacts", "response": {"output": "{{body}}", "limit": 1}})
-    [diagnostic] = analyse(app, module("create")).diagnostics
+    [diagnostic] = diagnostics(analyse(app, module("create")))
     assert "an action module" in diagnostic.message
 
 
@@ -692,7 +693,7 @@ def test_secret_parameters_in_a_connection(check: CheckFile, name: str, type_: s
 def test_secret_parameter_fix_changes_the_type_to_password(app: Path) -> None:
     path = code_file("connection", "acme", "params")
     write(app, path, [{"name": "apiKey", "type": "text", "label": "API key"}])
-    [diagnostic] = analyse(app, path).diagnostics
+    [diagnostic] = diagnostics(analyse(app, path))
     assert diagnostic.fixes[0].edits[0].new_text == '"password"'
 
 
@@ -780,7 +781,7 @@ def test_a_custom_function_of_the_app_is_known(check: CheckFile) -> None:
 
 def test_unknown_parameter_in_a_connection_names_its_params_file(app: Path) -> None:
     write(app, ACME, {**ACME_CONNECTION, "qs": {"region": "{{parameters.regoin}}"}})
-    [diagnostic] = analyse(app, ACME).diagnostics
+    [diagnostic] = diagnostics(analyse(app, ACME))
     assert diagnostic.message.startswith("The params file declares no parameter `regoin`.")
 
 

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from iml_ls.analysis import Analysis
+from iml_ls.checks import diagnostics
 from iml_ls.checks.diagnostic import Diagnostic
 
 from .conftest import Analyse, codes, found
@@ -24,8 +25,8 @@ def response(expression: str) -> str:
 
 
 def only(analysis: Analysis, code: str) -> Diagnostic:
-    matching = [d for d in analysis.diagnostics if d.rule.code == code]
-    assert len(matching) == 1, analysis.diagnostics
+    matching = [d for d in diagnostics(analysis) if d.rule.code == code]
+    assert len(matching) == 1, diagnostics(analysis)
     return matching[0]
 
 

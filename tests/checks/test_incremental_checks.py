@@ -16,6 +16,7 @@ import pytest
 
 import iml_ls.checks
 from iml_ls.analysis import Analysis, Scope, SyntaxTree, Workspace
+from iml_ls.checks import diagnostics
 from iml_ls.checks.diagnostic import Diagnostic
 
 PARAMS = [
@@ -97,7 +98,7 @@ def test_random_edits_give_the_diagnostics_of_a_fresh_analysis(
     monkeypatch.setattr(iml_ls.checks, "_check", counting)
     first = opened.analysis(path)
     assert first is not None and len(first.chunks) > 4
-    assert {d.rule.code for d in first.diagnostics} >= {"IML201"}
+    assert {d.rule.code for d in diagnostics(first)} >= {"IML201"}
     rnd = random.Random(11)
     local_edits = 0
     undo: tuple[int, int, str] | None = None
@@ -121,38 +122,38 @@ def test_random_edits_give_the_diagnostics_of_a_fresh_analysis(
         edited = opened.analysis(path)
         assert edited is not None
         checked.clear()
-        found = shown(edited.diagnostics)
+        found = shown(diagnostics(edited))
         if edited.syntax.json.replaced is not None:
             local_edits += 1
             # the edited request and those reading a temp object it defines (four kinds of request)
             rechecked = [scope.requests[0].path for scope in checked if scope.requests]
             assert len(rechecked) <= 4, f"typing {replacement!r} re-checked {rechecked}"
-        assert found == shown(fresh(edited).diagnostics), f"version {version}: {replacement!r} at {start}"
+        assert found == shown(diagnostics(fresh(edited))), f"version {version}: {replacement!r} at {start}"
     assert local_edits > 60
 
 
 def test_editing_a_shared_temp_object_rechecks_the_requests_that_sign_it(workspace: tuple[Workspace, str]) -> None:
     opened, path = workspace
     analysis = opened.analysis(path)
-    assert analysis is not None and not [d for d in analysis.diagnostics if d.rule.code == "IML303"]
+    assert analysis is not None and not [d for d in diagnostics(analysis) if d.rule.code == "IML303"]
     text = analysis.text
     at = text.index('"iss"', text.index('"temp"', len(text) // 2))
     opened.edit_document(path, at, at + len('"iss"'), '"exp"', 1)  # a second exp, now a string claim
     edited = opened.analysis(path)
     assert edited is not None
-    assert shown(edited.diagnostics) == shown(fresh(edited).diagnostics)
+    assert shown(diagnostics(edited)) == shown(diagnostics(fresh(edited)))
 
 
 def test_a_changed_params_file_rechecks_every_request(workspace: tuple[Workspace, str], tmp_path: Path) -> None:
     opened, path = workspace
     analysis = opened.analysis(path)
     assert analysis is not None
-    before = [d for d in analysis.diagnostics if d.rule.code == "IML201"]
+    before = [d for d in diagnostics(analysis) if d.rule.code == "IML201"]
     assert before, "clientSecrt is not declared"
     params = str(Path(path).with_name("big.params.iml.json"))
     declared = [*PARAMS, {"name": "clientSecrt", "type": "text", "label": "Typo", "required": False}]
     opened.open_document(params, json.dumps(declared, indent=4), 1)
     after = opened.analysis(path)
     assert after is not None
-    assert not [d for d in after.diagnostics if d.rule.code == "IML201"]
-    assert shown(after.diagnostics) == shown(fresh(after).diagnostics)
+    assert not [d for d in diagnostics(after) if d.rule.code == "IML201"]
+    assert shown(diagnostics(after)) == shown(diagnostics(fresh(after)))

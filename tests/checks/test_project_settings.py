@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from iml_ls.analysis import Analysis, Settings, Workspace
+from iml_ls.checks import diagnostics
 from iml_ls.features.code_actions import fix_all
 
 PARAMS = '[{"name": "clientId", "type": "text", "label": "Client ID"}]'
@@ -32,7 +33,7 @@ def connection(tmp_path: Path, text: str, project: object | None = None) -> Anal
 
 
 def codes(analysis: Analysis) -> list[str]:
-    return [d.rule.code for d in analysis.diagnostics]
+    return [d.rule.code for d in diagnostics(analysis)]
 
 
 def test_without_comments_both_mistakes_are_reported(tmp_path: Path) -> None:
@@ -53,7 +54,7 @@ def test_a_comment_silences_the_next_line_only(tmp_path: Path, comment: str, lef
     analysis = connection(tmp_path, text)
     assert codes(analysis) == left
     if left == ["IML101"]:
-        [remaining] = analysis.diagnostics
+        [remaining] = diagnostics(analysis)
         assert analysis.text[remaining.start : remaining.end] == "Lower"
 
 
@@ -64,7 +65,7 @@ def test_a_file_comment_silences_the_rule_everywhere(tmp_path: Path) -> None:
 
 def test_the_project_file_disables_rules_and_changes_severities(tmp_path: Path) -> None:
     analysis = connection(tmp_path, json.dumps(BAD, indent=4), {"severity": {"unknown-function": "warning"}})
-    assert [d.rule.severity.label for d in analysis.diagnostics] == ["warning", "warning"]
+    assert [d.rule.severity.label for d in diagnostics(analysis)] == ["warning", "warning"]
     other = tmp_path / "other"
     assert codes(connection(other, json.dumps(BAD, indent=4), {"disable": ["IML101"]})) == []
     assert codes(connection(tmp_path / "off", json.dumps(BAD, indent=4), {"severity": {"IML101": "off"}})) == []

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from iml_ls.analysis import Settings
+from iml_ls.checks import diagnostics
 from iml_ls.checks.catalogue import RULES
 from iml_ls.checks.suggestions import typo_of
 from iml_ls.evaluate.functions import FUNCTIONS
@@ -60,7 +61,7 @@ def test_json_syntax(analyse: Analyse) -> None:
 def test_trailing_comma_is_a_warning_with_a_fix(analyse: Analyse) -> None:
     analysis = analyse('{\n    "url": "https://api.example.com/v1",\n    "method": "GET",\n}\n')
     assert found(analysis, "IML002") == [","]
-    diagnostic = next(d for d in analysis.diagnostics if d.rule.code == "IML002")
+    diagnostic = next(d for d in diagnostics(analysis) if d.rule.code == "IML002")
     assert diagnostic.fixes[0].edits[0].new_text == ""
     assert codes(analyse('{\n    "url": "https://api.example.com/v1"\n}\n')) == []
 
@@ -77,7 +78,7 @@ def test_iml_syntax(analyse: Analyse) -> None:
 def test_unknown_function_suggests_the_nearest(analyse: Analyse) -> None:
     analysis = analyse(request(url="https://api.example.com/v1/{{lenght('abc')}}"))
     assert found(analysis, "IML101") == ["lenght"]
-    fix = next(d for d in analysis.diagnostics if d.rule.code == "IML101").fixes[0]
+    fix = next(d for d in diagnostics(analysis) if d.rule.code == "IML101").fixes[0]
     assert fix.edits[0].new_text == "length"
     assert codes(analyse(request(url="https://api.example.com/v1/{{length('abc')}}"))) == []
 
@@ -89,13 +90,13 @@ def test_unknown_function_suggests_the_nearest(analyse: Analyse) -> None:
 )  # fmt: skip
 def test_a_typo_gets_the_function_it_misspells(analyse: Analyse, typed: str, suggested: str) -> None:
     analysis = analyse(request(url=f"https://api.example.com/v1/{{{{{typed}('a')}}}}"))
-    assert next(d for d in analysis.diagnostics if d.rule.code == "IML101").fixes[0].edits[0].new_text == suggested
+    assert next(d for d in diagnostics(analysis) if d.rule.code == "IML101").fixes[0].edits[0].new_text == suggested
 
 
 @pytest.mark.parametrize("typed", ["jsonParse", "toJSON", "arrayDifference", "parse", "stdev", "sha384", "hmc", "xyz"])
 def test_no_suggestion_when_no_function_is_a_typo_away(analyse: Analyse, typed: str) -> None:
     analysis = analyse(request(url=f"https://api.example.com/v1/{{{{{typed}('a')}}}}"))
-    diagnostic = next(d for d in analysis.diagnostics if d.rule.code == "IML101")
+    diagnostic = next(d for d in diagnostics(analysis) if d.rule.code == "IML101")
     assert diagnostic.fixes == () and "Did you mean" not in diagnostic.message
 
 
@@ -151,7 +152,7 @@ def test_make_s_variables_and_keywords_are_known(analyse: Analyse, name: str) ->
 def test_unknown_parameter_offers_rename_and_declaration(analyse: Analyse) -> None:
     analysis = analyse(request(url="https://api.example.com/v1/{{parameters.clientSecrt}}"))
     assert found(analysis, "IML201") == ["clientSecrt"]
-    fixes = next(d for d in analysis.diagnostics if d.rule.code == "IML201").fixes
+    fixes = next(d for d in diagnostics(analysis) if d.rule.code == "IML201").fixes
     assert fixes[0].edits[0].new_text == "clientSecret"
     declare = fixes[1].edits[0]
     assert declare.path.endswith("conn.params.iml.json") and '"name": "clientSecrt"' in declare.new_text
@@ -189,7 +190,7 @@ def test_response_variables_outside_response(analyse: Analyse) -> None:
 def test_invalid_jwt_algorithm(analyse: Analyse, algorithm: str, suggestion: str) -> None:
     analysis = analyse(jwt_request(f"jwt(temp.jwt, parameters.clientSecret, '{algorithm}', temp.options)"))
     assert found(analysis, "IML301") == [f"'{algorithm}'"]
-    fixes = next(d for d in analysis.diagnostics if d.rule.code == "IML301").fixes
+    fixes = next(d for d in diagnostics(analysis) if d.rule.code == "IML301").fixes
     if algorithm == "hs512":
         assert fixes[0].edits[0].new_text == f"'{suggestion}'"
 
@@ -198,7 +199,7 @@ def test_missing_jwt_claim_with_a_fix_and_a_setting(analyse: Analyse) -> None:
     payload = {"iss": "{{parameters.clientId}}", "iat": "{{timestamp}}"}
     analysis = analyse(jwt_request(GOOD_CALL, jwt=payload))
     assert found(analysis, "IML302") == ['"jwt"']
-    fix = next(d for d in analysis.diagnostics if d.rule.code == "IML302").fixes[0]
+    fix = next(d for d in diagnostics(analysis) if d.rule.code == "IML302").fixes[0]
     assert fix.edits[0].new_text.endswith('"exp": "{{timestamp + 3600}}"')
     relaxed = analyse(jwt_request(GOOD_CALL, jwt=payload), settings=Settings(required_claims=()))
     assert codes(relaxed) == []
@@ -212,7 +213,7 @@ def test_jwt_claim_type_trailing_space_makes_text(analyse: Analyse) -> None:
     payload = {"iat": "{{timestamp}}", "exp": "{{timestamp + 30000}} "}
     analysis = analyse(jwt_request(GOOD_CALL, jwt=payload))
     assert found(analysis, "IML303") == ['"{{timestamp + 30000}} "']
-    fix = next(d for d in analysis.diagnostics if d.rule.code == "IML303").fixes[0]
+    fix = next(d for d in diagnostics(analysis) if d.rule.code == "IML303").fixes[0]
     assert fix.edits[0].new_text == '"{{timestamp + 30000}}"'
     for wrong in ("soon", True, None, "{{'1700000000'}}", "{{now}}"):
         assert "IML303" in codes(analyse(jwt_request(GOOD_CALL, jwt={"exp": wrong}))), wrong
@@ -229,7 +230,7 @@ def test_jwt_expiry_order(analyse: Analyse) -> None:
 def test_unknown_jwt_option(analyse: Analyse) -> None:
     analysis = analyse(jwt_request(GOOD_CALL, options={"kid": "{{parameters.clientId}}"}))
     assert found(analysis, "IML305") == ['"kid"']
-    message = next(d.message for d in analysis.diagnostics if d.rule.code == "IML305")
+    message = next(d.message for d in diagnostics(analysis) if d.rule.code == "IML305")
     assert '"kid" is not allowed in "options"' in message and "header" in message
     assert found(analyse(jwt_request(GOOD_CALL, options={"expiresin": 60})), "IML305") == ['"expiresin"']
 
@@ -253,7 +254,7 @@ def test_jwt_key_mismatch(analyse: Analyse) -> None:
     assert found(rs256, "IML307") == ["parameters.clientSecret"]
     hs = analyse(jwt_request("jwt(temp.jwt, parameters.privateKey, 'HS256')"))
     assert found(hs, "IML307") == ["parameters.privateKey"]
-    message = next(d.message for d in hs.diagnostics if d.rule.code == "IML307")
+    message = next(d.message for d in diagnostics(hs) if d.rule.code == "IML307")
     assert "rejects a private key" in message and "encrypted, public or unreadable PEM" in message
     assert codes(analyse(jwt_request("jwt(temp.jwt, parameters.privateKey, 'RS256')"))) == []
 
@@ -261,7 +262,7 @@ def test_jwt_key_mismatch(analyse: Analyse) -> None:
 def test_hardcoded_secret_moves_into_a_password_parameter(analyse: Analyse) -> None:
     analysis = analyse(jwt_request("jwt(temp.jwt, 'my-secret', 'HS256')"))
     assert found(analysis, "IML308") == ["'my-secret'"]
-    fix = next(d for d in analysis.diagnostics if d.rule.code == "IML308").fixes[0]
+    fix = next(d for d in diagnostics(analysis) if d.rule.code == "IML308").fixes[0]
     assert fix.edits[0].new_text == "parameters.secretKey"
     assert '"type": "password"' in fix.edits[1].new_text
 
@@ -271,7 +272,7 @@ def test_invalid_jwt_option_value(analyse: Analyse) -> None:
     relaxed = Settings(required_claims=())
     analysis = analyse(jwt_request(GOOD_CALL, jwt=payload, options={"expiresIn": "3600"}), settings=relaxed)
     assert found(analysis, "IML309") == ['"3600"']
-    assert "milliseconds" in next(d.message for d in analysis.diagnostics if d.rule.code == "IML309")
+    assert "milliseconds" in next(d.message for d in diagnostics(analysis) if d.rule.code == "IML309")
     assert found(analyse(jwt_request(GOOD_CALL, options={"noTimestamp": "yes"})), "IML309") == ['"yes"']
     assert codes(analyse(jwt_request(GOOD_CALL, jwt=payload, options={"expiresIn": "1h"}), settings=relaxed)) == []
 
@@ -282,7 +283,7 @@ def test_jwt_sign_error_uses_the_sample_values(analyse: Analyse) -> None:
     analysis = analyse(jwt_request(call, options={"issuer": "me"}), samples=samples)
     assert found(analysis, "IML310") == [call]
     assert "invalid issuer option for string payload" in next(
-        d.message for d in analysis.diagnostics if d.rule.code == "IML310"
+        d.message for d in diagnostics(analysis) if d.rule.code == "IML310"
     )
     assert codes(analyse(jwt_request(GOOD_CALL), samples=samples)) == []
 
@@ -313,7 +314,7 @@ def test_jwt_sign_error_is_reported_whatever_else_the_call_has(
     analysis = analyse(jwt_request(call, jwt={"iss": "abc"}, options=options), samples=samples)
     assert "IML302" in codes(analysis)
     assert found(analysis, "IML310") == [call]
-    assert message in next(d.message for d in analysis.diagnostics if d.rule.code == "IML310")
+    assert message in next(d.message for d in diagnostics(analysis) if d.rule.code == "IML310")
 
 
 def test_jwt_sign_error_is_reported_when_the_rule_that_would_report_it_is_disabled(analyse: Analyse) -> None:
@@ -323,7 +324,7 @@ def test_jwt_sign_error_is_reported_when_the_rule_that_would_report_it_is_disabl
     assert found(analyse(text, samples=samples), "IML310") == []  # IML305 reports it
     disabled = analyse(text, samples=samples, settings=Settings(disabled_diagnostics=frozenset({"IML305"})))
     assert codes(disabled) == ["IML310"]
-    assert '"kid" is not allowed in "options"' in disabled.diagnostics[0].message
+    assert '"kid" is not allowed in "options"' in diagnostics(disabled)[0].message
 
 
 def test_jwt_object_method_key(analyse: Analyse) -> None:
@@ -331,17 +332,17 @@ def test_jwt_object_method_key(analyse: Analyse) -> None:
     payload = {"iss": "abc", "exp": 1700003600, "toString": "x"}
     analysis = analyse(jwt_request(GOOD_CALL, jwt=payload), samples=samples)
     assert codes(analysis) == ["IML311"] and found(analysis, "IML311") == ['"toString"']
-    assert "validator.isValid is not a function" in analysis.diagnostics[0].message
+    assert "validator.isValid is not a function" in diagnostics(analysis)[0].message
     in_options = analyse(jwt_request(GOOD_CALL, options={"constructor": 1}), samples=samples)
     assert codes(in_options) == ["IML311"] and found(in_options, "IML311") == ['"constructor"']
-    assert in_options.diagnostics[0].fixes[0].title == "Remove `constructor`"
+    assert diagnostics(in_options)[0].fixes[0].title == "Remove `constructor`"
     disabled = analyse(
         jwt_request(GOOD_CALL, jwt=payload),
         samples=samples,
         settings=Settings(disabled_diagnostics=frozenset({"IML311"})),
     )
     assert codes(disabled) == ["IML310"]
-    assert "payload key `toString`" in disabled.diagnostics[0].message
+    assert "payload key `toString`" in diagnostics(disabled)[0].message
     nested = {"iss": "abc", "exp": 1700003600, "claims": {"toString": "x", "__proto__": 1}}
     assert codes(analyse(jwt_request(GOOD_CALL, jwt=nested), samples=samples)) == []
 
@@ -368,7 +369,7 @@ def test_invalid_enum_value(analyse: Analyse) -> None:
 def test_parameter_type_enum_in_a_params_file(tmp_path: object, analyse: Analyse) -> None:
     analysis = analyse(request(url="https://api.example.com/v1"))
     params = analysis.related.params
-    assert params is not None and params.diagnostics == []
+    assert params is not None and diagnostics(params) == []
 
 
 # IML503 ----------------------------------------------------------------------------------------

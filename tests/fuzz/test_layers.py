@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iml_ls.analysis import Workspace
+from iml_ls.checks import diagnostics
 from iml_ls.evaluate.evaluator import Evaluator
 from iml_ls.evaluate.values import EvalContext, EvaluationError
 from iml_ls.features.code_actions import quick_fixes
@@ -69,8 +70,8 @@ def test_every_feature_at_every_position(tmp_path_factory: object, text: str, fr
         workspace, path = workspace_with(Path(tmp), text)
         analysis = workspace.analysis(path)
         assert analysis is not None
-        diagnostics = analysis.diagnostics
-        for item in diagnostics:
+        found = diagnostics(analysis)
+        for item in found:
             _within(text, item.start, item.end)
             for fix in item.fixes:
                 for edit in fix.edits:
@@ -81,11 +82,11 @@ def test_every_feature_at_every_position(tmp_path_factory: object, text: str, fr
         again.open_document(path, text, 1)
         second = again.analysis(path)
         assert second is not None
-        assert [(d.rule.code, d.start, d.end, d.message) for d in second.diagnostics] == [
-            (d.rule.code, d.start, d.end, d.message) for d in diagnostics
+        assert [(d.rule.code, d.start, d.end, d.message) for d in diagnostics(second)] == [
+            (d.rule.code, d.start, d.end, d.message) for d in found
         ]
         # Everything shown to the user, checked for any form of a secret sample value at the end.
-        shown: list[object] = [(d.message, [(f.title, f.edits) for f in d.fixes]) for d in diagnostics]
+        shown: list[object] = [(d.message, [(f.title, f.edits) for f in d.fixes]) for d in found]
         for token in semantic_tokens(analysis):
             _within(text, token.start, token.end)
         _symbols_within(text, document_symbols(analysis))

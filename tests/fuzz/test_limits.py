@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from iml_ls.analysis import Workspace
+from iml_ls.checks import diagnostics
 
 
 def analyse(tmp_path: Path, text: str) -> list[str]:
@@ -14,7 +15,7 @@ def analyse(tmp_path: Path, text: str) -> list[str]:
     path.write_text(text, encoding="utf-8")
     analysis = Workspace().analysis(str(path))
     assert analysis is not None
-    return [d.rule.code for d in analysis.diagnostics]
+    return [d.rule.code for d in diagnostics(analysis)]
 
 
 def test_a_10_mb_document_is_reported_not_analysed(tmp_path: Path) -> None:
@@ -24,7 +25,7 @@ def test_a_10_mb_document_is_reported_not_analysed(tmp_path: Path) -> None:
     workspace.open_document(path, text, 1)  # an editor buffer (on disk, a file this large is not read)
     analysis = workspace.analysis(path)
     assert analysis is not None
-    assert [d.rule.code for d in analysis.diagnostics] == ["IML502"]
+    assert [d.rule.code for d in diagnostics(analysis)] == ["IML502"]
 
 
 def test_a_hundred_thousand_expressions(tmp_path: Path) -> None:

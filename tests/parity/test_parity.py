@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
+from iml_ls.checks import diagnostics
 from iml_ls.evaluate.environment import plain_value
 from iml_ls.evaluate.js_json import number_to_string
 from iml_ls.evaluate.jsonwebtoken import JwtSignError, jwt_function, sign
@@ -1125,13 +1126,13 @@ def check_connection(folder: Path, cases: list[ConnectionCase], disabled: frozen
         {"token": token.token} if token.token is not None else {"error": token.error or ""} for token in result.tokens
     ]
     requests = analysis.requests
-    diagnostics: list[list[tuple[str, str, str]]] = [[] for _ in cases]
-    for item in analysis.diagnostics:
+    by_request: list[list[tuple[str, str, str]]] = [[] for _ in cases]
+    for item in diagnostics(analysis):
         index = next((i for i, r in enumerate(requests) if r.node.start <= item.start < r.node.end), None)
         assert index is not None, item
         severity = "error" if item.rule.severity is Severity.ERROR else "other"
-        diagnostics[index].append((item.rule.code, severity, item.message))
-    return CheckedConnection(results, diagnostics, shared_evaluation(analysis).redact)
+        by_request[index].append((item.rule.code, severity, item.message))
+    return CheckedConnection(results, by_request, shared_evaluation(analysis).redact)
 
 
 def reports(diagnostic: tuple[str, str, str], message: str) -> bool:
@@ -1166,22 +1167,20 @@ def test_random_connection_files_match_node(keys: Keys, tmp_path: Path, monkeypa
         disabled = frozenset(rng.sample(STATIC_RULES, rng.randrange(3))) if rng.random() < 0.3 else frozenset()
         folder = tmp_path / f"file{first}"
         checked = check_connection(folder, batch, disabled)
-        for offset, (case, ours, diagnostics) in enumerate(
-            zip(batch, checked.results, checked.diagnostics, strict=True)
-        ):
+        for offset, (case, ours, reported) in enumerate(zip(batch, checked.results, checked.diagnostics, strict=True)):
             theirs = expected[first + offset]
             what = f"request #{offset} of {folder.name} (disabled {sorted(disabled)}): {case!r:.400}\n  node: {theirs}"
-            if any(code in ("IML001", "IML002") for code, _, _ in diagnostics):
-                mismatches.append(f"JSON syntax problem in text JSON.parse reads: {what}\n  ours: {diagnostics}")
+            if any(code in ("IML001", "IML002") for code, _, _ in reported):
+                mismatches.append(f"JSON syntax problem in text JSON.parse reads: {what}\n  ours: {reported}")
             if "token" in theirs:
                 if ours != {"token": theirs["token"]}:
                     mismatches.append(f"token differs: {what}\n  ours: {ours}")
-                elif any(code == "IML310" for code, _, _ in diagnostics):
-                    mismatches.append(f"IML310 where node signs: {what}\n  ours: {diagnostics}")
+                elif any(code == "IML310" for code, _, _ in reported):
+                    mismatches.append(f"IML310 where node signs: {what}\n  ours: {reported}")
             elif not ours.get("error", "").startswith(checked.redact(theirs["error"])):
                 mismatches.append(f"rejection differs: {what}\n  ours: {ours}")
-            elif not any(reports(diagnostic, checked.redact(theirs["error"])) for diagnostic in diagnostics):
-                mismatches.append(f"check reports no error: {what}\n  ours: {diagnostics}")
+            elif not any(reports(diagnostic, checked.redact(theirs["error"])) for diagnostic in reported):
+                mismatches.append(f"check reports no error: {what}\n  ours: {reported}")
         connection = str(folder / "conn.communication.iml.json")
         for arguments in (["preview", connection, "--now", str(NOW)], ["check", str(folder)]):
             for output in ("json", "text"):

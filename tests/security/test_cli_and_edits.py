@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from iml_ls.analysis import Analysis, Workspace
+from iml_ls.checks import diagnostics
 from iml_ls.checks.diagnostic import TextEdit
 from iml_ls.features.navigation import rename
 
@@ -63,7 +64,7 @@ def test_bad_arguments_are_one_line_of_usage(app: App, args: tuple[str, ...]) ->
 def test_the_algorithm_fix_keeps_the_json_valid(app: App) -> None:
     text = json.dumps({"url": "https://api.example.com", "headers": {"a": '{{jwt(temp.p, "k", "hs512")}}'}})
     analysis = open_analysis(Workspace(), app.connection, text)
-    (fix,) = [fix for item in analysis.diagnostics if item.rule.code == "IML301" for fix in item.fixes]
+    (fix,) = [fix for item in diagnostics(analysis) if item.rule.code == "IML301" for fix in item.fixes]
     fixed = applied(text, list(fix.edits))
     assert json.loads(fixed)["headers"]["a"] == '{{jwt(temp.p, "k", "HS512")}}'
 
@@ -82,7 +83,7 @@ def test_removing_an_option_keeps_the_comments(app: App, options: str, kept: str
         ' "headers": {"a": "{{jwt(temp.p, parameters.clientSecret, \'HS256\', temp.options)}}"}}'
     )
     analysis = open_analysis(Workspace(), app.connection, text)
-    fixes = [fix for item in analysis.diagnostics if item.rule.code == "IML305" for fix in item.fixes]
+    fixes = [fix for item in diagnostics(analysis) if item.rule.code == "IML305" for fix in item.fixes]
     assert fixes
     fixed = applied(text, list(fixes[0].edits))
     assert kept in fixed and '"kid"' not in fixed

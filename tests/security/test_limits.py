@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from iml_ls.analysis import Analysis, Workspace
+from iml_ls.checks import diagnostics
 from iml_ls.evaluate import environment
 from iml_ls.evaluate.environment import shared_evaluation
 from iml_ls.evaluate.functions import FUNCTIONS
@@ -31,7 +32,7 @@ def analysis_of(tmp_path: Path, text: str) -> Analysis:
 
 
 def codes(tmp_path: Path, text: str) -> list[str]:
-    return [item.rule.code for item in analysis_of(tmp_path, text).diagnostics]
+    return [item.rule.code for item in diagnostics(analysis_of(tmp_path, text))]
 
 
 @pytest.mark.timeout(120)
@@ -79,7 +80,7 @@ def test_a_megabyte_of_tiny_values_is_not_analysed(tmp_path: Path) -> None:
 def test_a_message_quotes_no_huge_value(tmp_path: Path) -> None:
     huge = "{{parseNumber(join(split(sha512('x') + sha512('y') + sha512('z'), ''), sha512('w')))}}"
     analysis = analysis_of(tmp_path, json.dumps({"url": "https://x.example/", "headers": {"a": huge}}))
-    messages = [item.message for item in analysis.diagnostics]
+    messages = [item.message for item in diagnostics(analysis)]
     assert messages and all(len(message) <= 1_000 for message in messages)
 
 

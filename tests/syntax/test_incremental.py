@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from iml_ls.analysis import Analysis, SyntaxTree, Workspace
+from iml_ls.checks import diagnostics
 from iml_ls.syntax.json_tree import JsonArray, JsonMember, JsonObject, JsonString, JsonValue, segments
 
 EXAMPLES = sorted(str(path) for path in Path(__file__).parents[2].joinpath("examples").rglob("*.iml.json"))
@@ -53,8 +54,8 @@ def assert_same_as_fresh(analysis: Analysis) -> None:
         instant=analysis.instant,
         place=analysis.place,
     )
-    found = [(d.start, d.end, d.rule.code, d.message) for d in analysis.diagnostics]
-    assert found == [(d.start, d.end, d.rule.code, d.message) for d in fresh.diagnostics]
+    found = [(d.start, d.end, d.rule.code, d.message) for d in diagnostics(analysis)]
+    assert found == [(d.start, d.end, d.rule.code, d.message) for d in diagnostics(fresh)]
     for offset in range(0, len(analysis.text) + 1, 7):
         located = analysis.syntax.iml_string_at(offset)
         expected = fresh_syntax.iml_string_at(offset)

@@ -34,6 +34,16 @@ Reads = tuple[frozenset[str] | None, frozenset[str] | None]
 CHECKS: tuple[Check, ...] = (syntax.check, names.check, expressions.check, structure.check, jwt.check, evaluation.check)
 
 
+def diagnostics(analysis: Analysis) -> list[Diagnostic]:
+    """The diagnostics of one analysis, computed once (every feature, the server and the CLI ask here;
+    the analysis itself knows nothing of the checks)."""
+    known = analysis.memo.get("diagnostics")
+    if isinstance(known, list):
+        return known
+    found = analysis.memo["diagnostics"] = run_checks(analysis)
+    return found
+
+
 def run_checks(analysis: Analysis) -> list[Diagnostic]:
     """Every enabled diagnostic for one analysis, sorted by position (each reported once)."""
     if analysis.kind is FileKind.SAMPLES:  # sample values are data, not IML (a secret may hold `{{`)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis
+from iml_ls.checks import diagnostics
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit
 
 FIX_ALL_KIND = "source.fixAll.iml-ls"
@@ -21,7 +22,7 @@ def quick_fixes(analysis: Analysis, start: int, end: int) -> list[QuickFix]:
     """Every fix of every diagnostic that overlaps ``[start, end]``."""
     return [
         QuickFix(item, fix)
-        for item in analysis.diagnostics
+        for item in diagnostics(analysis)
         if item.start <= end and start <= item.end
         for fix in item.fixes
     ]
@@ -32,7 +33,7 @@ def fix_all(analysis: Analysis) -> list[TextEdit]:
     (the next run of fix all picks it up once the first is applied)."""
     chosen: list[TextEdit] = []
     reach = -1
-    fixes = [fix for item in analysis.diagnostics for fix in item.fixes[:1] if fix.safe]
+    fixes = [fix for item in diagnostics(analysis) for fix in item.fixes[:1] if fix.safe]
     for fix in sorted(fixes, key=lambda fix: min(edit.start for edit in fix.edits)):
         if any(edit.path != analysis.path for edit in fix.edits):
             continue

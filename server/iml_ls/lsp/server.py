@@ -29,6 +29,7 @@ from pygls.protocol.language_server import lsp_method
 
 from iml_ls import __version__
 from iml_ls.analysis import Analysis, Settings, Workspace
+from iml_ls.checks import diagnostics as diagnostics_of
 from iml_ls.features.app_files import NoAppFiles, check_targets
 from iml_ls.lsp.convert import encoding_of, path_to_uri, to_diagnostic, to_offset, uri_to_path
 from iml_ls.text.line_index import Position, PositionEncoding
@@ -243,7 +244,7 @@ class ImlLanguageServer(LanguageServer):
     # Diagnostics -----------------------------------------------------------------------------
 
     def diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
-        return [to_diagnostic(analysis, item, self.encoding) for item in analysis.diagnostics]
+        return [to_diagnostic(analysis, item, self.encoding) for item in diagnostics_of(analysis)]
 
     def schedule_publish(self, uri: str) -> None:
         """Check the document on the analysis thread and push its diagnostics (clients without pull),
