@@ -77,7 +77,7 @@ def _word_operator(analysis: Analysis, string: ImlString, template: Template, no
     # (`not a and b` means `!a && b` in both readings).
     if isinstance(node, Unary) and _is_left_operand(template, node):
         return diagnostic("word-operator", start, end, message + " Put the condition in parentheses: `!(…)`.")
-    fix = Fix(f"Change to `{symbol}`", (TextEdit(analysis.path, start, end, symbol),))
+    fix = Fix(f"Change to `{symbol}`", (TextEdit(analysis.path, start, end, symbol),), safe=True)
     return diagnostic("word-operator", start, end, message, fix)
 
 
@@ -128,7 +128,7 @@ def _hyphenated_names(analysis: Analysis, string: ImlString, template: Template)
             f"IML reads `{prefix}{name}` as `{prefix}{first}` minus {subtracted}: write a key holding `-` in "
             f"backticks, {prefix}`{name}`."
         )
-        fix = Fix(f"Write {prefix}`{name}`", (TextEdit(analysis.path, at, until, f"`{name}`"),))
+        fix = Fix(f"Write {prefix}`{name}`", (TextEdit(analysis.path, at, until, f"`{name}`"),), safe=True)
         yield diagnostic("hyphen-without-backticks", at, until, message, fix)
 
 
@@ -205,7 +205,9 @@ def _call(analysis: Analysis, string: ImlString, template: Template, call: Call)
             TextEdit(analysis.path, string.offset(template, position), string.offset(template, position + 1), ",")
             for position in call.semicolons
         )
-        yield diagnostic("semicolon-separator", at, at + 1, message, Fix("Separate the arguments with `,`", edits))
+        yield diagnostic(
+            "semicolon-separator", at, at + 1, message, Fix("Separate the arguments with `,`", edits, safe=True)
+        )
     function = FUNCTIONS.get(call.name)
     if function is not None and function.not_in_make:
         start, end = string.offset(template, call.start), string.offset(template, call.name_end)

@@ -212,7 +212,10 @@ def _algorithm(analysis: Analysis, call: JwtCall) -> Iterator[Finding]:
     if suggestion:
         # the literal lies inside a JSON string: its quotes are written `\"` there when they are double
         replacement = json.dumps(_quoted(argument, call.template.source, suggestion), ensure_ascii=False)[1:-1]
-        fixes.append(Fix(f"Change to '{suggestion}'", (TextEdit(analysis.path, start, end, replacement),)))
+        case_only = suggestion.lower() == name.lower()
+        fixes.append(
+            Fix(f"Change to '{suggestion}'", (TextEdit(analysis.path, start, end, replacement),), safe=case_only)
+        )
     yield Finding(diagnostic("invalid-jwt-algorithm", start, end, message, *fixes), _ALGORITHM_REJECTIONS)
 
 
