@@ -156,3 +156,12 @@ def test_an_argument_left_empty_is_an_empty_value() -> None:
     assert isinstance(call.args[2], Literal) and call.args[2].value is None
     empty = parse_expression("now()")
     assert isinstance(empty, Call) and empty.args == ()
+
+
+def test_empty_brackets_read_the_first_item() -> None:
+    """IML paths count from 1, and `items[]` is `items[1]` (real apps write `body.errors[]`)."""
+    found = parse_expression("body.detail[].msg")
+    assert isinstance(found, Member) and isinstance(found.object, Index)
+    index = found.object.index
+    assert isinstance(index, Literal) and index.value == 1
+    assert (found.object.start, found.object.end) == (0, 13)

@@ -199,9 +199,13 @@ class _Builder(lark.Transformer[lark.Token, Expr]):
         start, end = _span(token)
         return Member(obj.start, end, obj, name, start)
 
-    def index(self, items: list[Expr]) -> Index:
+    @lark.v_args(meta=True)
+    def index(self, meta: lark.tree.Meta, items: list[Expr | None]) -> Index:
         obj, index = items
-        return Index(obj.start, index.end + 1, obj, index)
+        assert obj is not None
+        if index is None:  # `items[]`: Make reads the first item, as `items[1]`
+            index = Literal(meta.end_pos - 1, meta.end_pos - 1, 1)
+        return Index(obj.start, meta.end_pos, obj, index)
 
     def call(self, items: list[Expr | lark.Token | None]) -> Call:
         token = items[0]
