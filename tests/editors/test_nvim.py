@@ -144,7 +144,7 @@ def test_k_shows_the_hover_with_the_token_first(seen: dict[str, Any]) -> None:
 
 
 def test_code_lenses_and_inlay_hints_where_the_version_has_them(seen: dict[str, Any]) -> None:
-    assert [lens["title"] for lens in seen["codeLenses"]] == ["Preview token (HS512)"]
+    assert [lens["title"] for lens in seen["codeLenses"]] == ["Preview request", "Preview token (HS512)"]
     assert seen["codeLenses"][0]["line"] == 0  # on the request's first line
     if seen["version"] == "0.11":
         assert any(hint.startswith("exp → ") and "UTC" in hint for hint in seen["inlayHints"]), seen["inlayHints"]
