@@ -56,6 +56,22 @@ def test_remove_checks_the_deadline() -> None:
         FUNCTIONS["remove"].implementation(context, [["a"] * 100_000, "b", "c"])
 
 
+@pytest.mark.parametrize(
+    ("name", "arguments"),
+    [
+        ("contains", [["a"] * 100_000, "b"]),
+        ("contains", [["a"] * 100_000, "B", True]),
+        ("indexOf", [["a"] * 100_000, "b"]),
+    ],
+)
+def test_array_searches_check_the_deadline(name: str, arguments: list[object]) -> None:
+    from iml_ls.evaluate.values import Deadline
+
+    context = EvalContext(now=dt.datetime.fromtimestamp(NOW, dt.UTC), deadline=Deadline(at=0.0))
+    with pytest.raises(EvaluationLimitError):
+        FUNCTIONS[name].implementation(context, arguments)
+
+
 def test_the_evaluation_budget_belongs_to_the_analysis_not_the_request(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

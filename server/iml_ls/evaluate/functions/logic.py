@@ -60,6 +60,8 @@ def ifempty(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
 def switch(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     expression, cases = arg(args, 0), list(args[1:])
     for index in range(0, len(cases) - 1, 2):
+        if index % 1024 == 0:
+            ctx.deadline.check()
         if strict_equals(expression, cases[index]):
             return cases[index + 1]
     return cases[-1] if len(cases) % 2 == 1 else UNDEFINED

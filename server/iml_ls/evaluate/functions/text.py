@@ -206,7 +206,12 @@ def index_of(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     if isinstance(haystack, list):
         start = integer_argument(arg(args, 2), 0)
         start = max(0, start + len(haystack) if start < 0 else start)
-        return next((i for i in range(start, len(haystack)) if strict_equals(haystack[i], needle)), -1)
+        for position in range(start, len(haystack)):
+            if position % 1024 == 0:
+                ctx.deadline.check()  # an array of up to the size limit, a comparison each
+            if strict_equals(haystack[position], needle):
+                return position
+        return -1
     units = to_code_units(text_argument("indexOf", haystack))
     start = min(max(0, integer_argument(arg(args, 2), 0)), len(units))
     return units.find(to_code_units(to_string(needle)), start)
@@ -229,9 +234,15 @@ def contains(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     haystack, needle = arg(args, 0), arg(args, 1)
     fold = is_truthy(arg(args, 2))
     if isinstance(haystack, list):
-        if fold and isinstance(needle, str):
-            return any(isinstance(item, str) and item.lower() == needle.lower() for item in haystack)
-        return any(strict_equals(item, needle) for item in haystack)
+        wanted_text = needle.lower() if fold and isinstance(needle, str) else None
+        for position, item in enumerate(haystack):
+            if position % 1024 == 0:
+                ctx.deadline.check()  # an array of up to the size limit, a comparison each
+            if wanted_text is not None and isinstance(item, str) and item.lower() == wanted_text:
+                return True
+            if wanted_text is None and strict_equals(item, needle):
+                return True
+        return False
     text, wanted = text_argument("contains", haystack), to_string(needle)
     if fold:
         text, wanted = text.lower(), wanted.lower()
