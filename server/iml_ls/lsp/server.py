@@ -12,6 +12,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from lsprotocol import types
@@ -24,7 +25,15 @@ from pygls.protocol.language_server import lsp_method
 
 from iml_ls import __version__
 from iml_ls.analysis import Analysis, Settings, Workspace
-from iml_ls.lsp.convert import encoding_of, to_diagnostic, to_offset, uri_to_path
+from iml_ls.lsp.convert import (
+    JsonReady,
+    diagnostic_fields,
+    encoding_of,
+    json_range,
+    to_diagnostic,
+    to_offset,
+    uri_to_path,
+)
 from iml_ls.text.line_index import Position, PositionEncoding
 
 log = logging.getLogger("iml_ls")
@@ -82,6 +91,16 @@ class ImlProtocol(LanguageServerProtocol):
         if handler is not None:
             yield handler, (params,), None
 
+    def _serialize_message(self, data: Any) -> Any:
+        """Parameters and results already in JSON form (:class:`JsonReady`) go out as they are."""
+        params = getattr(data, "params", None)
+        if isinstance(params, JsonReady) and not hasattr(data, "id"):
+            return {"jsonrpc": data.jsonrpc, "method": data.method, "params": params}
+        result = getattr(data, "result", None)
+        if isinstance(result, JsonReady):
+            return {"jsonrpc": data.jsonrpc, "id": data.id, "result": result}
+        return super()._serialize_message(data)
+
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
             return super().structure_message(data)
@@ -109,6 +128,8 @@ class ImlLanguageServer(LanguageServer):
         self.uris: dict[str, str] = {}
         """path → URI of every open document, as the client spelled it."""
         self._published: dict[str, int | None] = {}
+        self._converted: dict[str, _Converted] = {}
+        """uri → the diagnostics last converted for it (see :meth:`json_diagnostics`)."""
 
     @property
     def iml_protocol(self) -> ImlProtocol:
@@ -148,13 +169,41 @@ class ImlLanguageServer(LanguageServer):
     def diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
         return [to_diagnostic(analysis, item, self.encoding) for item in analysis.diagnostics]
 
+    def json_diagnostics(self, uri: str, analysis: Analysis) -> list[dict[str, Any]]:
+        """The analysis's diagnostics in LSP's JSON, as :meth:`diagnostics` would give them.
+
+        What does not depend on the position (message, code, link) is taken from the previous
+        conversion of the document; the ranges are computed in one pass. The same analysis asked
+        again (a pull after a push, a second pull) gets the same list.
+        """
+        before = self._converted.get(uri)
+        if before is not None and before.analysis is analysis and before.encoding is self.encoding:
+            return before.items
+        known = before.fields if before is not None else {}
+        fields: dict[tuple[str, str], dict[str, Any]] = {}
+        items = analysis.diagnostics
+        offsets = [offset for item in items for offset in (item.start, item.end)]
+        positions = analysis.index.line_characters(offsets, self.encoding)
+        converted = []
+        for number, item in enumerate(items):
+            key = (item.rule.code, item.message)
+            static = fields.get(key) or known.get(key) or diagnostic_fields(item.rule, item.message)
+            fields[key] = static
+            converted.append({"range": json_range(positions[2 * number], positions[2 * number + 1]), **static})
+        self._converted[uri] = _Converted(analysis, self.encoding, fields, converted)
+        return converted
+
+    def forget_diagnostics(self, uri: str) -> None:
+        self._converted.pop(uri, None)
+
     def publish(self, uri: str) -> None:
         """Push the diagnostics of the document's current version (clients without pull)."""
         analysis = self.analysis(uri)
         if analysis is None or self.pull_diagnostics:
             return
+        diagnostics = self.json_diagnostics(uri, analysis)
         self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=uri, diagnostics=self.diagnostics(analysis), version=analysis.version)
+            JsonReady(uri=uri, diagnostics=diagnostics, version=analysis.version)  # type: ignore[arg-type]
         )
         self._published[uri] = analysis.version
 
@@ -200,6 +249,17 @@ class ImlLanguageServer(LanguageServer):
             if before is not None and self.iml.analysis(open_path) is not before:
                 result.append(self.uris.get(open_path, open_path))
         return result
+
+
+@dataclass(frozen=True, eq=False)
+class _Converted:
+    """One document's diagnostics as last sent: for which analysis and encoding, and each message's
+    fields without the range (reused by the next conversion)."""
+
+    analysis: Analysis
+    encoding: PositionEncoding
+    fields: dict[tuple[str, str], dict[str, Any]]
+    items: list[dict[str, Any]]
 
 
 def guarded(method: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -50,6 +50,7 @@ def register(server: ImlLanguageServer) -> None:
         path = uri_to_path(uri)
         ls.iml.close_document(path)
         ls.uris.pop(path, None)
+        ls.forget_diagnostics(uri)
         if not ls.pull_diagnostics:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
         for dependent in ls.dependents_of(path):
