@@ -8,28 +8,43 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iml_ls import __version__
-from iml_ls.analysis import Analysis, Settings, Workspace
-from iml_ls.checks.catalogue import Severity
-from iml_ls.model.app import Role, app_roots_under, find_app_root, load_app
-from iml_ls.model.connection import FileKind, file_kind
-from iml_ls.text.line_index import PositionEncoding
 
-_CHECKED_KINDS = {
-    FileKind.COMMUNICATION,
-    FileKind.OAUTH_COMMUNICATION,
-    FileKind.PARAMS,
-    FileKind.BASE,
-    FileKind.OTHER_IML,
-    FileKind.COMMON,
-    FileKind.APP_MANIFEST,
-    FileKind.SAMPLES,
-    FileKind.WEBHOOK,
-}
-_UNCHECKED_ROLES = {Role.CODE, Role.TEST, Role.OTHER}
-"""JavaScript and Markdown files of an app are not IML."""
+if TYPE_CHECKING:  # imported where used: `iml-ls --version` and `serve` start without the analysis
+    from iml_ls.analysis import Analysis, Settings, Workspace
+    from iml_ls.model.app import Role
+    from iml_ls.model.connection import FileKind
+
+
+@cache
+def _checked_kinds() -> frozenset[FileKind]:
+    from iml_ls.model.connection import FileKind
+
+    return frozenset(
+        {
+            FileKind.COMMUNICATION,
+            FileKind.OAUTH_COMMUNICATION,
+            FileKind.PARAMS,
+            FileKind.BASE,
+            FileKind.OTHER_IML,
+            FileKind.COMMON,
+            FileKind.APP_MANIFEST,
+            FileKind.SAMPLES,
+            FileKind.WEBHOOK,
+        }
+    )
+
+
+@cache
+def _unchecked_roles() -> frozenset[Role]:
+    """JavaScript and Markdown files of an app are not IML."""
+    from iml_ls.model.app import Role
+
+    return frozenset({Role.CODE, Role.TEST, Role.OTHER})
 
 
 class UsageError(Exception):
@@ -47,6 +62,9 @@ class _Target:
 def _targets(given: str) -> list[_Target]:
     """The apps (and their files) a path names: a file, a folder inside an app, an app root, or a
     folder of many apps; loose connection files when no app is found."""
+    from iml_ls.model.app import app_roots_under, find_app_root
+    from iml_ls.model.connection import file_kind
+
     path = Path(given)
     if path.is_file():
         return [_Target(find_app_root(str(path)), (os.path.abspath(path),))]
@@ -62,7 +80,7 @@ def _targets(given: str) -> list[_Target]:
     loose = [
         str(found)
         for found in sorted(path.rglob("*.json"))
-        if found.is_file() and file_kind(str(found)) in _CHECKED_KINDS and "node_modules" not in found.parts
+        if found.is_file() and file_kind(str(found)) in _checked_kinds() and "node_modules" not in found.parts
     ]
     placed = {file for target in targets for file in target.files}
     extra = tuple(os.path.abspath(file) for file in loose if os.path.abspath(file) not in placed and not roots)
@@ -74,11 +92,15 @@ def _targets(given: str) -> list[_Target]:
 
 
 def _app_paths(root: str) -> list[str]:
+    from iml_ls.model.app import load_app
+
     app = load_app(root)
-    return sorted(path for path, place in app.places.items() if place.role not in _UNCHECKED_ROLES)
+    return sorted(path for path, place in app.places.items() if place.role not in _unchecked_roles())
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from iml_ls.analysis import Settings
+
     return Settings(
         required_claims=tuple(args.require_claim) if args.require_claim else ("exp",),
         disabled_diagnostics=frozenset(args.disable or ()),
@@ -93,6 +115,9 @@ def _shown_path(path: str) -> str:
 
 def _check_target(settings: Settings, target: _Target) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """The files and the diagnostics of one app (run in a worker process when there are many apps)."""
+    from iml_ls.analysis import Workspace
+    from iml_ls.text.line_index import PositionEncoding
+
     workspace = Workspace(settings=settings)
     files: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
@@ -134,6 +159,8 @@ def _check_target(settings: Settings, target: _Target) -> tuple[list[dict[str, o
 
 
 def _check(args: argparse.Namespace) -> int:
+    from iml_ls.checks.catalogue import Severity
+
     settings = _settings(args)
     targets = [target for given in args.paths for target in _targets(given)]
     if len(targets) > 1 and (os.cpu_count() or 1) > 1:
@@ -167,6 +194,8 @@ def _check(args: argparse.Namespace) -> int:
 def _analysis_for(args: argparse.Namespace) -> tuple[Workspace, Analysis]:
     if args.samples is not None and not Path(args.samples).is_file():
         raise UsageError(f"{args.samples}: no such samples file")
+    from iml_ls.analysis import Workspace
+
     workspace = Workspace(settings=_settings(args))
     analysis = workspace.analysis(args.file) if Path(args.file).is_file() else None
     if analysis is None:

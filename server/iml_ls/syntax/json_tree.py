@@ -424,17 +424,19 @@ _LEXEME = re.compile(
 )
 
 
-def _close_open_strings(text: str) -> tuple[str, list[tuple[int, int]]]:
+def _close_open_strings(text: str, windows: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
     """Close each string left open at its line end by turning the line break into a quote.
 
     JSON strings cannot span lines, so a string still open at a line break is unterminated.
     Replacing the break (not inserting) keeps every offset valid for the original text, and lets
     the parser recover right after the broken string instead of at the next quote in the file.
+    Only ``windows`` are scanned (see :func:`_repair_windows`).
     """
     opened: list[tuple[int, int]] = []
-    for match in _LEXEME.finditer(text):
-        if match.group("open") is not None and match.end() < len(text):
-            opened.append((match.start(), match.end()))
+    for start, end in windows:
+        for match in _LEXEME.finditer(text, start, end):
+            if match.group("open") is not None and match.end() < len(text):
+                opened.append((match.start(), match.end()))
     if not opened:
         return text, []
     characters = list(text)
@@ -452,35 +454,92 @@ _VALUE_END = re.compile(r'"|-|\d|true|false|null|[}\]]')
 _VALUE_START = re.compile(r'"|-|\d|true|false|null|[{\[]')
 
 
-def _add_missing_commas(text: str) -> tuple[str, list[int]]:
+def _add_missing_commas(text: str, windows: list[tuple[int, int]]) -> tuple[str, list[int]]:
     """Put a comma where two values follow each other with only white space between them.
 
     The white space character right after the first value becomes the comma, so offsets stay
-    valid. Returns the repaired text and where each comma went.
+    valid. Returns the repaired text and where each comma went. Only ``windows`` are scanned.
     """
-    previous: re.Match[str] | None = None
-    gap: int | None = None
     commas: list[int] = []
-    for token in _JSON_TOKEN.finditer(text):
-        value = token.group()
-        if value[0].isspace() or value.startswith(("//", "/*")):
-            if gap is None and value[0].isspace():
-                gap = token.start()
-            continue
-        if (
-            previous is not None
-            and gap is not None
-            and _VALUE_END.match(previous.group())
-            and _VALUE_START.match(value)
-        ):
-            commas.append(gap)
-        previous, gap = token, None
+    for start, end in windows:
+        previous: re.Match[str] | None = None
+        gap: int | None = None
+        for token in _JSON_TOKEN.finditer(text, start, end):
+            value = token.group()
+            if value[0].isspace() or value.startswith(("//", "/*")):
+                if gap is None and value[0].isspace():
+                    gap = token.start()
+                continue
+            if (
+                previous is not None
+                and gap is not None
+                and _VALUE_END.match(previous.group())
+                and _VALUE_START.match(value)
+            ):
+                commas.append(gap)
+            previous, gap = token, None
     if not commas:
         return text, []
     characters = list(text)
     for position in commas:
         characters[position] = ","
     return "".join(characters), commas
+
+
+_WINDOW_LINES = 2
+"""Lines scanned for slips before and after the edited text and each earlier problem."""
+
+
+def _changed_span(old: str, new: str) -> tuple[int, int]:
+    """The lengths of the start and end ``new`` shares with ``old`` (compared in halves: each step
+    is one fast slice comparison, so a big file costs a few passes, not a Python loop per character)."""
+    limit = min(len(old), len(new))
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[:middle] == new[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    prefix = low
+    low, high = 0, limit - prefix
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[len(old) - middle :] == new[len(new) - middle :]:
+            low = middle
+        else:
+            high = middle - 1
+    return prefix, low
+
+
+def _repair_windows(index: LineIndex, previous: tuple[JsonDocument, str] | None) -> list[tuple[int, int]]:
+    """The parts of the text that the repairs scan. After an edit, a slip can only be in the edited
+    lines or where the previous version had a problem, so those lines (and a few around them) are
+    scanned, not the whole file. Lines start outside every string (a string cannot span lines), so
+    a scan can start at any line; a block comment can span lines, and then everything is scanned."""
+    text = index.text
+    if previous is None or "/*" in text:
+        return [(0, len(text))]
+    document, old = previous
+    prefix, suffix = _changed_span(old, text)
+    delta = len(text) - len(old)
+    spots = [(prefix, len(text) - suffix)]
+    for problem in document.problems:
+        if problem.end <= prefix:
+            spots.append((problem.start, problem.end))
+        elif problem.start >= len(old) - suffix:
+            spots.append((problem.start + delta, problem.end + delta))
+    last_line = index.line_count - 1
+    windows: list[tuple[int, int]] = []
+    for start, end in sorted(spots):
+        first = max(index.line_of(start) - _WINDOW_LINES, 0)
+        last = min(index.line_of(end) + _WINDOW_LINES, last_line)
+        begin, finish = index.line_start(first), index.line_end(last)
+        if windows and begin <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], finish))
+        else:
+            windows.append((begin, finish))
+    return windows
 
 
 def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = None) -> JsonDocument:
@@ -496,8 +555,9 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
     unterminated: list[tuple[int, int]] = []
     commas: list[int] = []
     if not clean:
-        repaired, unterminated = _close_open_strings(index.text)
-        repaired, commas = _add_missing_commas(repaired)
+        windows = _repair_windows(index, previous)
+        repaired, unterminated = _close_open_strings(index.text, windows)
+        repaired, commas = _add_missing_commas(repaired, windows)
         if unterminated or commas:
             index = LineIndex(repaired)
             tree = _parser().parse(index.utf8)
