@@ -21,12 +21,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from operator import attrgetter
-from typing import TypeAlias
-
-import tree_sitter
-import tree_sitter_json
+from typing import TYPE_CHECKING, TypeAlias
 
 from iml_ls.text.line_index import LineIndex
+
+if TYPE_CHECKING:  # imported by the first parse: a server answers `initialize` without them
+    import tree_sitter
 
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
@@ -149,6 +149,9 @@ class JsonDocument:
 
 @cache
 def _parser() -> tree_sitter.Parser:
+    import tree_sitter
+    import tree_sitter_json
+
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_json.language()))
 
 
