@@ -1,5 +1,6 @@
 """While the JSON is broken, the repairs (unclosed strings, missing commas) scan the lines around the
-edit and around the previous version's problems, not the whole file, and find what a whole scan finds."""
+edit and around the previous version's problems, not the whole file, and find what a whole scan finds;
+the next keystroke is parsed from the previous version's tree."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 
 from iml_ls.syntax.json_tree import JsonDocument, _repair_windows, parse_json
 from iml_ls.text.line_index import LineIndex
+from tests.syntax.test_incremental import shape
 
 ENTRIES = [{"url": f"https://api.example.com/{n}", "headers": {"accept": "application/json"}} for n in range(2000)]
 TEXT = json.dumps(ENTRIES, indent=4)
@@ -49,3 +51,18 @@ def test_a_block_comment_makes_the_repairs_scan_everything() -> None:
     text = "/* a\n \" */\n" + TEXT
     document = parse_json(LineIndex(text))
     assert _repair_windows(LineIndex(text + " "), (document, text)) == [(0, len(text) + 1)]
+
+
+def test_typing_on_in_broken_json_parses_from_the_previous_tree_and_equals_a_fresh_parse() -> None:
+    at = TEXT.index('"url"', len(TEXT) // 2)
+    text, document = TEXT, parse_json(LineIndex(TEXT))
+    assert document.tree is None  # a clean text keeps no tree: its edits parse one entry
+    for typed in ('"', "x", "-", "y", '"', ":", " ", "1", ","):
+        after = text[:at] + typed + text[at:]
+        at += 1
+        document = parse_json(LineIndex(after), (document, text))
+        fresh = parse_json(LineIndex(after))
+        assert shape(document.root) == shape(fresh.root) and document.problems == fresh.problems
+        assert (document.tree is None) == (not document.problems)
+        text = after
+    assert not document.problems  # `"x-y": 1,` is a member again

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from operator import attrgetter
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, AnyStr, TypeAlias
 
 from iml_ls.text.line_index import LineIndex
 
@@ -145,6 +145,9 @@ class JsonDocument:
     """The text has no syntax problem at all, so an edit inside one segment can be parsed on its own."""
     replaced: int | None = None
     """When this document came from :func:`reparse_segment`: the position of the entry parsed again."""
+    tree: tree_sitter.Tree | None = None
+    """The parser's tree of a text with errors (before the repairs), from which the next version is
+    parsed incrementally: typing on while the JSON is broken re-parses what the keystroke changed."""
 
 
 @cache
@@ -493,7 +496,7 @@ _WINDOW_LINES = 2
 """Lines scanned for slips before and after the edited text and each earlier problem."""
 
 
-def _changed_span(old: str, new: str) -> tuple[int, int]:
+def _changed_span(old: AnyStr, new: AnyStr) -> tuple[int, int]:
     """The lengths of the start and end ``new`` shares with ``old`` (compared in halves: each step
     is one fast slice comparison, so a big file costs a few passes, not a Python loop per character)."""
     limit = min(len(old), len(new))
@@ -513,6 +516,14 @@ def _changed_span(old: str, new: str) -> tuple[int, int]:
         else:
             high = middle - 1
     return prefix, low
+
+
+def _insignificant(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a line) holds only white space and comments."""
+    return all(
+        token.group()[0].isspace() or token.group().startswith("//")
+        for token in _JSON_TOKEN.finditer(text, start, end)
+    )
 
 
 def _repair_windows(index: LineIndex, previous: tuple[JsonDocument, str] | None) -> list[tuple[int, int]]:
@@ -537,12 +548,39 @@ def _repair_windows(index: LineIndex, previous: tuple[JsonDocument, str] | None)
     for start, end in sorted(spots):
         first = max(index.line_of(start) - _WINDOW_LINES, 0)
         last = min(index.line_of(end) + _WINDOW_LINES, last_line)
+        # a missing comma is between two values: reach the value before and after the window
+        while first > 0 and _insignificant(text, index.line_start(first), index.line_end(first)):
+            first -= 1
+        while last < last_line and _insignificant(text, index.line_start(last), index.line_end(last)):
+            last += 1
         begin, finish = index.line_start(first), index.line_end(last)
         if windows and begin <= windows[-1][1]:
             windows[-1] = (windows[-1][0], max(windows[-1][1], finish))
         else:
             windows.append((begin, finish))
     return windows
+
+
+def _point(data: bytes, offset: int) -> tuple[int, int]:
+    """The parser's (row, byte column) of a byte offset."""
+    return data.count(b"\n", 0, offset), offset - (data.rfind(b"\n", 0, offset) + 1)
+
+
+def _parse_from(tree: tree_sitter.Tree | None, old: bytes, new: bytes) -> tree_sitter.Tree:
+    """Parse ``new``; with the tree of ``old``, incrementally (only what changed is parsed again)."""
+    if tree is None:
+        return _parser().parse(new)
+    prefix, suffix = _changed_span(old, new)
+    edited = tree.copy()
+    edited.edit(
+        start_byte=prefix,
+        old_end_byte=len(old) - suffix,
+        new_end_byte=len(new) - suffix,
+        start_point=_point(new, prefix),
+        old_end_point=_point(old, len(old) - suffix),
+        new_end_point=_point(new, len(new) - suffix),
+    )
+    return _parser().parse(new, edited)
 
 
 def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = None) -> JsonDocument:
@@ -553,8 +591,13 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
     With ``previous`` (the last version's document and text), top-level entries whose text did not
     change are taken over from it, so the analysis of what they hold is reused too.
     """
-    tree = _parser().parse(index.utf8)
+    earlier_tree = previous[0].tree if previous is not None else None
+    if earlier_tree is not None and previous is not None:
+        tree = _parse_from(earlier_tree, previous[1].encode("utf-8", "surrogatepass"), index.utf8)
+    else:
+        tree = _parser().parse(index.utf8)
     clean = not tree.root_node.has_error
+    first_tree = None if clean else tree
     unterminated: list[tuple[int, int]] = []
     commas: list[int] = []
     if not clean:
@@ -562,8 +605,9 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
         repaired, unterminated = _close_open_strings(index.text, windows)
         repaired, commas = _add_missing_commas(repaired, windows)
         if unterminated or commas:
+            original = index.utf8
             index = LineIndex(repaired)
-            tree = _parser().parse(index.utf8)
+            tree = _parse_from(tree, original, index.utf8)
     earlier = _Earlier(segments(previous[0].root), previous[1], previous[0].problems) if previous else None
     converter = _Converter(
         index,
@@ -585,7 +629,7 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
             converter.error(child)
     if root is None and not converter.problems and index.text.strip():
         converter.add_problem(0, len(index.text), "Expected a JSON value.")
-    return JsonDocument(root, _unique(converter.problems), clean and not converter.problems)
+    return JsonDocument(root, _unique(converter.problems), clean and not converter.problems, tree=first_tree)
 
 
 def segments(root: JsonValue | None) -> tuple[JsonValue | JsonMember, ...]:
