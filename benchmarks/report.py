@@ -98,7 +98,7 @@ def goals_for(scenarios: Sequence[str]) -> list[Goal]:
     found: list[Goal] = []
     for scenario in scenarios:
         size = scenario.split()[1]
-        if size in ("1k", "10k"):
+        if size in ("1k", "10k") or scenario.startswith("app"):
             found.append(Goal("edit_p95", scenario, FLOOR, 2))
         if size == "100k":
             found.append(Goal("edit_p95", scenario, VSCODE_JSON, 0.5))

@@ -18,9 +18,11 @@ import platform
 import shlex
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from benchmarks.app import AppWorkload, generate_app, run_app_session
 from benchmarks.generate import DEFAULT_SEED, SHAPES, Workload, generate
 from benchmarks.report import FLOOR, SUBJECT, VSCODE_JSON, FileShape, RunInfo, aggregate, render
 from benchmarks.session import Counts, Scenario, ServerSpec, SessionResult, run_session
@@ -59,6 +61,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default="push,pull",
         help="how iml-ls and the floor give diagnostics, comma separated (basic files are pushed only)",
     )
+    parser.add_argument(
+        "--app-modules", type=int, default=200, help="modules of the whole-app scenario (0: leave it out)"
+    )
     parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--servers", default=f"{SUBJECT},{FLOOR},{VSCODE_JSON}", help="comma separated")
     parser.add_argument("--edits", type=int, default=30, help="edits per session, each waited for")
@@ -90,7 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     counts = Counts(edits=args.edits, completions=args.requests, hovers=args.requests, timeout=args.timeout)
     workloads = {(s.shape, s.size): generate(s.size, args.seed, s.shape) for s in scenarios}
-    sessions = asyncio.run(_measure([specs[name] for name in names], scenarios, workloads, counts, args.repetitions))
+    app = generate_app(args.app_modules) if args.app_modules > 0 else None
+    chosen = [specs[name] for name in names]
+    sessions = asyncio.run(_measure(chosen, scenarios, workloads, app, counts, args.repetitions))
 
     failures = [f"{s.server}, {s.scenario}: {s.error}" for s in sessions if s.error]
     info = RunInfo(
@@ -105,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             FileShape(shape, size, w.lines, len(w.communication), w.expressions)
             for (shape, size), w in workloads.items()
         ),
-        scenarios=tuple(scenario.label for scenario in scenarios),
+        scenarios=tuple(scenario.label for scenario in scenarios) + ((app.label,) if app is not None else ()),
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(render(info, aggregate(sessions), failures), encoding="utf-8")
@@ -137,6 +144,7 @@ async def _measure(
     specs: Sequence[ServerSpec],
     scenarios: Sequence[Scenario],
     workloads: dict[tuple[str, int], Workload],
+    app: AppWorkload | None,
     counts: Counts,
     repetitions: int,
 ) -> list[SessionResult]:
@@ -147,6 +155,13 @@ async def _measure(
                 print(f"[{repetition}/{repetitions}] {spec.name}, {scenario.label}", file=sys.stderr, flush=True)
                 workload = workloads[scenario.shape, scenario.size]
                 sessions.append(await run_session(spec, scenario.size, workload, counts, scenario))
+        for spec in specs if app is not None else ():
+            if spec.name == VSCODE_JSON:
+                continue  # it reads no other file: there is nothing to compare
+            assert app is not None
+            print(f"[{repetition}/{repetitions}] {spec.name}, {app.label}", file=sys.stderr, flush=True)
+            with tempfile.TemporaryDirectory(prefix="iml-ls-bench-app-") as directory:
+                sessions.append(await run_app_session(spec, app, counts, Path(directory)))
     return sessions
 
 

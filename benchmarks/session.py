@@ -136,7 +136,7 @@ async def _converse(
     document = {"uri": uri}
     timeout = counts.timeout
     await client.start()
-    await client.request("initialize", _initialize_params(path.parent, pull), timeout)
+    await client.request("initialize", initialize_params(path.parent, pull), timeout)
     result.initialize = time.perf_counter() - client.started_at
     client.notify("initialized", {})
 
@@ -190,7 +190,7 @@ async def _converse(
     result.peak_memory_kib = client.peak_memory_kib()
 
 
-def _initialize_params(root: Path, pull: bool) -> JsonObject:
+def initialize_params(root: Path, pull: bool) -> JsonObject:
     return {
         "processId": os.getpid(),
         "clientInfo": {"name": "iml-ls benchmark"},

@@ -33,6 +33,8 @@ def test_one_repetition_produces_every_figure_and_the_report(tmp_path: Path) -> 
         "120",
         "--repetitions",
         "1",
+        "--app-modules",
+        "3",
         "--servers",
         ",".join(SERVERS),
         "--edits",
@@ -52,11 +54,11 @@ def test_one_repetition_produces_every_figure_and_the_report(tmp_path: Path) -> 
     sessions = json.loads(raw.read_text())["sessions"]
     scenarios = {"basic 120 push", "varied 120 push", "varied 120 pull", "varied 120 push no params file"}
     assert sorted((s["scenario"], s["server"]) for s in sessions) == sorted(
-        (scenario, server) for scenario in scenarios for server in SERVERS
+        (scenario, server) for scenario in {*scenarios, "app 3 modules push"} for server in SERVERS
     )
     for session in sessions:
         assert session["error"] is None
-        assert len(session["typing"]) == 2 * len(TYPED_KEY)
+        assert len(session["typing"]) == (2 * len(TYPED_KEY) if session["scenario"] in scenarios else 0)
         assert session["initialize"] > 0 and session["open_diagnostics"] > 0
         assert len(session["edits"]) == COUNTS.edits
         assert len(session["completions"]) == COUNTS.completions
@@ -65,6 +67,7 @@ def test_one_repetition_produces_every_figure_and_the_report(tmp_path: Path) -> 
 
     text = report.read_text()
     assert "## Goals" in text and "## basic 120 push" in text and "## varied 120 pull" in text
+    assert "## app 3 modules push" in text
     for metric in METRICS:
         row = next(line for line in text.splitlines() if line.startswith(f"| {metric.label} |"))
         server_cells = row.split("|")[2 : 2 + len(SERVERS)]
