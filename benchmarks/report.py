@@ -9,8 +9,12 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from benchmarks.session import SessionResult
+
+NOTES = Path(__file__).resolve().parent / "notes.md"
+"""Where the time goes, from profiles of the same code: written by hand, shown after the goals."""
 
 SUBJECT = "iml-ls"
 FLOOR = "floor"
@@ -222,6 +226,8 @@ def render(info: RunInfo, figures: Figures, failures: Sequence[str]) -> str:
     ]
     if SUBJECT in info.servers and references:
         out += _goals_table(figures, info.scenarios)
+        if NOTES.is_file():
+            out += [NOTES.read_text(encoding="utf-8").rstrip(), ""]
     for scenario in info.scenarios:
         out += _scenario_table(figures, scenario, info.servers, references)
     if failures:
