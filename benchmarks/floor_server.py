@@ -2,7 +2,8 @@
 
 It keeps documents with the same text sync as iml-ls (incremental), answers completion with an
 empty list and hover with null, and publishes empty diagnostics (with the document version) on
-every open and change. Whatever it costs is what pygls, JSON-RPC and Python cost; iml-ls's
+every open and change, or, when the client pulls, answers each pull with an empty report.
+Whatever it costs is what pygls, JSON-RPC and Python cost; iml-ls's
 figures divided by the floor's say how much iml-ls itself adds.
 
 Run: ``python benchmarks/floor_server.py`` (LSP over stdio).
@@ -20,6 +21,9 @@ Document = types.VersionedTextDocumentIdentifier | types.TextDocumentItem
 
 
 def publish_nothing(ls: LanguageServer, document: Document) -> None:
+    text_document = ls.client_capabilities.text_document
+    if text_document is not None and text_document.diagnostic is not None:
+        return  # the client pulls
     ls.text_document_publish_diagnostics(
         types.PublishDiagnosticsParams(uri=document.uri, diagnostics=[], version=document.version)
     )
@@ -33,6 +37,11 @@ def did_open(ls: LanguageServer, params: types.DidOpenTextDocumentParams) -> Non
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: LanguageServer, params: types.DidChangeTextDocumentParams) -> None:
     publish_nothing(ls, params.text_document)
+
+
+@server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC, types.DiagnosticOptions(False, False))
+def diagnostic(ls: LanguageServer, params: types.DocumentDiagnosticParams) -> types.FullDocumentDiagnosticReport:
+    return types.FullDocumentDiagnosticReport(items=[])
 
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION)

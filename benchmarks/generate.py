@@ -42,6 +42,14 @@ PARAMETERS: tuple[tuple[str, str, str], ...] = (
 TIMESTAMP_EXPRESSION = "{{timestamp + 3600}}"
 PARAMETER_EXPRESSION = "{{parameters.clientId}}"
 JWT_CALL = "{{jwt(temp.jwt, parameters.clientSecret, 'HS512', temp.options)}}"
+HS256_CALL = "{{jwt(temp.payload, parameters.clientSecret, 'HS256')}}"
+TYPED_KEY = '"method": "GET", '
+"""Typed one character at a time before a request's ``url``, then deleted again: between its first
+quote and its closing one the JSON is broken."""
+
+SHAPES = ("basic", "varied")
+"""basic: three kinds of request, four planted mistakes. varied: shared ``temp`` chains (a key
+object, sessions), RS256 and HS256 tokens, and a mistake in one request of two."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,8 @@ class Workload:
     params: str
     edit_cycles: tuple[tuple[Edit, Edit], ...]
     """Pairs of (change, undo): after both, the document is back to the generated text."""
+    typing: tuple[Edit, ...]
+    """:data:`TYPED_KEY` typed and deleted again, one character per edit (back to the generated text)."""
     completion_positions: tuple[Position, ...]
     hover_positions: tuple[Position, ...]
 
@@ -90,11 +100,13 @@ class Workload:
         change, undo = self.edit_cycles[(number // 2) % len(self.edit_cycles)]
         return undo if number % 2 else change
 
-    def write(self, directory: Path) -> Path:
-        """Write both files into ``directory``; return the communication file's path."""
+    def write(self, directory: Path, params: bool = True) -> Path:
+        """Write the files into ``directory`` (the params file only with ``params``); return the
+        communication file's path."""
         communication = directory / f"{self.name}.communication.iml.json"
         communication.write_text(self.communication, encoding="utf-8")
-        (directory / f"{self.name}.params.iml.json").write_text(self.params, encoding="utf-8")
+        if params:
+            (directory / f"{self.name}.params.iml.json").write_text(self.params, encoding="utf-8")
         return communication
 
 
@@ -188,6 +200,120 @@ REQUEST_KINDS: tuple[tuple[Callable[[int], dict[str, Any]], float], ...] = (
 )
 
 
+# The varied shape: what a real connection grown over years looks like -----------------------
+
+DEMO_KEY_FILE = (
+    Path(__file__).resolve().parent.parent
+    / "examples/make-app/connections/rs256-service-account/rs256-service-account.samples.json"
+)
+"""The repository's throwaway demo RSA key (it protects nothing), signed with RS256 in varied files."""
+
+
+def _demo_key() -> str:
+    key = json.loads(DEMO_KEY_FILE.read_text(encoding="utf-8"))["parameters"]["privateKey"]
+    assert isinstance(key, str)
+    return key
+
+
+def key_request(number: int) -> dict[str, Any]:
+    """Defines the shared ``temp.rsa`` object (the RS256 key and its id) every later request reads."""
+    return {
+        "url": f"https://auth.acme-crm.example/v2/keys/{number}",
+        "method": "GET",
+        "temp": {"rsa": {"kid": f"key-{number}", "key": _demo_key()}},
+        "headers": {"x-api-key": "{{parameters.apiKey}}", "accept": "application/json"},
+        "log": {"sanitize": ["request.headers.x-api-key"]},
+        "response": {"temp": {"keyVersion": "{{body.version}}"}, "valid": "{{body.ok}}"},
+    }
+
+
+def session_request(number: int) -> dict[str, Any]:
+    """Opens a session: a ``temp.session`` object the following requests read (a shared chain)."""
+    return {
+        "url": "https://api.acme-crm.example/v2/sessions",
+        "method": "POST",
+        "temp": {
+            "session": {
+                "id": f"{{{{md5(parameters.clientId + '-{number}')}}}}",
+                "scope": "{{join(split(parameters.scopes, ','), ' ')}}",
+                "started": "{{timestamp}}",
+                "expires": TIMESTAMP_EXPRESSION,
+                "owner": PARAMETER_EXPRESSION,
+            }
+        },
+        "body": {"client": "{{parameters.clientId}}", "region": "{{parameters.region}}"},
+        "type": "json",
+        "response": {"temp": {"token": "{{body.token}}", "cursor": "{{body.next}}"}, "valid": "{{body.ok}}"},
+    }
+
+
+def rs256_request(number: int) -> dict[str, Any]:
+    """A service-account call signed with RS256 by the shared key, reading the session too."""
+    return {
+        "url": f"https://api.acme-crm.example/v2/accounts/{{{{temp.session.id}}}}/items/{number}",
+        "method": "GET",
+        "temp": {
+            "claims": {
+                "iss": PARAMETER_EXPRESSION,
+                "aud": "https://api.acme-crm.example",
+                "scope": "{{temp.session.scope}}",
+                "iat": "{{timestamp}}",
+                "exp": TIMESTAMP_EXPRESSION,
+            }
+        },
+        "headers": {
+            "authorization": "Bearer {{jwt(temp.claims, temp.rsa.key, 'RS256')}}",
+            "x-key-id": "{{temp.rsa.kid}}",
+            "x-session": "{{temp.session.id}}",
+            "x-cursor": "{{ifempty(temp.cursor, 'start')}}",
+            "accept": "application/json",
+        },
+        "qs": {"limit": "{{parameters.limit}}", "owner": "{{temp.session.owner}}"},
+        "response": {
+            "valid": "{{body.ok = true}}",
+            "error": {"message": "{{body.error.message}}"},
+            "temp": {"cursor": "{{body.next}}"},
+        },
+    }
+
+
+def hs256_request(number: int) -> dict[str, Any]:
+    """An HS256 token from the client secret, with the session's token as a header."""
+    return {
+        "url": f"https://api.acme-crm.example/v2/reports/{number}",
+        "method": "GET",
+        "temp": {"payload": {"sub": PARAMETER_EXPRESSION, "sid": "{{temp.session.id}}", "exp": TIMESTAMP_EXPRESSION}},
+        "headers": {
+            "authorization": "Bearer {{jwt(temp.payload, parameters.clientSecret, 'HS256')}}",
+            "x-token": "{{temp.token}}",
+            "accept": "application/json",
+        },
+        "log": {"sanitize": ["request.headers.authorization", "request.headers.x-token"]},
+        "qs": {"since": "{{formatDate(addDays(now, -7), 'YYYY-MM-DD')}}", "page": "{{ifempty(temp.page, 1)}}"},
+        "response": {"temp": {"page": "{{body.page + 1}}"}, "valid": "{{body.status = 'ok'}}"},
+    }
+
+
+VARIED_KINDS: tuple[tuple[Callable[[int], dict[str, Any]], float], ...] = (
+    (session_request, 0.15),
+    (rs256_request, 0.3),
+    (hs256_request, 0.3),
+    (basic_request, 0.15),
+    (api_key_request, 0.1),
+)
+
+VARIED_MISTAKES: tuple[tuple[str, str], ...] = (
+    ("x-client", "{{parameters.clientSecrte}}"),
+    ("x-trace", "{{temp.sesion.id}}"),
+    ("x-lower", "{{lowr(parameters.clientId)}}"),
+    ("x-count", "{{length()}}"),
+    ("x-secret", "{{parameters.password}}"),
+    ("x-when", "{{formatDate(now)}}"),
+)
+"""Slips a grown file is full of: unknown parameter, temp key and function, wrong argument counts,
+a secret header nobody sanitizes. One in two requests has one (about 400 at 10,000 lines)."""
+
+
 def plant_mistake(request: dict[str, Any], kind: int) -> None:
     """One typical slip, chosen by ``kind``, in a place no measured position uses."""
     headers = request.setdefault("headers", {})
@@ -201,14 +327,19 @@ def plant_mistake(request: dict[str, Any], kind: int) -> None:
         headers["x-client"] = "{{jwt(temp.jwt, parameters.clientSecret, 'HS1')}}"
 
 
-def _requests(rng: random.Random, lines: int) -> list[dict[str, Any]]:
-    """Requests until the next one would make the file longer than ``lines``; the first signs a JWT."""
-    makers = [maker for maker, _ in REQUEST_KINDS]
-    weights = [weight for _, weight in REQUEST_KINDS]
-    requests = [jwt_request(0)]
+def _requests(rng: random.Random, lines: int, varied: bool) -> list[dict[str, Any]]:
+    """Requests until the next one would make the file longer than ``lines``; the first signs a JWT
+    (the varied shape: the first defines the key, the second opens a session, the third signs HS256)."""
+    kinds = VARIED_KINDS if varied else REQUEST_KINDS
+    makers = [maker for maker, _ in kinds]
+    weights = [weight for _, weight in kinds]
+    requests = [key_request(0), session_request(1), hs256_request(2)] if varied else [jwt_request(0)]
     total = _FRAME_LINES + _line_count(requests[0])
     while True:
         candidate = rng.choices(makers, weights)[0](len(requests))
+        if varied and rng.random() < 0.5:
+            header, value = rng.choice(VARIED_MISTAKES)
+            candidate.setdefault("headers", {})[header] = value
         total += _line_count(candidate)
         if total > lines:
             return requests
@@ -226,27 +357,34 @@ _FRAME_LINES = 3
 """The header comment, ``[`` and ``]``."""
 
 
-def generate(lines: int, seed: int = DEFAULT_SEED) -> Workload:
+def generate(lines: int, seed: int = DEFAULT_SEED, shape: str = "basic") -> Workload:
     """A workload of about ``lines`` lines (a request shorter, a few planted lines longer)."""
-    requests = _requests(random.Random(f"{seed}:{lines}"), lines)
+    varied = shape == "varied"
+    requests = _requests(random.Random(f"{seed}:{lines}" + (":varied" if varied else "")), lines, varied)
     mistakes = max(4, lines // 10_000)
     for number in range(mistakes):
         plant_mistake(requests[(number * 2 + 1) * len(requests) // (mistakes * 2)], number % 4)
     text = _render(requests, seed)
+    jwt_call = HS256_CALL if varied else JWT_CALL
     return Workload(
-        name=f"bench-{lines}",
+        name=f"{shape}-{lines}",
         communication=text,
         params=_params(),
         edit_cycles=tuple(_edit_cycles(text)),
-        completion_positions=tuple(_interleave(
-            _sites(text, PARAMETER_EXPRESSION, len("{{parameters.")),
-            _sites(text, JWT_CALL, JWT_CALL.index("'HS512'") + 3),
-        )),
-        hover_positions=tuple(_interleave(
-            _sites(text, JWT_CALL, len("{{j")),
-            _sites(text, PARAMETER_EXPRESSION, len("{{parameters.cl")),
-            _sites(text, TIMESTAMP_EXPRESSION, len("{{time")),
-        )),
+        typing=_typing(text),
+        completion_positions=tuple(
+            _interleave(
+                _sites(text, PARAMETER_EXPRESSION, len("{{parameters.")),
+                _sites(text, jwt_call, jwt_call.index("'HS") + 3),
+            )
+        ),
+        hover_positions=tuple(
+            _interleave(
+                _sites(text, jwt_call, len("{{j")),
+                _sites(text, PARAMETER_EXPRESSION, len("{{parameters.cl")),
+                _sites(text, TIMESTAMP_EXPRESSION, len("{{time")),
+            )
+        ),
     )
 
 
@@ -303,14 +441,28 @@ def _edit_cycles(text: str) -> Iterator[tuple[Edit, Edit]]:
         yield Edit(start, end, ""), Edit(start, start, "Id")
 
 
+def _typing(text: str) -> tuple[Edit, ...]:
+    """Type :data:`TYPED_KEY` before the middle request's ``url``, then delete it character by character."""
+    sites = _occurrences(text, '"url": ')
+    line, column = sites[len(sites) // 2]
+    typed = [
+        Edit(Position(line, column + n), Position(line, column + n), character) for n, character in enumerate(TYPED_KEY)
+    ]
+    deleted = [
+        Edit(Position(line, column + n), Position(line, column + n + 1), "") for n in reversed(range(len(TYPED_KEY)))
+    ]
+    return (*typed, *deleted)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("directory", type=Path)
     parser.add_argument("--lines", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--shape", choices=SHAPES, default="basic")
     args = parser.parse_args()
     args.directory.mkdir(parents=True, exist_ok=True)
-    workload = generate(args.lines, args.seed)
+    workload = generate(args.lines, args.seed, args.shape)
     path = workload.write(args.directory)
     print(f"{path}: {workload.lines} lines, {workload.expressions} IML expressions")
 

@@ -244,8 +244,12 @@ class LspClient:
         if method == "workspace/configuration":
             items = (message.get("params") or {}).get("items", [])
             self._send({"jsonrpc": "2.0", "id": message["id"], "result": [None] * len(items)})
-        elif method in ("client/registerCapability", "client/unregisterCapability", "workspace/diagnostic/refresh",
-                        "window/workDoneProgress/create"):
+        elif method in (
+            "client/registerCapability",
+            "client/unregisterCapability",
+            "workspace/diagnostic/refresh",
+            "window/workDoneProgress/create",
+        ):
             self._send({"jsonrpc": "2.0", "id": message["id"], "result": None})
         else:
             error = {"code": _METHOD_NOT_FOUND, "message": f"the benchmark client does not handle {method}"}
@@ -307,4 +311,3 @@ async def _read_frame(stdout: asyncio.StreamReader) -> JsonObject | None:
     if not isinstance(message, dict) or message.get("jsonrpc") != "2.0":
         raise ProtocolViolation(f"a frame that is not a JSON-RPC 2.0 message: {body[:80]!r}")
     return message
-

@@ -18,12 +18,14 @@ import platform
 import shlex
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from benchmarks.generate import DEFAULT_SEED, Workload, generate
+from benchmarks.app import AppWorkload, generate_app, run_app_session
+from benchmarks.generate import DEFAULT_SEED, SHAPES, Workload, generate
 from benchmarks.report import FLOOR, SUBJECT, VSCODE_JSON, FileShape, RunInfo, aggregate, render
-from benchmarks.session import Counts, ServerSpec, SessionResult, run_session
+from benchmarks.session import Counts, Scenario, ServerSpec, SessionResult, run_session
 
 BENCHMARKS = Path(__file__).resolve().parent
 VSCODE_JSON_BIN = BENCHMARKS / "node_modules" / ".bin" / "vscode-json-language-server"
@@ -34,9 +36,9 @@ def server_specs(iml_ls_command: str | None) -> dict[str, ServerSpec]:
     """iml-ls from the same virtualenv as this Python (unless told otherwise); the others from this folder."""
     iml_ls = shlex.split(iml_ls_command) if iml_ls_command else [str(Path(sys.executable).parent / "iml-ls"), "serve"]
     return {
-        SUBJECT: ServerSpec(SUBJECT, tuple(iml_ls), "imljson", False),
-        FLOOR: ServerSpec(FLOOR, (sys.executable, str(BENCHMARKS / "floor_server.py")), "imljson", False),
-        VSCODE_JSON: ServerSpec(VSCODE_JSON, (str(VSCODE_JSON_BIN), "--stdio"), "jsonc", True),
+        SUBJECT: ServerSpec(SUBJECT, tuple(iml_ls), "imljson", True),
+        FLOOR: ServerSpec(FLOOR, (sys.executable, str(BENCHMARKS / "floor_server.py")), "imljson", True),
+        VSCODE_JSON: ServerSpec(VSCODE_JSON, (str(VSCODE_JSON_BIN), "--stdio"), "jsonc", False),
     }
 
 
@@ -51,6 +53,17 @@ def _missing(spec: ServerSpec) -> str | None:
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="lines per generated file, comma separated")
+    parser.add_argument(
+        "--shapes", default=",".join(SHAPES), help="generated file shapes, comma separated (basic, varied)"
+    )
+    parser.add_argument(
+        "--modes",
+        default="push,pull",
+        help="how iml-ls and the floor give diagnostics, comma separated (basic files are pushed only)",
+    )
+    parser.add_argument(
+        "--app-modules", type=int, default=200, help="modules of the whole-app scenario (0: leave it out)"
+    )
     parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--servers", default=f"{SUBJECT},{FLOOR},{VSCODE_JSON}", help="comma separated")
     parser.add_argument("--edits", type=int, default=30, help="edits per session, each waited for")
@@ -77,12 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         print("\n".join(missing), file=sys.stderr)
         return 2
-    sizes = [int(size) for size in args.sizes.split(",")]
+    scenarios = _scenarios([int(size) for size in args.sizes.split(",")], args.shapes.split(","), args.modes.split(","))
     counts = Counts(edits=args.edits, completions=args.requests, hovers=args.requests, timeout=args.timeout)
-    workloads = {size: generate(size, args.seed) for size in sizes}
-    sessions = asyncio.run(_measure([specs[name] for name in names], workloads, counts, args.repetitions))
+    workloads = {(s.shape, s.size): generate(s.size, args.seed, s.shape) for s in scenarios}
+    app = generate_app(args.app_modules) if args.app_modules > 0 else None
+    chosen = [specs[name] for name in names]
+    sessions = asyncio.run(_measure(chosen, scenarios, workloads, app, counts, args.repetitions))
 
-    failures = [f"{s.server}, {s.size:,} lines: {s.error}" for s in sessions if s.error]
+    failures = [f"{s.server}, {s.scenario}: {s.error}" for s in sessions if s.error]
     info = RunInfo(
         command=shlex.join(["python", "-m", "benchmarks.run", *(sys.argv[1:] if argv is None else argv)]),
         date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -92,8 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         counts=f"{args.edits} edits, {args.requests} completions and {args.requests} hovers per session",
         servers=tuple(names),
         files=tuple(
-            FileShape(size, w.lines, len(w.communication), w.expressions) for size, w in workloads.items()
+            FileShape(shape, size, w.lines, len(w.communication), w.expressions)
+            for (shape, size), w in workloads.items()
         ),
+        scenarios=tuple(scenario.label for scenario in scenarios) + ((app.label,) if app is not None else ()),
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(render(info, aggregate(sessions), failures), encoding="utf-8")
@@ -106,15 +123,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 1 if failures else 0
 
 
+def _scenarios(sizes: Sequence[int], shapes: Sequence[str], modes: Sequence[str]) -> list[Scenario]:
+    """Basic files pushed at every size; varied files in every mode at every size; one varied file of
+    10,000 lines (or the largest size below) without its params file."""
+    unknown = [shape for shape in shapes if shape not in SHAPES]
+    if unknown:
+        raise SystemExit(f"unknown shape {', '.join(unknown)}; choose from {', '.join(SHAPES)}")
+    found = [Scenario("basic", size) for size in sizes] if "basic" in shapes else []
+    if "varied" in shapes:
+        found += [Scenario("varied", size, pull=mode == "pull") for size in sizes for mode in modes]
+        without = max((size for size in sizes if size <= 10_000), default=None)
+        if without is not None:
+            found.append(Scenario("varied", without, params=False))
+    return found
+
+
 async def _measure(
-    specs: Sequence[ServerSpec], workloads: dict[int, Workload], counts: Counts, repetitions: int
+    specs: Sequence[ServerSpec],
+    scenarios: Sequence[Scenario],
+    workloads: dict[tuple[str, int], Workload],
+    app: AppWorkload | None,
+    counts: Counts,
+    repetitions: int,
 ) -> list[SessionResult]:
     sessions = []
     for repetition in range(1, repetitions + 1):
-        for size, workload in workloads.items():
+        for scenario in scenarios:
             for spec in specs:
-                print(f"[{repetition}/{repetitions}] {spec.name}, {size:,} lines", file=sys.stderr, flush=True)
-                sessions.append(await run_session(spec, size, workload, counts))
+                print(f"[{repetition}/{repetitions}] {spec.name}, {scenario.label}", file=sys.stderr, flush=True)
+                workload = workloads[scenario.shape, scenario.size]
+                sessions.append(await run_session(spec, scenario.size, workload, counts, scenario))
+        for spec in specs if app is not None else ():
+            if spec.name == VSCODE_JSON:
+                continue  # it reads no other file: there is nothing to compare
+            assert app is not None
+            print(f"[{repetition}/{repetitions}] {spec.name}, {app.label}", file=sys.stderr, flush=True)
+            with tempfile.TemporaryDirectory(prefix="iml-ls-bench-app-") as directory:
+                sessions.append(await run_app_session(spec, app, counts, Path(directory)))
     return sessions
 
 

@@ -27,8 +27,31 @@ class ServerSpec:
     name: str
     argv: tuple[str, ...]
     language_id: str
-    pull_diagnostics: bool
-    """Declare ``textDocument.diagnostic`` and pull after every change (else wait for pushes)."""
+    can_push: bool
+    """Whether it pushes when the client does not declare pull (vscode-json is always pulled)."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One file and one way of asking for diagnostics: what a row of the report is measured on."""
+
+    shape: str
+    """``basic`` or ``varied`` (see :mod:`benchmarks.generate`)."""
+    size: int
+    pull: bool = False
+    """The client declares pull diagnostics and asks after each change (iml-ls and the floor)."""
+    params: bool = True
+    """Whether the params file is written beside the communication."""
+
+    @property
+    def label(self) -> str:
+        size = f"{self.size // 1000}k" if self.size >= 1000 and self.size % 1000 == 0 else str(self.size)
+        return " ".join(
+            [self.shape, size, "pull" if self.pull else "push", *([] if self.params else ["no params file"])]
+        )
+
+    def pulled(self, spec: ServerSpec) -> bool:
+        return self.pull or not spec.can_push
 
 
 @dataclass(frozen=True)
@@ -38,6 +61,8 @@ class Counts:
     hovers: int
     timeout: float
     """Hard limit, in seconds, on every single answer."""
+    typing: bool = True
+    """Also type the broken-JSON sequence after the edits (:attr:`Workload.typing`)."""
 
 
 @dataclass
@@ -46,9 +71,12 @@ class SessionResult:
 
     server: str
     size: int
+    scenario: str = ""
     initialize: float | None = None
     open_diagnostics: float | None = None
     edits: list[float] = field(default_factory=list)
+    typing: list[float] = field(default_factory=list)
+    """Edits typing a header and deleting it again (the JSON is broken between its quotes)."""
     completions: list[float] = field(default_factory=list)
     hovers: list[float] = field(default_factory=list)
     peak_memory_kib: int | None = None
@@ -61,7 +89,7 @@ class SessionResult:
     """Hovers that were not null."""
 
 
-def client_capabilities(pull_diagnostics: bool) -> JsonObject:
+def client_capabilities(pull: bool) -> JsonObject:
     """What a modern editor declares; only pull support differs between servers."""
     text_document: JsonObject = {
         "synchronization": {"dynamicRegistration": False, "didSave": False},
@@ -72,19 +100,22 @@ def client_capabilities(pull_diagnostics: bool) -> JsonObject:
         "hover": {"contentFormat": ["markdown", "plaintext"]},
         "publishDiagnostics": {"versionSupport": True, "relatedInformation": True},
     }
-    if pull_diagnostics:
+    if pull:
         text_document["diagnostic"] = {"dynamicRegistration": False, "relatedDocumentSupport": False}
     return {"general": {"positionEncodings": ["utf-16"]}, "textDocument": text_document}
 
 
-async def run_session(spec: ServerSpec, size: int, workload: Workload, counts: Counts) -> SessionResult:
+async def run_session(
+    spec: ServerSpec, size: int, workload: Workload, counts: Counts, scenario: Scenario | None = None
+) -> SessionResult:
     """Measure one fresh server process on ``workload``; failures end up in ``result.error``."""
-    result = SessionResult(server=spec.name, size=size)
+    scenario = scenario or Scenario("basic", size)
+    result = SessionResult(server=spec.name, size=size, scenario=scenario.label)
     with tempfile.TemporaryDirectory(prefix="iml-ls-bench-") as directory:
-        path = workload.write(Path(directory))
+        path = workload.write(Path(directory), params=scenario.params)
         client = LspClient(spec.argv, cwd=Path(directory))
         try:
-            await _converse(client, spec, path, workload, counts, result)
+            await _converse(client, spec, scenario.pulled(spec), path, workload, counts, result)
         except LspError as error:
             result.error = str(error)
         finally:
@@ -93,19 +124,25 @@ async def run_session(spec: ServerSpec, size: int, workload: Workload, counts: C
 
 
 async def _converse(
-    client: LspClient, spec: ServerSpec, path: Path, workload: Workload, counts: Counts, result: SessionResult
+    client: LspClient,
+    spec: ServerSpec,
+    pull: bool,
+    path: Path,
+    workload: Workload,
+    counts: Counts,
+    result: SessionResult,
 ) -> None:
     uri = path.as_uri()
     document = {"uri": uri}
     timeout = counts.timeout
     await client.start()
-    await client.request("initialize", _initialize_params(path.parent, spec), timeout)
+    await client.request("initialize", initialize_params(path.parent, pull), timeout)
     result.initialize = time.perf_counter() - client.started_at
     client.notify("initialized", {})
 
     async def diagnostics_after(method: str, params: JsonObject, version: int) -> tuple[float, int]:
         """Seconds from sending ``method`` until the diagnostics of ``version`` are in, and how many there are."""
-        if spec.pull_diagnostics:
+        if pull:
             start = time.perf_counter()
             client.notify(method, params)
             report = await client.request("textDocument/diagnostic", {"textDocument": document}, timeout)
@@ -129,6 +166,11 @@ async def _converse(
         change = {"textDocument": {"uri": uri, "version": version}, "contentChanges": [workload.edit(number).to_lsp()]}
         seconds, _ = await diagnostics_after("textDocument/didChange", change, version)
         result.edits.append(seconds)
+    for number, edit in enumerate(workload.typing if counts.typing else ()):
+        version = counts.edits + number + 2
+        change = {"textDocument": {"uri": uri, "version": version}, "contentChanges": [edit.to_lsp()]}
+        seconds, _ = await diagnostics_after("textDocument/didChange", change, version)
+        result.typing.append(seconds)
 
     def at(position: Position) -> JsonObject:
         return {"textDocument": document, "position": position.to_lsp()}
@@ -148,13 +190,13 @@ async def _converse(
     result.peak_memory_kib = client.peak_memory_kib()
 
 
-def _initialize_params(root: Path, spec: ServerSpec) -> JsonObject:
+def initialize_params(root: Path, pull: bool) -> JsonObject:
     return {
         "processId": os.getpid(),
         "clientInfo": {"name": "iml-ls benchmark"},
         "rootUri": root.as_uri(),
         "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
-        "capabilities": client_capabilities(spec.pull_diagnostics),
+        "capabilities": client_capabilities(pull),
     }
 
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.generate import Edit, Workload, generate
+from benchmarks.generate import TYPED_KEY, Edit, Workload, generate
 from benchmarks.report import METRICS
 from benchmarks.session import Counts, ServerSpec, run_session
 
@@ -33,6 +33,8 @@ def test_one_repetition_produces_every_figure_and_the_report(tmp_path: Path) -> 
         "120",
         "--repetitions",
         "1",
+        "--app-modules",
+        "3",
         "--servers",
         ",".join(SERVERS),
         "--edits",
@@ -50,9 +52,13 @@ def test_one_repetition_produces_every_figure_and_the_report(tmp_path: Path) -> 
     assert finished.returncode == 0, finished.stderr
 
     sessions = json.loads(raw.read_text())["sessions"]
-    assert sorted(session["server"] for session in sessions) == sorted(SERVERS)
+    scenarios = {"basic 120 push", "varied 120 push", "varied 120 pull", "varied 120 push no params file"}
+    assert sorted((s["scenario"], s["server"]) for s in sessions) == sorted(
+        (scenario, server) for scenario in {*scenarios, "app 3 modules push"} for server in SERVERS
+    )
     for session in sessions:
         assert session["error"] is None
+        assert len(session["typing"]) == (2 * len(TYPED_KEY) if session["scenario"] in scenarios else 0)
         assert session["initialize"] > 0 and session["open_diagnostics"] > 0
         assert len(session["edits"]) == COUNTS.edits
         assert len(session["completions"]) == COUNTS.completions
@@ -60,7 +66,8 @@ def test_one_repetition_produces_every_figure_and_the_report(tmp_path: Path) -> 
         assert session["peak_memory_kib"] > 0
 
     text = report.read_text()
-    assert "## Goals" in text and "## 120 lines" in text
+    assert "## Goals" in text and "## basic 120 push" in text and "## varied 120 pull" in text
+    assert "## app 3 modules push" in text
     for metric in METRICS:
         row = next(line for line in text.splitlines() if line.startswith(f"| {metric.label} |"))
         server_cells = row.split("|")[2 : 2 + len(SERVERS)]
@@ -68,7 +75,7 @@ def test_one_repetition_produces_every_figure_and_the_report(tmp_path: Path) -> 
 
 
 def test_a_server_that_exits_is_reported() -> None:
-    spec = ServerSpec("exits", (sys.executable, "-c", "import sys; sys.exit(3)"), "imljson", False)
+    spec = ServerSpec("exits", (sys.executable, "-c", "import sys; sys.exit(3)"), "imljson", True)
     result = asyncio.run(run_session(spec, 120, generate(120), COUNTS))
     assert result.error is not None and "exit status 3" in result.error
     assert result.initialize is None
@@ -76,7 +83,7 @@ def test_a_server_that_exits_is_reported() -> None:
 
 def test_a_stray_line_on_stdout_is_a_protocol_violation() -> None:
     chatty = "import sys, time; print('debug: starting'); sys.stdout.flush(); time.sleep(60)"
-    spec = ServerSpec("chatty", (sys.executable, "-c", chatty), "imljson", False)
+    spec = ServerSpec("chatty", (sys.executable, "-c", chatty), "imljson", True)
     result = asyncio.run(run_session(spec, 120, generate(120), COUNTS))
     assert result.error is not None and "not an LSP header" in result.error and "debug: starting" in result.error
 

@@ -194,7 +194,7 @@ def _segment_strings(position: int, segment: JsonValue | JsonMember) -> list[Iml
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the garbage collector while a tree is built: it would walk the young nodes again and
     again (building the tree of a 100,000-line file took twice as long with it running)."""
     if not gc.isenabled():
@@ -222,7 +222,7 @@ class SyntaxTree:
         self.index = index
         self.text = index.text
         self.too_large = len(self.text) > MAX_ANALYSED_CHARACTERS
-        with _collector_paused():
+        with collector_paused():
             if json is None:
                 earlier = (previous.json, previous.text) if previous is not None else None
                 json = JsonDocument(None, ()) if self.too_large else parse_json(index, earlier)

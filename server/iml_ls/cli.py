@@ -11,13 +11,13 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from iml_ls import __version__, files
-from iml_ls.analysis import MAX_ANALYSED_CHARACTERS, Analysis, Settings, Workspace
-from iml_ls.checks import diagnostics
-from iml_ls.checks.catalogue import Severity
-from iml_ls.features.app_files import CheckTarget, NoAppFiles, check_targets
-from iml_ls.text.line_index import PositionEncoding
+from iml_ls import __version__
+
+if TYPE_CHECKING:  # imported where used: `iml-ls --version` and `serve` start without the analysis
+    from iml_ls.analysis import Analysis, Settings, Workspace
+    from iml_ls.features.app_files import CheckTarget
 
 
 class UsageError(Exception):
@@ -35,6 +35,8 @@ def _write_json(data: object) -> None:
 
 
 def _targets(given: str) -> list[CheckTarget]:
+    from iml_ls.features.app_files import NoAppFiles, check_targets
+
     try:
         return check_targets(given)
     except FileNotFoundError:
@@ -44,6 +46,8 @@ def _targets(given: str) -> list[CheckTarget]:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from iml_ls.analysis import Settings
+
     return Settings(
         required_claims=tuple(args.require_claim) if args.require_claim else ("exp",),
         disabled_diagnostics=frozenset(args.disable or ()),
@@ -62,6 +66,10 @@ _Results = tuple[list[dict[str, object]], list[dict[str, object]], list[str]]
 def _check_target(settings: Settings, target: CheckTarget) -> _Results:
     """The files, the diagnostics and the files that could not be checked of one app (run in a worker
     process when there are many apps)."""
+    from iml_ls.analysis import Workspace
+    from iml_ls.checks import diagnostics
+    from iml_ls.text.line_index import PositionEncoding
+
     workspace = Workspace(settings=settings)
     analysed: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
@@ -106,6 +114,9 @@ def _check_target(settings: Settings, target: CheckTarget) -> _Results:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from iml_ls.analysis import MAX_ANALYSED_CHARACTERS
+    from iml_ls.checks.catalogue import Severity
+
     _check_samples(args)
     settings = _settings(args)
     targets = [target for given in args.paths for target in _targets(given)]
@@ -167,12 +178,16 @@ def _warn(message: str) -> None:
 
 def _check_samples(args: argparse.Namespace) -> None:
     """A ``--samples`` file that cannot be read is an error, not silently no samples."""
+    from iml_ls import files
+
     samples = getattr(args, "samples", None)
     if samples is not None and files.read_text(samples, files.app_root(samples)) is None:
         raise UsageError(f"{samples}: no such samples file, or it cannot be read")
 
 
 def _analysis_for(args: argparse.Namespace) -> tuple[Workspace, Analysis]:
+    from iml_ls.analysis import Workspace
+
     _check_samples(args)
     workspace = Workspace(settings=_settings(args))
     analysis = workspace.analysis(args.file) if Path(args.file).is_file() else None

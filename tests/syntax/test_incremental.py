@@ -92,6 +92,27 @@ def test_edits_give_the_tree_of_a_fresh_parse(path: str) -> None:
         assert reused, "no edit reused an entry: the incremental path never ran"
 
 
+@pytest.mark.parametrize("seed", [55, *range(5)])  # 55: a missing comma after comment lines
+def test_typing_on_while_the_json_stays_broken_gives_the_tree_of_a_fresh_parse(seed: int) -> None:
+    """Breaking edits one after another, never taken back: every version is parsed from the
+    previous broken one (its tree, its repairs) and must still equal a fresh parse."""
+    rnd = random.Random(seed)
+    workspace = Workspace()
+    path = rnd.choice(EXAMPLES)
+    workspace.open_document(path, Path(path).read_text(encoding="utf-8"), 0)
+    for version in range(1, 81):
+        analysis = workspace.analysis(path)
+        assert analysis is not None
+        start = rnd.randint(0, len(analysis.text))
+        end = min(len(analysis.text), start + rnd.choice([0, 0, 1, 3]))
+        workspace.edit_document(path, start, end, rnd.choice(BREAKING + TYPED), version)
+        edited = workspace.analysis(path)
+        assert edited is not None
+        fresh = SyntaxTree.parse(edited.text)
+        assert shape(edited.root) == shape(fresh.json.root), f"version {version}"
+        assert edited.syntax.json.problems == fresh.json.problems, f"version {version}"
+
+
 PATH = "/app/x.communication.iml.json"
 
 

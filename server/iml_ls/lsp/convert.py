@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
 from iml_ls.analysis import Analysis
-from iml_ls.checks.catalogue import DOCS_URL
+from iml_ls.checks.catalogue import DOCS_URL, Rule
 from iml_ls.checks.diagnostic import Diagnostic, Fix
 from iml_ls.text.line_index import LineIndex, Position, PositionEncoding
 
@@ -60,6 +61,27 @@ def to_diagnostic(analysis: Analysis, item: Diagnostic, encoding: PositionEncodi
         source=SOURCE,
         data={"name": item.rule.name},
     )
+
+
+class JsonReady(dict[str, Any]):
+    """A message's parameters or result already in JSON form: sent as they are, not through
+    lsprotocol's converter (which walks every value again on every keystroke)."""
+
+
+def diagnostic_fields(rule: Rule, message: str) -> dict[str, Any]:
+    """A diagnostic's JSON without its range: what :func:`to_diagnostic` gives, unstructured."""
+    return {
+        "message": plain(message),
+        "severity": int(rule.severity),
+        "code": rule.code,
+        "codeDescription": {"href": f"{DOCS_URL}#{rule.anchor}"},
+        "source": SOURCE,
+        "data": {"name": rule.name},
+    }
+
+
+def json_range(start: tuple[int, int], end: tuple[int, int]) -> dict[str, Any]:
+    return {"start": {"line": start[0], "character": start[1]}, "end": {"line": end[0], "character": end[1]}}
 
 
 def to_workspace_edit(

@@ -11,11 +11,13 @@ import concurrent.futures
 import contextlib
 import contextvars
 import functools
+import gc
 import logging
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from lsprotocol import types
@@ -28,10 +30,20 @@ from pygls.protocol.json_rpc import JsonRPCNotification
 from pygls.protocol.language_server import lsp_method
 
 from iml_ls import __version__
-from iml_ls.analysis import Analysis, Settings, Workspace
+from iml_ls.analysis import Analysis, Settings, Workspace, collector_paused
 from iml_ls.checks import diagnostics as diagnostics_of
+from iml_ls.checks.diagnostic import Diagnostic
 from iml_ls.features.app_files import NoAppFiles, check_targets
-from iml_ls.lsp.convert import encoding_of, path_to_uri, to_diagnostic, to_offset, uri_to_path
+from iml_ls.lsp.convert import (
+    JsonReady,
+    diagnostic_fields,
+    encoding_of,
+    json_range,
+    path_to_uri,
+    to_diagnostic,
+    to_offset,
+    uri_to_path,
+)
 from iml_ls.text.line_index import Position, PositionEncoding
 
 log = logging.getLogger("iml_ls")
@@ -119,6 +131,16 @@ class ImlProtocol(LanguageServerProtocol):
         if handler is not None:
             yield handler, (params,), None
 
+    def _serialize_message(self, data: Any) -> Any:
+        """Parameters and results already in JSON form (:class:`JsonReady`) go out as they are."""
+        params = getattr(data, "params", None)
+        if isinstance(params, JsonReady) and not hasattr(data, "id"):
+            return {"jsonrpc": data.jsonrpc, "method": data.method, "params": params}
+        result = getattr(data, "result", None)
+        if isinstance(result, JsonReady):
+            return {"jsonrpc": data.jsonrpc, "id": data.id, "result": result}
+        return super()._serialize_message(data)
+
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
             return super().structure_message(data)
@@ -150,6 +172,8 @@ class ImlLanguageServer(LanguageServer):
         self._worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="iml-ls-analysis")
         self.pushed_while_closed: set[str] = set()
         """URIs whose diagnostics the workspace check pushed to a pulling client while they were closed."""
+        self._converted: dict[str, _Converted] = {}
+        """uri → the diagnostics last converted for it (see :meth:`json_diagnostics`; analysis thread only)."""
 
     @property
     def iml_protocol(self) -> ImlProtocol:
@@ -246,6 +270,56 @@ class ImlLanguageServer(LanguageServer):
     def diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
         return [to_diagnostic(analysis, item, self.encoding) for item in diagnostics_of(analysis)]
 
+    def json_diagnostics(self, uri: str, analysis: Analysis) -> list[dict[str, Any]]:
+        """The analysis's diagnostics in LSP's JSON, as :meth:`diagnostics` would give them.
+
+        The ranges of all of them are computed in one pass. A diagnostic the previous conversion
+        of the document had (the same object: its request was not checked again) at the same range
+        is reused as it was; for the others, what does not depend on the position (message, code,
+        link) is taken from the previous conversion. The same analysis asked again (a pull after a
+        push, a second pull) gets the same list.
+        """
+        before = self._converted.get(uri)
+        if before is not None and before.analysis is analysis and before.encoding is self.encoding:
+            return before.items
+        known = before if before is not None and before.encoding is self.encoding else None
+        fields: dict[tuple[str, str], dict[str, Any]] = {}
+        converted_items: dict[int, tuple[Diagnostic, tuple[int, int], tuple[int, int], dict[str, Any]]] = {}
+        converted = []
+        # Thousands of small objects (diagnostics moved, sort keys, dicts): the collector would walk
+        # the whole heap of a big file again and again (a third of a keystroke at 100,000 lines).
+        with collector_paused():
+            items = diagnostics_of(analysis)
+            offsets = [offset for item in items for offset in (item.start, item.end)]
+            positions = analysis.index.line_characters(offsets, self.encoding)
+            for number, item in enumerate(items):
+                start, end = positions[2 * number], positions[2 * number + 1]
+                kept = known.by_item.get(id(item)) if known is not None else None
+                if kept is not None and kept[0] is item and kept[1] == start and kept[2] == end:
+                    json_item = kept[3]
+                else:
+                    key = (item.rule.code, item.message)
+                    static = fields.get(key) or (known.fields.get(key) if known is not None else None)
+                    static = static or diagnostic_fields(item.rule, item.message)
+                    fields[key] = static
+                    json_item = {"range": json_range(start, end), **static}
+                converted_items[id(item)] = (item, start, end, json_item)
+                converted.append(json_item)
+        self._converted[uri] = _Converted(analysis, self.encoding, fields, converted_items, converted)
+        # What survives a version (the trees, analyses and diagnostics of the open files) lives long:
+        # moved out of the collector's generations, it is not walked again by every full collection
+        # (a pause of half a second every few keystrokes at 100,000 lines). Such objects are still
+        # freed when no longer referenced; retired analyses hold no cycles (see Analysis.retire).
+        gc.freeze()
+        return converted
+
+    def forget_diagnostics(self, uri: str) -> None:
+        """Drop a closed document's converted diagnostics, and collect what it leaves (the frozen
+        objects too: a cycle among them is found only by a full collection of everything)."""
+        self._converted.pop(uri, None)
+        gc.unfreeze()
+        gc.collect()
+
     def schedule_publish(self, uri: str) -> None:
         """Check the document on the analysis thread and push its diagnostics (clients without pull),
         unless a newer version arrives first: then only the newest is checked."""
@@ -263,18 +337,17 @@ class ImlLanguageServer(LanguageServer):
             analysis = self.analysis(uri)
             if analysis is None:
                 return
-            params = types.PublishDiagnosticsParams(
-                uri=uri, diagnostics=self.diagnostics(analysis), version=analysis.version
-            )
+            params = JsonReady(uri=uri, diagnostics=self.json_diagnostics(uri, analysis), version=analysis.version)
         except Exception:  # never let one bad document stop the server
             log.error("diagnostics failed for %s:\n%s", uri, stack_trace())
             return
         loop.call_soon_threadsafe(self._send_diagnostics, params)
 
-    def _send_diagnostics(self, params: types.PublishDiagnosticsParams) -> None:
-        """On the protocol thread: push diagnostics still of the newest version of an open document."""
-        if params.uri in self.latest and self.latest[params.uri] == params.version:
-            self.text_document_publish_diagnostics(params)
+    def _send_diagnostics(self, params: JsonReady) -> None:
+        """On the protocol thread: push diagnostics still of the newest version of an open document
+        (already in JSON form: see :meth:`json_diagnostics`)."""
+        if params["uri"] in self.latest and self.latest[params["uri"]] == params["version"]:
+            self.text_document_publish_diagnostics(params)  # type: ignore[arg-type]
 
     def app_files(self) -> list[str]:
         """Every file of the Make apps in the client's workspace folders (for the app's problems
@@ -369,6 +442,21 @@ def stack_trace() -> str:
         return ""
     frames = "".join(traceback.format_tb(error.__traceback__))
     return f"Traceback (most recent call last):\n{frames}{type(error).__qualname__}"
+
+
+@dataclass(frozen=True, eq=False)
+class _Converted:
+    """One document's diagnostics as last sent, for which analysis and encoding, with what the next
+    conversion reuses."""
+
+    analysis: Analysis
+    encoding: PositionEncoding
+    fields: dict[tuple[str, str], dict[str, Any]]
+    """Each message's fields without the range, by code and message, for the next conversion."""
+    by_item: dict[int, tuple[Diagnostic, tuple[int, int], tuple[int, int], dict[str, Any]]]
+    """Each diagnostic's JSON by the diagnostic's ``id``, with the diagnostic (kept alive so that its
+    ``id`` is not reused) and its range's start and end."""
+    items: list[dict[str, Any]]
 
 
 def guarded(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
 from typing import TypeAlias
 
 import lark
@@ -139,6 +138,8 @@ class Template:
 
 @cache
 def _parser() -> lark.Lark:
+    from importlib import resources  # imported by the first parse (it takes a while to import)
+
     grammar = resources.files("iml_ls").joinpath("iml.lark").read_text(encoding="utf-8")
     return lark.Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True)
 

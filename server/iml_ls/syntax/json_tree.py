@@ -22,12 +22,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from operator import attrgetter
-from typing import TypeAlias
-
-import tree_sitter
-import tree_sitter_json
+from typing import TYPE_CHECKING, AnyStr, TypeAlias
 
 from iml_ls.text.line_index import LineIndex
+
+if TYPE_CHECKING:  # imported by the first parse: a server answers `initialize` without them
+    import tree_sitter
 
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
 _HEX4 = re.compile(r"[0-9a-fA-F]{4}")
@@ -146,6 +146,9 @@ class JsonDocument:
     """The text has no syntax problem at all, so an edit inside one segment can be parsed on its own."""
     replaced: int | None = None
     """When this document came from :func:`reparse_segment`: the position of the entry parsed again."""
+    tree: tree_sitter.Tree | None = None
+    """The parser's tree of a text with errors (before the repairs), from which the next version is
+    parsed incrementally: typing on while the JSON is broken re-parses what the keystroke changed."""
     too_large: bool = False
     """The text has more than :data:`MAX_JSON_TOKENS` tokens: it is not turned into a tree at all."""
 
@@ -161,6 +164,9 @@ file is a request, checked on its own (a 100,000-line connection has about 2,800
 
 @cache
 def _parser() -> tree_sitter.Parser:
+    import tree_sitter
+    import tree_sitter_json
+
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_json.language()))
 
 
@@ -179,9 +185,12 @@ def _parse(utf8: bytes) -> tree_sitter.Tree:
     string or comment text, whose value is also read from the real text). Harmless once a release
     has the fix.
     """
-    if b"e+" in utf8 or b"E+" in utf8:
-        utf8 = _EXPONENT_PLUS.sub(b"0", utf8)
-    return _parser().parse(utf8)
+    return _parser().parse(_as_parsed(utf8))
+
+
+def _as_parsed(utf8: bytes) -> bytes:
+    """The bytes tree-sitter is given (see :func:`_parse`)."""
+    return _EXPONENT_PLUS.sub(b"0", utf8) if b"e+" in utf8 or b"E+" in utf8 else utf8
 
 
 def _decode(text: str, start: int, end: int) -> tuple[str, list[int] | None]:
@@ -464,17 +473,19 @@ _LEXEME = re.compile(
 )
 
 
-def _close_open_strings(text: str) -> tuple[str, list[tuple[int, int]]]:
+def _close_open_strings(text: str, windows: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
     """Close each string left open at its line end by turning the line break into a quote.
 
     JSON strings cannot span lines, so a string still open at a line break is unterminated.
     Replacing the break (not inserting) keeps every offset valid for the original text, and lets
     the parser recover right after the broken string instead of at the next quote in the file.
+    Only ``windows`` are scanned (see :func:`_repair_windows`).
     """
     opened: list[tuple[int, int]] = []
-    for match in _LEXEME.finditer(text):
-        if match.group("open") is not None and match.end() < len(text):
-            opened.append((match.start(), match.end()))
+    for start, end in windows:
+        for match in _LEXEME.finditer(text, start, end):
+            if match.group("open") is not None and match.end() < len(text):
+                opened.append((match.start(), match.end()))
     if not opened:
         return text, []
     characters = list(text)
@@ -492,35 +503,127 @@ _VALUE_END = re.compile(r'"|-|\d|true|false|null|[}\]]')
 _VALUE_START = re.compile(r'"|-|\d|true|false|null|[{\[]')
 
 
-def _add_missing_commas(text: str) -> tuple[str, list[int]]:
+def _add_missing_commas(text: str, windows: list[tuple[int, int]]) -> tuple[str, list[int]]:
     """Put a comma where two values follow each other with only white space between them.
 
     The white space character right after the first value becomes the comma, so offsets stay
-    valid. Returns the repaired text and where each comma went.
+    valid. Returns the repaired text and where each comma went. Only ``windows`` are scanned.
     """
-    previous: re.Match[str] | None = None
-    gap: int | None = None
     commas: list[int] = []
-    for token in _JSON_TOKEN.finditer(text):
-        value = token.group()
-        if value[0].isspace() or value.startswith(("//", "/*")):
-            if gap is None and value[0].isspace():
-                gap = token.start()
-            continue
-        if (
-            previous is not None
-            and gap is not None
-            and _VALUE_END.match(previous.group())
-            and _VALUE_START.match(value)
-        ):
-            commas.append(gap)
-        previous, gap = token, None
+    for start, end in windows:
+        previous: re.Match[str] | None = None
+        gap: int | None = None
+        for token in _JSON_TOKEN.finditer(text, start, end):
+            value = token.group()
+            if value[0].isspace() or value.startswith(("//", "/*")):
+                if gap is None and value[0].isspace():
+                    gap = token.start()
+                continue
+            if (
+                previous is not None
+                and gap is not None
+                and _VALUE_END.match(previous.group())
+                and _VALUE_START.match(value)
+            ):
+                commas.append(gap)
+            previous, gap = token, None
     if not commas:
         return text, []
     characters = list(text)
     for position in commas:
         characters[position] = ","
     return "".join(characters), commas
+
+
+_WINDOW_LINES = 2
+"""Lines scanned for slips before and after the edited text and each earlier problem."""
+
+
+def _changed_span(old: AnyStr, new: AnyStr) -> tuple[int, int]:
+    """The lengths of the start and end ``new`` shares with ``old`` (compared in halves: each step
+    is one fast slice comparison, so a big file costs a few passes, not a Python loop per character)."""
+    limit = min(len(old), len(new))
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[:middle] == new[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    prefix = low
+    low, high = 0, limit - prefix
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[len(old) - middle :] == new[len(new) - middle :]:
+            low = middle
+        else:
+            high = middle - 1
+    return prefix, low
+
+
+def _insignificant(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a line) holds only white space and comments."""
+    return all(
+        token.group()[0].isspace() or token.group().startswith("//") for token in _JSON_TOKEN.finditer(text, start, end)
+    )
+
+
+def _repair_windows(index: LineIndex, previous: tuple[JsonDocument, str] | None) -> list[tuple[int, int]]:
+    """The parts of the text that the repairs scan. After an edit, a slip can only be in the edited
+    lines or where the previous version had a problem, so those lines (and a few around them) are
+    scanned, not the whole file. Lines start outside every string (a string cannot span lines), so
+    a scan can start at any line; a block comment can span lines, and then everything is scanned."""
+    text = index.text
+    if previous is None or "/*" in text:
+        return [(0, len(text))]
+    document, old = previous
+    prefix, suffix = _changed_span(old, text)
+    delta = len(text) - len(old)
+    spots = [(prefix, len(text) - suffix)]
+    for problem in document.problems:
+        if problem.end <= prefix:
+            spots.append((problem.start, problem.end))
+        elif problem.start >= len(old) - suffix:
+            spots.append((problem.start + delta, problem.end + delta))
+    last_line = index.line_count - 1
+    windows: list[tuple[int, int]] = []
+    for start, end in sorted(spots):
+        first = max(index.line_of(start) - _WINDOW_LINES, 0)
+        last = min(index.line_of(end) + _WINDOW_LINES, last_line)
+        # a missing comma is between two values: reach the value before and after the window
+        while first > 0 and _insignificant(text, index.line_start(first), index.line_end(first)):
+            first -= 1
+        while last < last_line and _insignificant(text, index.line_start(last), index.line_end(last)):
+            last += 1
+        begin, finish = index.line_start(first), index.line_end(last)
+        if windows and begin <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], finish))
+        else:
+            windows.append((begin, finish))
+    return windows
+
+
+def _point(data: bytes, offset: int) -> tuple[int, int]:
+    """The parser's (row, byte column) of a byte offset."""
+    return data.count(b"\n", 0, offset), offset - (data.rfind(b"\n", 0, offset) + 1)
+
+
+def _parse_from(tree: tree_sitter.Tree | None, old: bytes, new: bytes) -> tree_sitter.Tree:
+    """Parse ``new``; with the tree of ``old``, incrementally (only what changed is parsed again)."""
+    if tree is None:
+        return _parse(new)
+    old, new = _as_parsed(old), _as_parsed(new)
+    prefix, suffix = _changed_span(old, new)
+    edited = tree.copy()
+    edited.edit(
+        start_byte=prefix,
+        old_end_byte=len(old) - suffix,
+        new_end_byte=len(new) - suffix,
+        start_point=_point(new, prefix),
+        old_end_point=_point(old, len(old) - suffix),
+        new_end_point=_point(new, len(new) - suffix),
+    )
+    return _parser().parse(new, edited)
 
 
 def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = None) -> JsonDocument:
@@ -531,20 +634,27 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
     With ``previous`` (the last version's document and text), top-level entries whose text did not
     change are taken over from it, so the analysis of what they hold is reused too.
     """
-    tree = _parse(index.utf8)
+    earlier_tree = previous[0].tree if previous is not None else None
+    if earlier_tree is not None and previous is not None:
+        tree = _parse_from(earlier_tree, previous[1].encode("utf-8", "surrogatepass"), index.utf8)
+    else:
+        tree = _parse(index.utf8)
     if tree.root_node.descendant_count > MAX_JSON_TOKENS or any(
         child.named_child_count > MAX_TOP_LEVEL_ENTRIES for child in tree.root_node.children
     ):
         return JsonDocument(None, (), too_large=True)
     clean = not tree.root_node.has_error
+    first_tree = None if clean else tree
     unterminated: list[tuple[int, int]] = []
     commas: list[int] = []
     if not clean:
-        repaired, unterminated = _close_open_strings(index.text)
-        repaired, commas = _add_missing_commas(repaired)
+        windows = _repair_windows(index, previous)
+        repaired, unterminated = _close_open_strings(index.text, windows)
+        repaired, commas = _add_missing_commas(repaired, windows)
         if unterminated or commas:
+            original = index.utf8
             index = LineIndex(repaired)
-            tree = _parse(index.utf8)
+            tree = _parse_from(tree, original, index.utf8)
     earlier = _Earlier(segments(previous[0].root), previous[1], previous[0].problems) if previous else None
     converter = _Converter(
         index,
@@ -566,7 +676,7 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
             converter.error(child)
     if root is None and not converter.problems and index.text.strip():
         converter.add_problem(0, len(index.text), "Expected a JSON value.")
-    return JsonDocument(root, _unique(converter.problems), clean and not converter.problems)
+    return JsonDocument(root, _unique(converter.problems), clean and not converter.problems, tree=first_tree)
 
 
 def segments(root: JsonValue | None) -> tuple[JsonValue | JsonMember, ...]:

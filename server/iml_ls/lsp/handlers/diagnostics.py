@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from iml_ls.lsp.convert import path_to_uri
+from iml_ls.lsp.convert import JsonReady, path_to_uri
 from iml_ls.lsp.server import SERVER_CANCELLED, ImlLanguageServer, guarded
 
 
@@ -15,10 +15,11 @@ def register(server: ImlLanguageServer) -> None:
         types.DiagnosticOptions(identifier="iml-ls", inter_file_dependencies=True, workspace_diagnostics=True),
     )
     @guarded(types.TEXT_DOCUMENT_DIAGNOSTIC, busy=SERVER_CANCELLED)
-    def diagnostic(ls: ImlLanguageServer, params: types.DocumentDiagnosticParams) -> types.FullDocumentDiagnosticReport:
-        analysis = ls.analysis(params.text_document.uri)
-        items = ls.diagnostics(analysis) if analysis is not None else []
-        return types.FullDocumentDiagnosticReport(items=items)
+    def diagnostic(ls: ImlLanguageServer, params: types.DocumentDiagnosticParams) -> JsonReady:
+        """A full report, in JSON form (see :meth:`ImlLanguageServer.json_diagnostics`)."""
+        uri = params.text_document.uri
+        analysis = ls.analysis(uri)
+        return JsonReady(kind="full", items=ls.json_diagnostics(uri, analysis) if analysis is not None else [])
 
     @server.feature(types.WORKSPACE_DIAGNOSTIC)
     @guarded(types.WORKSPACE_DIAGNOSTIC)

@@ -61,6 +61,7 @@ def register(server: ImlLanguageServer) -> None:
         ls.latest.pop(uri, None)
         ls.uris.pop(path, None)
         ls.submit(lambda: ls.iml.close_document(path))
+        ls.submit(lambda: ls.forget_diagnostics(uri))
         if not ls.pull_diagnostics:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
             ls.publish_disk(path)  # an app file keeps showing its problems as saved
