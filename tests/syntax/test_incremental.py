@@ -62,9 +62,22 @@ def assert_same_as_fresh(analysis: Analysis) -> None:
         assert (located and located.node.start) == (expected and expected.node.start)
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: Path(path).name)
-def test_edits_give_the_tree_of_a_fresh_parse(path: str) -> None:
-    rnd = random.Random(path)
+def example(name: str) -> str:
+    return next(path for path in EXAMPLES if path.endswith(name))
+
+
+@pytest.mark.parametrize(
+    ("path", "seed"),
+    [
+        *((path, Path(path).name) for path in EXAMPLES),
+        # sequences that once left a repair the whole-text scan does not make (several slips at once)
+        (example("oauth2.params.iml.json"), "26"),
+        (example("create-contact.interface.iml.json"), "33"),
+    ],
+    ids=lambda value: Path(value).name if "/" in value else value,
+)
+def test_edits_give_the_tree_of_a_fresh_parse(path: str, seed: str) -> None:
+    rnd = random.Random(f"{seed}:{Path(path).name}")
     workspace = Workspace()
     workspace.open_document(path, Path(path).read_text(encoding="utf-8"), 0)
     reused = 0

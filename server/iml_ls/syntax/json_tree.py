@@ -146,9 +146,6 @@ class JsonDocument:
     """The text has no syntax problem at all, so an edit inside one segment can be parsed on its own."""
     replaced: int | None = None
     """When this document came from :func:`reparse_segment`: the position of the entry parsed again."""
-    tree: tree_sitter.Tree | None = None
-    """The parser's tree of a text with errors (before the repairs), from which the next version is
-    parsed incrementally: typing on while the JSON is broken re-parses what the keystroke changed."""
     too_large: bool = False
     """The text has more than :data:`MAX_JSON_TOKENS` tokens: it is not turned into a tree at all."""
 
@@ -468,7 +465,7 @@ def _number(text: str) -> float | int:
 
 
 _LEXEME = re.compile(
-    r'"(?:[^"\\\r\n]|\\.)*"|(?P<open>"(?:[^"\\\r\n]|\\[^\r\n])*\\?)(?=[\r\n]|\Z)|//[^\r\n]*|/\*.*?(?:\*/|\Z)|[^"/]+|/',
+    r'"(?:[^"\\\r\n]|\\[^\r\n])*"|(?P<open>"(?:[^"\\\r\n]|\\[^\r\n])*\\?)(?=[\r\n]|\Z)|//[^\r\n]*|/\*.*?(?:\*/|\Z)|[^"/]+|/',
     re.S,
 )
 
@@ -495,7 +492,7 @@ def _close_open_strings(text: str, windows: list[tuple[int, int]]) -> tuple[str,
 
 
 _JSON_TOKEN = re.compile(
-    r'"(?:[^"\\\r\n]|\\.)*"|//[^\r\n]*|/\*.*?(?:\*/|\Z)|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null'
+    r'"(?:[^"\\\r\n]|\\[^\r\n])*"|//[^\r\n]*|/\*.*?(?:\*/|\Z)|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null'
     r"|[{}\[\]:,]|\s+|.",
     re.S,
 )
@@ -572,9 +569,11 @@ def _repair_windows(index: LineIndex, previous: tuple[JsonDocument, str] | None)
     """The parts of the text that the repairs scan. After an edit, a slip can only be in the edited
     lines or where the previous version had a problem, so those lines (and a few around them) are
     scanned, not the whole file. Lines start outside every string (a string cannot span lines), so
-    a scan can start at any line; a block comment can span lines, and then everything is scanned."""
+    a scan can start at any line; a block comment can span lines, and then everything is scanned, as
+    it is when the previous version had several problems (one repair can change how the text after
+    it reads: the windows are for the common case, a quote or comma being typed)."""
     text = index.text
-    if previous is None or "/*" in text:
+    if previous is None or "/*" in text or len(previous[0].problems) > 1:
         return [(0, len(text))]
     document, old = previous
     prefix, suffix = _changed_span(old, text)
@@ -603,29 +602,6 @@ def _repair_windows(index: LineIndex, previous: tuple[JsonDocument, str] | None)
     return windows
 
 
-def _point(data: bytes, offset: int) -> tuple[int, int]:
-    """The parser's (row, byte column) of a byte offset."""
-    return data.count(b"\n", 0, offset), offset - (data.rfind(b"\n", 0, offset) + 1)
-
-
-def _parse_from(tree: tree_sitter.Tree | None, old: bytes, new: bytes) -> tree_sitter.Tree:
-    """Parse ``new``; with the tree of ``old``, incrementally (only what changed is parsed again)."""
-    if tree is None:
-        return _parse(new)
-    old, new = _as_parsed(old), _as_parsed(new)
-    prefix, suffix = _changed_span(old, new)
-    edited = tree.copy()
-    edited.edit(
-        start_byte=prefix,
-        old_end_byte=len(old) - suffix,
-        new_end_byte=len(new) - suffix,
-        start_point=_point(new, prefix),
-        old_end_point=_point(old, len(old) - suffix),
-        new_end_point=_point(new, len(new) - suffix),
-    )
-    return _parser().parse(new, edited)
-
-
 def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = None) -> JsonDocument:
     """Parse a whole document into a :class:`JsonDocument`.
 
@@ -634,27 +610,28 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
     With ``previous`` (the last version's document and text), top-level entries whose text did not
     change are taken over from it, so the analysis of what they hold is reused too.
     """
-    earlier_tree = previous[0].tree if previous is not None else None
-    if earlier_tree is not None and previous is not None:
-        tree = _parse_from(earlier_tree, previous[1].encode("utf-8", "surrogatepass"), index.utf8)
-    else:
-        tree = _parse(index.utf8)
+    # always a fresh parse: tree-sitter's incremental reparse of a text with errors can recover from
+    # them differently than a parse of the same text, and the problems must not depend on history
+    tree = _parse(index.utf8)
     if tree.root_node.descendant_count > MAX_JSON_TOKENS or any(
         child.named_child_count > MAX_TOP_LEVEL_ENTRIES for child in tree.root_node.children
     ):
         return JsonDocument(None, (), too_large=True)
     clean = not tree.root_node.has_error
-    first_tree = None if clean else tree
     unterminated: list[tuple[int, int]] = []
     commas: list[int] = []
     if not clean:
         windows = _repair_windows(index, previous)
         repaired, unterminated = _close_open_strings(index.text, windows)
         repaired, commas = _add_missing_commas(repaired, windows)
+        if len(unterminated) + len(commas) > 1 and windows != [(0, len(index.text))]:
+            # several slips: one repair can change how the text after it reads, so scan it all
+            everything = [(0, len(index.text))]
+            repaired, unterminated = _close_open_strings(index.text, everything)
+            repaired, commas = _add_missing_commas(repaired, everything)
         if unterminated or commas:
-            original = index.utf8
             index = LineIndex(repaired)
-            tree = _parse_from(tree, original, index.utf8)
+            tree = _parse(index.utf8)
     earlier = _Earlier(segments(previous[0].root), previous[1], previous[0].problems) if previous else None
     converter = _Converter(
         index,
@@ -676,7 +653,7 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
             converter.error(child)
     if root is None and not converter.problems and index.text.strip():
         converter.add_problem(0, len(index.text), "Expected a JSON value.")
-    return JsonDocument(root, _unique(converter.problems), clean and not converter.problems, tree=first_tree)
+    return JsonDocument(root, _unique(converter.problems), clean and not converter.problems)
 
 
 def segments(root: JsonValue | None) -> tuple[JsonValue | JsonMember, ...]:
