@@ -22,11 +22,11 @@ syntax match imljsonNoise "[:,]"
 syntax region imlTemplate matchgroup=imlDelimiter start="{{" end="}}" contained oneline keepend
       \ contains=imlFunction,imlVariable,imlString,imlNumber,imlOperator,imlKeyword
 syntax match imlFunction "\<\h\w*\ze\s*(" contained
-syntax keyword imlVariable parameters common temp data oauth now timestamp body headers statusCode query connection item iterate output contained
+syntax keyword imlVariable parameters common temp data oauth now timestamp body headers statusCode query connection item iterate output pagination webhook payload metadata scenario environment executionId contained
 syntax region imlString start=+'+ skip=+\\'+ end=+'+ contained oneline
 syntax match imlNumber "\<\d\+\%(\.\d\+\)\=\>" contained
 syntax match imlOperator "[-+*/%<>=!&|?]\+" contained
-syntax keyword imlKeyword true false null undefined emptystring emptyarray space newline tab contained
+syntax keyword imlKeyword true false null undefined emptystring emptyarray space newline tab nbsp carriagereturn erase ignore pi random uuid contained
 
 highlight default link imljsonComment Comment
 highlight default link imljsonString String
