@@ -155,7 +155,8 @@ CONNECTION = """{
     "temp": {"claims": {"iss": "{{parameters.clientId}}", "exp": "{{timestamp + 3600}}"}},
     "headers": {
         "authorization": "Bearer {{jwt(temp.claims, parameters.clientSecret, 'HS1')}}"
-    }
+    },
+    "log": {"sanitize": ["request.headers.authorization"]}
 }
 """
 
