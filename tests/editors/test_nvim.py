@@ -170,6 +170,11 @@ def test_the_preview_is_the_servers_text_and_y_yanks_the_token(seen: dict[str, A
     assert len(tokens) == 1 and seen["yanked"] == tokens[0]
 
 
+def test_the_preview_token_lens_shows_the_token_preview(seen: dict[str, Any]) -> None:
+    assert seen["lensChoices"] == ["Preview request", "Preview token (HS512)"]
+    assert seen["tokenLensPreview"] == seen["preview"]
+
+
 def test_a_message_with_a_newline_is_shown_without_an_error(seen: dict[str, Any]) -> None:
     text = "\n".join(seen["newlinePreview"])
     assert '"bad' in text and 'key" is not allowed in "options"' in text, seen["newlinePreview"]

@@ -146,6 +146,21 @@ local function run()
     end
   end
 
+  -- the "Preview token" lens (one of two on the line: vim.ui.select asks which) shows the token preview
+  local select = vim.ui.select
+  vim.ui.select = function(items, options, choose)
+    out.lensChoices = vim.tbl_map(options.format_item, items)
+    for _, item in ipairs(items) do
+      if options.format_item(item):find("Preview token", 1, true) then
+        return choose(item)
+      end
+    end
+  end
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  out.tokenLensPreview = float_after(function() vim.lsp.codelens.run() end)
+  vim.ui.select = select
+  close_floats()
+
   -- the preview float, and y in it yanks the token
   place("jwt(temp.jwt", 1)
   local window
