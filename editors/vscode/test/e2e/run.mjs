@@ -138,7 +138,8 @@ async function goTo(page, { line, column }) {
 /** Opens a file of the workspace by its name (quick open). */
 async function openFile(page, name) {
   await quickInput(page, "Control+P", name);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor({ timeout: WAIT });
+  // the list is filtered once the first row, the one Enter opens, is the file
+  await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: name }).first().waitFor({ timeout: WAIT });
   await page.keyboard.press("Enter");
   await page.locator(".tab.active", { hasText: name }).first().waitFor({ timeout: WAIT });
 }
@@ -217,6 +218,8 @@ const urlEnd = locate(fixtureText, 'v1/me"', "v1/me".length);
 const moduleText = readFileSync(join(WORKSPACE, MODULE), "utf8");
 /** Inside the string of "q": where the test types {{connection. */
 const queryValue = locate(moduleText, '"{{parameters.query}}"', 1);
+/** Where go to definition on connection.scopes lands: the parameter in oauth2's params file. */
+const scopesLine = locate(readFileSync(join(WORKSPACE, "make-app", "connections", "oauth2", "oauth2.params.iml.json"), "utf8"), '"scopes"').line;
 
 const seen = { codeServer: codeServerCli("--version").split("\n").find((line) => /^\d+\.\d+/.test(line)) };
 const installed = codeServerCli("--install-extension", VSIX, "--force");
@@ -415,11 +418,11 @@ try {
   await phase("module connection completion", async () => {
     await moduleEditor.click();
     await goTo(page, queryValue);
-    // before a `{` VS Code closes nothing: type the braces and go back between them
-    await page.keyboard.type("{{connection.}}");
+    // pasted, not typed: typing `{`, `.` would start completions on the text as it was half-typed
+    await page.evaluate(() => navigator.clipboard.writeText("{{connection.}}"));
+    await page.keyboard.press("Control+V");
     await moduleEditor.locator(".view-line", { hasText: "{{connection.}}{{parameters" }).first().waitFor({ timeout: STEP });
-    await page.keyboard.press("ArrowLeft");
-    await page.keyboard.press("ArrowLeft");
+    await goTo(page, { ...queryValue, column: queryValue.column + "{{connection.".length });
     await page.keyboard.press("Control+Space");
     await page.locator(".suggest-widget.visible .monaco-list-row").first().waitFor({ timeout: STEP });
     seen.connectionSuggestions = await rowLabels(page, ".suggest-widget.visible .monaco-list-row");
@@ -437,8 +440,11 @@ try {
     const tab = page.locator(".tab.active", { hasText: "oauth2.params.iml.json" });
     await tab.first().waitFor({ timeout: STEP });
     seen.definitionTab = (await tab.first().textContent())?.trim();
-    seen.definitionLine = (await page.locator(".statusbar-item", { hasText: /^\s*Ln \d+, Col \d+/ }).first().textContent())?.trim();
-    await openFile(page, "search-contacts.communication.iml.json"); // back to the module
+    const cursor = page.locator(".statusbar-item", { hasText: /^\s*Ln \d+, Col \d+/ }).first();
+    await page.locator(".statusbar-item", { hasText: `Ln ${scopesLine}, Col` }).first().waitFor({ timeout: STEP }).catch(() => undefined);
+    seen.definitionLine = (await cursor.textContent())?.trim();
+    await page.locator(".tab", { hasText: "search-contacts.communication.iml.json" }).first().click(); // back to the module
+    await moduleEditor.locator(".view-line", { hasText: "A search returns" }).click(); // away from the tab's tooltip, over the lens
     await moduleEditor.locator(".view-line", { hasText: "{{connection.scopes}}" }).first().waitFor({ timeout: STEP });
   });
 
@@ -536,7 +542,6 @@ for (const name of ["scopes", "accessToken", "refreshToken", "expires"]) {
 }
 expect(seen.connectionCompleted?.includes('"q": "{{connection.scopes}}{{parameters.query}}"'), "choosing scopes completes {{connection.scopes}}");
 expect(seen.definitionTab?.includes("oauth2.params.iml.json"), "go to definition on connection.scopes opens oauth2.params.iml.json");
-const scopesLine = locate(readFileSync(join(WORKSPACE, "make-app", "connections", "oauth2", "oauth2.params.iml.json"), "utf8"), '"scopes"').line;
 expect(seen.definitionLine?.startsWith(`Ln ${scopesLine},`), `the definition is the parameter's line ${scopesLine} (saw ${seen.definitionLine})`);
 expect(/IML: \d+ files checked, [1-9]\d* errors/.test(seen.checkApp ?? ""), `IML: Check app reports the errors (saw ${seen.checkApp})`);
 expect(seen.requestPreviewTab?.includes("search-contacts.communication.iml.json"), "the Request preview view of the module");
