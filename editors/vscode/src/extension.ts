@@ -70,8 +70,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     ...watchers,
     vscode.workspace.onDidChangeTextDocument((event) => refreshPreviewOf(event.document)),
-    vscode.commands.registerCommand(PREVIEW_COMMAND, (uri?: unknown, position?: unknown) => preview(TOKEN_PREVIEW, uri, position)),
-    vscode.commands.registerCommand(REQUEST_PREVIEW_COMMAND, (uri?: unknown, position?: unknown) => preview(REQUEST_PREVIEW, uri, position)),
+    vscode.commands.registerCommand(PREVIEW_COMMAND, (uri?: unknown, position?: unknown) => runPreview(TOKEN_PREVIEW, uri, position)),
+    vscode.commands.registerCommand(REQUEST_PREVIEW_COMMAND, (uri?: unknown, position?: unknown) => runPreview(REQUEST_PREVIEW, uri, position)),
     vscode.commands.registerCommand(CHECK_APP_COMMAND, checkApp),
     vscode.commands.registerCommand("imlLs.restartServer", restartServer),
     vscode.commands.registerCommand("imlLs.showOutput", () => output.show(true)),
@@ -419,7 +419,7 @@ const REQUEST_PREVIEW: PreviewKind = {
  * `IML: Preview signed token` and `IML: Preview request`. From a code lens the arguments are the
  * server's `[uri, position]`; from the palette, the active editor and its cursor.
  */
-async function preview(kind: PreviewKind, uriArgument?: unknown, positionArgument?: unknown): Promise<void> {
+async function runPreview(kind: PreviewKind, uriArgument?: unknown, positionArgument?: unknown): Promise<void> {
   const running = client;
   if (running === undefined || !running.isRunning()) {
     showStartError("The iml-ls server is not running, so there is nothing to preview.");
