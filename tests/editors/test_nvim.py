@@ -43,6 +43,12 @@ NEWLINE_CONNECTION = """{
 """
 
 
+MODULE = "modules/search-contacts/search-contacts.communication.iml.json"
+"""A module of the example app linked to the oauth2 connection."""
+PLANTED = "modules/create-contact/create-contact.communication.iml.json"
+"""A module file with a parameter name misspelt (``emial``) that the harness never opens."""
+
+
 @pytest.fixture(scope="module", params=sorted(BINARIES))
 def seen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """What one run of the harness saw in Neovim 0.7 or 0.11 (one run per version, shared by the tests)."""
@@ -57,6 +63,8 @@ def seen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     newline = examples / "make-app/connections/newline/newline.communication.iml.json"
     newline.parent.mkdir()
     newline.write_text(NEWLINE_CONNECTION, encoding="utf-8")
+    planted = examples / "make-app" / PLANTED
+    planted.write_text(planted.read_text(encoding="utf-8").replace("{{parameters.email}}", "{{parameters.emial}}"))
     elsewhere = tmp_path / "other-app/connections/c/c.communication.iml.json"
     elsewhere.parent.mkdir(parents=True)
     elsewhere.write_text('{"url": "https://x.example"}\n', encoding="utf-8")
@@ -72,6 +80,8 @@ def seen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         "IML_BROKEN": str(broken),
         "IML_JWT": str(jwt),
         "IML_NEWLINE": str(newline),
+        "IML_MODULE": str(examples / "make-app" / MODULE),
+        "IML_PLANTED": str(planted),
         "IML_ELSEWHERE": str(elsewhere),
         "IML_OUT": str(out),
     }
@@ -145,7 +155,7 @@ def test_k_shows_the_hover_with_the_token_first(seen: dict[str, Any]) -> None:
 
 def test_code_lenses_and_inlay_hints_where_the_version_has_them(seen: dict[str, Any]) -> None:
     assert [lens["title"] for lens in seen["codeLenses"]] == ["Preview request", "Preview token (HS512)"]
-    assert seen["codeLenses"][0]["line"] == 0  # on the request's first line
+    assert {lens["line"] for lens in seen["codeLenses"]} == {0}  # on the request's first line
     if seen["version"] == "0.11":
         assert any(hint.startswith("exp → ") and "UTC" in hint for hint in seen["inlayHints"]), seen["inlayHints"]
     else:
@@ -160,6 +170,11 @@ def test_the_preview_is_the_servers_text_and_y_yanks_the_token(seen: dict[str, A
     assert len(tokens) == 1 and seen["yanked"] == tokens[0]
 
 
+def test_the_preview_token_lens_shows_the_token_preview(seen: dict[str, Any]) -> None:
+    assert seen["lensChoices"] == ["Preview request", "Preview token (HS512)"]
+    assert seen["tokenLensPreview"] == seen["preview"]
+
+
 def test_a_message_with_a_newline_is_shown_without_an_error(seen: dict[str, Any]) -> None:
     text = "\n".join(seen["newlinePreview"])
     assert '"bad' in text and 'key" is not allowed in "options"' in text, seen["newlinePreview"]
@@ -172,6 +187,54 @@ def test_a_missing_server_is_one_friendly_message(seen: dict[str, Any]) -> None:
     [note] = missing["notifications"]
     assert "/nonexistent/iml-ls was not found" in note["message"] and "pipx install" in note["message"]
     assert "pip install iml-ls" not in note["message"]
+
+
+def test_diagnostics_of_a_file_never_opened_are_pushed(seen: dict[str, Any]) -> None:
+    assert seen["unopened"]["loaded"] is False
+    [diagnostic] = seen["unopened"]["diagnostics"]
+    assert diagnostic["code"] == "IML201" and diagnostic["line"] == 7 and "parameter emial" in diagnostic["message"]
+
+
+def test_connection_completion_in_a_module_lists_the_connections_parameters_and_saved_keys(
+    seen: dict[str, Any],
+) -> None:
+    assert {"scopes", "accessToken", "refreshToken", "expires"} <= set(seen["connectionCompletion"])
+    assert "clientSecret" not in seen["connectionCompletion"]  # a parameter of another connection
+
+
+def test_definition_of_a_connection_parameter_opens_the_params_file(seen: dict[str, Any]) -> None:
+    params = (ROOT / "examples/make-app/connections/oauth2/oauth2.params.iml.json").read_text(encoding="utf-8")
+    line = next(number for number, text in enumerate(params.splitlines(), start=1) if '"scopes"' in text)
+    assert seen["definition"]["file"] == "oauth2.params.iml.json"
+    assert seen["definition"]["line"] == line and '"scopes"' in seen["definition"]["text"]
+
+
+def test_the_request_preview_shows_http_and_curl_and_y_yanks_the_curl_command(seen: dict[str, Any]) -> None:
+    lines = seen["requestPreview"]
+    text = "\n".join(lines)
+    assert "Requests of search-contacts.communication.iml.json (a search module)" in lines[0]
+    assert "Secrets: masked as ••••" in lines
+    assert any(line.startswith("GET /v2/contacts?q=offline_access") and line.endswith(" HTTP/1.1") for line in lines), (
+        text
+    )
+    assert "Host: api.acme-crm.example" in lines and "authorization: Bearer ••••" in lines
+    curl_start = next(number for number, line in enumerate(lines) if line.startswith("curl "))
+    curl = lines[curl_start : curl_start + 3]
+    assert curl[0].startswith("curl 'https://api.acme-crm.example/v2/contacts?q=offline_access") and curl[0].endswith(
+        " \\"
+    )
+    assert seen["yankedCurl"].startswith("curl 'https://api.acme-crm.example/v2/contacts?q=offline_access")
+    assert (
+        seen["yankedCurl"].splitlines()[: len(curl)] == curl
+        and "--header 'authorization: Bearer ••••'" in seen["yankedCurl"]
+    )
+    assert "y: yank the curl command under the cursor    q: close" in lines
+
+
+def test_the_preview_request_lens_shows_the_preview(seen: dict[str, Any]) -> None:
+    assert seen["moduleLenses"] == [{"title": "Preview request", "line": 0}]
+    assert seen["lensPreview"][0] == seen["requestPreview"][0]
+    assert any(line.startswith("curl ") for line in seen["lensPreview"])
 
 
 SCREEN_INIT = """

@@ -1,4 +1,4 @@
-// VS Code client for iml-ls: starts the server for *.iml.json files, and adds the token preview.
+// VS Code client for iml-ls: starts the server for *.iml.json files, and adds the token and request previews.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
@@ -11,16 +11,30 @@ import {
   ServerOptions,
   TransportKind,
 } from "vscode-languageclient/node";
-import { isPreviewResult, LspPosition, PreviewResult, renderPreviewHtml } from "./preview";
+import {
+  isPreviewResult,
+  isRequestPreviewResult,
+  LspPosition,
+  PreviewResult,
+  renderPreviewHtml,
+  renderRequestPreviewHtml,
+} from "./preview";
 import { BundledServer, installBundledServer, installedServer, readManifest } from "./bundledServer";
 import { Host, INSTALL_HINT, isExecutableFile, Places, resolveServerCommand, ServerCommand, ServerSettings } from "./serverCommand";
 import { forServer, LanguageSettings } from "./settings";
 
 const SECTION = "imlLs";
 const SERVER_PREVIEW_COMMAND = "iml.previewToken";
+const SERVER_REQUEST_PREVIEW_COMMAND = "iml.previewRequest";
 const CHECK_WORKSPACE_COMMAND = "iml.checkWorkspace";
 const PREVIEW_COMMAND = "imlLs.previewToken";
-const PREVIEW_VIEW = "imlLs.tokenPreview";
+const REQUEST_PREVIEW_COMMAND = "imlLs.previewRequest";
+const CHECK_APP_COMMAND = "imlLs.checkApp";
+/** The client command that shows the answer of each server command a lens names. */
+const SHOWN_BY = new Map([
+  [SERVER_PREVIEW_COMMAND, PREVIEW_COMMAND],
+  [SERVER_REQUEST_PREVIEW_COMMAND, REQUEST_PREVIEW_COMMAND],
+]);
 
 const nodeHost: Host = {
   path: process.env.PATH,
@@ -41,7 +55,7 @@ let extensionContext: vscode.ExtensionContext;
 let status: vscode.StatusBarItem;
 /** Changes to these files change other files' diagnostics; created once, shared by every server start. */
 let watchers: vscode.FileSystemWatcher[] = [];
-/** The open previews, by the protocol URI of their connection file. */
+/** The open previews, by their kind's title and the protocol URI of their file. */
 const previews = new Map<string, OpenPreview>();
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -56,7 +70,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     ...watchers,
     vscode.workspace.onDidChangeTextDocument((event) => refreshPreviewOf(event.document)),
-    vscode.commands.registerCommand(PREVIEW_COMMAND, previewToken),
+    vscode.commands.registerCommand(PREVIEW_COMMAND, (uri?: unknown, position?: unknown) => runPreview(TOKEN_PREVIEW, uri, position)),
+    vscode.commands.registerCommand(REQUEST_PREVIEW_COMMAND, (uri?: unknown, position?: unknown) => runPreview(REQUEST_PREVIEW, uri, position)),
+    vscode.commands.registerCommand(CHECK_APP_COMMAND, checkApp),
     vscode.commands.registerCommand("imlLs.restartServer", restartServer),
     vscode.commands.registerCommand("imlLs.showOutput", () => output.show(true)),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -198,8 +214,15 @@ async function startServer(): Promise<void> {
     traceOutputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     middleware: {
-      // The server's "Preview token" lenses name its own command, whose answer VS Code would drop;
-      // run the client command instead, which shows the answer.
+      // VS Code pulls the problems of every app file (workspace/diagnostic) when the server offers
+      // that; what the server pushes for closed files when asked to check the app would list them twice.
+      handleDiagnostics: (uri, diagnostics, next) => {
+        if (!pullsWorkspaceDiagnostics(client)) {
+          next(uri, diagnostics);
+        }
+      },
+      // The server's "Preview token" and "Preview request" lenses name its own commands, whose
+      // answers VS Code would drop; run the client commands instead, which show the answers.
       provideCodeLenses: async (document, token, next) => (await next(document, token))?.map(showPreviewOnClick),
       workspace: {
         configuration: async (params, token, next) => {
@@ -220,11 +243,13 @@ async function startServer(): Promise<void> {
     await started.start();
     const version = started.initializeResult?.serverInfo?.version ?? "";
     showStatus("$(check) iml-ls", `IML language server ${version} running (${origin}): click for the log`);
-    // list the problems of the files that are not open too (VS Code asks only for the open ones)
-    started.sendRequest(ExecuteCommandRequest.type, { command: CHECK_WORKSPACE_COMMAND, arguments: [] }).then(
-      (totals: unknown) => output.appendLine(`Workspace check: ${JSON.stringify(totals)}`),
-      (error: unknown) => output.appendLine(`The workspace check failed: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    // a server without workspace/diagnostic pushes the problems of the files that are not open when asked
+    if (!pullsWorkspaceDiagnostics(started)) {
+      checkWorkspace(started).then(
+        (totals) => output.appendLine(`Workspace check: ${JSON.stringify(totals)}`),
+        (error: unknown) => output.appendLine(`The workspace check failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }
   } catch (error) {
     client = undefined;
     const reason = error instanceof Error ? error.message : String(error);
@@ -263,10 +288,52 @@ function showStartError(message: string): void {
 }
 
 function showPreviewOnClick(lens: vscode.CodeLens): vscode.CodeLens {
-  if (lens.command?.command === SERVER_PREVIEW_COMMAND) {
-    lens.command = { ...lens.command, command: PREVIEW_COMMAND };
+  const shownBy = lens.command && SHOWN_BY.get(lens.command.command);
+  if (lens.command && shownBy) {
+    lens.command = { ...lens.command, command: shownBy };
   }
   return lens;
+}
+
+/** Whether VS Code pulls the diagnostics of the whole workspace from this server (not only of open files). */
+function pullsWorkspaceDiagnostics(running: LanguageClient | undefined): boolean {
+  const provider = running?.initializeResult?.capabilities.diagnosticProvider;
+  return provider !== undefined && provider.workspaceDiagnostics;
+}
+
+interface CheckTotals {
+  files: number;
+  errors: number;
+  warnings: number;
+}
+
+/** The server checks every file of the workspace's apps and pushes the problems of those not open. */
+async function checkWorkspace(running: LanguageClient): Promise<CheckTotals> {
+  return running.sendRequest(ExecuteCommandRequest.type, { command: CHECK_WORKSPACE_COMMAND, arguments: [] }) as Promise<CheckTotals>;
+}
+
+/** `IML: Check app`: every file of the app, open or not, into the Problems panel. */
+async function checkApp(): Promise<void> {
+  const running = client;
+  if (running === undefined || !running.isRunning()) {
+    showStartError("The iml-ls server is not running, so nothing can be checked.");
+    return;
+  }
+  try {
+    const totals = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: "IML: checking the app" }, () => checkWorkspace(running));
+    const summary = `IML: ${totals.files} files checked, ${totals.errors} errors, ${totals.warnings} warnings.`;
+    if (totals.errors + totals.warnings > 0) {
+      void vscode.window.showWarningMessage(summary, "Show problems").then((choice) => {
+        if (choice) {
+          void vscode.commands.executeCommand("workbench.actions.view.problems");
+        }
+      });
+    } else {
+      void vscode.window.showInformationMessage(summary);
+    }
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Checking the app failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function isPosition(value: unknown): value is LspPosition {
@@ -274,12 +341,85 @@ function isPosition(value: unknown): value is LspPosition {
   return typeof candidate?.line === "number" && typeof candidate.character === "number";
 }
 
+/** What a preview view shows: the server command it runs and the page it draws from the answer. */
+interface PreviewKind {
+  /** "Token preview": the view's title, before the file name. */
+  title: string;
+  /** The webview's view type. */
+  view: string;
+  /** What to open when the palette runs the command in another file. */
+  needs: string;
+  /** Asks the server about the file (at the position, or all of it); the page and, at times, a warning. */
+  load(running: LanguageClient, uri: string, position: LspPosition | undefined): Promise<DrawnPreview>;
+}
+
+interface DrawnPreview {
+  page: (fileName: string, nonce: string, cspSource: string) => string;
+  warning?: string;
+}
+
+async function executeServerCommand(running: LanguageClient, command: string, args: unknown[]): Promise<unknown> {
+  return running.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+}
+
+async function tokenPreview(running: LanguageClient, uri: string, position: LspPosition | undefined): Promise<PreviewResult> {
+  const answer = await executeServerCommand(running, SERVER_PREVIEW_COMMAND, position === undefined ? [uri] : [uri, position]);
+  if (!isPreviewResult(answer)) {
+    throw new Error("the server's answer is not a token preview");
+  }
+  return answer;
+}
+
+/** The signed tokens: the call at the position, or every call of the file when it is on none. */
+const TOKEN_PREVIEW: PreviewKind = {
+  title: "Token preview",
+  view: "imlLs.tokenPreview",
+  needs: "Open a connection file (*.communication.iml.json) to preview its token.",
+  async load(running, uri, position) {
+    let result = await tokenPreview(running, uri, position);
+    if (position !== undefined && result.tokens.length === 0) {
+      result = await tokenPreview(running, uri, undefined);
+    }
+    const failed = result.tokens.filter((token) => token.token === null).length;
+    return {
+      page: (fileName, nonce, cspSource) => renderPreviewHtml(result, fileName, nonce, cspSource),
+      warning: failed > 0 ? `Make would fail to sign ${failed} of ${result.tokens.length} tokens; the preview says why.` : undefined,
+    };
+  },
+};
+
 /**
- * `IML: Preview signed token`. From a code lens the arguments are the server's `[uri, position]`;
- * from the palette, the active editor and its cursor. When the cursor is on no jwt() call, every
- * token of the file is shown.
+ * The requests Make would send, secrets masked: the one at the position (the lens's), or every
+ * request of the file when the position is in none.
  */
-async function previewToken(uriArgument?: unknown, positionArgument?: unknown): Promise<void> {
+const REQUEST_PREVIEW: PreviewKind = {
+  title: "Request preview",
+  view: "imlLs.requestPreview",
+  needs: "Open a component file with requests (e.g. a module's *.communication.iml.json) to preview its requests.",
+  async load(running, uri, position) {
+    const ask = async (args: unknown[]) => {
+      const answer = await executeServerCommand(running, SERVER_REQUEST_PREVIEW_COMMAND, args);
+      if (!isRequestPreviewResult(answer)) {
+        throw new Error("the server's answer is not a request preview");
+      }
+      return answer;
+    };
+    let result = await ask(position === undefined ? [uri] : [uri, position]);
+    if (position !== undefined && result.requests.length === 0) {
+      result = await ask([uri]);
+    }
+    return {
+      page: (fileName, nonce, cspSource) => renderRequestPreviewHtml(result, fileName, nonce, cspSource),
+      warning: result.errors.length > 0 ? `Make would fail on ${result.errors.length} expressions of this request; the preview says where.` : undefined,
+    };
+  },
+};
+
+/**
+ * `IML: Preview signed token` and `IML: Preview request`. From a code lens the arguments are the
+ * server's `[uri, position]`; from the palette, the active editor and its cursor.
+ */
+async function runPreview(kind: PreviewKind, uriArgument?: unknown, positionArgument?: unknown): Promise<void> {
   const running = client;
   if (running === undefined || !running.isRunning()) {
     showStartError("The iml-ls server is not running, so there is nothing to preview.");
@@ -293,63 +433,55 @@ async function previewToken(uriArgument?: unknown, positionArgument?: unknown): 
   } else {
     const editor = vscode.window.activeTextEditor;
     if (editor === undefined || !editor.document.fileName.endsWith(".iml.json")) {
-      void vscode.window.showWarningMessage("Open a connection file (*.communication.iml.json) to preview its token.");
+      void vscode.window.showWarningMessage(kind.needs);
       return;
     }
     uri = running.code2ProtocolConverter.asUri(editor.document.uri);
     position = running.code2ProtocolConverter.asPosition(editor.selection.active);
   }
-  let result: PreviewResult;
+  let drawn: DrawnPreview;
   try {
-    result = await requestPreview(running, uri, position);
-    if (position !== undefined && result.tokens.length === 0) {
-      result = await requestPreview(running, uri, undefined);
-    }
+    drawn = await kind.load(running, uri, position);
   } catch (error) {
-    void vscode.window.showErrorMessage(`Token preview failed: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(`${kind.title} failed: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
-  await showPreview(uri, position, result);
+  showPreview(kind, uri, position, drawn);
 }
 
-async function requestPreview(running: LanguageClient, uri: string, position: LspPosition | undefined): Promise<PreviewResult> {
-  const answer: unknown = await running.sendRequest(ExecuteCommandRequest.type, {
-    command: SERVER_PREVIEW_COMMAND,
-    arguments: position === undefined ? [uri] : [uri, position],
-  });
-  if (!isPreviewResult(answer)) {
-    throw new Error("the server's answer is not a token preview");
-  }
-  return answer;
-}
-
-/** One preview view per connection file: what it shows, so an edit of the file can refresh it. */
+/** One preview view per kind and file: what it shows, so an edit of the file can refresh it. */
 interface OpenPreview {
+  kind: PreviewKind;
   panel: vscode.WebviewPanel;
   uri: string;
   position: LspPosition | undefined;
   refresh?: ReturnType<typeof setTimeout>;
 }
 
-function render(preview: OpenPreview, result: PreviewResult): void {
-  const fileName = basename(vscode.Uri.parse(preview.uri).fsPath);
-  preview.panel.title = `Token preview: ${fileName}`;
-  preview.panel.webview.html = renderPreviewHtml(result, fileName, randomBytes(16).toString("base64"), preview.panel.webview.cspSource);
+function previewKey(kind: PreviewKind, uri: string): string {
+  return `${kind.view} ${uri}`;
 }
 
-async function showPreview(uri: string, position: LspPosition | undefined, result: PreviewResult): Promise<void> {
-  let preview = previews.get(uri);
+function render(preview: OpenPreview, drawn: DrawnPreview): void {
+  const fileName = basename(vscode.Uri.parse(preview.uri).fsPath);
+  preview.panel.title = `${preview.kind.title}: ${fileName}`;
+  preview.panel.webview.html = drawn.page(fileName, randomBytes(16).toString("base64"), preview.panel.webview.cspSource);
+}
+
+function showPreview(kind: PreviewKind, uri: string, position: LspPosition | undefined, drawn: DrawnPreview): void {
+  const key = previewKey(kind, uri);
+  let preview = previews.get(key);
   if (preview === undefined) {
-    const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW, "Token preview", { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+    const panel = vscode.window.createWebviewPanel(kind.view, kind.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
       enableFindWidget: true,
       localResourceRoots: [],
     });
-    const opened: OpenPreview = { panel, uri, position };
-    previews.set(uri, opened);
+    const opened: OpenPreview = { kind, panel, uri, position };
+    previews.set(key, opened);
     panel.onDidDispose(() => {
       clearTimeout(opened.refresh);
-      previews.delete(uri);
+      previews.delete(key);
     });
     panel.webview.onDidReceiveMessage((message: { copy?: unknown; what?: unknown }) => void copyText(message.copy, message.what));
     preview = opened;
@@ -357,37 +489,37 @@ async function showPreview(uri: string, position: LspPosition | undefined, resul
     preview.position = position;
     preview.panel.reveal(vscode.ViewColumn.Beside, true);
   }
-  render(preview, result);
-  const signed = result.tokens.filter((token) => token.token !== null);
-  const failed = result.tokens.length - signed.length;
-  if (failed > 0) {
-    void vscode.window.showWarningMessage(`Make would fail to sign ${failed} of ${result.tokens.length} tokens; the preview says why.`);
+  render(preview, drawn);
+  if (drawn.warning !== undefined) {
+    void vscode.window.showWarningMessage(drawn.warning);
   }
 }
 
-/** After an edit of a previewed file (once typing pauses), sign again and redraw its preview. */
+/** After an edit of a previewed file (once typing pauses), ask again and redraw its previews. */
 function refreshPreviewOf(document: vscode.TextDocument): void {
   const running = client;
-  const preview = running && previews.get(running.code2ProtocolConverter.asUri(document.uri));
-  if (running === undefined || preview === undefined) {
+  if (running === undefined) {
     return;
   }
-  clearTimeout(preview.refresh);
-  preview.refresh = setTimeout(() => {
-    void (async () => {
-      try {
-        let result = await requestPreview(running, preview.uri, preview.position);
-        if (preview.position !== undefined && result.tokens.length === 0) {
-          result = await requestPreview(running, preview.uri, undefined);
+  const uri = running.code2ProtocolConverter.asUri(document.uri);
+  for (const preview of previews.values()) {
+    if (preview.uri !== uri) {
+      continue;
+    }
+    clearTimeout(preview.refresh);
+    preview.refresh = setTimeout(() => {
+      void (async () => {
+        try {
+          const drawn = await preview.kind.load(running, preview.uri, preview.position);
+          if (previews.get(previewKey(preview.kind, preview.uri)) === preview) {
+            render(preview, drawn);
+          }
+        } catch (error) {
+          output.appendLine(`Refreshing the preview failed: ${error instanceof Error ? error.message : String(error)}`);
         }
-        if (previews.get(preview.uri) === preview) {
-          render(preview, result);
-        }
-      } catch (error) {
-        output.appendLine(`Refreshing the preview failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    })();
-  }, 300);
+      })();
+    }, 300);
+  }
 }
 
 async function copyText(text: unknown, what: unknown): Promise<void> {

@@ -1,7 +1,9 @@
-// The token preview view: HTML rendered from the JSON of the server's `iml.previewToken` command,
-// with copy buttons for each token, header, payload and the request as curl. Kept free of the
-// vscode API so the unit tests can run it in plain node. Every value comes from the opened files, so
-// every value is escaped, and the page runs only its own script (a nonce under a strict CSP).
+// The preview views: HTML rendered from the JSON of the server's `iml.previewToken` command (copy
+// buttons for each token, header, payload and the request as curl) and of its `iml.previewRequest`
+// command (each request Make would send, base merged in, as HTTP text and as curl, with copy
+// buttons). Kept free of the vscode API so the unit tests can run it in plain node. Every value comes
+// from the opened files, so every value is escaped, and the page runs only its own script (a nonce
+// under a strict CSP).
 
 export interface LspPosition {
   line: number;
@@ -157,13 +159,119 @@ const STYLE = `
 body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); padding: 0 1em 1em; }
 h1 { font-size: 1.3em; } h2 { font-size: 1.1em; margin-top: 1.4em; } h3 { font-size: 1em; margin: 0.8em 0 0.3em; }
 pre { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); padding: 0.5em; margin: 0; }
-pre.token, pre.curl { white-space: pre-wrap; word-break: break-all; }
+pre.token, pre.curl, pre.http { white-space: pre-wrap; word-break: break-all; }
 .parts { display: flex; gap: 1em; flex-wrap: wrap; } .parts > div { flex: 1 1 20em; min-width: 0; }
 .quiet, .note, .meta { color: var(--vscode-descriptionForeground); } .failure { color: var(--vscode-errorForeground); }
 button.copy { font-size: 0.85em; margin-left: 0.6em; color: var(--vscode-button-secondaryForeground);
   background: var(--vscode-button-secondaryBackground); border: none; padding: 0.15em 0.6em; cursor: pointer; }
 button.copy:hover { background: var(--vscode-button-secondaryHoverBackground); }
 `;
+
+/** One request of the server's `iml.previewRequest` answer (secrets already masked by the server). */
+export interface SentRequest {
+  label: string;
+  range: LspRange;
+  page: number;
+  fromBase: string[];
+  temp: { key: string; value: unknown }[];
+  /** Why Make would skip it (its `condition` is false with the sample values), or null. */
+  skipped: string | null;
+  method: string;
+  /** Null for a request that only evaluates `temp` and `output`. */
+  url: string | null;
+  http: string;
+  curl: string;
+  paginationCondition: string | null;
+  tokens: { algorithm: string | null; error: string | null }[];
+}
+
+export interface RequestPreviewResult {
+  /** The component the file belongs to, e.g. "a module". */
+  context: string;
+  now: number;
+  samples: string | null;
+  secrets: "masked" | "revealed";
+  assumptions: string[];
+  note: string | null;
+  requests: SentRequest[];
+  placeholders: string[];
+  /** Where Make would fail; `file` instead of `range` for an error in another file (base). */
+  errors: { message: string; range?: LspRange; file?: string }[];
+}
+
+/** Whether a value has the shape of a request preview (the command's answer is untyped JSON). */
+export function isRequestPreviewResult(value: unknown): value is RequestPreviewResult {
+  if (typeof value !== "object" || value === null) {
+    return false;
+  }
+  const candidate = value as Record<string, unknown>;
+  return (
+    (candidate.secrets === "masked" || candidate.secrets === "revealed") &&
+    Array.isArray(candidate.requests) &&
+    candidate.requests.every((request: unknown) => typeof (request as Partial<SentRequest> | null)?.curl === "string") &&
+    Array.isArray(candidate.placeholders) &&
+    Array.isArray(candidate.errors)
+  );
+}
+
+function sentRequestSection(request: SentRequest): string {
+  const parts = [`<section class="request"><h2>${escapeHtml(`${request.label} at ${at(request.range)}`)}</h2>`];
+  if (request.fromBase.length > 0) {
+    parts.push(`<p class="meta">From base: ${escapeHtml(request.fromBase.join(", "))}</p>`);
+  }
+  if (request.temp.length > 0) {
+    parts.push(block("json", request.temp.map(({ key, value }) => `temp.${key} = ${JSON.stringify(value) ?? "undefined"}`).join("\n")));
+  }
+  if (request.skipped) {
+    parts.push(`<p class="note">${message(request.skipped)}</p>`);
+  }
+  if (request.paginationCondition) {
+    parts.push(`<p class="note">Sent while <code>pagination.condition</code> (${escapeHtml(request.paginationCondition)}) is true.</p>`);
+  }
+  for (const token of request.tokens) {
+    if (token.error) {
+      parts.push(`<p class="failure">jwt(): Make would fail: ${message(token.error)}</p>`);
+    }
+  }
+  if (request.url === null) {
+    parts.push("<p>No HTTP request: it only evaluates <code>temp</code> and <code>output</code>.</p></section>");
+    return parts.join("");
+  }
+  parts.push(
+    `<h3>curl ${copyButton("Copy curl", request.curl)}</h3>`,
+    block("curl", request.curl),
+    `<h3>HTTP ${copyButton("Copy HTTP", request.http)}</h3>`,
+    block("http", request.http.replace(/\r\n/g, "\n")),
+    "</section>",
+  );
+  return parts.join("");
+}
+
+/** The page for the request preview of `fileName` (see `renderPreviewHtml` for `nonce` and `cspSource`). */
+export function renderRequestPreviewHtml(result: RequestPreviewResult, fileName: string, nonce: string, cspSource: string): string {
+  const meta = [
+    `${result.context[0]?.toUpperCase() ?? ""}${result.context.slice(1)}, evaluated at ${formatUtc(result.now)}`,
+    `Sample values: ${result.samples ?? "none found, so missing values are parameter defaults or placeholders"}`,
+    result.secrets === "masked" ? "Secrets are masked as ••••: copy the curl command to see the request's shape." : "Secrets are shown.",
+  ];
+  if (result.placeholders.length > 0) {
+    meta.push(`Placeholders (not real values): ${result.placeholders.join(", ")}`);
+  }
+  const body = [`<h1>Request preview: ${escapeHtml(fileName)}</h1>`, ...meta.map((line) => `<p class="meta">${escapeHtml(line)}</p>`)];
+  if (result.note) {
+    body.push(`<p class="note">${message(result.note)}</p>`);
+  }
+  if (result.requests.length === 0) {
+    body.push("<p>No request in this file.</p>");
+  }
+  body.push(...result.requests.map(sentRequestSection));
+  if (result.errors.length > 0) {
+    const where = (error: RequestPreviewResult["errors"][number]) => (error.range ? at(error.range) : (error.file ?? ""));
+    body.push(`<h2>Errors</h2><ul>${result.errors.map((error) => `<li>${escapeHtml(where(error))}: ${message(error.message)}</li>`).join("")}</ul>`);
+  }
+  body.push(`<h2>Assumptions</h2><ul>${result.assumptions.map((line) => `<li class="note">${message(line)}</li>`).join("")}</ul>`);
+  return page(body, nonce, cspSource);
+}
 
 /**
  * The page for the preview of `fileName`. `nonce` marks the page's one script (which sends the copy
@@ -190,6 +298,11 @@ export function renderPreviewHtml(result: PreviewResult, fileName: string, nonce
   for (const note of result.notes ?? []) {
     body.push(`<p class="note">${escapeHtml(note)}</p>`);
   }
+  return page(body, nonce, cspSource);
+}
+
+/** The HTML page around `body`: the strict CSP, the style, and the script of the copy buttons. */
+function page(body: string[], nonce: string, cspSource: string): string {
   const csp = `default-src 'none'; style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';`;
   const script = `const vscode = acquireVsCodeApi();
 document.addEventListener("click", (event) => {

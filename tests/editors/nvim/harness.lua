@@ -1,6 +1,7 @@
 -- Drives a real headless Neovim through the plugin as a user would; writes what it saw as JSON to $IML_OUT.
--- Environment: IML_PLUGIN (plugin folder), IML_CMD (JSON array), IML_BROKEN, IML_JWT and IML_NEWLINE
--- (files to open), IML_ELSEWHERE (a connection of another app, opened with a missing server command).
+-- Environment: IML_PLUGIN (plugin folder), IML_CMD (JSON array), IML_BROKEN, IML_JWT, IML_NEWLINE and
+-- IML_MODULE (files to open), IML_PLANTED (a module file with a mistake, never opened), IML_ELSEWHERE
+-- (a connection of another app, opened with a missing server command).
 local out = { notifications = {}, errors = {} }
 local function finish(code)
   local file = io.open(os.getenv("IML_OUT"), "w")
@@ -145,6 +146,21 @@ local function run()
     end
   end
 
+  -- the "Preview token" lens (one of two on the line: vim.ui.select asks which) shows the token preview
+  local select = vim.ui.select
+  vim.ui.select = function(items, options, choose)
+    out.lensChoices = vim.tbl_map(options.format_item, items)
+    for _, item in ipairs(items) do
+      if options.format_item(item):find("Preview token", 1, true) then
+        return choose(item)
+      end
+    end
+  end
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  out.tokenLensPreview = float_after(function() vim.lsp.codelens.run() end)
+  vim.ui.select = select
+  close_floats()
+
   -- the preview float, and y in it yanks the token
   place("jwt(temp.jwt", 1)
   local window
@@ -180,6 +196,67 @@ local function run()
   if vim.v.errmsg ~= "" then
     table.insert(out.errors, vim.v.errmsg)
   end
+  close_floats()
+
+  -- the diagnostics the server pushed for a module file that was never opened
+  local planted = vim.fn.bufnr(os.getenv("IML_PLANTED"))
+  vim.wait(30000, function()
+    planted = vim.fn.bufnr(os.getenv("IML_PLANTED"))
+    return planted ~= -1 and #vim.diagnostic.get(planted) > 0
+  end, 50)
+  out.unopened = { loaded = planted ~= -1 and vim.api.nvim_buf_is_loaded(planted), diagnostics = {} }
+  for _, item in ipairs(planted ~= -1 and vim.diagnostic.get(planted) or {}) do
+    table.insert(out.unopened.diagnostics, { code = item.code, line = item.lnum + 1, message = item.message })
+  end
+
+  -- a module of the example app: {{connection. offers what its connection (oauth2) gives
+  vim.cmd("edit " .. os.getenv("IML_MODULE"))
+  vim.wait(30000, function() return client_for(0) ~= nil end, 50)
+  client = client_for(0)
+  local module = vim.api.nvim_get_current_buf()
+  place('"{{parameters.query}}"', 1)
+  local row, column = unpack(vim.api.nvim_win_get_cursor(0))
+  vim.api.nvim_buf_set_text(0, row - 1, column, row - 1, column, { "{{connection.}}" })
+  vim.api.nvim_win_set_cursor(0, { row, column + #"{{connection." })
+  local omnifunc = require("iml_ls").omnifunc
+  omnifunc(1, "")
+  out.connectionCompletion = {}
+  for _, word in ipairs(omnifunc(0, "")) do
+    table.insert(out.connectionCompletion, word.abbr)
+  end
+
+  -- go to definition on connection.scopes: the connection's params file, at the parameter
+  vim.api.nvim_buf_set_text(0, row - 1, column + #"{{connection.", row - 1, column + #"{{connection.", { "scopes" })
+  vim.api.nvim_win_set_cursor(0, { row, column + #"{{connection.sc" })
+  vim.lsp.buf.definition()
+  vim.wait(20000, function() return vim.api.nvim_get_current_buf() ~= module end, 50)
+  out.definition = {
+    file = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(0), ":t"),
+    line = vim.api.nvim_win_get_cursor(0)[1],
+    text = vim.api.nvim_get_current_line(),
+  }
+  vim.cmd("buffer " .. module)
+
+  -- :ImlPreviewRequest in the request, and y in the float yanks its curl command
+  place('"{{connection.scopes}}', 1)
+  out.requestPreview, window = float_after(function() vim.cmd("ImlPreviewRequest") end)
+  if window then
+    vim.api.nvim_set_current_win(window)
+    place("curl ", 0)
+    vim.fn.setreg('"', "")
+    keys("y")
+    out.yankedCurl = vim.fn.getreg('"')
+  end
+  close_floats()
+
+  -- the "Preview request" lens on the request's first line runs the same preview
+  vim.wait(20000, function() return #(vim.lsp.codelens.get(module) or {}) > 0 end, 50)
+  out.moduleLenses = {}
+  for _, lens in ipairs(vim.lsp.codelens.get(module) or {}) do
+    table.insert(out.moduleLenses, { title = lens.command and lens.command.title, line = lens.range.start.line })
+  end
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  out.lensPreview = float_after(function() vim.lsp.codelens.run() end)
   close_floats()
 
   -- a missing server: a message once, no error, no client

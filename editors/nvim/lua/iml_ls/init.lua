@@ -1,7 +1,9 @@
 -- iml-ls for Neovim 0.7 to 0.11: filetype and colours for Make's *.iml.json files, the language server
 -- started for them (one per app root), K, completion that applies the server's edits, inlay hints and
--- code lenses where the version has them, and :ImlPreviewToken showing the server's own rendering of
--- the signed token in a float, with a mapping that yanks the token.
+-- code lenses where the version has them (their "Preview token" and "Preview request" run here),
+-- :ImlPreviewToken showing the server's own rendering of the signed token in a float, with a mapping
+-- that yanks the token, :ImlPreviewRequest showing each request Make would send (HTTP and curl,
+-- secrets masked) with a mapping that yanks the curl command, and :ImlCheckApp.
 --
 -- The command and settings come only from setup(): nothing is read from the project's files.
 local M = {}
@@ -14,7 +16,8 @@ M.config = {
   on_attach = nil,
   -- merged into the client capabilities (e.g. require("cmp_nvim_lsp").default_capabilities())
   capabilities = nil,
-  -- buffer-local K (hover) and <localleader>p (preview); false leaves your own mappings alone
+  -- buffer-local K (hover), <localleader>p (token preview) and <localleader>r (request preview);
+  -- false leaves your own mappings alone
   mappings = true,
 }
 
@@ -167,11 +170,22 @@ local function refresh_lenses(bufnr)
   end
 end
 
+-- The clients that have checked their whole app once.
+local checked = {}
+
 local function on_attach(client, bufnr)
+  -- A client that pulls diagnostics (0.10 and later) asks only for its open buffers: the server
+  -- pushes those of the other app files when asked to check the app (it does so by itself for the others).
+  local pulls = vim.tbl_get(client.config.capabilities or {}, "textDocument", "diagnostic") ~= nil
+  if pulls and not checked[client.id] then
+    checked[client.id] = true
+    M.check_app(bufnr, true)
+  end
   vim.bo[bufnr].omnifunc = "v:lua.require'iml_ls'.omnifunc"
   if M.config.mappings then
     vim.keymap.set("n", "K", vim.lsp.buf.hover, { buffer = bufnr, desc = "iml-ls: hover" })
     vim.keymap.set("n", "<localleader>p", M.preview_token, { buffer = bufnr, desc = "iml-ls: preview the token" })
+    vim.keymap.set("n", "<localleader>r", M.preview_request, { buffer = bufnr, desc = "iml-ls: preview the request" })
   end
   local group = vim.api.nvim_create_augroup("iml_ls_buffer_" .. bufnr, { clear = true })
   vim.api.nvim_create_autocmd("CompleteDone", { group = group, buffer = bufnr, callback = complete_done })
@@ -210,6 +224,16 @@ local function client_config(bufnr)
     capabilities = capabilities,
     on_attach = on_attach,
     flags = { debounce_text_changes = 50 },
+    -- what the server's code lenses run: shown here, not sent back to the server (whose answer
+    -- Neovim would drop)
+    commands = {
+      ["iml.previewToken"] = function(command, context)
+        M.preview_token(context.bufnr, command.arguments)
+      end,
+      ["iml.previewRequest"] = function(command, context)
+        M.preview_request(context.bufnr, command.arguments)
+      end,
+    },
   }
 end
 
@@ -284,29 +308,162 @@ local function show_preview(result)
   return bufnr, window
 end
 
---- Run iml.previewToken for the cursor's jwt() call (or the whole file) and show it in a float.
-function M.preview_token()
-  local bufnr = vim.api.nvim_get_current_buf()
+--- Run a server command on a buffer's file: with `arguments` (a code lens's `[uri, position]`), or for
+--- the cursor's position; when `is_empty(result)` says the position held nothing, again for the
+--- whole file. `show(result)` gets the answer.
+local function execute(bufnr, command, arguments, is_empty, show)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local client = active_clients(bufnr)[1]
   if client == nil then
     notify("the server is not running for this buffer (:checkhealth iml_ls says why)", vim.log.levels.WARN)
     return
   end
-  local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
-  local request = { command = "iml.previewToken", arguments = { params.textDocument.uri, params.position } }
+  if arguments == nil then
+    local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+    arguments = { params.textDocument.uri, params.position }
+  end
+  local request = { command = command, arguments = arguments }
   local function answer(err, result)
     if err then
       notify("the preview failed: " .. tostring(err.message), vim.log.levels.ERROR)
       return
     end
-    if result and #(result.tokens or {}) == 0 and #request.arguments == 2 then
-      request.arguments = { params.textDocument.uri } -- not on a jwt() call: every token of the file
+    if result and is_empty(result) and #request.arguments == 2 then
+      request.arguments = { arguments[1] } -- the position held nothing: the whole file
       vim.lsp.buf_request(bufnr, "workspace/executeCommand", request, answer)
       return
     end
-    show_preview(result or {})
+    show(result or {})
   end
   vim.lsp.buf_request(bufnr, "workspace/executeCommand", request, answer)
+end
+
+--- Run iml.previewToken for the cursor's jwt() call (or the whole file) and show it in a float.
+function M.preview_token(bufnr, arguments)
+  execute(bufnr, "iml.previewToken", arguments, function(result)
+    return #(result.tokens or {}) == 0
+  end, show_preview)
+end
+
+-- The request preview ------------------------------------------------------------------------------
+
+--- The curl commands of the last request preview, for the yank mapping and :ImlYankCurl.
+M.last_curls = {}
+
+--- Put a previewed curl command (the first, or number `which`) into the unnamed and clipboard registers.
+function M.yank_curl(which)
+  local curl = M.last_curls[tonumber(which) or 1]
+  if curl == nil then
+    notify("no curl command to yank: run :ImlPreviewRequest in a file with requests first", vim.log.levels.WARN)
+    return
+  end
+  vim.fn.setreg('"', curl)
+  pcall(vim.fn.setreg, "+", curl)
+  notify("curl command yanked")
+end
+
+local function append_text(lines, text)
+  for _, line in ipairs(vim.split(text, "\n", { plain = true })) do
+    table.insert(lines, (line:gsub("\r$", "")))
+  end
+end
+
+--- The float's lines, and for each line the number of the request (in M.last_curls) it belongs to.
+local function request_lines(result)
+  local lines, owner = {}, {}
+  local function add(text, request)
+    local before = #lines
+    append_text(lines, text)
+    for number = before + 1, #lines do
+      owner[number] = request
+    end
+  end
+  add(string.format("Requests of %s (%s)", vim.fn.fnamemodify(result.path or "", ":t"), result.context or "?"))
+  add("Sample values: " .. (result.samples ~= vim.NIL and result.samples or "none found (params defaults and placeholders)"))
+  add(result.secrets == "revealed" and "Secrets: shown" or "Secrets: masked as ••••")
+  if result.placeholders and #result.placeholders > 0 then
+    add("Placeholders (not real values): " .. table.concat(result.placeholders, ", "))
+  end
+  if type(result.note) == "string" then
+    add(result.note)
+  end
+  for _, request in ipairs(result.requests or {}) do
+    local number
+    if type(request.curl) == "string" and request.curl ~= "" then
+      table.insert(M.last_curls, request.curl)
+      number = #M.last_curls
+    end
+    add("", number)
+    add(string.format("── %s (line %d) ──", request.label, request.range.start.line + 1), number)
+    if request.fromBase and #request.fromBase > 0 then
+      add("from base: " .. table.concat(request.fromBase, ", "), number)
+    end
+    if type(request.skipped) == "string" then
+      add(request.skipped, number)
+    end
+    if number == nil then
+      add("No HTTP request: it only evaluates `temp` and `output`.")
+    else
+      add((request.http:gsub("[\r\n]+$", "")), number)
+      add("", number)
+      add(request.curl, number)
+    end
+  end
+  for _, problem in ipairs(result.errors or {}) do
+    local where = problem.range and ("line " .. (problem.range.start.line + 1)) or problem.file or "?"
+    add("error at " .. where .. ": " .. problem.message)
+  end
+  return lines, owner
+end
+
+local function show_request_preview(result)
+  M.last_curls = {}
+  local lines, owner = request_lines(result)
+  if #M.last_curls > 0 then
+    table.insert(lines, "")
+    table.insert(lines, "y: yank the curl command under the cursor    q: close")
+  end
+  local bufnr, window = vim.lsp.util.open_floating_preview(lines, "", {
+    border = "rounded",
+    focus_id = "iml_ls_request_preview",
+    wrap = false,
+    max_width = math.max(40, vim.o.columns - 4),
+  })
+  vim.keymap.set("n", "y", function()
+    M.yank_curl(owner[vim.api.nvim_win_get_cursor(0)[1]])
+  end, { buffer = bufnr, desc = "iml-ls: yank the curl command" })
+  vim.keymap.set("n", "q", "<cmd>close<cr>", { buffer = bufnr })
+  return bufnr, window
+end
+
+--- Run iml.previewRequest for the cursor's request (or every request of the file) and show it in a float.
+function M.preview_request(bufnr, arguments)
+  local path = vim.api.nvim_buf_get_name((bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr)
+  execute(bufnr, "iml.previewRequest", arguments, function(result)
+    return #(result.requests or {}) == 0
+  end, function(result)
+    result.path = path
+    show_request_preview(result)
+  end)
+end
+
+--- Run iml.checkWorkspace: every file of the app, open or not, gets its diagnostics (:lua
+--- vim.diagnostic.setqflist() lists them); `quiet` leaves out the totals message.
+function M.check_app(bufnr, quiet)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  if active_clients(bufnr)[1] == nil then
+    notify("the server is not running for this buffer (:checkhealth iml_ls says why)", vim.log.levels.WARN)
+    return
+  end
+  vim.lsp.buf_request(bufnr, "workspace/executeCommand", { command = "iml.checkWorkspace", arguments = {} }, function(err, totals)
+    if err then
+      notify("checking the app failed: " .. tostring(err.message), vim.log.levels.ERROR)
+      return
+    end
+    if not quiet then
+      notify(string.format("%d files checked, %d errors, %d warnings", totals.files, totals.errors, totals.warnings))
+    end
+  end)
 end
 
 function M.setup(opts)
@@ -329,7 +486,18 @@ function M.setup(opts)
       M.start(args.buf)
     end,
   })
-  vim.api.nvim_create_user_command("ImlPreviewToken", M.preview_token, { desc = "Preview the signed JWT" })
+  vim.api.nvim_create_user_command("ImlPreviewToken", function()
+    M.preview_token()
+  end, { desc = "Preview the signed JWT" })
+  vim.api.nvim_create_user_command("ImlPreviewRequest", function()
+    M.preview_request()
+  end, { desc = "Preview the request Make would send" })
+  vim.api.nvim_create_user_command("ImlYankCurl", function(command)
+    M.yank_curl(command.args)
+  end, { nargs = "?", desc = "Yank the previewed curl command" })
+  vim.api.nvim_create_user_command("ImlCheckApp", function()
+    M.check_app()
+  end, { desc = "Check every file of the app" })
   vim.api.nvim_create_user_command("ImlYankToken", function(command)
     M.yank_token(command.args)
   end, { nargs = "?", desc = "Yank the previewed JWT" })

@@ -1,9 +1,14 @@
 // End-to-end test in a real VS Code: code-server with the packaged .vsix, driven by headless Chromium.
 //
-// Opens test/fixtures/app in a fresh workspace and checks what a user would see: the squiggle under
-// the invalid algorithm 'HS1' and its Problems entry (IML301), the four algorithms offered after
-// jwt(..., ', the server's "Preview token" code lens, the IML colouring inside JSON strings, and the
-// token preview document with a signed token. Prints what it saw as JSON; exits 1 on any miss.
+// Opens a fresh workspace of two apps, test/fixtures/app and a copy of examples/make-app with one
+// planted mistake in a module file the test never opens, and checks what a user would see: the
+// squiggle under the invalid algorithm 'HS1' and its Problems entry (IML301), the problems of files
+// never opened, the four algorithms offered after jwt(..., ', the server's "Preview token" code lens,
+// the IML colouring inside JSON strings, and the token preview view with a signed token; then, in a
+// module of the example app, the linked connection's parameters and saved keys offered after
+// {{connection., go to definition to the connection's params file, "IML: Check app", and the
+// "Preview request" lens showing the merged request with a curl command to copy, secrets masked.
+// Prints what it saw as JSON; exits 1 on any miss.
 //
 // The user has only Python: the workspace is a copy outside the repository, no iml-ls is on code-server's
 // PATH and no server setting is made, so the extension sets up the server bundled in the .vsix. The
@@ -28,13 +33,16 @@ const CODE_SERVER = join(HERE, ".e2e", "code-server", "node_modules", ".bin", "c
 const VSIX = process.env.IML_LS_VSIX ?? join(HERE, "out", "iml-ls.vsix"); // or a release's .vsix, e.g. make dist's
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const EXTENSION_ID = "iml-ls.iml-ls";
-const FIXTURE = join("connections", "demo", "demo.communication.iml.json");
+const FIXTURE = join("demo-app", "connections", "demo", "demo.communication.iml.json");
+const MODULE = join("make-app", "modules", "search-contacts", "search-contacts.communication.iml.json");
+/** A module file the test never opens, with a parameter name misspelt (IML201 unknown-parameter). */
+const PLANTED = join("make-app", "modules", "create-contact", "create-contact.communication.iml.json");
 const WAIT = 120_000; // generous: a cold code-server start on a busy 2-core machine is slow
 const STEP = 30_000; // once the server has answered, each further step is quick
 
 const USER_DATA = join(RUN, "user-data");
 const EXTENSIONS = join(RUN, "extensions");
-const WORKSPACE = join(tmpdir(), `iml-ls-e2e-${process.pid}`, "my-app");
+const WORKSPACE = join(tmpdir(), `iml-ls-e2e-${process.pid}`, "my-apps");
 /** Written by the program the hostile workspace settings name, if anything ran it. */
 const HOSTILE_MARKER = join(RUN, "workspace-command-ran");
 const env = {
@@ -127,6 +135,15 @@ async function goTo(page, { line, column }) {
   await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: WAIT });
 }
 
+/** Opens a file of the workspace by its name (quick open). */
+async function openFile(page, name) {
+  await quickInput(page, "Control+P", name);
+  // the list is filtered once the first row, the one Enter opens, is the file
+  await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: name }).first().waitFor({ timeout: WAIT });
+  await page.keyboard.press("Enter");
+  await page.locator(".tab.active", { hasText: name }).first().waitFor({ timeout: WAIT });
+}
+
 /** Runs a command by its title from the command palette. */
 async function runCommand(page, title) {
   await quickInput(page, "F1", `>${title}`);
@@ -137,6 +154,18 @@ async function runCommand(page, title) {
 /** The text of the first matching editor line, with Monaco's non-breaking spaces made plain. */
 const lineText = async (line) => (await line.first().textContent())?.replace(/\u00a0/g, " ").trim();
 
+/** The first frame (a webview's page) that shows `selector`, once one does. */
+async function frameWith(selector) {
+  const deadline = Date.now() + STEP;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return fail(`no view shows ${selector}`);
+}
+
 const rowLabels = (page, selector) =>
   page.locator(selector).evaluateAll((rows) => rows.map((row) => row.getAttribute("aria-label") || row.textContent || ""));
 
@@ -144,7 +173,12 @@ const rowLabels = (page, selector) =>
 rmSync(RUN, { recursive: true, force: true });
 mkdirSync(join(USER_DATA, "User"), { recursive: true });
 rmSync(dirname(WORKSPACE), { recursive: true, force: true });
-cpSync(join(HERE, "test", "fixtures", "app"), WORKSPACE, { recursive: true });
+cpSync(join(HERE, "test", "fixtures", "app"), join(WORKSPACE, "demo-app"), { recursive: true });
+cpSync(join(REPO, "examples", "make-app"), join(WORKSPACE, "make-app"), { recursive: true });
+const plantedText = readFileSync(join(WORKSPACE, PLANTED), "utf8");
+if (!plantedText.includes("{{parameters.email}}")) fail(`${PLANTED} has no {{parameters.email}} to misspell`);
+writeFileSync(join(WORKSPACE, PLANTED), plantedText.replace("{{parameters.email}}", "{{parameters.emial}}"));
+const misspelt = locate(readFileSync(join(WORKSPACE, PLANTED), "utf8"), "emial");
 mkdirSync(join(WORKSPACE, ".vscode"));
 writeFileSync(
   join(WORKSPACE, ".vscode", "settings.json"),
@@ -181,6 +215,11 @@ const afterQuote = { ...invalidAlgorithm, column: invalidAlgorithm.column + 1 };
 const validCall = locate(fixtureText, "jwt(temp.claims, parameters.clientSecret, 'HS256')", 4);
 const validAlgorithm = locate(fixtureText, "'HS256'", 1);
 const urlEnd = locate(fixtureText, 'v1/me"', "v1/me".length);
+const moduleText = readFileSync(join(WORKSPACE, MODULE), "utf8");
+/** Inside the string of "q": where the test types {{connection. */
+const queryValue = locate(moduleText, '"{{parameters.query}}"', 1);
+/** Where go to definition on connection.scopes lands: the parameter in oauth2's params file. */
+const scopesLine = locate(readFileSync(join(WORKSPACE, "make-app", "connections", "oauth2", "oauth2.params.iml.json"), "utf8"), '"scopes"').line;
 
 const seen = { codeServer: codeServerCli("--version").split("\n").find((line) => /^\d+\.\d+/.test(line)) };
 const installed = codeServerCli("--install-extension", VSIX, "--force");
@@ -261,6 +300,14 @@ try {
     await page.locator(".markers-panel .monaco-list-row", { hasText: "IML301" }).first().waitFor({ timeout: WAIT });
     await page.locator(".markers-panel .monaco-list-row", { hasText: "other.communication.iml.json" }).first().waitFor({ timeout: WAIT });
     seen.problems = await page.locator(".markers-panel .monaco-list-row").allTextContents();
+  });
+
+  // the planted mistake of a module file nobody opened is listed too (the server pushes it)
+  await phase("problems of an unopened module", async () => {
+    const row = page.locator(".markers-panel .monaco-list-row", { hasText: "IML201" });
+    await row.first().waitFor({ timeout: WAIT });
+    await page.locator(".markers-panel .monaco-list-row", { hasText: "create-contact.communication.iml.json" }).first().waitFor({ timeout: STEP });
+    seen.unopenedProblems = await page.locator(".markers-panel .monaco-list-row").allTextContents();
   });
 
   // `{{` closes with `}}` inside a string, and the first suggestions after it are functions
@@ -361,6 +408,69 @@ try {
       Object.fromEntries([...line.querySelectorAll("span > span")].map((span) => [span.textContent.replace(/\u00a0/g, " ").trim(), getComputedStyle(span).color])),
     );
   });
+
+  // --- a module of the example app: what it reads from its connection (oauth2)
+  await openFile(page, "search-contacts.communication.iml.json");
+  const moduleEditor = page.locator(".monaco-editor", { has: page.locator(".view-line", { hasText: "A search returns every matching contact" }) }).first();
+  await moduleEditor.locator(".view-line", { hasText: "A search returns" }).waitFor({ timeout: WAIT });
+
+  // {{connection. offers the connection's parameters and the keys its response.data saves; pick scopes
+  await phase("module connection completion", async () => {
+    await moduleEditor.click();
+    await goTo(page, queryValue);
+    // pasted, not typed: typing `{`, `.` would start completions on the text as it was half-typed
+    await page.evaluate(() => navigator.clipboard.writeText("{{connection.}}"));
+    await page.keyboard.press("Control+V");
+    await moduleEditor.locator(".view-line", { hasText: "{{connection.}}{{parameters" }).first().waitFor({ timeout: STEP });
+    await goTo(page, { ...queryValue, column: queryValue.column + "{{connection.".length });
+    await page.keyboard.press("Control+Space");
+    await page.locator(".suggest-widget.visible .monaco-list-row").first().waitFor({ timeout: STEP });
+    seen.connectionSuggestions = await rowLabels(page, ".suggest-widget.visible .monaco-list-row");
+    await page.keyboard.type("scopes");
+    await page.locator(".suggest-widget.visible .monaco-list-row.focused", { hasText: "scopes" }).first().waitFor({ timeout: STEP });
+    await page.keyboard.press("Enter");
+    await moduleEditor.locator(".view-line", { hasText: "{{connection.scopes}}" }).first().waitFor({ timeout: STEP });
+    seen.connectionCompleted = await lineText(moduleEditor.locator(".view-line", { hasText: "{{connection.scopes}}" }));
+  });
+
+  // go to definition on connection.scopes opens the connection's params file at the parameter
+  await phase("module go to definition", async () => {
+    await goTo(page, { ...queryValue, column: queryValue.column + "{{connection.sc".length });
+    await page.keyboard.press("F12");
+    const tab = page.locator(".tab.active", { hasText: "oauth2.params.iml.json" });
+    await tab.first().waitFor({ timeout: STEP });
+    seen.definitionTab = (await tab.first().textContent())?.trim();
+    const cursor = page.locator(".statusbar-item", { hasText: /^\s*Ln \d+, Col \d+/ }).first();
+    await page.locator(".statusbar-item", { hasText: `Ln ${scopesLine}, Col` }).first().waitFor({ timeout: STEP }).catch(() => undefined);
+    seen.definitionLine = (await cursor.textContent())?.trim();
+    await page.locator(".tab", { hasText: "search-contacts.communication.iml.json" }).first().click(); // back to the module
+    await moduleEditor.locator(".view-line", { hasText: "A search returns" }).click(); // away from the tab's tooltip, over the lens
+    await moduleEditor.locator(".view-line", { hasText: "{{connection.scopes}}" }).first().waitFor({ timeout: STEP });
+  });
+
+  // IML: Check app says what it found
+  await phase("check app", async () => {
+    await runCommand(page, "IML: Check app");
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "files checked" });
+    await toast.first().waitFor({ timeout: WAIT });
+    seen.checkApp = (await toast.first().textContent())?.trim();
+  });
+
+  // the "Preview request" lens shows the request with base merged in, as HTTP and curl; Copy curl copies it
+  await phase("module preview request", async () => {
+    await moduleEditor.locator(".codelens-decoration a", { hasText: "Preview request" }).first().click();
+    const previewTab = page.locator(".tab", { hasText: "Request preview" });
+    await previewTab.first().waitFor({ timeout: STEP });
+    seen.requestPreviewTab = (await previewTab.first().textContent())?.trim();
+    const frame = await frameWith("pre.curl");
+    seen.requestPreviewCurl = (await frame.locator("pre.curl").first().textContent())?.trim();
+    seen.requestPreviewHttp = (await frame.locator("pre.http").first().textContent())?.trim();
+    seen.requestPreviewText = (await frame.locator("body").innerText()).split("\n").map((line) => line.trimEnd()).filter(Boolean);
+    seen.requestPreviewButtons = await frame.locator("button.copy").allTextContents();
+    await frame.locator("button.copy", { hasText: "Copy curl" }).first().click();
+    await page.locator(".statusbar-item", { hasText: "curl copied" }).first().waitFor({ timeout: STEP });
+    seen.requestClipboard = await page.evaluate(() => navigator.clipboard.readText());
+  });
 } catch (error) {
   failure = error;
 } finally {
@@ -417,6 +527,30 @@ expect(
   (seen.previewFromLens ?? []).join("\n").includes(`line ${invalidAlgorithm.line}`) && (seen.previewFromLens ?? []).join("\n").includes("(HS1)"),
   "the lens on the 'HS1' call previews that call and why Make would fail",
 );
+const plantedWhere = `[Ln ${misspelt.line}, Col ${misspelt.column}]`;
+expect(
+  (seen.unopenedProblems ?? []).some((row) => row.includes("IML201") && row.includes("emial") && row.includes(plantedWhere)),
+  `the planted IML201 of ${PLANTED}, never opened, at ${plantedWhere}`,
+);
+expect(
+  (seen.unopenedProblems ?? []).filter((row) => row.includes("IML201")).length === 1 &&
+    (seen.unopenedProblems ?? []).filter((row) => row.includes("IML101")).length === 1,
+  "each problem of a file never opened listed once (pulled, not also pushed)",
+);
+for (const name of ["scopes", "accessToken", "refreshToken", "expires"]) {
+  expect((seen.connectionSuggestions ?? []).some((label) => label.startsWith(name)), `${name} (oauth2's) among the completions after {{connection.`);
+}
+expect(seen.connectionCompleted?.includes('"q": "{{connection.scopes}}{{parameters.query}}"'), "choosing scopes completes {{connection.scopes}}");
+expect(seen.definitionTab?.includes("oauth2.params.iml.json"), "go to definition on connection.scopes opens oauth2.params.iml.json");
+expect(seen.definitionLine?.startsWith(`Ln ${scopesLine},`), `the definition is the parameter's line ${scopesLine} (saw ${seen.definitionLine})`);
+expect(/IML: \d+ files checked, [1-9]\d* errors/.test(seen.checkApp ?? ""), `IML: Check app reports the errors (saw ${seen.checkApp})`);
+expect(seen.requestPreviewTab?.includes("search-contacts.communication.iml.json"), "the Request preview view of the module");
+const curl = seen.requestPreviewCurl ?? "";
+expect(curl.startsWith("curl ") && curl.includes("https://api.acme-crm.example/v2/contacts?q=offline_access"), `a curl command with base's URL and connection.scopes' default (saw ${curl})`);
+expect(curl.includes("authorization: Bearer ••••") && curl.includes("accept: application/json"), "base's headers merged in, the token masked");
+expect(/^GET \/v2\/contacts\?q=offline_access\S* HTTP\/1\.1\s+Host: api\.acme-crm\.example/.test(seen.requestPreviewHttp ?? ""), "the HTTP text of the request");
+expect(["Copy curl", "Copy HTTP"].every((label) => (seen.requestPreviewButtons ?? []).includes(label)), "copy buttons for curl and HTTP");
+expect(seen.requestClipboard !== undefined && seen.requestClipboard === curl, "Copy curl puts the curl command on the clipboard");
 
 expect(!existsSync(HOSTILE_MARKER), "the workspace's imlLs.server.command is not run");
 expect((seen.serverLog ?? []).some((line) => line.includes("from the bundled server")), "the bundled server set up and started");
