@@ -137,6 +137,7 @@ def jwt_request(number: int) -> dict[str, Any]:
             "x-workspace": "{{parameters.workspaceId}}",
         },
         "qs": {"limit": "{{parameters.limit}}", "since": "{{formatDate(addDays(now, -7), 'YYYY-MM-DD')}}"},
+        "log": {"sanitize": ["request.headers.authorization"]},
         "response": {
             "valid": "{{body.ok = true}}",
             "error": {"message": "{{body.error.message}}", "type": "InvalidAccessTokenError"},
@@ -152,6 +153,7 @@ def basic_request(number: int) -> dict[str, Any]:
         "method": "POST",
         "temp": {"contactId": "{{ifempty(parameters.workspaceId, 'default')}}"},
         "headers": {"authorization": "Basic {{base64(parameters.username + ':' + parameters.password)}}"},
+        "log": {"sanitize": ["request.headers.authorization"]},
         "body": {
             "name": "{{capitalize(parameters.username)}}",
             "email": "{{lower(parameters.username)}}@example.com",
@@ -185,6 +187,7 @@ def api_key_request(number: int) -> dict[str, Any]:
             "limit": "{{parameters.limit}}",
         },
         "headers": {"x-api-key": "{{parameters.apiKey}}", "accept": "application/json"},
+        "log": {"sanitize": ["request.headers.x-api-key"]},
         "response": {
             "temp": {"page": "{{body.page}}", "total": "{{body.total * 1}}"},
             "valid": "{{body.status = 'ok'}}",

@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.generate import Position, Workload
-from benchmarks.lsp_client import JsonObject, LspClient, LspError
+from benchmarks.lsp_client import JsonObject, LspClient, LspError, ResponseError
+
+RETRIGGER_CODES = ("-32802:", "-32801:")
+"""ServerCancelled and ContentModified: the server asks the client to ask again."""
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,13 @@ async def _converse(
         if pull:
             start = time.perf_counter()
             client.notify(method, params)
-            report = await client.request("textDocument/diagnostic", {"textDocument": document}, timeout)
+            while True:  # as VS Code does: a server still checking answers "ask again" (LSP 3.17)
+                try:
+                    report = await client.request("textDocument/diagnostic", {"textDocument": document}, timeout)
+                    break
+                except ResponseError as error:
+                    if not str(error).startswith(RETRIGGER_CODES):
+                        raise
             return time.perf_counter() - start, len(report.get("items", []))
         published = client.expect(
             "textDocument/publishDiagnostics",
