@@ -3,8 +3,8 @@
 The session opens one module and the connection's params file, then renames a parameter the
 modules read (``connection.region`` → an unknown value, and back) one character at a time: each
 edit of the params file must re-check the open module, and the time until the module's new
-diagnostics arrive is what a developer waits for. Completion asks after ``parameters.`` in the
-module; hover points at ``connection.region``. The floor, which reads no other file, is timed until its diagnostics
+diagnostics arrive is what a developer waits for. Completion asks after ``connection.`` in the
+module (the connection's parameters and saved keys); hover points at ``connection.region``. The floor, which reads no other file, is timed until its diagnostics
 of the params file arrive.
 """
 
@@ -130,15 +130,13 @@ def generate_app(modules: int = 200) -> AppWorkload:
     module_lines = files[module].split("\n")
     read_line = next(n for n, text in enumerate(module_lines) if READ in text)
     read_column = module_lines[read_line].index(READ)
-    url_line = next(n for n, text in enumerate(module_lines) if "{{parameters.recordId}}" in text)
-    url_column = module_lines[url_line].index("{{parameters.recordId}}")
     return AppWorkload(
         modules=modules,
         files=files,
         module=module,
         params=params_path,
         edit_cycles=(cut,),
-        completion=Position(url_line, url_column + len("{{parameters.")),
+        completion=Position(read_line, read_column + len("{{connection.")),
         hover=Position(read_line, read_column + len("{{connection.re")),
     )
 
