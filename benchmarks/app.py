@@ -4,8 +4,8 @@ The session opens one module and the connection's params file, then renames a pa
 modules read (``connection.region`` → an unknown value, and back) one character at a time: each
 edit of the params file must re-check the open module, and the time until the module's new
 diagnostics arrive is what a developer waits for. Completion asks after ``connection.`` in the
-module (the connection's parameters and saved keys); hover points at ``connection.region``. The floor, which reads no other file, is timed until its diagnostics
-of the params file arrive.
+module (the connection's parameters and saved keys); hover points at ``connection.region``. The
+floor, which reads no other file, is timed until its diagnostics of the params file arrive.
 """
 
 from __future__ import annotations
