@@ -12,10 +12,11 @@ from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
 from iml_ls.checks.expressions import hyphenated_name_parts
 from iml_ls.checks.suggestions import typo_of
 from iml_ls.evaluate.functions import FUNCTIONS
+from iml_ls.model.app import RPC_PREFIX, rpc_name
 from iml_ls.model.connection import FileKind
 from iml_ls.model.schema import OAUTH_STAGES_WITH_CONNECTION, VARIABLES, Context
 from iml_ls.syntax.iml import Call, Member, Name, Template, member_path, walk_expr
-from iml_ls.syntax.json_tree import JsonArray, JsonObject, JsonString, JsonValue
+from iml_ls.syntax.json_tree import JsonArray, JsonString, JsonValue, walk
 
 
 def nearest(name: str, candidates: list[str]) -> str | None:
@@ -216,19 +217,9 @@ def _declare_parameter_fix(analysis: Analysis, name: str) -> Fix | None:
 
 def _check_rpcs(analysis: Analysis, root: JsonValue | None, rpcs: frozenset[str]) -> Iterator[Diagnostic]:
     """``"rpc://name"`` in parameter files names an RPC of the app."""
-    stack: list[JsonValue | None] = [root]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, JsonString):
-            if value.value.startswith("rpc://") and "{{" not in value.value:
-                name = value.value[len("rpc://") :].split("?", 1)[0].split("/", 1)[0]
-                if name and name not in rpcs:
-                    start, end = value.source_offset(6), value.source_offset(6 + len(name))
-                    found = suggest(analysis, name, rpcs, start, end, otherwise=" Add it under `rpcs/`.")
-                    yield diagnostic(
-                        "unknown-rpc", start, end, f"The app has no RPC `{name}`.{found.hint}", *found.fixes
-                    )
-        elif isinstance(value, JsonArray):
-            stack.extend(value.items)
-        elif isinstance(value, JsonObject):
-            stack.extend(member.value for member in value.members)
+    for value in walk(root):
+        name = rpc_name(value.value) if isinstance(value, JsonString) else None
+        if isinstance(value, JsonString) and name is not None and name not in rpcs:
+            start, end = value.source_offset(len(RPC_PREFIX)), value.source_offset(len(RPC_PREFIX) + len(name))
+            found = suggest(analysis, name, rpcs, start, end, otherwise=" Add it under `rpcs/`.")
+            yield diagnostic("unknown-rpc", start, end, f"The app has no RPC `{name}`.{found.hint}", *found.fixes)

@@ -16,7 +16,7 @@ from iml_ls.evaluate.functions.spec import BuiltinFunction
 from iml_ls.evaluate.jsonwebtoken import MAKE_ALGORITHMS, REGISTERED_CLAIMS, SIGN_OPTIONS
 from iml_ls.features import markdown
 from iml_ls.features.cursor import ImlCursor, JsonCursor, iml_cursor, json_cursor
-from iml_ls.model.connection import FileKind, JsonPath
+from iml_ls.model.connection import FileKind, JsonPath, saved_data
 from iml_ls.model.schema import (
     BASE_KEYS,
     ERROR_OBJECT_KEYS,
@@ -229,13 +229,9 @@ def _temp_members(analysis: Analysis, path: tuple[str, ...]) -> dict[str, str]:
 
 
 def _data_keys(analysis: Analysis) -> list[str]:
-    keys: list[str] = []
-    for request in analysis.requests:
-        response = request.node.get("response")
-        data = response.get("data") if isinstance(response, JsonObject) else None
-        if isinstance(data, JsonObject):
-            keys.extend(member.key.value for member in data.members if member.key.value not in keys)
-    return keys
+    """The keys earlier stages save (``data.<key>``), each once."""
+    saved = saved_data(analysis.root, analysis.kind)
+    return list(dict.fromkeys(m.key.value for data in saved if isinstance(data, JsonObject) for m in data.members))
 
 
 def _jwt_argument(

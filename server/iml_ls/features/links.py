@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis, Workspace
-from iml_ls.model.app import ComponentKind, Role
+from iml_ls.model.app import RPC_PREFIX, App, ComponentKind, Role, rpc_name
 from iml_ls.model.connection import FileKind
-from iml_ls.syntax.json_tree import JsonArray, JsonObject, JsonString, JsonValue
+from iml_ls.syntax.json_tree import JsonObject, JsonString, walk
 
 MAX_WORKSPACE_SYMBOLS = 500
 
@@ -38,37 +38,34 @@ class WorkspaceSymbol:
     end: int
 
 
-def _strings(root: JsonValue | None) -> Iterator[tuple[JsonString, tuple[str | int, ...]]]:
-    stack: list[tuple[JsonValue | None, tuple[str | int, ...]]] = [(root, ())]
-    while stack:
-        value, path = stack.pop()
-        if isinstance(value, JsonString):
-            yield value, path
-        elif isinstance(value, JsonArray):
-            stack.extend((item, (*path, index)) for index, item in enumerate(value.items))
-        elif isinstance(value, JsonObject):
-            stack.extend((member.value, (*path, member.key.value)) for member in value.members)
-
-
 def document_links(workspace: Workspace, analysis: Analysis) -> list[DocumentLink]:
     """Links from ``rpc://`` names to RPCs, and from the manifest's paths to the files."""
     app = workspace.app_of(analysis.path)
     if app is None:
         return []
     links: list[DocumentLink] = []
-    manifest = analysis.kind is FileKind.APP_MANIFEST
-    for string, path in _strings(analysis.root):
-        if string.value.startswith("rpc://"):
-            name = string.value[len("rpc://") :].split("?", 1)[0].split("/", 1)[0]
-            rpc = app.component(ComponentKind.RPC, name)
-            target = rpc.file(Role.COMMUNICATION) if rpc is not None else None
-            if target is not None:
-                links.append(DocumentLink(string.start + 1, string.start + 7 + len(name), target, f"The RPC `{name}`"))
-        elif manifest and len(path) >= 2 and path[-2] in ("codeFiles", "generalCodeFiles") and string.value:
-            target = os.path.normpath(os.path.join(app.root, string.value))
-            if app.place_of(target) is not None:
-                links.append(DocumentLink(string.start + 1, string.end - 1, target, f"Open {string.value}"))
+    for value in walk(analysis.root):
+        name = rpc_name(value.value) if isinstance(value, JsonString) else None
+        rpc = app.component(ComponentKind.RPC, name) if name is not None else None
+        target = rpc.file(Role.COMMUNICATION) if rpc is not None else None
+        if name is not None and target is not None:
+            end = value.start + 1 + len(RPC_PREFIX) + len(name)
+            links.append(DocumentLink(value.start + 1, end, target, f"The RPC `{name}`"))
+        if analysis.kind is FileKind.APP_MANIFEST and isinstance(value, JsonObject):
+            for member in value.members:
+                if member.key.value in ("codeFiles", "generalCodeFiles") and isinstance(member.value, JsonObject):
+                    links.extend(_file_links(app, member.value))
     return sorted(links, key=lambda link: link.start)
+
+
+def _file_links(app: App, code_files: JsonObject) -> Iterator[DocumentLink]:
+    """The manifest's ``codeFiles`` paths that name a file of the app."""
+    for member in code_files.members:
+        path = member.value
+        if isinstance(path, JsonString) and path.value:
+            target = os.path.normpath(os.path.join(app.root, path.value))
+            if app.place_of(target) is not None:
+                yield DocumentLink(path.start + 1, path.end - 1, target, f"Open {path.value}")
 
 
 def workspace_symbols(workspace: Workspace, paths: list[str], query: str) -> list[WorkspaceSymbol]:

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis, Workspace
 from iml_ls.checks.diagnostic import TextEdit
-from iml_ls.model.app import Component, ComponentKind, Role, linked_connections
+from iml_ls.model.app import Component, ComponentKind, Role, linked_connections, rpc_name
 from iml_ls.model.connection import FileKind, saved_members, sibling
 from iml_ls.syntax.iml import Call, Expr, Index, Literal, Member, Name, walk_expr
-from iml_ls.syntax.json_tree import JsonArray, JsonObject, JsonString, JsonValue
+from iml_ls.syntax.json_tree import JsonString, JsonValue, walk
 
 
 class SymbolKind(enum.Enum):
@@ -320,16 +320,7 @@ def _file_target(workspace: Workspace, analysis: Analysis, offset: int) -> Locat
 
 def _rpc_at(root: JsonValue | None, offset: int) -> str | None:
     """The RPC name of an ``"rpc://name"`` string that holds ``offset``."""
-    stack: list[JsonValue | None] = [root]
-    while stack:
-        value = stack.pop()
-        if value is None or not value.start <= offset <= value.end:
-            continue
-        if isinstance(value, JsonString):
-            if value.value.startswith("rpc://"):
-                return value.value[len("rpc://") :].split("?", 1)[0].split("/", 1)[0] or None
-        elif isinstance(value, JsonArray):
-            stack.extend(value.items)
-        elif isinstance(value, JsonObject):
-            stack.extend(member.value for member in value.members)
+    for value in walk(root):
+        if isinstance(value, JsonString) and value.start <= offset <= value.end:
+            return rpc_name(value.value)
     return None

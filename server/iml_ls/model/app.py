@@ -245,6 +245,16 @@ class App:
         return next(c for c in self.components if c.kind is ComponentKind.APP)
 
 
+RPC_PREFIX = "rpc://"
+
+
+def rpc_name(text: str) -> str | None:
+    """The RPC an ``"rpc://name?arg=…"`` reference names (None for any other text)."""
+    if not text.startswith(RPC_PREFIX) or "{{" in text:
+        return None
+    return text[len(RPC_PREFIX) :].split("?", 1)[0].split("/", 1)[0] or None
+
+
 def find_app_root(path: str) -> str | None:
     """The root of the Make app that holds ``path``: the nearest folder up with ``makecomapp.json``,
     else the nearest folder up that looks like an app (a base file, or component folders)."""

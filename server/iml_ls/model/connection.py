@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TypeAlias
@@ -219,15 +220,20 @@ def parameters_are_open(root: JsonValue | None) -> bool:
     return False
 
 
+def saved_data(root: JsonValue | None, kind: FileKind) -> Iterator[JsonValue]:
+    """The ``response.data`` of every request or stage: what a connection (or an attach) saves."""
+    for request in requests(root, kind):
+        response = request.node.get("response")
+        data = response.get("data") if isinstance(response, JsonObject) else None
+        if data is not None:
+            yield data
+
+
 def saved_members(root: JsonValue | None, kind: FileKind) -> list[JsonString] | None:
     """The keys a connection (or a webhook's attach) saves with ``response.data``, in every request
     or stage; None when one of them is not a plain object (its keys are only known at runtime)."""
     found: list[JsonString] = []
-    for request in requests(root, kind):
-        response = request.node.get("response")
-        data = response.get("data") if isinstance(response, JsonObject) else None
-        if data is None:
-            continue
+    for data in saved_data(root, kind):
         if not isinstance(data, JsonObject) or any("{{" in member.key.value for member in data.members):
             return None
         found.extend(member.key for member in data.members)
