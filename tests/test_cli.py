@@ -11,6 +11,8 @@ import pytest
 
 from iml_ls import __version__
 
+from .app_files import write_files
+
 PARAMS = '[{"name": "clientSecret", "type": "password"}]\n'
 # A line with non-ASCII text before the expression, and an escaped quote inside it.
 COMMUNICATION = """{
@@ -133,10 +135,7 @@ MODULE_APP = {
 
 @pytest.fixture
 def module_app(tmp_path: Path) -> Path:
-    for name, text in MODULE_APP.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    return tmp_path
+    return write_files(tmp_path, MODULE_APP)
 
 
 def test_a_module_is_checked_as_a_module_with_its_connection_in_view(module_app: Path) -> None:
@@ -174,9 +173,7 @@ def test_a_folder_without_make_app_files_is_a_usage_error(tmp_path: Path) -> Non
 def test_a_folder_of_several_apps_checks_each(module_app: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     parent = tmp_path_factory.mktemp("apps")
     for copy in ("one", "two"):
-        for name, text in MODULE_APP.items():
-            (parent / copy / name).parent.mkdir(parents=True, exist_ok=True)
-            (parent / copy / name).write_text(text, encoding="utf-8")
+        write_files(parent / copy, MODULE_APP)
     output = json.loads(run("check", str(parent), "--format", "json").stdout)
     assert len(output["files"]) == 2 * len(MODULE_APP)  # every file of both apps, the manifests included
     assert sorted(item["path"].split("/")[-4] for item in output["diagnostics"]) == ["one", "two"]

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from .app_files import write_files
+
 ROOT = Path(__file__).parent.parent
 SECRET = "sk-cli-secret-31337"
 
@@ -33,10 +35,7 @@ def module(tmp_path: Path) -> Path:
         "connections/acme/acme.samples.json": {"parameters": {"apiKey": SECRET}},
         "modules/add/add.communication.iml.json": {"url": "/items", "method": "PUT", "body": {"n": 1}},
     }  # fmt: skip
-    for name, content in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(json.dumps(content), encoding="utf-8")
-    return tmp_path / "modules/add/add.communication.iml.json"
+    return write_files(tmp_path, files) / "modules/add/add.communication.iml.json"
 
 
 def test_curl_and_http_formats_print_only_the_request(module: Path) -> None:

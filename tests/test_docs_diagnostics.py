@@ -24,6 +24,8 @@ from iml_ls.analysis import Workspace
 from iml_ls.checks import diagnostics
 from iml_ls.checks.catalogue import RULES, Rule
 
+from .app_files import write_files
+
 DOCS = Path(__file__).parent.parent / "docs" / "diagnostics.md"
 NOT_A_FILE_EXAMPLE = {"IML503"}
 """sample-file-tracked is about git, so its examples are shell commands."""
@@ -291,9 +293,7 @@ def test_the_section_states_the_severity_and_has_a_wrong_and_a_right_example(rul
 def app(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The app the page's examples assume, with sample values for the basic connection."""
     root = tmp_path_factory.mktemp("app")
-    for path, content in APP.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_text(json.dumps(content, indent=4) + "\n", encoding="utf-8")
+    write_files(root, APP)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )

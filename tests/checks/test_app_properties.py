@@ -7,7 +7,6 @@ diagnostic on such an app is a false alarm: the tables and the checks disagree.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +16,8 @@ from iml_ls.analysis import Workspace
 from iml_ls.checks import diagnostics
 from iml_ls.model.app import load_app
 from iml_ls.model.schema import REQUEST_DIRECTIVES, RESPONSE_DIRECTIVES, Context
+
+from ..app_files import write_files
 
 MODULE_TYPES = {
     "action": Context.ACTION,
@@ -133,9 +134,7 @@ def test_an_app_made_of_allowed_directives_reports_nothing(
         },
     }  # fmt: skip
     files["makecomapp.json"] = manifest
-    for name, content in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(json.dumps(content, indent=4), encoding="utf-8")
+    write_files(root, files)
     workspace = Workspace()
     found = {}
     for path in load_app(str(root)).places:

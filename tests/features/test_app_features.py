@@ -11,6 +11,8 @@ from iml_ls.features.completion import complete
 from iml_ls.features.hover import hover
 from iml_ls.features.links import document_links, workspace_symbols
 
+from ..app_files import write_files
+
 FILES = {
     "makecomapp.json": """{"components": {
         "connection": {"acme": {"connectionType": "basic", "codeFiles": {
@@ -44,10 +46,7 @@ FILES = {
 
 @pytest.fixture
 def app(tmp_path: Path) -> tuple[Workspace, Path]:
-    for name, text in FILES.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    return Workspace(), tmp_path
+    return Workspace(), write_files(tmp_path, FILES)
 
 
 def opened(app: tuple[Workspace, Path], name: str) -> Analysis:

@@ -19,6 +19,8 @@ from iml_ls.features.navigation import (
     rename,
 )
 
+from ..app_files import write_files
+
 PARAMS = """[
     {"name": "clientId", "type": "text"},
     {"name": "clientSecret", "type": "password"},
@@ -247,10 +249,7 @@ APP_FILES = {
 
 @pytest.fixture
 def app(tmp_path: Path) -> tuple[Workspace, Path]:
-    for name, text in APP_FILES.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    return Workspace(), tmp_path
+    return Workspace(), write_files(tmp_path, APP_FILES)
 
 
 def at(analysis: Analysis, needle: str, offset: int = 0) -> int:

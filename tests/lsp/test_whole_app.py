@@ -13,6 +13,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
+from ..app_files import write_files
 from .conftest import SERVER, capabilities, diagnostics_for, open_document
 
 CONNECTION_PARAMS = [{"name": "apiKey", "type": "password", "label": "API key", "required": True}]
@@ -61,10 +62,7 @@ def app(tmp_path: Path) -> Path:
             [{"name": "contactId", "type": "text", "label": "Contact ID", "required": True}]
         ),
     }
-    for name, text in files.items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    return tmp_path
+    return write_files(tmp_path, files)
 
 
 @pytest.mark.asyncio

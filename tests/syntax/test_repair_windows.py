@@ -48,7 +48,7 @@ def test_slips_typed_into_a_big_file_are_found_from_the_lines_around_them() -> N
 
 
 def test_a_block_comment_makes_the_repairs_scan_everything() -> None:
-    text = "/* a\n \" */\n" + TEXT
+    text = '/* a\n " */\n' + TEXT
     document = parse_json(LineIndex(text))
     assert _repair_windows(LineIndex(text + " "), (document, text)) == [(0, len(text) + 1)]
 
