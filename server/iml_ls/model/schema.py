@@ -84,8 +84,6 @@ MODULES = frozenset(
 )
 REQUESTS_WITH_BASE = MODULES | {Context.RPC, Context.EPOCH, Context.BASE}
 """Where a request inherits ``general/base.iml.json`` (modules and RPCs; base itself)."""
-LISTING = frozenset({Context.SEARCH, Context.TRIGGER, Context.MODULE, Context.RPC, Context.EPOCH, Context.BASE})
-"""Where a response may list many items (``iterate``, ``pagination``, ``limit``)."""
 EVERY_CONTEXT = frozenset(Context)
 
 
