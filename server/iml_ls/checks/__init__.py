@@ -46,6 +46,8 @@ def diagnostics(analysis: Analysis) -> list[Diagnostic]:
 
 def run_checks(analysis: Analysis) -> list[Diagnostic]:
     """Every enabled diagnostic for one analysis, sorted by position (each reported once)."""
+    if analysis.kind is FileKind.RECORDING:  # a response as a server sent it: nothing in it is the app's to fix
+        return []
     if analysis.kind is FileKind.SAMPLES:  # sample values are data, not IML (a secret may hold `{{`)
         from iml_ls.analysis import Scope
 

@@ -33,8 +33,8 @@ from pathlib import Path
 from iml_ls import files
 from iml_ls.evaluate.coerce import parse_json_text
 from iml_ls.evaluate.values import JsValue
+from iml_ls.model.connection import RECORDING_SUFFIX, is_recording
 
-RECORDING_SUFFIX = ".response.json"
 GITIGNORE_LINE = "*" + RECORDING_SUFFIX
 MAX_RECORDING_BYTES = 4_000_000
 """Larger recordings are not read (nor written): the editor reads one on every change of the file."""
@@ -51,11 +51,6 @@ def recording_path(code_path: str) -> str:
         if code_path.endswith(suffix):
             return code_path[: -len(suffix)] + RECORDING_SUFFIX
     return code_path + RECORDING_SUFFIX
-
-
-def is_recording(path: str | Path) -> bool:
-    """Whether the file name is a recording's (never a component's code file)."""
-    return Path(path).name.endswith(RECORDING_SUFFIX)
 
 
 @dataclass(frozen=True)
