@@ -31,7 +31,16 @@ RECORDING = {
                 "status": 200,
                 "headers": [["content-type", "application/json"]],
                 # what a server may well send: text that looks like IML, even broken IML
-                "json": {"contacts": [{"id": 1, "name": "{{nme}", "note": "{{unknownFunction()}}"}]},
+                "json": {
+                    "contacts": [
+                        {
+                            "id": 1,
+                            "name": "{{nme}",
+                            "email": "{{unknownFunction()}}",
+                            "created_at": "2026-11-30T09:12:00Z",
+                        }
+                    ]
+                },
             },
         }
     ],

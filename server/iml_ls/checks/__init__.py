@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from iml_ls.checks import evaluation, expressions, jwt, names, structure, syntax
+from iml_ls.checks import evaluation, expressions, jwt, names, recorded, structure, syntax
 from iml_ls.checks.catalogue import Severity
 from iml_ls.checks.suppressions import suppressions
 from iml_ls.evaluate.environment import TempState, shared_evaluation
@@ -31,7 +31,15 @@ Check = Callable[["Analysis", "Scope"], Iterable["Diagnostic"]]
 Reads = tuple[frozenset[str] | None, frozenset[str] | None]
 """The ``temp`` keys a request reads, and those whose arriving value it can see (None: all)."""
 
-CHECKS: tuple[Check, ...] = (syntax.check, names.check, expressions.check, structure.check, jwt.check, evaluation.check)
+CHECKS: tuple[Check, ...] = (
+    syntax.check,
+    names.check,
+    recorded.check,
+    expressions.check,
+    structure.check,
+    jwt.check,
+    evaluation.check,
+)
 
 
 def diagnostics(analysis: Analysis) -> list[Diagnostic]:
