@@ -102,7 +102,7 @@ def test_the_recording_written_by_hand_is_read_and_fits_the_module(app: Path) ->
     recording = read_recording(str(app), str(app / RECORDING))
     assert recording is not None
     [exchange] = recording.exchanges
-    assert (exchange.label, exchange.page, exchange.status, exchange.headers) == ("request 1", 1, 200, ())
+    assert (exchange.label, exchange.page, exchange.status, exchange.headers) == ("", 1, 200, ())
     analysis = module_analysis(app)
     assert analysis.related.recording == recording
     assert "Recorded value" in (hover(analysis, analysis.text.index("item.email") + 6) or pytest.fail()).markdown

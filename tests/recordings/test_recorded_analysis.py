@@ -165,15 +165,16 @@ def test_each_request_reads_its_own_recording_by_label(tmp_path: Path) -> None:
     ]
 
 
-def test_without_labels_the_recorded_pages_answer_the_requests_in_order(tmp_path: Path) -> None:
+def test_without_labels_the_recorded_pages_answer_the_sending_requests_in_order(tmp_path: Path) -> None:
     requests = [
+        {"response": {"temp": {"filter": "{{parameters.filter}}"}}},  # no url: nothing is sent
         {"url": "https://api.example.com/me", "response": {"temp": {"account": "{{body.account}}"}}},
         {"url": "https://api.example.com/contacts", "response": {"output": "{{body.totl}}"}},
     ]
     first = {"response": {"json": {"account": "a-1"}}}
     found = analyse(tmp_path, requests, first, {"response": {"json": CONTACTS}})
     assert [message.split(" (it has")[0] for message in warnings(found)] == [
-        "In the recorded response (request 2), `body` has no `totl`"
+        "In the recorded response, `body` has no `totl`"
     ]
 
 
@@ -229,6 +230,18 @@ def test_hover_on_an_item_key_shows_the_first_item_that_has_it(tmp_path: Path) -
     found = analyse(tmp_path, module({"iterate": "{{body.contacts}}", "output": {"p": "{{item.phone}}"}}), exchange())
     shown = hover_text(found, "item.phone")
     assert "1 of 2 items have it, the first" in shown and '"+44 20"' in shown
+
+
+def test_hover_on_an_item_key_every_item_has_without_a_label(tmp_path: Path) -> None:
+    unlabelled = {"response": {"json": CONTACTS}}
+    found = analyse(tmp_path, module({"iterate": "{{body.contacts}}", "output": {"n": "{{item.name}}"}}), unlabelled)
+    assert "Recorded value (status 200, 2026\\-12\\-01T15:20:00Z; the first of 2 items):" in hover_text(
+        found, "item.name"
+    )
+    one = analyse(tmp_path / "one", SEARCH, exchange({"contacts": [{"id": 3}]}))
+    assert "Recorded value (request, status 200, 2026\\-12\\-01T15:20:00Z; the only item):" in hover_text(
+        one, "item.id"
+    )
 
 
 def test_hover_on_headers_and_status(tmp_path: Path) -> None:

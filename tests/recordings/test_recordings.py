@@ -89,7 +89,7 @@ def test_a_hand_written_recording_needs_only_the_response(tmp_path: Path) -> Non
     path = tmp_path / "list.communication.response.json"
     path.write_text('{"exchanges": [{"response": {"json": {"items": []}}}]}', encoding="utf-8")
     assert read_recording(str(tmp_path), str(path)) == Recording(
-        str(path), "", (RecordedExchange("request 1", 1, "GET", "", 200, (), b'{"items":[]}'),)
+        str(path), "", (RecordedExchange("", 1, "GET", "", 200, (), b'{"items":[]}'),)
     )
 
 

@@ -115,7 +115,7 @@ def _diagnostic(
         where = analysis.text[string.offset(template, owner.start) : string.offset(template, owner.end)]
         said = f"`{where}` has no `{name}`" + (f" (it has {has})" if has else " (it is empty)")
     message = (
-        f"In the recorded response{'' if label == 'request' else f' ({label})'}, {said}.{hint} "
+        f"In the recorded response{'' if label in ('', 'request') else f' ({label})'}, {said}.{hint} "
         f"If the API sends `{name}` only sometimes, read it with `ifempty()`."
     )
     return diagnostic("key-not-in-recording", start, end, message, *found.fixes)

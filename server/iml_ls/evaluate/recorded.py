@@ -149,7 +149,8 @@ def masked(value: JsValue, path: tuple[Step, ...] = ()) -> JsValue:
 
 def _exchange_of(analysis: Analysis, request: Request, recording: Recording) -> RecordedExchange | None:
     """The first page recorded for ``request``: by its label (``request 2 of 3``, ```token` stage``,
-    as a run writes them), else, when the labels say nothing, the n-th first page for the n-th request."""
+    as a run writes them), else, when the labels say nothing, the n-th first page for the n-th
+    request that sends something (a request without ``url`` sends nothing, so it records nothing)."""
     firsts = [exchange for exchange in recording.exchanges if exchange.page == 1]
     index = analysis.request_index(request)
     if request.stage is not None:
@@ -164,7 +165,9 @@ def _exchange_of(analysis: Analysis, request: Request, recording: Recording) -> 
     matches = [_LABEL.fullmatch(exchange.label) for exchange in firsts]
     if all(matches):
         return next((e for e, m in zip(firsts, matches, strict=True) if m and int(m[1] or 1) == index + 1), None)
-    return firsts[index] if index < len(firsts) else None
+    sending = [found for found in analysis.requests if found.node.get("url") is not None]
+    position = next((number for number, found in enumerate(sending) if found is request), None)
+    return firsts[position] if position is not None and position < len(firsts) else None
 
 
 def _response(

@@ -33,7 +33,10 @@ def recorded_value(analysis: Analysis, path: JsonPath, expr: Expr) -> RecordedVa
         return None
     response, roots = found
     root, keys = steps
-    source = f"{markdown.text(response.exchange.label)}, status {response.exchange.status}"
+    label = response.exchange.label
+    source = (
+        f"{markdown.text(label)}, status {response.exchange.status}" if label else f"status {response.exchange.status}"
+    )
     if response.recorded:
         source += f", {markdown.text(response.recorded)}"
     result = look_up(roots[root], keys)
@@ -42,7 +45,7 @@ def recorded_value(analysis: Analysis, path: JsonPath, expr: Expr) -> RecordedVa
         return RecordedValue(f"Not in the recorded response ({source}); it has {have} there:", UNDEFINED)
     if not isinstance(result, Found) or not result.values:
         return None
-    where = f"; {len(result.values)} of {len(roots[root])} items have it, the first" if root == "item" else ""
+    where = "" if root != "item" else _among_items(len(result.values), len(roots[root]))
     value = _redacted(analysis, masked(result.values[0], keys))
     return RecordedValue(f"Recorded value ({source}{where}):", value)
 
@@ -72,6 +75,15 @@ def recorded_keys(analysis: Analysis, path: JsonPath, member_of: tuple[str, ...]
                     typed = key if key.isidentifier() else f"`{key}`"  # `x-total` needs its backticks
                     keys[key] = RecordedKey(key, typed, _detail(analysis, masked(item, (*member_of[1:], key))))
     return list(keys.values())
+
+
+def _among_items(having: int, items: int) -> str:
+    """Which item's value a hover on ``item.x`` shows: ``the only item``, ``the first of 3 items``…"""
+    if items == 1:
+        return "; the only item"
+    if having == items:
+        return f"; the first of {items} items"
+    return f"; {having} of {items} items have it, the first"
 
 
 def _detail(analysis: Analysis, value: JsValue) -> str:

@@ -102,7 +102,7 @@ def parse_recording(path: str, text: str) -> Recording | None:
     exchanges = raw.get("exchanges")
     if not isinstance(recorded, str) or not isinstance(exchanges, list):
         return None
-    read = [_exchange(item, number) for number, item in enumerate(exchanges, 1)]
+    read = [_exchange(item) for item in exchanges]
     found = [exchange for exchange in read if exchange is not None]
     return Recording(path, recorded, tuple(found)) if len(found) == len(read) else None
 
@@ -111,14 +111,14 @@ def _reject(name: str) -> object:
     raise ValueError(f"{name} is not JSON")
 
 
-def _exchange(raw: object, number: int) -> RecordedExchange | None:
+def _exchange(raw: object) -> RecordedExchange | None:
     if not isinstance(raw, dict):
         return None
     request = raw.get("request", {})
     response = raw.get("response")
     if not isinstance(request, dict) or not isinstance(response, dict):
         return None
-    label = raw.get("label", f"request {number}")
+    label = raw.get("label", "")
     page = raw.get("page", 1)
     method = request.get("method", "GET")
     url = request.get("url", "")
