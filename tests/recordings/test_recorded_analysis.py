@@ -92,6 +92,12 @@ def test_a_body_key_is_reported_with_the_nearest_one(tmp_path: Path) -> None:
     ]
 
 
+def test_of_many_keys_the_message_lists_the_closest(tmp_path: Path) -> None:
+    many = {f"field_{number:02d}": number for number in range(30)} | {"lifespan": "14 - 15"}
+    [message] = warnings(analyse(tmp_path, module({"output": "{{body.life_span}}"}), exchange(many)))
+    assert "(it has 31 keys, closest first: `lifespan`, " in message and message.count("`field_") == 5
+
+
 def test_the_fix_changes_the_key_and_is_safe_only_for_letter_case(tmp_path: Path) -> None:
     found = analyse(tmp_path, module({"output": "{{body.Total}}"}), exchange())
     [item] = [d for d in diagnostics(found) if d.rule.code == "IML208"]
@@ -118,6 +124,11 @@ def test_the_fix_changes_the_key_and_is_safe_only_for_letter_case(tmp_path: Path
 )
 def test_what_one_response_cannot_prove_is_not_reported(tmp_path: Path, response: dict[str, object]) -> None:
     assert warnings(analyse(tmp_path, module(response), exchange())) == []
+
+
+def test_a_polled_request_is_not_compared(tmp_path: Path) -> None:
+    polled = module({"temp": {"result": "{{body.result}}"}}, repeat={"condition": "{{body.status != 'done'}}"})
+    assert warnings(analyse(tmp_path, polled, exchange({"status": "running"}))) == []
 
 
 def test_pagination_reads_keys_of_the_last_page_and_is_not_reported(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 the recorded items have ``createdAt``.
 
 A recording is one response, so the rule keeps to what it proves. It reports only in a request
-that has a recording, a successful JSON one, and only in directives that map the data (``output``,
+that has a recording, a successful JSON one, and is not polled with ``repeat`` (the recorded poll
+need not be the last), and only in directives that map the data (``output``,
 ``iterate``, ``data``, ``temp``, ``trigger``…), never in ``valid``, ``error`` or ``pagination``,
 which read keys of other responses (an error body, the last page). A key counts as there when any
 object at that place has it (items need not all have it); where the recorded value is no object
@@ -12,6 +13,7 @@ there (``ifempty(body.x, …)``, ``if(item.x, …)``, ``body.x || …``, ``!body
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 
 from iml_ls.analysis import Analysis, ImlString, Scope
@@ -32,6 +34,8 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
     if analysis.related.recording is None or not scope.requests:
         return
     request = scope.requests[0]
+    if request.node.get("repeat") is not None:  # polled until done: one recorded poll is not the last
+        return
     for string in scope.strings:
         rest = string.path[len(request.path) :]
         if rest[:1] != ("response",) or len(rest) < 2 or rest[1] not in MAPPING_DIRECTIVES:
@@ -88,6 +92,16 @@ def _chain(node: Member | Index) -> list[Expr]:
     return nodes[::-1]
 
 
+def _listed(name: str, keys: list[str]) -> str:
+    """The keys there, in the recorded order; of many, the count and those closest to ``name``."""
+    if len(keys) <= MAX_KEYS_SHOWN:
+        return ", ".join(f"`{key}`" for key in keys)
+    closest = sorted(keys, key=lambda key: -difflib.SequenceMatcher(None, name.lower(), key.lower()).ratio())
+    return (
+        f"{len(keys)} keys, closest first: " + ", ".join(f"`{key}`" for key in closest[: MAX_KEYS_SHOWN // 2]) + ", …"
+    )
+
+
 def _diagnostic(
     analysis: Analysis,
     string: ImlString,
@@ -103,7 +117,7 @@ def _diagnostic(
     start, end = string.offset(template, start), string.offset(template, end)
     name = str(key)
     keys = list(missing.keys)
-    has = ", ".join(f"`{known}`" for known in keys[:MAX_KEYS_SHOWN]) + (", …" if len(keys) > MAX_KEYS_SHOWN else "")
+    has = _listed(name, keys)
     plain = isinstance(step, Member) and name.isidentifier()  # a fix retypes a plain name only
     found = suggest(analysis, name, [k for k in keys if k.isidentifier()] if plain else [], start, end)
     hint = found.hint
