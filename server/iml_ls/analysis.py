@@ -3,7 +3,8 @@
 An :class:`Analysis` is an immutable snapshot. The server, the CLI and every feature read the same
 one; nothing is computed twice for one version. The :class:`Workspace` owns the file texts (open
 editor buffers first, then disk), caches analyses, and gives each its related files: the params
-file beside a communication file, the common data and the preview sample values.
+file beside a communication file, the common data, the preview sample values and the recorded
+responses.
 """
 
 from __future__ import annotations

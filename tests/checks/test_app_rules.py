@@ -509,7 +509,14 @@ RECORDED_CASES = [
     (
         "epoch-output",
         module("watch", "epoch"),
-        {**ITEMS, "output": {"label": "{{item.name}}", "date": "{{item.date}}"}},
+        {**ITEMS, "output": {"label": "{{item.Name}}", "date": "{{item.created}}"}},
+        [("IML208", "Name")],
+    ),
+    ("optional-key", module("list"), {**ITEMS, "output": {"phone": "{{item.phone}}"}}, []),
+    (
+        "trigger-date",
+        module("watch"),
+        {**ITEMS, "trigger": {"id": "{{item.id}}", "date": "{{item.date}}", "type": "date", "order": "desc"}},
         [("IML208", "date")],
     ),
     ("error-body", module("list"), {**ITEMS, "error": "{{body.message}}"}, []),

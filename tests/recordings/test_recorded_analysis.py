@@ -82,14 +82,42 @@ def test_the_same_module_without_a_recording_or_with_the_right_key_is_clean(tmp_
     assert warnings(analyse(tmp_path / "right", right, exchange())) == []
 
 
-def test_a_body_key_is_reported_with_the_nearest_one(tmp_path: Path) -> None:
-    found = analyse(tmp_path, module({"output": {"more": "{{body.meta.more}}", "n": "{{body.totl}}"}}), exchange())
+def test_a_misspelt_body_key_is_reported_with_the_key_the_recording_has(tmp_path: Path) -> None:
+    found = analyse(tmp_path, module({"output": {"more": "{{body.meta.hasMore}}", "n": "{{body.totl}}"}}), exchange())
     assert warnings(found) == [
-        "In the recorded response, `body.meta` has no `more` (it has `has_more`, `next`). The closest it has "
-        "is `has_more`. If the API sends `more` only sometimes, read it with `ifempty()`.",
-        "In the recorded response, `body` has no `totl` (it has `contacts`, `meta`, `total`). Did you mean "
-        "`total`? If the API sends `totl` only sometimes, read it with `ifempty()`.",
+        "In the recorded response, `body.meta` has no `hasMore` (it has `has_more`, `next`). Did you mean `has_more`?",
+        "In the recorded response, `body` has no `totl` (it has `contacts`, `meta`, `total`). Did you mean `total`?",
     ]
+
+
+def test_a_key_the_recording_lacks_under_every_spelling_may_be_optional(tmp_path: Path) -> None:
+    response = {"output": {"d": "{{body.description}}", "m": "{{body.meta.more}}", "c": "{{body.cursor.next}}"}}
+    assert warnings(analyse(tmp_path, module(response), exchange())) == []
+    token = {"data": {"accessToken": "{{body.access_token}}", "refreshToken": "{{body.refresh_token}}"}}
+    sent_once = exchange({"access_token": "at-0123456789", "expires_in": 3600, "token_type": "Bearer"})
+    assert warnings(analyse(tmp_path / "token", module(token), sent_once)) == []
+
+
+def test_what_iterate_and_trigger_need_is_reported_however_it_is_spelt(tmp_path: Path) -> None:
+    response = {
+        "iterate": "{{body.people}}",
+        "output": "{{item}}",
+    }
+    [iterate] = warnings(analyse(tmp_path, module(response), exchange()))
+    assert iterate == (
+        "In the recorded response, `body` has no `people` (it has `contacts`, `meta`, `total`): "
+        "`iterate` would return no bundle."
+    )
+    trigger = {
+        "iterate": "{{body.contacts}}",
+        "output": "{{item}}",
+        "trigger": {"id": "{{item.id}}", "date": "{{item.date_created}}", "type": "date", "order": "desc"},
+    }
+    [date] = warnings(analyse(tmp_path / "trigger", module(trigger), exchange()))
+    assert date.startswith("In the recorded response, no recorded item has `date_created` (they have `id`, ")
+    assert date.endswith(
+        ": the trigger could not tell new items from those it has seen. The closest it has is `createdAt`."
+    )
 
 
 def test_of_many_keys_the_message_lists_the_closest(tmp_path: Path) -> None:
@@ -187,6 +215,8 @@ def test_without_labels_the_recorded_pages_answer_the_sending_requests_in_order(
     assert [message.split(" (it has")[0] for message in warnings(found)] == [
         "In the recorded response, `body` has no `totl`"
     ]
+    skipped = analyse(tmp_path / "skipped", requests, {"response": {"json": CONTACTS}})  # which request is it?
+    assert skipped.related.recording is not None and warnings(skipped) == []
 
 
 def test_an_oauth_stage_reads_the_exchange_recorded_for_it(tmp_path: Path) -> None:
@@ -230,10 +260,10 @@ def test_hover_shows_the_recorded_value_escaped_and_masked(tmp_path: Path) -> No
 
 def test_any_item_of_an_array_counts(tmp_path: Path) -> None:
     found = analyse(
-        tmp_path, module({"output": {"a": "{{body.contacts[2].phone}}", "b": "{{body.contacts[1].nick}}"}}), exchange()
+        tmp_path, module({"output": {"a": "{{body.contacts[2].phone}}", "b": "{{body.contacts[1].nmae}}"}}), exchange()
     )
     assert [message.split(" (it has")[0] for message in warnings(found)] == [
-        "In the recorded response, `body.contacts[1]` has no `nick`"
+        "In the recorded response, `body.contacts[1]` has no `nmae`"
     ]
 
 
@@ -297,6 +327,17 @@ def test_completion_backticks_a_key_that_is_no_name(tmp_path: Path) -> None:
 def test_outside_the_response_nothing_recorded_is_offered(tmp_path: Path) -> None:
     found = analyse(tmp_path, module({"output": "{{body}}"}, qs={"q": "{{body.}}"}), exchange())
     assert completion_of(found, '"q": "{{body.') == {}
+
+
+def test_a_recording_linked_out_of_the_app_is_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text(json.dumps({"exchanges": [exchange({"contacts": [{"secret": "from-outside"}]})]}), "utf-8")
+    app = tmp_path / "app"
+    analyse(app, SEARCH)
+    (app / RECORDING).symlink_to(outside)
+    found = Workspace().analysis(str(app / MODULE))
+    assert found is not None and found.related.recording is None
+    assert "from-outside" not in hover_text(found, "body.contacts") and warnings(found) == []
 
 
 def test_a_recording_changed_on_disk_is_read_again(tmp_path: Path) -> None:

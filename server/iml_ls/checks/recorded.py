@@ -1,14 +1,23 @@
 """Keys the recorded response does not have (IML208): ``output`` mapping ``item.created_at`` where
 the recorded items have ``createdAt``.
 
-A recording is one response, so the rule keeps to what it proves. It reports only in a request
-that has a recording, a successful JSON one, and is not polled with ``repeat`` (the recorded poll
-need not be the last), and only in directives that map the data (``output``,
-``iterate``, ``data``, ``temp``, ``trigger``…), never in ``valid``, ``error`` or ``pagination``,
-which read keys of other responses (an error body, the last page). A key counts as there when any
-object at that place has it (items need not all have it); where the recorded value is no object
-(text, a number, null, an empty array) nothing is said. A read that tests whether the key is
-there (``ifempty(body.x, …)``, ``if(item.x, …)``, ``body.x || …``, ``!body.x``) is never reported.
+A recording is one response, so the rule keeps to what it proves. A key one response lacks may be
+one the API leaves out when it has no value (an optional field, a ``refresh_token`` sent only the
+first time), so a missing key is reported only when
+
+- the recording has it under another spelling (``createdAt``, ``Total``, ``lifespan``: the letter
+  case, an underscore, a letter or two), which is a mistake whatever the API leaves out; or
+- Make needs it to be there: the array ``iterate`` goes through (without it no bundle comes out)
+  and the ``trigger``'s ``id`` and ``date`` (without them a trigger cannot tell new items).
+
+It reports only in a request that has a recording, a successful JSON one, and is not polled with
+``repeat`` (the recorded poll need not be the last), and only in directives that map the data
+(``output``, ``iterate``, ``data``, ``temp``, ``trigger``…), never in ``valid``, ``error``,
+``pagination`` or ``iterate.condition``, which read keys of other responses (an error body, the
+last page) or filter by them. A key counts as there when any object at that place has it (items
+need not all have it); where the recorded value is no object (text, a number, null, an empty
+array) nothing is said. A read that tests whether the key is there (``ifempty(body.x, …)``,
+``if(item.x, …)``, ``body.x || …``, ``!body.x``) is never reported.
 """
 
 from __future__ import annotations
@@ -19,11 +28,17 @@ from collections.abc import Iterator
 from iml_ls.analysis import Analysis, ImlString, Scope
 from iml_ls.checks.diagnostic import Diagnostic, diagnostic
 from iml_ls.checks.names import nearest, suggest
-from iml_ls.evaluate.recorded import Missing, Roots, Step, look_up, recorded_roots, steps_of
+from iml_ls.checks.suggestions import typo_of
+from iml_ls.evaluate.recorded import Missing, Roots, look_up, recorded_roots, steps_of
 from iml_ls.syntax.iml import Binary, Call, Expr, Index, Member, Name, Template, Unary, walk_expr
 
 MAPPING_DIRECTIVES = frozenset({"output", "iterate", "data", "temp", "trigger", "uid", "metadata", "expires", "limit"})
 """The ``response`` directives whose reads are checked against the recording."""
+NEEDED = {
+    "iterate": "`iterate` would return no bundle",
+    "trigger": "the trigger could not tell new items from those it has seen",
+}
+"""Directives whose keys Make needs to be there, and what happens without them."""
 PRESENCE_TESTS = frozenset({"if", "ifempty", "switch", "contains", "equal", "isArray"})
 """Functions whose arguments are often keys that are only sometimes there."""
 TESTING_OPERATORS = frozenset({"||", "&&", "|", "&", "==", "!=", "=", "!", "<", ">", "<=", ">="})
@@ -48,13 +63,14 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
         response, roots = found
         if not response.parsed or not 200 <= response.exchange.status <= 299:
             continue
+        needed = NEEDED.get(str(rest[1]))
         for template in string.templates:
             if template.expr is not None:
-                yield from _check_template(analysis, string, template, roots, response.exchange.label)
+                yield from _check_template(analysis, string, template, roots, response.exchange.label, needed)
 
 
 def _check_template(
-    analysis: Analysis, string: ImlString, template: Template, roots: Roots, label: str
+    analysis: Analysis, string: ImlString, template: Template, roots: Roots, label: str, needed: str | None
 ) -> Iterator[Diagnostic]:
     assert template.expr is not None
     tested = _tested(template.expr)
@@ -66,8 +82,11 @@ def _check_template(
         if steps is None or steps[0] not in ("body", "item") or steps[0] not in roots:
             continue
         missing = look_up(roots[steps[0]], steps[1])
-        if isinstance(missing, Missing):
-            yield _diagnostic(analysis, string, template, _chain(node), steps[1][missing.depth], missing, label)
+        if not isinstance(missing, Missing):
+            continue
+        name = str(steps[1][missing.depth])
+        if needed is not None or typo_of(name, list(missing.keys)) is not None:
+            yield _diagnostic(analysis, string, template, _chain(node), name, missing, label, needed)
 
 
 def _tested(expr: Expr) -> set[int]:
@@ -107,29 +126,28 @@ def _diagnostic(
     string: ImlString,
     template: Template,
     chain: list[Expr],
-    key: Step,
+    name: str,
     missing: Missing,
     label: str,
+    needed: str | None,
 ) -> Diagnostic:
     step, owner = chain[missing.depth + 1], chain[missing.depth]
     assert isinstance(step, Member | Index)
     start, end = (step.name_start, step.end) if isinstance(step, Member) else (step.index.start, step.index.end)
     start, end = string.offset(template, start), string.offset(template, end)
-    name = str(key)
     keys = list(missing.keys)
     has = _listed(name, keys)
     plain = isinstance(step, Member) and name.isidentifier()  # a fix retypes a plain name only
     found = suggest(analysis, name, [k for k in keys if k.isidentifier()] if plain else [], start, end)
     hint = found.hint
-    if found.name is None and (closest := nearest(name, keys)) is not None:
-        hint = f" The closest it has is `{closest}`."
+    if not hint and (similar := typo_of(name, keys) or nearest(name, keys)) is not None:
+        hint = f" The closest it has is `{similar}`."
     if isinstance(owner, Name) and owner.name == "item":
         said = f"no recorded item has `{name}`" + (f" (they have {has})" if has else "")
     else:
         where = analysis.text[string.offset(template, owner.start) : string.offset(template, owner.end)]
         said = f"`{where}` has no `{name}`" + (f" (it has {has})" if has else " (it is empty)")
-    message = (
-        f"In the recorded response{'' if label in ('', 'request') else f' ({label})'}, {said}.{hint} "
-        f"If the API sends `{name}` only sometimes, read it with `ifempty()`."
-    )
+    source = "" if label in ("", "request") else f" ({label})"
+    consequence = f": {needed}" if needed is not None else ""
+    message = f"In the recorded response{source}, {said}{consequence}.{hint}"
     return diagnostic("key-not-in-recording", start, end, message, *found.fixes)

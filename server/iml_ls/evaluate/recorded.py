@@ -149,8 +149,9 @@ def masked(value: JsValue, path: tuple[Step, ...] = ()) -> JsValue:
 
 def _exchange_of(analysis: Analysis, request: Request, recording: Recording) -> RecordedExchange | None:
     """The first page recorded for ``request``: by its label (``request 2 of 3``, ```token` stage``,
-    as a run writes them), else, when the labels say nothing, the n-th first page for the n-th
-    request that sends something (a request without ``url`` sends nothing, so it records nothing)."""
+    as a run writes them), else, when the labels say nothing and there is one first page for each
+    request that sends something (one with a ``url``), the n-th for the n-th. (A run that skipped
+    a request by its ``condition`` has fewer: which answers which is then unknown.)"""
     firsts = [exchange for exchange in recording.exchanges if exchange.page == 1]
     index = analysis.request_index(request)
     if request.stage is not None:
@@ -167,7 +168,7 @@ def _exchange_of(analysis: Analysis, request: Request, recording: Recording) -> 
         return next((e for e, m in zip(firsts, matches, strict=True) if m and int(m[1] or 1) == index + 1), None)
     sending = [found for found in analysis.requests if found.node.get("url") is not None]
     position = next((number for number, found in enumerate(sending) if found is request), None)
-    return firsts[position] if position is not None and position < len(firsts) else None
+    return firsts[position] if position is not None and len(firsts) == len(sending) else None
 
 
 def _response(
