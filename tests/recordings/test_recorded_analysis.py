@@ -267,6 +267,15 @@ def test_any_item_of_an_array_counts(tmp_path: Path) -> None:
     ]
 
 
+def test_hover_shows_the_start_of_a_large_value_and_masks_a_long_token(tmp_path: Path) -> None:
+    long_token = "eyJhbGciOiJIUzI1NiJ9." + "a" * 700 + ".c2lnbmF0dXJl"
+    many = {"contacts": [{"id": number, "ref": long_token if number == 0 else "x"} for number in range(20_000)]}
+    found = analyse(tmp_path, module({"output": "{{body.contacts}}"}), exchange(many))
+    shown = hover_text(found, "body.contacts")
+    assert shown.endswith("…\n```") and len(shown) < 1_000
+    assert '[{"id":0,"ref":"••••"},{"id":1,"ref":"x"}' in shown and "aaaa" not in shown
+
+
 def test_hover_on_an_item_key_shows_the_first_item_that_has_it(tmp_path: Path) -> None:
     found = analyse(tmp_path, module({"iterate": "{{body.contacts}}", "output": {"p": "{{item.phone}}"}}), exchange())
     shown = hover_text(found, "item.phone")

@@ -11,10 +11,10 @@ response ``type`` or the ``content-type`` says so, text otherwise.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis
-from iml_ls.evaluate.environment import MASK, is_secret_like, secret_looking
 from iml_ls.evaluate.values import JsValue, Undefined
 from iml_ls.model.connection import JsonPath, Request
 from iml_ls.run.recordings import RecordedExchange, Recording
@@ -135,18 +135,6 @@ def look_up(values: tuple[JsValue, ...], steps: tuple[Step, ...]) -> Found | Mis
     return Found(values)
 
 
-def masked(value: JsValue, path: tuple[Step, ...] = ()) -> JsValue:
-    """A recorded value fit to show: a value under a key named like a secret (``access_token``,
-    ``set-cookie``), or one that looks like a token or a key, is :data:`MASK`."""
-    if any(isinstance(step, str) and secret_looking(step) for step in path):
-        return MASK
-    if isinstance(value, dict):
-        return {key: MASK if secret_looking(key) else masked(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [masked(item) for item in value]
-    return MASK if isinstance(value, str) and is_secret_like("", value) else value
-
-
 def _exchange_of(analysis: Analysis, request: Request, recording: Recording) -> RecordedExchange | None:
     """The first page recorded for ``request``: by its label (``request 2 of 3``, ```token` stage``,
     as a run writes them), else, when the labels say nothing and there is one first page for each
@@ -181,7 +169,7 @@ def _response(
         headers[lowered] = value if known is None else f"{known}, {value}"
     body: JsValue
     parsed = _parsed_as_json(request, headers)
-    json_body = exchange.json() if parsed else None
+    json_body = _json_of(exchange) if parsed else None
     if json_body is not None:
         body = json_body
     else:
@@ -192,6 +180,16 @@ def _response(
             body = exchange.body
     items = _iterated(analysis, request, body) if parsed else None
     return RecordedResponse(exchange, recording.recorded, body, parsed, dict(headers), items)
+
+
+_PARSED: weakref.WeakKeyDictionary[RecordedExchange, JsValue | None] = weakref.WeakKeyDictionary()
+"""Each recorded body parsed once while its recording is in use, not once per version of the file."""
+
+
+def _json_of(exchange: RecordedExchange) -> JsValue | None:
+    if exchange not in _PARSED:
+        _PARSED[exchange] = exchange.json()
+    return _PARSED[exchange]
 
 
 def _parsed_as_json(request: Request, headers: dict[str, str]) -> bool:

@@ -157,7 +157,7 @@ def _shown_path(path: tuple[str, ...]) -> str:
 
 def _evaluate(analysis: Analysis, string: ImlString, expr: Expr, now: float) -> str | None:
     if analysis.in_response(string.path) or not analysis.kind.holds_requests:
-        recorded = recorded_value(analysis, string.path, expr)
+        recorded = recorded_value(analysis, string.path, expr, MAX_VALUE_LENGTH)
         return None if recorded is None else f"{recorded.title}\n{markdown.code_block(_show(recorded.value))}"
     evaluation = shared_evaluation(analysis, now)
     evaluator = evaluation.evaluator_at(string.path)

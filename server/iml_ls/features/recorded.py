@@ -6,15 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis
-from iml_ls.evaluate.environment import shared_evaluation
+from iml_ls.evaluate.environment import MASK, is_secret_like, secret_looking, shared_evaluation
 from iml_ls.evaluate.js_json import stringify
-from iml_ls.evaluate.recorded import Found, Missing, look_up, masked, recorded_roots, steps_of
+from iml_ls.evaluate.recorded import Found, Missing, Step, look_up, recorded_roots, steps_of
 from iml_ls.evaluate.values import UNDEFINED, JsValue
 from iml_ls.features import markdown
 from iml_ls.model.connection import JsonPath
 from iml_ls.syntax.iml import Expr
 
 MAX_DETAIL_LENGTH = 60
+_REDACTION_MARGIN = 64
+"""Characters past the shown start of a text that are redacted with it (a secret cut off at the end
+is still recognised by its start)."""
 
 
 @dataclass(frozen=True)
@@ -25,8 +28,9 @@ class RecordedValue:
     value: JsValue
 
 
-def recorded_value(analysis: Analysis, path: JsonPath, expr: Expr) -> RecordedValue | None:
-    """The recorded value of ``body.…``, ``headers.…``, ``statusCode`` or ``item.…`` at ``path``."""
+def recorded_value(analysis: Analysis, path: JsonPath, expr: Expr, length: int) -> RecordedValue | None:
+    """The recorded value of ``body.…``, ``headers.…``, ``statusCode`` or ``item.…`` at ``path``
+    (about ``length`` characters of it, once written as JSON)."""
     found = recorded_roots(analysis, path)
     steps = steps_of(expr)
     if found is None or steps is None or steps[0] not in found[1]:
@@ -46,7 +50,7 @@ def recorded_value(analysis: Analysis, path: JsonPath, expr: Expr) -> RecordedVa
     if not isinstance(result, Found) or not result.values:
         return None
     where = "" if root != "item" else _among_items(len(result.values), len(roots[root]))
-    value = _redacted(analysis, masked(result.values[0], keys))
+    value = _shown(analysis, result.values[0], keys, length)
     return RecordedValue(f"Recorded value ({source}{where}):", value)
 
 
@@ -73,7 +77,8 @@ def recorded_keys(analysis: Analysis, path: JsonPath, member_of: tuple[str, ...]
             for key, item in value.items():
                 if key not in keys:
                     typed = key if key.isidentifier() else f"`{key}`"  # `x-total` needs its backticks
-                    keys[key] = RecordedKey(key, typed, _detail(analysis, masked(item, (*member_of[1:], key))))
+                    shown = _shown(analysis, item, (*member_of[1:], key), MAX_DETAIL_LENGTH)
+                    keys[key] = RecordedKey(key, typed, _detail(shown))
     return list(keys.values())
 
 
@@ -86,18 +91,37 @@ def _among_items(having: int, items: int) -> str:
     return f"; {having} of {items} items have it, the first"
 
 
-def _detail(analysis: Analysis, value: JsValue) -> str:
-    text = stringify(_redacted(analysis, value)) or "undefined"
+def _detail(value: JsValue) -> str:
+    text = stringify(value) or "undefined"
     return text if len(text) <= MAX_DETAIL_LENGTH else text[: MAX_DETAIL_LENGTH - 1] + "…"
 
 
-def _redacted(analysis: Analysis, value: JsValue) -> JsValue:
-    """The value with every sample secret masked in its texts (a response may echo the API key)."""
-    evaluation = shared_evaluation(analysis)
+def _shown(analysis: Analysis, value: JsValue, path: tuple[Step, ...], length: int) -> JsValue:
+    """The start of a recorded value fit to show, about ``length`` characters of it as JSON (more when
+    it is cut, so that whoever shows it sees the cut: writing a 4 MB body for a hover would take
+    seconds). A value under a key named like a secret (``access_token``, ``set-cookie``) or that
+    looks like a token or a key is :data:`MASK`, and so is every sample secret in a text (a
+    response may echo the API key)."""
+    if any(isinstance(step, str) and secret_looking(step) for step in path):
+        return MASK
     if isinstance(value, str):
-        return evaluation.redact(value)
-    if isinstance(value, dict):
-        return {evaluation.redact(key): _redacted(analysis, item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_redacted(analysis, item) for item in value]
-    return value
+        if is_secret_like("", value):
+            return MASK
+        return shared_evaluation(analysis).redact(value[: length + _REDACTION_MARGIN])[: length + 1]
+    if not isinstance(value, list | dict):
+        return value
+    kept: list[JsValue] = []
+    members: dict[str, JsValue] = {}
+    used = 0
+    for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+        if used > length:
+            break
+        if isinstance(key, str):
+            part = MASK if secret_looking(key) else _shown(analysis, item, (), length - used)
+            members[shared_evaluation(analysis).redact(key)] = part
+            used += len(key) + 4
+        else:
+            part = _shown(analysis, item, (), length - used)
+            kept.append(part)
+        used += len(stringify(part) or "") + 1
+    return members if isinstance(value, dict) else kept
