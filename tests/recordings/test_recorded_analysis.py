@@ -301,6 +301,16 @@ def test_hover_on_headers_and_status(tmp_path: Path) -> None:
     assert "```\n200\n```" in hover_text(found, "{{statusCode")
 
 
+def test_headers_read_as_make_gives_them(tmp_path: Path) -> None:
+    repeated = [["Set-Cookie", "a=1"], ["set-cookie", "b=2"], ["Link", "<p2>"], ["link", "<p3>"]]
+    repeated += [["Content-Type", "application/json"], ["content-type", "text/plain"]]
+    response = {"output": {"c": "{{headers.`set-cookie`}}", "l": "{{headers.link}}", "t": "{{body.totl}}"}}
+    found = analyse(tmp_path, module(response), exchange(headers=repeated))
+    assert '"<p2>, <p3>"' in hover_text(found, "headers.link")
+    assert '```\n"••••"\n```' in hover_text(found, "headers.`set-cookie`")  # a cookie is a secret
+    assert len(warnings(found)) == 1  # the body is JSON: the first content-type counts
+
+
 def test_hover_on_a_missing_key_says_which_keys_there_are(tmp_path: Path) -> None:
     found = analyse(tmp_path, SEARCH, exchange())
     shown = hover_text(found, "item.created_at")

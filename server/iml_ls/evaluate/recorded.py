@@ -31,6 +31,14 @@ Roots = dict[str, tuple[JsValue, ...]]
 _ITEM_PLACES: tuple[JsonPath, ...] = (("response", "output"), ("response", "trigger"), ("response", "iterate"))
 """Where ``item`` is the item ``iterate`` is at (in ``iterate`` itself, only in its ``condition``)."""
 _PARSED_TYPES = frozenset({"json", "automatic"})
+_FIRST_ONLY_HEADERS = frozenset(
+    {
+        "age", "authorization", "content-length", "content-type", "etag", "expires", "from", "host",
+        "if-modified-since", "if-unmodified-since", "last-modified", "location", "max-forwards",
+        "proxy-authorization", "referer", "retry-after", "server", "user-agent",
+    }
+)  # fmt: skip
+"""Headers of which Node.js keeps the first when a response repeats them."""
 _LABEL = re.compile(r"(?:request|attach|detach|update|epoch)(?: (\d+)(?: of \d+)?)?(?:, page \d+)?")
 _STAGE_LABEL = re.compile(r"`(\w+)` stage(?:, request (\d+))?(?:, page \d+)?")
 
@@ -162,11 +170,7 @@ def _exchange_of(analysis: Analysis, request: Request, recording: Recording) -> 
 def _response(
     analysis: Analysis, request: Request, exchange: RecordedExchange, recording: Recording
 ) -> RecordedResponse:
-    headers: dict[str, str] = {}
-    for name, value in exchange.headers:
-        lowered = name.lower()
-        known = headers.get(lowered)
-        headers[lowered] = value if known is None else f"{known}, {value}"
+    headers = _headers(exchange.headers)
     body: JsValue
     parsed = _parsed_as_json(request, headers)
     json_body = _json_of(exchange) if parsed else None
@@ -179,7 +183,23 @@ def _response(
         except UnicodeDecodeError:
             body = exchange.body
     items = _iterated(analysis, request, body) if parsed else None
-    return RecordedResponse(exchange, recording.recorded, body, parsed, dict(headers), items)
+    return RecordedResponse(exchange, recording.recorded, body, parsed, headers, items)
+
+
+def _headers(pairs: tuple[tuple[str, str], ...]) -> dict[str, JsValue]:
+    """The headers as Make's runtime (Node.js) gives them: names in lower case, ``set-cookie`` a list,
+    a repeated header joined with ``, ``, except those of which only the first counts."""
+    headers: dict[str, JsValue] = {}
+    for name, value in pairs:
+        lowered = name.lower()
+        known = headers.get(lowered)
+        if lowered == "set-cookie":
+            headers[lowered] = [*(known if isinstance(known, list) else []), value]
+        elif not isinstance(known, str):
+            headers[lowered] = value
+        elif lowered not in _FIRST_ONLY_HEADERS:
+            headers[lowered] = f"{known}, {value}"
+    return headers
 
 
 _PARSED: weakref.WeakKeyDictionary[RecordedExchange, JsValue | None] = weakref.WeakKeyDictionary()
@@ -192,7 +212,7 @@ def _json_of(exchange: RecordedExchange) -> JsValue | None:
     return _PARSED[exchange]
 
 
-def _parsed_as_json(request: Request, headers: dict[str, str]) -> bool:
+def _parsed_as_json(request: Request, headers: dict[str, JsValue]) -> bool:
     """Whether Make parses the body as JSON: ``type`` is ``json``, or ``automatic`` (the default) and
     the content type is JSON (a recording written by hand without headers is taken for JSON)."""
     response = request.node.get("response")
@@ -203,7 +223,7 @@ def _parsed_as_json(request: Request, headers: dict[str, str]) -> bool:
         if declared.value == "json":
             return True
     content_type = headers.get("content-type")
-    return content_type is None or "json" in content_type.lower()
+    return content_type is None or (isinstance(content_type, str) and "json" in content_type.lower())
 
 
 def _iterated(analysis: Analysis, request: Request, body: JsValue) -> tuple[JsValue, ...] | None:
