@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, cast
 
 from iml_ls.checks import evaluation, expressions, jwt, names, structure, syntax
 from iml_ls.checks.catalogue import Severity
-from iml_ls.checks.suppressions import suppressions
+from iml_ls.checks.suppressions import Suppressions, suppressions
 from iml_ls.evaluate.environment import TempState, shared_evaluation
 from iml_ls.evaluate.values import UNDEFINED
 from iml_ls.model.connection import FileKind
@@ -46,22 +47,132 @@ def diagnostics(analysis: Analysis) -> list[Diagnostic]:
 
 def run_checks(analysis: Analysis) -> list[Diagnostic]:
     """Every enabled diagnostic for one analysis, sorted by position (each reported once)."""
+    return [diagnostic for part in diagnostic_parts(analysis) for diagnostic in part.diagnostics]
+
+
+@dataclass(frozen=True, eq=False)
+class Part:
+    """A stretch ``[start, end]`` of a file's diagnostics, as :func:`diagnostics` lists them.
+
+    A chunk's part whose diagnostics were kept from an earlier version has that version's
+    :class:`_KeptChunk` as its ``key`` (the same object while they stay the same, moved with the
+    chunk's entries); the protocol layer keeps what it made of a part by that key, so an unchanged
+    chunk is neither moved nor converted again. Its diagnostics are moved to today's offsets only
+    when asked.
+    """
+
+    start: int
+    end: int
+    key: _KeptChunk | None
+    """None: the part was made afresh (its chunk was checked again, or it holds file-level diagnostics)."""
+    found: list[Diagnostic] | None
+    """Its diagnostics, when made afresh."""
+    path: str
+
+    def __len__(self) -> int:
+        return len(self.found) if self.found is not None else len(self.key.final) if self.key is not None else 0
+
+    @cached_property
+    def diagnostics(self) -> list[Diagnostic]:
+        if self.found is not None:
+            return self.found
+        assert self.key is not None
+        return self.key.final_now(self.path)
+
+
+def diagnostic_parts(analysis: Analysis) -> list[Part]:
+    """The analysis's diagnostics in parts, in order: their concatenation is :func:`diagnostics`.
+
+    Each chunk whose diagnostics all lie inside its entries is a part of its own, with the file-level
+    diagnostics that lie there; file-level ones between chunks are parts of their own. A file whose
+    diagnostics cannot be split so (suppression comments, a diagnostic of a request that lies outside
+    its chunk, a single request) is one part.
+    """
+    known = analysis.memo.get("diagnostic-parts")
+    if isinstance(known, list):
+        return known
+    parts = analysis.memo["diagnostic-parts"] = _capped(_parts(analysis))
+    return parts
+
+
+def _parts(analysis: Analysis) -> list[Part]:
+    path, whole_file = analysis.path, (0, len(analysis.text))
     if analysis.kind is FileKind.SAMPLES:  # sample values are data, not IML (a secret may hold `{{`)
         from iml_ls.analysis import Scope
 
-        found = _check(analysis, Scope([], [], True))
-    else:
-        found = _check(analysis, analysis.file_scope)
-        for position, chunk in enumerate(analysis.chunks):
-            found.extend(_chunk_diagnostics(analysis, position, chunk))
+        return [Part(*whole_file, None, _final(analysis, _check(analysis, Scope([], [], True))), path)]
+    file_level = _check(analysis, analysis.file_scope)
+    chunks = [(chunk, _chunk_diagnostics(analysis, position, chunk)) for position, chunk in enumerate(analysis.chunks)]
     silenced = suppressions(analysis.text, analysis.index)
+    spans = [_span(chunk, found) for chunk, found in chunks]
+    if silenced is not None or any(span is None for span in spans):
+        everything = list(file_level)
+        for _, found in chunks:
+            everything.extend(found.current(path) if isinstance(found, _KeptChunk) else found)
+        return [Part(*whole_file, None, _final(analysis, everything, silenced), path)]
+    file_level.sort(key=attrgetter("start"))
+    parts: list[Part] = []
+    placed = 0
+    for (_, found), span in zip(chunks, spans, strict=True):
+        assert span is not None
+        start, end = span
+        before = placed
+        while placed < len(file_level) and file_level[placed].start < start:
+            placed += 1
+        if placed > before:
+            parts.append(Part(file_level[before].start, start, None, _final(analysis, file_level[before:placed]), path))
+        inside = placed
+        while placed < len(file_level) and file_level[placed].start <= end:
+            placed += 1
+        if isinstance(found, _KeptChunk) and inside == placed:
+            parts.append(Part(start, end, found, None, path))
+        else:
+            mine = found.current(path) if isinstance(found, _KeptChunk) else found
+            parts.append(Part(start, end, None, _final(analysis, [*file_level[inside:placed], *mine]), path))
+    if placed < len(file_level):
+        parts.append(Part(file_level[placed].start, whole_file[1], None, _final(analysis, file_level[placed:]), path))
+    return parts
+
+
+def _span(chunk: Chunk, found: _KeptChunk | list[Diagnostic]) -> tuple[int, int] | None:
+    """Where a chunk's entries lie, if every diagnostic of the chunk lies there (None: one does not)."""
+    if not chunk.entries:
+        return None if found else (0, 0)
+    start, end = chunk.entries[0].start, chunk.entries[-1].end
+    if isinstance(found, _KeptChunk):
+        return (start, end) if found.inside else None
+    return (start, end) if all(start <= d.start and d.end <= end for d in found) else None
+
+
+def _capped(parts: list[Part]) -> list[Part]:
+    """The parts holding the first :data:`MAX_DIAGNOSTICS` diagnostics."""
+    kept: list[Part] = []
+    room = MAX_DIAGNOSTICS
+    for part in parts:
+        if len(part) > room:
+            kept.append(Part(part.start, part.end, None, part.diagnostics[:room], part.path))
+            break
+        kept.append(part)
+        room -= len(part)
+    return kept
+
+
+def _final(analysis: Analysis, found: list[Diagnostic], silenced: Suppressions | None = None) -> list[Diagnostic]:
+    """The enabled ones of ``found``, with their configured severity, sorted by position, each once."""
+    return [diagnostic for _, diagnostic in _final_pairs(analysis, found, silenced)]
+
+
+def _final_pairs(
+    analysis: Analysis, found: list[Diagnostic], silenced: Suppressions | None = None
+) -> list[tuple[Diagnostic, Diagnostic]]:
+    """:func:`_final`, each with the diagnostic of ``found`` it comes from (of duplicates, the last)."""
     enabled = {
-        (d.start, d.end, d.rule.code, d.message): _with_severity(analysis, d)
+        (d.start, d.end, d.rule.code, d.message): (d, _with_severity(analysis, d))
         for d in found
         if analysis.is_enabled(d.rule.code, d.rule.name)
         and (silenced is None or not silenced.silences(d, analysis.index))
     }
-    return sorted(enabled.values(), key=lambda d: (d.start, d.end, d.rule.code))[:MAX_DIAGNOSTICS]
+    return sorted(enabled.values(), key=lambda pair: (pair[0].start, pair[0].end, pair[0].rule.code))
 
 
 MAX_DIAGNOSTICS = 1_000
@@ -118,6 +229,23 @@ class _KeptChunk:
     context: tuple[object, ...]
     parts: dict[JsonObject, _Kept]
     """Each request's, by the request's node."""
+    final: list[tuple[Diagnostic, Anchor, int]]
+    """Its diagnostics as :func:`diagnostics` lists them (enabled, with their severity, sorted, each
+    once), each with the anchor of the entry it lies in and that anchor's offset then."""
+
+    @classmethod
+    def of(cls, analysis: Analysis, context: tuple[object, ...], parts: dict[JsonObject, _Kept]) -> _KeptChunk:
+        found = [
+            (diagnostic, anchor)
+            for part in parts.values()
+            for diagnostic, (anchor, _) in zip(part.current(analysis.path), part.anchors, strict=True)
+        ]
+        anchor_of = {id(diagnostic): anchor for diagnostic, anchor in found}
+        final = [
+            (diagnostic, anchor_of[id(original)], anchor_of[id(original)].base)
+            for original, diagnostic in _final_pairs(analysis, [diagnostic for diagnostic, _ in found])
+        ]
+        return cls(context, parts, final)
 
     @cached_property
     def whole(self) -> _Kept:
@@ -131,22 +259,36 @@ class _KeptChunk:
         )
 
     def current(self, path: str) -> list[Diagnostic]:
+        """Every diagnostic its requests found, in order, at today's offsets."""
         return self.whole.current(path)
 
+    def final_now(self, path: str) -> list[Diagnostic]:
+        """:attr:`final` at today's offsets."""
+        return [
+            diagnostic if anchor.base == base else diagnostic.moved(anchor.base - base, path)
+            for diagnostic, anchor, base in self.final
+        ]
 
-def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> list[Diagnostic]:
+    @cached_property
+    def inside(self) -> bool:
+        """Whether each of its diagnostics lies in one of the chunk's own entries."""
+        chunk = cast("Chunk", self.context[0])
+        anchors = {id(entry.anchor) for entry in chunk.entries}
+        return all(id(anchor) in anchors for _, anchor, _ in self.final)
+
+
+def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> _KeptChunk | list[Diagnostic]:
     """A chunk's diagnostics: kept whole while the chunk and what its requests read from the rest of
-    the file are unchanged, else gathered request by request (each kept while it can be)."""
+    the file are unchanged, else gathered request by request (each kept while it can be). A list when
+    they cannot be kept (one lies outside every top-level entry)."""
     if not chunk.requests:
         return []
     evaluation_of = shared_evaluation(analysis)
-    visible = analysis.visible_at_chunk(position)
-    elsewhere = tuple((d.value, evaluation_of.state_before(d.request)) for d in visible)
-    context = (chunk, analysis.file_context, elsewhere, evaluation_of.state_before_chunk(position))
+    context = (chunk, analysis.file_context, _elsewhere(analysis, position), evaluation_of.state_before_chunk(position))
     key = ("chunk-diagnostics", position)
     kept = analysis.reuse.get(key)
     if isinstance(kept, _KeptChunk) and kept.context == context:
-        return kept.current(analysis.path)
+        return kept
     earlier = kept.parts if isinstance(kept, _KeptChunk) else {}
     parts: dict[JsonObject, _Kept] = {}
     found: list[Diagnostic] = []
@@ -164,9 +306,26 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> list[
             part = _Kept.pin(analysis, _request_context(analysis, where, reads), reads, diagnostics)
         if part is not None:
             parts[request.node] = part
-    if len(parts) == len(chunk.requests):
-        analysis.reuse.put(key, _KeptChunk(context, parts))
-    return found
+    if len(parts) < len(chunk.requests):
+        return found
+    made = _KeptChunk.of(analysis, context, parts)
+    analysis.reuse.put(key, made)
+    return made
+
+
+def _elsewhere(analysis: Analysis, position: int) -> tuple[tuple[object, TempState], ...]:
+    """The ``temp`` objects a chunk's first request sees, each with the ``temp`` it is evaluated with
+    (most chunks see the same few: each is looked up once per version)."""
+    evaluation_of = shared_evaluation(analysis)
+    known = analysis.memo.setdefault("temp-objects-seen", {})
+    assert isinstance(known, dict)
+    found = []
+    for definition in analysis.visible_at_chunk(position):
+        seen = known.get(id(definition))
+        if seen is None:
+            seen = known[id(definition)] = (definition.value, evaluation_of.state_before(definition.request))
+        found.append(seen)
+    return tuple(found)
 
 
 @dataclass(frozen=True)

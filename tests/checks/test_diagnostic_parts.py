@@ -1,0 +1,78 @@
+"""The diagnostics of a file come in parts, one per chunk of requests, that later versions reuse:
+their concatenation must be what checking every request afresh gives (enabled, sorted, each once),
+whatever was typed before, and an edit must leave the parts of the other chunks as they were."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from iml_ls.analysis import Analysis, Workspace
+from iml_ls.checks import MAX_DIAGNOSTICS, _check, _final, diagnostic_parts, diagnostics
+from tests.checks.test_incremental_checks import PARAMS, request
+
+TYPED = ["x", "1", "\n", "é", "{{", "}}", "+", "(", ")", ".", "", "parameters.clientSecrt"]
+
+
+def opened(tmp_path: Path, text: str) -> tuple[Workspace, str]:
+    folder = tmp_path / "connections" / "big"
+    folder.mkdir(parents=True)
+    (folder / "big.params.iml.json").write_text(json.dumps(PARAMS, indent=4), encoding="utf-8")
+    path = folder / "big.communication.iml.json"
+    path.write_text(text, encoding="utf-8")
+    workspace = Workspace(clock=lambda: 1_700_000_000.0)
+    workspace.open_document(str(path), text, 0)
+    return workspace, str(path)
+
+
+def checked_afresh(analysis: Analysis) -> list[tuple[int, int, str, str]]:
+    """Every scope checked again, as one list: what the parts must add up to."""
+    found = _check(analysis, analysis.file_scope)
+    for each in analysis.requests:
+        found.extend(_check(analysis, analysis.request_scope(each)))
+    return [(d.start, d.end, d.rule.code, d.message) for d in _final(analysis, found)[:MAX_DIAGNOSTICS]]
+
+
+def test_the_parts_add_up_to_every_request_checked_afresh(tmp_path: Path) -> None:
+    text = json.dumps([request(number) for number in range(90)], indent=4)
+    workspace, path = opened(tmp_path, text)
+    rnd = random.Random(5)
+    for version in range(1, 81):
+        analysis = workspace.analysis(path)
+        assert analysis is not None
+        string = rnd.choice(analysis.iml_strings).node
+        start = rnd.randint(string.start + 1, string.end - 1)
+        workspace.edit_document(path, start, start, rnd.choice(TYPED), version)
+        edited = workspace.analysis(path)
+        assert edited is not None
+        shown = [(d.start, d.end, d.rule.code, d.message) for d in diagnostics(edited)]
+        assert shown == checked_afresh(edited), f"version {version}"
+
+
+def test_an_edit_in_the_last_request_keeps_the_parts_of_the_chunks_before_it(tmp_path: Path) -> None:
+    text = json.dumps([request(number) for number in range(90)], indent=4)
+    workspace, path = opened(tmp_path, text)
+    first = workspace.analysis(path)
+    assert first is not None
+    before = diagnostic_parts(first)
+    assert len(before) > 4 and all(part.key is not None for part in before)
+    end = text.rindex("api.example.com")
+    workspace.edit_document(path, end, end, "x", 1)
+    edited = workspace.analysis(path)
+    assert edited is not None
+    after = diagnostic_parts(edited)
+    assert [part.key for part in after[:-1]] == [part.key for part in before[:-1]]
+    assert after[-1].key is not before[-1].key
+
+
+def test_a_suppression_comment_makes_one_part_that_it_silences(tmp_path: Path) -> None:
+    text = json.dumps([request(number) for number in range(90)], indent=4)
+    text = "// iml-ls-disable-file IML201\n" + text
+    workspace, path = opened(tmp_path, text)
+    analysis = workspace.analysis(path)
+    assert analysis is not None
+    parts = diagnostic_parts(analysis)
+    assert len(parts) == 1 and parts[0].key is None
+    assert "IML201" not in {d.rule.code for d in diagnostics(analysis)}
+    assert diagnostics(analysis), "other problems are still shown"
