@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
 
-from iml_ls.checks.catalogue import DOCS_URL, Rule
 from iml_ls.text.line_index import LineIndex, Position, PositionEncoding
 
 if TYPE_CHECKING:
     from iml_ls.analysis import Analysis
+    from iml_ls.checks.catalogue import Rule
     from iml_ls.checks.diagnostic import Diagnostic, Fix
 
 SOURCE = "iml-ls"
@@ -56,6 +56,8 @@ def plain(text: str) -> str:
 
 
 def to_diagnostic(analysis: Analysis, item: Diagnostic, encoding: PositionEncoding) -> types.Diagnostic:
+    from iml_ls.checks.catalogue import DOCS_URL
+
     return types.Diagnostic(
         range=to_range(analysis.index, item.start, item.end, encoding),
         message=plain(item.message),
@@ -87,6 +89,8 @@ def encode(value: object) -> str:
 
 def diagnostic_fields(rule: Rule, message: str) -> dict[str, Any]:
     """A diagnostic's JSON without its range: what :func:`to_diagnostic` gives, unstructured."""
+    from iml_ls.checks.catalogue import DOCS_URL
+
     return {
         "message": plain(message),
         "severity": int(rule.severity),

@@ -17,7 +17,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Coroutine, Iterator
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
@@ -29,9 +29,6 @@ from pygls.protocol.json_rpc import JsonRPCNotification
 from pygls.protocol.language_server import lsp_method
 
 from iml_ls import __version__
-from iml_ls.analysis import Analysis, Settings, Workspace, collector_paused
-from iml_ls.checks import diagnostics as diagnostics_of
-from iml_ls.features.app_files import NoAppFiles, check_targets
 from iml_ls.lsp.convert import (
     DiagnosticsJson,
     JsonReady,
@@ -44,6 +41,9 @@ from iml_ls.lsp.convert import (
     uri_to_path,
 )
 from iml_ls.text.line_index import Position, PositionEncoding
+
+if TYPE_CHECKING:  # imported where used: `initialize` is answered before the analysis is imported
+    from iml_ls.analysis import Analysis, Settings, Workspace
 
 log = logging.getLogger("iml_ls")
 
@@ -61,6 +61,8 @@ R = TypeVar("R")
 
 def settings_from(raw: object) -> Settings:
     """Settings from ``initializationOptions`` or the ``imlLs`` configuration section."""
+    from iml_ls.analysis import Settings
+
     if not isinstance(raw, dict):
         return Settings()
     claims = raw.get("requiredClaims")
@@ -169,7 +171,6 @@ class ImlLanguageServer(LanguageServer):
             protocol_cls=ImlProtocol,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
-        self.iml = Workspace()
         self.encoding = PositionEncoding.UTF16
         self.pull_diagnostics = False
         self.uris: dict[str, str] = {}
@@ -181,6 +182,13 @@ class ImlLanguageServer(LanguageServer):
         """URIs whose diagnostics the workspace check pushed to a pulling client while they were closed."""
         self._converted: dict[str, DiagnosticsJson] = {}
         """uri → the diagnostics last converted for it (see :meth:`json_diagnostics`; analysis thread only)."""
+
+    @functools.cached_property
+    def iml(self) -> Workspace:
+        """The files and their analyses (made at the first use, after ``initialize`` is answered)."""
+        from iml_ls.analysis import Workspace
+
+        return Workspace()
 
     @property
     def iml_protocol(self) -> ImlProtocol:
@@ -275,11 +283,15 @@ class ImlLanguageServer(LanguageServer):
     # Diagnostics -----------------------------------------------------------------------------
 
     def diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
+        from iml_ls.checks import diagnostics as diagnostics_of
+
         return [to_diagnostic(analysis, item, self.encoding) for item in diagnostics_of(analysis)]
 
     def json_diagnostics(self, uri: str, analysis: Analysis) -> RawJson:
         """The analysis's diagnostics in LSP's JSON, as :meth:`diagnostics` would give them, made
         from what the previous version of the document reused (see :class:`DiagnosticsJson`)."""
+        from iml_ls.analysis import collector_paused
+
         # Thousands of small objects (diagnostics moved, sort keys, texts): the collector would walk
         # the whole heap of a big file again and again (a third of a keystroke at 100,000 lines).
         with collector_paused():
@@ -330,6 +342,8 @@ class ImlLanguageServer(LanguageServer):
     def app_files(self) -> list[str]:
         """Every file of the Make apps in the client's workspace folders (for the app's problems
         without opening files)."""
+        from iml_ls.features.app_files import NoAppFiles, check_targets
+
         folders = [uri_to_path(folder.uri) for folder in self.workspace.folders.values()]
         if not folders and self.workspace.root_path:
             folders = [self.workspace.root_path]
@@ -482,5 +496,6 @@ def negotiate(server: ImlLanguageServer, params: types.InitializeParams) -> None
     server.encoding = encoding_of(ServerCapabilitiesBuilder.choose_position_encoding(params.capabilities))
     text_document = params.capabilities.text_document
     server.pull_diagnostics = bool(text_document and text_document.diagnostic)
-    settings = settings_from(params.initialization_options)
-    server.submit(lambda: server.iml.update_settings(settings))
+    options = params.initialization_options
+    if options is not None:  # read on the analysis thread, which imports the analysis meanwhile
+        server.submit(lambda: server.iml.update_settings(settings_from(options)))
