@@ -167,7 +167,6 @@ def _parser() -> tree_sitter.Parser:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_json.language()))
 
 
-_EXPONENT_PLUS = re.compile(rb"(?<=[0-9][eE])\+(?=[0-9])")
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 
@@ -186,8 +185,31 @@ def _parse(utf8: bytes) -> tree_sitter.Tree:
 
 
 def _as_parsed(utf8: bytes) -> bytes:
-    """The bytes tree-sitter is given (see :func:`_parse`)."""
-    return _EXPONENT_PLUS.sub(b"0", utf8) if b"e+" in utf8 or b"E+" in utf8 else utf8
+    """The bytes tree-sitter is given (see :func:`_parse`). The ``e+`` and ``E+`` are found with
+    ``bytes.find``: a regular expression over the whole text took longer than the parse, and a
+    base64 key or a URL holds such pairs too."""
+    pluses = [
+        at + 1
+        for marker in (b"e+", b"E+")
+        for at in _occurrences(utf8, marker)
+        if at > 0 and at + 2 < len(utf8) and utf8[at - 1] in _DIGITS and utf8[at + 2] in _DIGITS
+    ]
+    if not pluses:
+        return utf8
+    parsed = bytearray(utf8)
+    for plus in pluses:
+        parsed[plus] = ord("0")
+    return bytes(parsed)
+
+
+_DIGITS = frozenset(b"0123456789")
+
+
+def _occurrences(data: bytes, marker: bytes) -> Iterator[int]:
+    at = data.find(marker)
+    while at >= 0:
+        yield at
+        at = data.find(marker, at + 1)
 
 
 def _decode(text: str, start: int, end: int) -> tuple[str, list[int] | None]:
