@@ -76,3 +76,16 @@ def test_a_suppression_comment_makes_one_part_that_it_silences(tmp_path: Path) -
     assert len(parts) == 1 and parts[0].key is None
     assert "IML201" not in {d.rule.code for d in diagnostics(analysis)}
     assert diagnostics(analysis), "other problems are still shown"
+
+
+def test_a_suppression_comment_silences_a_samples_file_too(tmp_path: Path) -> None:
+    folder = tmp_path / "connections" / "conn"
+    folder.mkdir(parents=True)
+    path = folder / "conn.samples.json"
+    workspace = Workspace()
+    workspace.open_document(str(path), '{"parameters": {"a": 1,}}\n', 0)
+    noisy = workspace.analysis(str(path))
+    assert noisy is not None and [d.rule.code for d in diagnostics(noisy)] == ["IML002"]
+    workspace.open_document(str(path), '// iml-ls-disable-file IML002\n{"parameters": {"a": 1,}}\n', 1)
+    silenced = workspace.analysis(str(path))
+    assert silenced is not None and diagnostics(silenced) == []

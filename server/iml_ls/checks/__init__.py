@@ -3,7 +3,9 @@
 Checks run per scope: once for the file's own parts, and once per request. A request's diagnostics
 are kept for the next version of the file and reused while the request's nodes and everything it
 reads from the rest of the file (see :func:`_request_context`) are unchanged, so an edit re-checks
-only the request it touched.
+only the request it touched. They are listed in parts, one per chunk of requests (see :class:`Part`):
+the part of a chunk an edit left alone is the same in the next version, and the server sends what it
+made of it then again.
 """
 
 from __future__ import annotations
@@ -97,13 +99,13 @@ def diagnostic_parts(analysis: Analysis) -> list[Part]:
 
 def _parts(analysis: Analysis) -> list[Part]:
     path, whole_file = analysis.path, (0, len(analysis.text))
+    silenced = suppressions(analysis.text, analysis.index)
     if analysis.kind is FileKind.SAMPLES:  # sample values are data, not IML (a secret may hold `{{`)
         from iml_ls.analysis import Scope
 
-        return [Part(*whole_file, None, _final(analysis, _check(analysis, Scope([], [], True))), path)]
+        return [Part(*whole_file, None, _final(analysis, _check(analysis, Scope([], [], True)), silenced), path)]
     file_level = _check(analysis, analysis.file_scope)
     chunks = [(chunk, _chunk_diagnostics(analysis, position, chunk)) for position, chunk in enumerate(analysis.chunks)]
-    silenced = suppressions(analysis.text, analysis.index)
     spans = [_span(chunk, found) for chunk, found in chunks]
     if silenced is not None or any(span is None for span in spans):
         everything = list(file_level)
