@@ -118,3 +118,10 @@ def test_generated_files_are_reproducible_and_their_positions_hit_their_targets(
     for number in range(0, 2 * len(workload.edit_cycles), 2):
         changed = _apply(text, workload.edit(number))
         assert changed != text and _apply(changed, workload.edit(number + 1)) == text
+
+
+def test_the_replay_times_every_edit_in_one_process() -> None:
+    command = [sys.executable, "-m", "benchmarks.replay", "--lines", "120", "--rounds", "1", "--profile", "tottime"]
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr
+    assert "per edit: p50" in finished.stdout and "function calls" in finished.stdout
