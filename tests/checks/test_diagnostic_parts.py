@@ -8,9 +8,13 @@ import json
 import random
 from pathlib import Path
 
-from iml_ls.analysis import Analysis, Workspace
+import pytest
+
+import iml_ls.checks
+from iml_ls.analysis import Analysis, Scope, Workspace
 from iml_ls.checks import MAX_DIAGNOSTICS, _check, _final, diagnostic_parts, diagnostics
-from tests.checks.test_incremental_checks import PARAMS, request
+from iml_ls.checks.diagnostic import Diagnostic
+from tests.checks.test_incremental_checks import PARAMS, fresh, request
 
 TYPED = ["x", "1", "\n", "é", "{{", "}}", "+", "(", ")", ".", "", "parameters.clientSecrt"]
 
@@ -89,3 +93,38 @@ def test_a_suppression_comment_silences_a_samples_file_too(tmp_path: Path) -> No
     workspace.open_document(str(path), '// iml-ls-disable-file IML002\n{"parameters": {"a": 1,}}\n', 1)
     silenced = workspace.analysis(str(path))
     assert silenced is not None and diagnostics(silenced) == []
+
+
+def test_a_request_reading_one_member_of_a_shared_object_is_checked_again_only_when_that_member_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = json.dumps([request(number) for number in range(12)], indent=4)
+    workspace, path = opened(tmp_path, text)
+    first = workspace.analysis(path)
+    assert first is not None
+    diagnostics(first)
+    checked: list[object] = []
+    original = iml_ls.checks._check
+
+    def counting(analysis: Analysis, scope: Scope) -> list[Diagnostic]:
+        checked.append(scope.requests[0].path if scope.requests else "file")
+        return original(analysis, scope)
+
+    monkeypatch.setattr(iml_ls.checks, "_check", counting)
+
+    def edit(old: str, new: str) -> list[object]:
+        current = workspace.analysis(path)
+        assert current is not None
+        at = current.text.index(old)  # in request 0, which defines temp.jwt
+        workspace.edit_document(path, at, at + len(old), new, None)
+        edited = workspace.analysis(path)
+        assert edited is not None
+        checked.clear()
+        shown = [(d.start, d.end, d.message) for d in diagnostics(edited)]
+        rechecked = list(checked)
+        assert shown == [(d.start, d.end, d.message) for d in diagnostics(fresh(edited))]
+        return rechecked
+
+    # request 1 signs temp.jwt whole; request 3 reads only temp.jwt.iss
+    assert edit("{{timestamp + 3600}}", "{{timestamp + 3601}}") == ["file", (0,), (1,)]
+    assert edit('"{{parameters.clientId}}"', '"{{parameters.clientSecret}}"') == ["file", (0,), (1,), (3,)]

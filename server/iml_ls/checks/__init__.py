@@ -28,11 +28,14 @@ from iml_ls.syntax.json_tree import Anchor, JsonObject
 if TYPE_CHECKING:
     from iml_ls.analysis import Analysis, Chunk, Scope
     from iml_ls.checks.diagnostic import Diagnostic
+    from iml_ls.evaluate.values import JsValue
     from iml_ls.model.connection import Request, TempDefinition
+    from iml_ls.syntax.json_tree import JsonValue
 
 Check = Callable[["Analysis", "Scope"], Iterable["Diagnostic"]]
-Reads = tuple[frozenset[str] | None, frozenset[str] | None]
-"""The ``temp`` keys a request reads, and those whose arriving value it can see (None: all)."""
+Reads = tuple[frozenset[str] | None, frozenset[str] | None, tuple[tuple[str, frozenset[str]], ...]]
+"""The ``temp`` keys a request reads, those whose arriving value it can see (None: all), and for each
+key it reads only as ``temp.key.member``, the members it reads."""
 
 CHECKS: tuple[Check, ...] = (syntax.check, names.check, expressions.check, structure.check, jwt.check, evaluation.check)
 
@@ -202,19 +205,21 @@ class _Kept:
     """What they were computed from, besides the request's own nodes (see :func:`_request_context`)."""
     reads: Reads
     """The ``temp`` keys the request reads (see :func:`_temp_reads`)."""
+    local: bool
+    """Whether every diagnostic lies in the request's own entry (see :func:`_request_context`)."""
     diagnostics: list[Diagnostic]
     anchors: list[tuple[Anchor, int]]
     """For each diagnostic, the anchor of the entry it lies in and that anchor's offset then."""
 
     @classmethod
-    def pin(
-        cls, analysis: Analysis, context: tuple[object, ...], reads: Reads, found: list[Diagnostic]
-    ) -> _Kept | None:
+    def pin(cls, analysis: Analysis, where: _Where, reads: Reads, found: list[Diagnostic]) -> _Kept | None:
         """Keep diagnostics that all lie inside top-level entries (None when one does not)."""
         anchors = [analysis.syntax.anchor_of(d.start, d.end, d.edited_offsets(analysis.path)) for d in found]
         if any(anchor is None for anchor in anchors):
             return None
-        return cls(context, reads, found, [(anchor, anchor.base) for anchor in anchors if anchor is not None])
+        local = all(anchor is where.request.node.anchor for anchor in anchors)
+        context = _request_context(analysis, where, reads, local)
+        return cls(context, reads, local, found, [(anchor, anchor.base) for anchor in anchors if anchor is not None])
 
     def current(self, path: str) -> list[Diagnostic]:
         """The diagnostics at today's offsets (entries before them may have grown or shrunk)."""
@@ -255,7 +260,8 @@ class _KeptChunk:
         parts = self.parts.values()
         return _Kept(
             self.context,
-            (None, None),
+            (None, None, ()),
+            False,
             [diagnostic for part in parts for diagnostic in part.diagnostics],
             [anchor for part in parts for anchor in part.anchors],
         )
@@ -298,14 +304,13 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> _Kept
     for number, (request, seen) in enumerate(zip(chunk.requests, analysis.visible_in_chunk(position), strict=True)):
         where = _Where(request, first + number, seen)
         part = earlier.get(request.node)
-        if part is not None and part.context == _request_context(analysis, where, part.reads):
+        if part is not None and part.context == _request_context(analysis, where, part.reads, part.local):
             found.extend(part.current(analysis.path))
         else:
             scope = analysis.request_scope(request)
             diagnostics = _check(analysis, scope)
             found.extend(diagnostics)
-            reads = _temp_reads(scope)
-            part = _Kept.pin(analysis, _request_context(analysis, where, reads), reads, diagnostics)
+            part = _Kept.pin(analysis, where, _temp_reads(scope), diagnostics)
         if part is not None:
             parts[request.node] = part
     if len(parts) < len(chunk.requests):
@@ -339,25 +344,63 @@ class _Where:
     visible: tuple[TempDefinition, ...]
 
 
-def _request_context(analysis: Analysis, where: _Where, uses: Reads) -> tuple[object, ...]:
+def _request_context(analysis: Analysis, where: _Where, uses: Reads, local: bool) -> tuple[object, ...]:
     """What a request's checks read outside the request: the settings and related files, the
     ``temp`` keys of the file, and of the ``temp`` keys it reads, the objects it sees and the values
     they arrive with (an object defined by an earlier request arrives as its evaluated value; one
-    defined later, as the ``temp`` it is evaluated with)."""
-    reads, arriving_reads = uses
+    defined later, as the ``temp`` it is evaluated with).
+
+    Of an object it reads only as ``temp.key.member``, a request whose diagnostics all lie in its own
+    entry (``local``) sees only the object's keys and the members it reads: an edit of another member
+    of a shared ``temp`` object (a session's expiry) does not check every request that reads it again.
+    """
+    reads, arriving_reads, members_read = uses
+    members = dict(members_read) if local else {}
     evaluation_of = shared_evaluation(analysis)
     visible = tuple(
-        (d.value, evaluation_of.state_before(d.request) if _later(analysis, d.request, where) else None)
+        (
+            _members_seen(analysis, d.value, members[d.name]) if d.name in members else d.value,
+            evaluation_of.state_before(d.request) if _later(analysis, d.request, where) else None,
+        )
         for d in where.visible
         if reads is None or d.name in reads
     )
-    arriving = evaluation_of.state_after(where.index - 1)
+    state = evaluation_of.state_after(where.index - 1)
+    arriving: object = state
     if arriving_reads is not None:
-        arriving = TempState(
-            {key: arriving.values.get(key, UNDEFINED) for key in arriving_reads},
-            {key: arriving.placeholders.get(key, frozenset()) for key in arriving_reads},
+        arriving = tuple(
+            (
+                key,
+                _value_seen(state.values.get(key, UNDEFINED), members.get(key)),
+                state.placeholders.get(key, frozenset()),
+                key in state.secrets,
+            )
+            for key in sorted(arriving_reads)
         )
     return (analysis.file_context, where.request.path, visible, arriving)
+
+
+def _members_seen(analysis: Analysis, value: JsonValue | None, members: frozenset[str]) -> object:
+    """What the definition of a ``temp`` object is to a request that reads only ``members`` of it:
+    its keys, and the text of the members it reads."""
+    if not isinstance(value, JsonObject):
+        return value
+    text = analysis.text
+    return (
+        tuple(member.key.value for member in value.members),
+        tuple(
+            (member.key.value, text[member.value.start : member.value.end] if member.value is not None else None)
+            for member in value.members
+            if member.key.value in members
+        ),
+    )
+
+
+def _value_seen(value: JsValue, members: frozenset[str] | None) -> object:
+    """The evaluated value of a ``temp`` key as a request that reads only ``members`` of it sees it."""
+    if members is None or not isinstance(value, dict):
+        return value
+    return tuple((member, value.get(member, UNDEFINED)) for member in sorted(members))
 
 
 def _later(analysis: Analysis, other: Request, where: _Where) -> bool:
@@ -368,35 +411,73 @@ def _later(analysis: Analysis, other: Request, where: _Where) -> bool:
 
 
 def _temp_reads(scope: Scope) -> Reads:
-    """The ``temp`` keys a request's expressions read: all of them, and those whose arriving value
-    they can see (not hidden by the request's own ``temp`` directive). ``temp.key`` only: None when
-    ``temp`` is used as a whole, as in ``keys(temp)`` or ``temp['key']``."""
+    """The ``temp`` keys a request's expressions read: all of them, those whose arriving value they
+    can see (not hidden by the request's own ``temp`` directive), and the members read of the keys
+    read only as ``temp.key.member``. ``temp.key`` only: None when ``temp`` is used as a whole, as in
+    ``keys(temp)`` or ``temp['key']``."""
     request = scope.requests[0]
     directive = request.node.get("temp")
     own = [member.key.value for member in directive.members] if isinstance(directive, JsonObject) else []
     keys: set[str] = set()
     arriving: set[str] = set()
+    members: dict[str, set[str]] = {}
+    wholes: set[str] = set()
     whole = False
     for string in scope.strings:
         rest = string.path[len(request.path) :]
         inside = rest[1] if rest[:1] == ("temp",) and len(rest) > 1 and rest[1] in own else None
         hidden = set(own[: own.index(inside)]) if isinstance(inside, str) else set(own)
         for template in string.templates:
-            read, as_whole = _reads_of(template.expr) if template.expr is not None else (set(), False)
-            keys |= read
-            arriving |= read - hidden
-            whole = whole or as_whole
-    return (None if whole else frozenset(keys), None if whole else frozenset(arriving))
+            if template.expr is None:
+                continue
+            read = _reads_of(template.expr)
+            keys |= read.keys
+            arriving |= read.keys - hidden
+            whole = whole or read.whole
+            wholes |= read.wholes
+            for key, read_members in read.members.items():
+                members.setdefault(key, set()).update(read_members)
+    if whole:
+        return (None, None, ())
+    only_members = tuple(sorted((key, frozenset(read)) for key, read in members.items() if key not in wholes))
+    return (frozenset(keys), frozenset(arriving), only_members)
 
 
-def _reads_of(expr: Expr) -> tuple[set[str], bool]:
-    """The keys ``temp.key`` reads in an expression, and whether it uses ``temp`` as a whole."""
+@dataclass(frozen=True)
+class _ExprReads:
+    """What one expression reads of ``temp``."""
+
+    keys: set[str]
+    """The keys of ``temp.key``."""
+    whole: bool
+    """Whether it uses ``temp`` as a whole."""
+    members: dict[str, set[str]]
+    """For each key read as ``temp.key.member``, the members."""
+    wholes: set[str]
+    """The keys read as a whole too (``temp.key`` not followed by ``.member``)."""
+
+
+def _reads_of(expr: Expr) -> _ExprReads:
     keys: set[str] = set()
     whole = 0
-    for node in walk_expr(expr):
+    nodes = walk_expr(expr)
+    members: dict[str, set[str]] = {}
+    deeper: set[int] = set()
+    for node in nodes:
         if isinstance(node, Name) and node.name == "temp":
             whole += 1
-        elif isinstance(node, Member) and isinstance(node.object, Name) and node.object.name == "temp":
+        elif _is_temp_key(node):
+            assert isinstance(node, Member)
             keys.add(node.name)
             whole -= 1
-    return keys, whole > 0
+        if isinstance(node, Member) and _is_temp_key(node.object):
+            assert isinstance(node.object, Member)
+            members.setdefault(node.object.name, set()).add(node.name)
+            deeper.add(id(node.object))
+    wholes = {node.name for node in nodes if isinstance(node, Member) and _is_temp_key(node) and id(node) not in deeper}
+    return _ExprReads(keys, whole > 0, members, wholes)
+
+
+def _is_temp_key(node: Expr) -> bool:
+    """Whether ``node`` is ``temp.key``."""
+    return isinstance(node, Member) and isinstance(node.object, Name) and node.object.name == "temp"
