@@ -171,6 +171,8 @@ class ImlLanguageServer(LanguageServer):
             protocol_cls=ImlProtocol,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
+        self._workspace: Workspace | None = None
+        self._making_workspace = threading.Lock()
         self.encoding = PositionEncoding.UTF16
         self.pull_diagnostics = False
         self.uris: dict[str, str] = {}
@@ -183,12 +185,20 @@ class ImlLanguageServer(LanguageServer):
         self._converted: dict[str, DiagnosticsJson] = {}
         """uri → the diagnostics last converted for it (see :meth:`json_diagnostics`; analysis thread only)."""
 
-    @functools.cached_property
+    @property
     def iml(self) -> Workspace:
-        """The files and their analyses (made at the first use, after ``initialize`` is answered)."""
-        from iml_ls.analysis import Workspace
+        """The files and their analyses, made at the first use (after ``initialize`` is answered, on
+        whichever thread asks first)."""
+        with self._making_workspace:
+            if self._workspace is None:
+                from iml_ls.analysis import Workspace
 
-        return Workspace()
+                self._workspace = Workspace()
+            return self._workspace
+
+    @iml.setter
+    def iml(self, workspace: Workspace) -> None:
+        self._workspace = workspace
 
     @property
     def iml_protocol(self) -> ImlProtocol:
