@@ -81,7 +81,7 @@ dist: $(VENV_STAMP)
 
 # Timings against a do-nothing floor and vscode-json, all sizes, 5 repetitions (not part of `test`).
 bench: $(VENV_STAMP) benchmarks/node_modules/.installed
-	$(BIN)/python -m benchmarks.run --repetitions 5 --output docs/performance.md
+	$(BIN)/python -m benchmarks.run --repetitions 5 --output docs/performance.md --json .cache/bench-raw.json
 
 # Deep fuzzing (tens of minutes): thousands of generated documents per property, long edit sequences,
 # and 20,000 random jwt() calls and 20,000 random connection-file requests against node's jsonwebtoken.

@@ -73,6 +73,9 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=Path("docs/performance.md"))
     parser.add_argument("--json", type=Path, help="also write every raw sample here")
     parser.add_argument(
+        "--render", type=Path, help="measure nothing: write the report of the raw samples a run wrote with --json"
+    )
+    parser.add_argument(
         "--iml-ls-command", help="start iml-ls with this command, not `<bin of this Python>/iml-ls serve`"
     )
     return parser.parse_args(argv)
@@ -80,6 +83,8 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
+    if args.render:
+        return _render_again(args.render, args.output)
     specs = server_specs(args.iml_ls_command)
     names = [name.strip() for name in args.servers.split(",") if name.strip()]
     unknown = [name for name in names if name not in specs]
@@ -120,6 +125,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.json.write_text(json.dumps(raw, indent=1), encoding="utf-8")
     for failure in failures:
         print(f"failed: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _render_again(raw_path: Path, output: Path) -> int:
+    """The report of an earlier run's raw samples, with today's ``notes.md`` (written after the run,
+    from its figures)."""
+    raw = json.loads(raw_path.read_text(encoding="utf-8"))
+    fields = raw["info"]
+    info = RunInfo(
+        **{
+            **fields,
+            "servers": tuple(fields["servers"]),
+            "files": tuple(FileShape(**shape) for shape in fields["files"]),
+            "scenarios": tuple(fields["scenarios"]),
+        }
+    )
+    sessions = [SessionResult(**session) for session in raw["sessions"]]
+    failures = [f"{s.server}, {s.scenario}: {s.error}" for s in sessions if s.error]
+    output.write_text(render(info, aggregate(sessions), failures), encoding="utf-8")
+    print(f"wrote {output}", file=sys.stderr)
     return 1 if failures else 0
 
 

@@ -73,6 +73,13 @@ def test_one_repetition_produces_every_figure_and_the_report(tmp_path: Path) -> 
         server_cells = row.split("|")[2 : 2 + len(SERVERS)]
         assert all(cell.strip() not in ("", "—") for cell in server_cells), row
 
+    # the report made again from the raw samples (after notes.md is written from them) is the same
+    again = tmp_path / "again.md"
+    command = [sys.executable, "-m", "benchmarks.run", "--render", str(raw), "--output", str(again)]
+    rendered = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert rendered.returncode == 0, rendered.stderr
+    assert again.read_text() == text
+
 
 def test_a_server_that_exits_is_reported() -> None:
     spec = ServerSpec("exits", (sys.executable, "-c", "import sys; sys.exit(3)"), "imljson", True)
@@ -111,3 +118,10 @@ def test_generated_files_are_reproducible_and_their_positions_hit_their_targets(
     for number in range(0, 2 * len(workload.edit_cycles), 2):
         changed = _apply(text, workload.edit(number))
         assert changed != text and _apply(changed, workload.edit(number + 1)) == text
+
+
+def test_the_replay_times_every_edit_in_one_process() -> None:
+    command = [sys.executable, "-m", "benchmarks.replay", "--lines", "120", "--rounds", "1", "--profile", "tottime"]
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stderr
+    assert "per edit: p50" in finished.stdout and "function calls" in finished.stdout

@@ -50,7 +50,7 @@ def test_prepared_diagnostics_equal_a_fresh_conversion(tmp_path: Path, encoding:
         fresh_analysis = fresh.iml.analysis(path)
         assert fresh_analysis is not None
         expected = converter.unstructure(fresh.diagnostics(fresh_analysis))
-        assert prepared == expected, f"version {version}"
+        assert json.loads(prepared) == expected, f"version {version}"
         start = rnd.randint(0, len(analysis.text))
         end = min(len(analysis.text), start + rnd.choice([0, 0, 1, 2]))
         server.iml.edit_document(path, start, end, rnd.choice(TYPED), version)

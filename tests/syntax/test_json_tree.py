@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import random
+import re
+
+import pytest
+
 from iml_ls.syntax.json_tree import JsonArray, JsonNumber, JsonObject, JsonString, parse_json, walk
 from iml_ls.text.line_index import LineIndex
 
@@ -91,3 +96,18 @@ def test_numbers_read_as_json_parse_reads_them_and_only_json_numbers_are_accepte
     for text in ("[1.]", "[1.e5]", "[01]", "[+1]", "[1e+]"):
         assert parse(text).problems != (), text
     assert "not a JSON number" in parse("[1.]").problems[0].message
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_only_an_exponents_plus_is_read_as_a_zero(seed: int) -> None:
+    """What tree-sitter is given differs from the text exactly at each ``+`` between a digit and ``e``
+    or ``E`` and a digit (a base64 key's ``E+`` between letters stays)."""
+    from iml_ls.syntax.json_tree import _as_parsed
+
+    rnd = random.Random(seed)
+    text = "".join(rnd.choice(["1", "e", "E", "+", "a", '"', "2.5", " "]) for _ in range(200)).encode()
+    parsed = _as_parsed(text)
+    changed = [at for at, (old, new) in enumerate(zip(text, parsed, strict=True)) if old != new]
+    expected = [match.start() for match in re.finditer(rb"(?<=[0-9][eE])\+(?=[0-9])", text)]
+    assert changed == expected
+    assert all(parsed[at] == ord("0") for at in changed)

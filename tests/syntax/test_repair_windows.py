@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from iml_ls.syntax.json_tree import JsonDocument, _repair_windows, parse_json
+from iml_ls.syntax.json_tree import JsonDocument, _changed_span, _repair_windows, parse_json
 from iml_ls.text.line_index import LineIndex
 from tests.syntax.test_incremental import shape
 
@@ -26,7 +26,7 @@ def messages(document: JsonDocument) -> list[str]:
 def step(before: str, document: JsonDocument, after: str) -> JsonDocument:
     """Parse ``after`` as the next version of ``before``; the scanned windows are a small part of it."""
     index = LineIndex(after)
-    windows = _repair_windows(index, (document, before))
+    windows = _repair_windows(index, (document, before), _changed_span(before, after))
     assert sum(end - start for start, end in windows) < len(after) // 50
     edited = parse_json(index, (document, before))
     assert messages(edited) == messages(parse_json(LineIndex(after)))  # what a whole scan finds
@@ -50,7 +50,8 @@ def test_slips_typed_into_a_big_file_are_found_from_the_lines_around_them() -> N
 def test_a_block_comment_makes_the_repairs_scan_everything() -> None:
     text = '/* a\n " */\n' + TEXT
     document = parse_json(LineIndex(text))
-    assert _repair_windows(LineIndex(text + " "), (document, text)) == [(0, len(text) + 1)]
+    same = _changed_span(text, text + " ")
+    assert _repair_windows(LineIndex(text + " "), (document, text), same) == [(0, len(text) + 1)]
 
 
 def test_typing_on_in_broken_json_equals_a_fresh_parse() -> None:

@@ -3,7 +3,9 @@
 Checks run per scope: once for the file's own parts, and once per request. A request's diagnostics
 are kept for the next version of the file and reused while the request's nodes and everything it
 reads from the rest of the file (see :func:`_request_context`) are unchanged, so an edit re-checks
-only the request it touched.
+only the request it touched. They are listed in parts, one per chunk of requests (see :class:`Part`):
+the part of a chunk an edit left alone is the same in the next version, and the server sends what it
+made of it then again.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, cast
 
 from iml_ls.checks import evaluation, expressions, jwt, names, recorded, structure, syntax
 from iml_ls.checks.catalogue import Severity
-from iml_ls.checks.suppressions import suppressions
+from iml_ls.checks.suppressions import Suppressions, suppressions
 from iml_ls.evaluate.environment import TempState, shared_evaluation
 from iml_ls.evaluate.values import UNDEFINED
 from iml_ls.model.connection import FileKind
@@ -25,11 +28,14 @@ from iml_ls.syntax.json_tree import Anchor, JsonObject
 if TYPE_CHECKING:
     from iml_ls.analysis import Analysis, Chunk, Scope
     from iml_ls.checks.diagnostic import Diagnostic
+    from iml_ls.evaluate.values import JsValue
     from iml_ls.model.connection import Request, TempDefinition
+    from iml_ls.syntax.json_tree import JsonValue
 
 Check = Callable[["Analysis", "Scope"], Iterable["Diagnostic"]]
-Reads = tuple[frozenset[str] | None, frozenset[str] | None]
-"""The ``temp`` keys a request reads, and those whose arriving value it can see (None: all)."""
+Reads = tuple[frozenset[str] | None, frozenset[str] | None, tuple[tuple[str, frozenset[str]], ...]]
+"""The ``temp`` keys a request reads, those whose arriving value it can see (None: all), and for each
+key it reads only as ``temp.key.member``, the members it reads."""
 
 CHECKS: tuple[Check, ...] = (
     syntax.check,
@@ -54,24 +60,134 @@ def diagnostics(analysis: Analysis) -> list[Diagnostic]:
 
 def run_checks(analysis: Analysis) -> list[Diagnostic]:
     """Every enabled diagnostic for one analysis, sorted by position (each reported once)."""
+    return [diagnostic for part in diagnostic_parts(analysis) for diagnostic in part.diagnostics]
+
+
+@dataclass(frozen=True, eq=False)
+class Part:
+    """A stretch ``[start, end]`` of a file's diagnostics, as :func:`diagnostics` lists them.
+
+    A chunk's part whose diagnostics were kept from an earlier version has that version's
+    :class:`_KeptChunk` as its ``key`` (the same object while they stay the same, moved with the
+    chunk's entries); the protocol layer keeps what it made of a part by that key, so an unchanged
+    chunk is neither moved nor converted again. Its diagnostics are moved to today's offsets only
+    when asked.
+    """
+
+    start: int
+    end: int
+    key: _KeptChunk | None
+    """None: the part was made afresh (its chunk was checked again, or it holds file-level diagnostics)."""
+    found: list[Diagnostic] | None
+    """Its diagnostics, when made afresh."""
+    path: str
+
+    def __len__(self) -> int:
+        return len(self.found) if self.found is not None else len(self.key.final) if self.key is not None else 0
+
+    @cached_property
+    def diagnostics(self) -> list[Diagnostic]:
+        if self.found is not None:
+            return self.found
+        assert self.key is not None
+        return self.key.final_now(self.path)
+
+
+def diagnostic_parts(analysis: Analysis) -> list[Part]:
+    """The analysis's diagnostics in parts, in order: their concatenation is :func:`diagnostics`.
+
+    Each chunk whose diagnostics all lie inside its entries is a part of its own, with the file-level
+    diagnostics that lie there; file-level ones between chunks are parts of their own. A file whose
+    diagnostics cannot be split so (suppression comments, a diagnostic of a request that lies outside
+    its chunk, a single request) is one part.
+    """
+    known = analysis.memo.get("diagnostic-parts")
+    if isinstance(known, list):
+        return known
+    parts = analysis.memo["diagnostic-parts"] = _capped(_parts(analysis))
+    return parts
+
+
+def _parts(analysis: Analysis) -> list[Part]:
+    path, whole_file = analysis.path, (0, len(analysis.text))
     if analysis.kind is FileKind.RECORDING:  # a response as a server sent it: nothing in it is the app's to fix
         return []
+    silenced = suppressions(analysis.text, analysis.index)
     if analysis.kind is FileKind.SAMPLES:  # sample values are data, not IML (a secret may hold `{{`)
         from iml_ls.analysis import Scope
 
-        found = _check(analysis, Scope([], [], True))
-    else:
-        found = _check(analysis, analysis.file_scope)
-        for position, chunk in enumerate(analysis.chunks):
-            found.extend(_chunk_diagnostics(analysis, position, chunk))
-    silenced = suppressions(analysis.text, analysis.index)
+        return [Part(*whole_file, None, _final(analysis, _check(analysis, Scope([], [], True)), silenced), path)]
+    file_level = _check(analysis, analysis.file_scope)
+    chunks = [(chunk, _chunk_diagnostics(analysis, position, chunk)) for position, chunk in enumerate(analysis.chunks)]
+    spans = [_span(chunk, found) for chunk, found in chunks]
+    if silenced is not None or any(span is None for span in spans):
+        everything = list(file_level)
+        for _, found in chunks:
+            everything.extend(found.current(path) if isinstance(found, _KeptChunk) else found)
+        return [Part(*whole_file, None, _final(analysis, everything, silenced), path)]
+    file_level.sort(key=attrgetter("start"))
+    parts: list[Part] = []
+    placed = 0
+    for (_, found), span in zip(chunks, spans, strict=True):
+        assert span is not None
+        start, end = span
+        before = placed
+        while placed < len(file_level) and file_level[placed].start < start:
+            placed += 1
+        if placed > before:
+            parts.append(Part(file_level[before].start, start, None, _final(analysis, file_level[before:placed]), path))
+        inside = placed
+        while placed < len(file_level) and file_level[placed].start <= end:
+            placed += 1
+        if isinstance(found, _KeptChunk) and inside == placed:
+            parts.append(Part(start, end, found, None, path))
+        else:
+            mine = found.current(path) if isinstance(found, _KeptChunk) else found
+            parts.append(Part(start, end, None, _final(analysis, [*file_level[inside:placed], *mine]), path))
+    if placed < len(file_level):
+        parts.append(Part(file_level[placed].start, whole_file[1], None, _final(analysis, file_level[placed:]), path))
+    return parts
+
+
+def _span(chunk: Chunk, found: _KeptChunk | list[Diagnostic]) -> tuple[int, int] | None:
+    """Where a chunk's entries lie, if every diagnostic of the chunk lies there (None: one does not)."""
+    if not chunk.entries:
+        return None if found else (0, 0)
+    start, end = chunk.entries[0].start, chunk.entries[-1].end
+    if isinstance(found, _KeptChunk):
+        return (start, end) if found.inside else None
+    return (start, end) if all(start <= d.start and d.end <= end for d in found) else None
+
+
+def _capped(parts: list[Part]) -> list[Part]:
+    """The parts holding the first :data:`MAX_DIAGNOSTICS` diagnostics."""
+    kept: list[Part] = []
+    room = MAX_DIAGNOSTICS
+    for part in parts:
+        if len(part) > room:
+            kept.append(Part(part.start, part.end, None, part.diagnostics[:room], part.path))
+            break
+        kept.append(part)
+        room -= len(part)
+    return kept
+
+
+def _final(analysis: Analysis, found: list[Diagnostic], silenced: Suppressions | None = None) -> list[Diagnostic]:
+    """The enabled ones of ``found``, with their configured severity, sorted by position, each once."""
+    return [diagnostic for _, diagnostic in _final_pairs(analysis, found, silenced)]
+
+
+def _final_pairs(
+    analysis: Analysis, found: list[Diagnostic], silenced: Suppressions | None = None
+) -> list[tuple[Diagnostic, Diagnostic]]:
+    """:func:`_final`, each with the diagnostic of ``found`` it comes from (of duplicates, the last)."""
     enabled = {
-        (d.start, d.end, d.rule.code, d.message): _with_severity(analysis, d)
+        (d.start, d.end, d.rule.code, d.message): (d, _with_severity(analysis, d))
         for d in found
         if analysis.is_enabled(d.rule.code, d.rule.name)
         and (silenced is None or not silenced.silences(d, analysis.index))
     }
-    return sorted(enabled.values(), key=lambda d: (d.start, d.end, d.rule.code))[:MAX_DIAGNOSTICS]
+    return sorted(enabled.values(), key=lambda pair: (pair[0].start, pair[0].end, pair[0].rule.code))
 
 
 MAX_DIAGNOSTICS = 1_000
@@ -99,19 +215,21 @@ class _Kept:
     """What they were computed from, besides the request's own nodes (see :func:`_request_context`)."""
     reads: Reads
     """The ``temp`` keys the request reads (see :func:`_temp_reads`)."""
+    local: bool
+    """Whether every diagnostic lies in the request's own entry (see :func:`_request_context`)."""
     diagnostics: list[Diagnostic]
     anchors: list[tuple[Anchor, int]]
     """For each diagnostic, the anchor of the entry it lies in and that anchor's offset then."""
 
     @classmethod
-    def pin(
-        cls, analysis: Analysis, context: tuple[object, ...], reads: Reads, found: list[Diagnostic]
-    ) -> _Kept | None:
+    def pin(cls, analysis: Analysis, where: _Where, reads: Reads, found: list[Diagnostic]) -> _Kept | None:
         """Keep diagnostics that all lie inside top-level entries (None when one does not)."""
         anchors = [analysis.syntax.anchor_of(d.start, d.end, d.edited_offsets(analysis.path)) for d in found]
         if any(anchor is None for anchor in anchors):
             return None
-        return cls(context, reads, found, [(anchor, anchor.base) for anchor in anchors if anchor is not None])
+        local = all(anchor is where.request.node.anchor for anchor in anchors)
+        context = _request_context(analysis, where, reads, local)
+        return cls(context, reads, local, found, [(anchor, anchor.base) for anchor in anchors if anchor is not None])
 
     def current(self, path: str) -> list[Diagnostic]:
         """The diagnostics at today's offsets (entries before them may have grown or shrunk)."""
@@ -128,6 +246,23 @@ class _KeptChunk:
     context: tuple[object, ...]
     parts: dict[JsonObject, _Kept]
     """Each request's, by the request's node."""
+    final: list[tuple[Diagnostic, Anchor, int]]
+    """Its diagnostics as :func:`diagnostics` lists them (enabled, with their severity, sorted, each
+    once), each with the anchor of the entry it lies in and that anchor's offset then."""
+
+    @classmethod
+    def of(cls, analysis: Analysis, context: tuple[object, ...], parts: dict[JsonObject, _Kept]) -> _KeptChunk:
+        found = [
+            (diagnostic, anchor)
+            for part in parts.values()
+            for diagnostic, (anchor, _) in zip(part.current(analysis.path), part.anchors, strict=True)
+        ]
+        anchor_of = {id(diagnostic): anchor for diagnostic, anchor in found}
+        final = [
+            (diagnostic, anchor_of[id(original)], anchor_of[id(original)].base)
+            for original, diagnostic in _final_pairs(analysis, [diagnostic for diagnostic, _ in found])
+        ]
+        return cls(context, parts, final)
 
     @cached_property
     def whole(self) -> _Kept:
@@ -135,28 +270,43 @@ class _KeptChunk:
         parts = self.parts.values()
         return _Kept(
             self.context,
-            (None, None),
+            (None, None, ()),
+            False,
             [diagnostic for part in parts for diagnostic in part.diagnostics],
             [anchor for part in parts for anchor in part.anchors],
         )
 
     def current(self, path: str) -> list[Diagnostic]:
+        """Every diagnostic its requests found, in order, at today's offsets."""
         return self.whole.current(path)
 
+    def final_now(self, path: str) -> list[Diagnostic]:
+        """:attr:`final` at today's offsets."""
+        return [
+            diagnostic if anchor.base == base else diagnostic.moved(anchor.base - base, path)
+            for diagnostic, anchor, base in self.final
+        ]
 
-def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> list[Diagnostic]:
+    @cached_property
+    def inside(self) -> bool:
+        """Whether each of its diagnostics lies in one of the chunk's own entries."""
+        chunk = cast("Chunk", self.context[0])
+        anchors = {id(entry.anchor) for entry in chunk.entries}
+        return all(id(anchor) in anchors for _, anchor, _ in self.final)
+
+
+def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> _KeptChunk | list[Diagnostic]:
     """A chunk's diagnostics: kept whole while the chunk and what its requests read from the rest of
-    the file are unchanged, else gathered request by request (each kept while it can be)."""
+    the file are unchanged, else gathered request by request (each kept while it can be). A list when
+    they cannot be kept (one lies outside every top-level entry)."""
     if not chunk.requests:
         return []
     evaluation_of = shared_evaluation(analysis)
-    visible = analysis.visible_at_chunk(position)
-    elsewhere = tuple((d.value, evaluation_of.state_before(d.request)) for d in visible)
-    context = (chunk, analysis.file_context, elsewhere, evaluation_of.state_before_chunk(position))
+    context = (chunk, analysis.file_context, _elsewhere(analysis, position), evaluation_of.state_before_chunk(position))
     key = ("chunk-diagnostics", position)
     kept = analysis.reuse.get(key)
     if isinstance(kept, _KeptChunk) and kept.context == context:
-        return kept.current(analysis.path)
+        return kept
     earlier = kept.parts if isinstance(kept, _KeptChunk) else {}
     parts: dict[JsonObject, _Kept] = {}
     found: list[Diagnostic] = []
@@ -164,19 +314,35 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> list[
     for number, (request, seen) in enumerate(zip(chunk.requests, analysis.visible_in_chunk(position), strict=True)):
         where = _Where(request, first + number, seen)
         part = earlier.get(request.node)
-        if part is not None and part.context == _request_context(analysis, where, part.reads):
+        if part is not None and part.context == _request_context(analysis, where, part.reads, part.local):
             found.extend(part.current(analysis.path))
         else:
             scope = analysis.request_scope(request)
             diagnostics = _check(analysis, scope)
             found.extend(diagnostics)
-            reads = _temp_reads(scope)
-            part = _Kept.pin(analysis, _request_context(analysis, where, reads), reads, diagnostics)
+            part = _Kept.pin(analysis, where, _temp_reads(scope), diagnostics)
         if part is not None:
             parts[request.node] = part
-    if len(parts) == len(chunk.requests):
-        analysis.reuse.put(key, _KeptChunk(context, parts))
-    return found
+    if len(parts) < len(chunk.requests):
+        return found
+    made = _KeptChunk.of(analysis, context, parts)
+    analysis.reuse.put(key, made)
+    return made
+
+
+def _elsewhere(analysis: Analysis, position: int) -> tuple[tuple[object, TempState], ...]:
+    """The ``temp`` objects a chunk's first request sees, each with the ``temp`` it is evaluated with
+    (most chunks see the same few: each is looked up once per version)."""
+    evaluation_of = shared_evaluation(analysis)
+    known = analysis.memo.setdefault("temp-objects-seen", {})
+    assert isinstance(known, dict)
+    found = []
+    for definition in analysis.visible_at_chunk(position):
+        seen = known.get(id(definition))
+        if seen is None:
+            seen = known[id(definition)] = (definition.value, evaluation_of.state_before(definition.request))
+        found.append(seen)
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -188,25 +354,63 @@ class _Where:
     visible: tuple[TempDefinition, ...]
 
 
-def _request_context(analysis: Analysis, where: _Where, uses: Reads) -> tuple[object, ...]:
+def _request_context(analysis: Analysis, where: _Where, uses: Reads, local: bool) -> tuple[object, ...]:
     """What a request's checks read outside the request: the settings and related files, the
     ``temp`` keys of the file, and of the ``temp`` keys it reads, the objects it sees and the values
     they arrive with (an object defined by an earlier request arrives as its evaluated value; one
-    defined later, as the ``temp`` it is evaluated with)."""
-    reads, arriving_reads = uses
+    defined later, as the ``temp`` it is evaluated with).
+
+    Of an object it reads only as ``temp.key.member``, a request whose diagnostics all lie in its own
+    entry (``local``) sees only the object's keys and the members it reads: an edit of another member
+    of a shared ``temp`` object (a session's expiry) does not check every request that reads it again.
+    """
+    reads, arriving_reads, members_read = uses
+    members = dict(members_read) if local else {}
     evaluation_of = shared_evaluation(analysis)
     visible = tuple(
-        (d.value, evaluation_of.state_before(d.request) if _later(analysis, d.request, where) else None)
+        (
+            _members_seen(analysis, d.value, members[d.name]) if d.name in members else d.value,
+            evaluation_of.state_before(d.request) if _later(analysis, d.request, where) else None,
+        )
         for d in where.visible
         if reads is None or d.name in reads
     )
-    arriving = evaluation_of.state_after(where.index - 1)
+    state = evaluation_of.state_after(where.index - 1)
+    arriving: object = state
     if arriving_reads is not None:
-        arriving = TempState(
-            {key: arriving.values.get(key, UNDEFINED) for key in arriving_reads},
-            {key: arriving.placeholders.get(key, frozenset()) for key in arriving_reads},
+        arriving = tuple(
+            (
+                key,
+                _value_seen(state.values.get(key, UNDEFINED), members.get(key)),
+                state.placeholders.get(key, frozenset()),
+                key in state.secrets,
+            )
+            for key in sorted(arriving_reads)
         )
     return (analysis.file_context, where.request.path, visible, arriving)
+
+
+def _members_seen(analysis: Analysis, value: JsonValue | None, members: frozenset[str]) -> object:
+    """What the definition of a ``temp`` object is to a request that reads only ``members`` of it:
+    its keys, and the text of the members it reads."""
+    if not isinstance(value, JsonObject):
+        return value
+    text = analysis.text
+    return (
+        tuple(member.key.value for member in value.members),
+        tuple(
+            (member.key.value, text[member.value.start : member.value.end] if member.value is not None else None)
+            for member in value.members
+            if member.key.value in members
+        ),
+    )
+
+
+def _value_seen(value: JsValue, members: frozenset[str] | None) -> object:
+    """The evaluated value of a ``temp`` key as a request that reads only ``members`` of it sees it."""
+    if members is None or not isinstance(value, dict):
+        return value
+    return tuple((member, value.get(member, UNDEFINED)) for member in sorted(members))
 
 
 def _later(analysis: Analysis, other: Request, where: _Where) -> bool:
@@ -217,35 +421,73 @@ def _later(analysis: Analysis, other: Request, where: _Where) -> bool:
 
 
 def _temp_reads(scope: Scope) -> Reads:
-    """The ``temp`` keys a request's expressions read: all of them, and those whose arriving value
-    they can see (not hidden by the request's own ``temp`` directive). ``temp.key`` only: None when
-    ``temp`` is used as a whole, as in ``keys(temp)`` or ``temp['key']``."""
+    """The ``temp`` keys a request's expressions read: all of them, those whose arriving value they
+    can see (not hidden by the request's own ``temp`` directive), and the members read of the keys
+    read only as ``temp.key.member``. ``temp.key`` only: None when ``temp`` is used as a whole, as in
+    ``keys(temp)`` or ``temp['key']``."""
     request = scope.requests[0]
     directive = request.node.get("temp")
     own = [member.key.value for member in directive.members] if isinstance(directive, JsonObject) else []
     keys: set[str] = set()
     arriving: set[str] = set()
+    members: dict[str, set[str]] = {}
+    wholes: set[str] = set()
     whole = False
     for string in scope.strings:
         rest = string.path[len(request.path) :]
         inside = rest[1] if rest[:1] == ("temp",) and len(rest) > 1 and rest[1] in own else None
         hidden = set(own[: own.index(inside)]) if isinstance(inside, str) else set(own)
         for template in string.templates:
-            read, as_whole = _reads_of(template.expr) if template.expr is not None else (set(), False)
-            keys |= read
-            arriving |= read - hidden
-            whole = whole or as_whole
-    return (None if whole else frozenset(keys), None if whole else frozenset(arriving))
+            if template.expr is None:
+                continue
+            read = _reads_of(template.expr)
+            keys |= read.keys
+            arriving |= read.keys - hidden
+            whole = whole or read.whole
+            wholes |= read.wholes
+            for key, read_members in read.members.items():
+                members.setdefault(key, set()).update(read_members)
+    if whole:
+        return (None, None, ())
+    only_members = tuple(sorted((key, frozenset(read)) for key, read in members.items() if key not in wholes))
+    return (frozenset(keys), frozenset(arriving), only_members)
 
 
-def _reads_of(expr: Expr) -> tuple[set[str], bool]:
-    """The keys ``temp.key`` reads in an expression, and whether it uses ``temp`` as a whole."""
+@dataclass(frozen=True)
+class _ExprReads:
+    """What one expression reads of ``temp``."""
+
+    keys: set[str]
+    """The keys of ``temp.key``."""
+    whole: bool
+    """Whether it uses ``temp`` as a whole."""
+    members: dict[str, set[str]]
+    """For each key read as ``temp.key.member``, the members."""
+    wholes: set[str]
+    """The keys read as a whole too (``temp.key`` not followed by ``.member``)."""
+
+
+def _reads_of(expr: Expr) -> _ExprReads:
     keys: set[str] = set()
     whole = 0
-    for node in walk_expr(expr):
+    nodes = walk_expr(expr)
+    members: dict[str, set[str]] = {}
+    deeper: set[int] = set()
+    for node in nodes:
         if isinstance(node, Name) and node.name == "temp":
             whole += 1
-        elif isinstance(node, Member) and isinstance(node.object, Name) and node.object.name == "temp":
+        elif _is_temp_key(node):
+            assert isinstance(node, Member)
             keys.add(node.name)
             whole -= 1
-    return keys, whole > 0
+        if isinstance(node, Member) and _is_temp_key(node.object):
+            assert isinstance(node.object, Member)
+            members.setdefault(node.object.name, set()).add(node.name)
+            deeper.add(id(node.object))
+    wholes = {node.name for node in nodes if isinstance(node, Member) and _is_temp_key(node) and id(node) not in deeper}
+    return _ExprReads(keys, whole > 0, members, wholes)
+
+
+def _is_temp_key(node: Expr) -> bool:
+    """Whether ``node`` is ``temp.key``."""
+    return isinstance(node, Member) and isinstance(node.object, Name) and node.object.name == "temp"

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from iml_ls.analysis import Analysis
 from iml_ls.checks import diagnostics
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit
-
-FIX_ALL_KIND = "source.fixAll.iml-ls"
+from iml_ls.features.client_names import FIX_ALL_KIND as FIX_ALL_KIND
 
 
 @dataclass(frozen=True)

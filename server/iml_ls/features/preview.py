@@ -19,12 +19,11 @@ from iml_ls.evaluate.evaluator import placeholder_label
 from iml_ls.evaluate.js_json import number_to_string, stringify
 from iml_ls.evaluate.jsonwebtoken import jwt_function
 from iml_ls.evaluate.values import UNDEFINED, EvaluationError, JsValue
+from iml_ls.features.client_names import PREVIEW_COMMAND as PREVIEW_COMMAND
 from iml_ls.model.connection import Request
 from iml_ls.syntax.json_tree import JsonArray, JsonObject, JsonString
 from iml_ls.text.line_index import PositionEncoding
 
-PREVIEW_COMMAND = "iml.previewToken"
-"""The command editors run to show the preview (code lens, VS Code and Neovim commands)."""
 REQUEST_PARTS = ("url", "method", "headers", "qs", "body")
 TIME_CLAIMS = ("iat", "nbf", "exp")
 

@@ -36,6 +36,7 @@ from iml_ls.evaluate.evaluator import Evaluator
 from iml_ls.evaluate.js_json import stringify
 from iml_ls.evaluate.jsonwebtoken import jwt_function
 from iml_ls.evaluate.values import UNDEFINED, EvaluationError, JsValue
+from iml_ls.features.client_names import REQUEST_PREVIEW_COMMAND as REQUEST_PREVIEW_COMMAND
 from iml_ls.features.preview import TokenPreview, claim_times, current_second
 from iml_ls.model.app import Component, ComponentKind, Role, linked_connections
 from iml_ls.model.connection import FileKind, Request, saved_members
@@ -44,8 +45,6 @@ from iml_ls.syntax.iml import Binary, Call, Expr, Index, Member, Name, Template,
 from iml_ls.syntax.json_tree import JsonArray, JsonLiteral, JsonNumber, JsonObject, JsonString, JsonValue
 from iml_ls.text.line_index import PositionEncoding
 
-REQUEST_PREVIEW_COMMAND = "iml.previewRequest"
-"""The command editors run to show the request preview (the ``Preview request`` code lens)."""
 MASK = "••••"
 BOUNDARY = "----iml-ls-preview-boundary"
 """The multipart boundary of every preview (fixed, so that a preview is reproducible)."""

@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis
+from iml_ls.features.client_names import TOKEN_TYPES as TOKEN_TYPES
 from iml_ls.features.cursor import Token, tokenize
 from iml_ls.text.line_index import LineIndex, PositionEncoding
 
-TOKEN_TYPES = ("function", "variable", "property", "string", "number", "operator", "keyword", "macro")
-"""The legend, in the order the encoded token types index it; ``macro`` marks the ``{{`` and ``}}`` braces."""
 KEYWORDS = ("true", "false", "null")
 _UNCOLOURED_PUNCTUATION = ("(", ")", ",", "[", "]", ".")
 

@@ -17,8 +17,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Coroutine, Iterator
-from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from lsprotocol import types
 from pygls.capabilities import ServerCapabilitiesBuilder
@@ -30,21 +29,21 @@ from pygls.protocol.json_rpc import JsonRPCNotification
 from pygls.protocol.language_server import lsp_method
 
 from iml_ls import __version__
-from iml_ls.analysis import Analysis, Settings, Workspace, collector_paused
-from iml_ls.checks import diagnostics as diagnostics_of
-from iml_ls.checks.diagnostic import Diagnostic
-from iml_ls.features.app_files import NoAppFiles, check_targets
 from iml_ls.lsp.convert import (
+    DiagnosticsJson,
     JsonReady,
-    diagnostic_fields,
+    RawJson,
+    encode,
     encoding_of,
-    json_range,
     path_to_uri,
     to_diagnostic,
     to_offset,
     uri_to_path,
 )
 from iml_ls.text.line_index import Position, PositionEncoding
+
+if TYPE_CHECKING:  # imported where used: `initialize` is answered before the analysis is imported
+    from iml_ls.analysis import Analysis, Settings, Workspace
 
 log = logging.getLogger("iml_ls")
 
@@ -62,6 +61,8 @@ R = TypeVar("R")
 
 def settings_from(raw: object) -> Settings:
     """Settings from ``initializationOptions`` or the ``imlLs`` configuration section."""
+    from iml_ls.analysis import Settings
+
     if not isinstance(raw, dict):
         return Settings()
     claims = raw.get("requiredClaims")
@@ -131,15 +132,23 @@ class ImlProtocol(LanguageServerProtocol):
         if handler is not None:
             yield handler, (params,), None
 
-    def _serialize_message(self, data: Any) -> Any:
+    def _send_data(self, data: Any) -> None:
         """Parameters and results already in JSON form (:class:`JsonReady`) go out as they are."""
-        params = getattr(data, "params", None)
+        params, result = getattr(data, "params", None), getattr(data, "result", None)
         if isinstance(params, JsonReady) and not hasattr(data, "id"):
-            return {"jsonrpc": data.jsonrpc, "method": data.method, "params": params}
-        result = getattr(data, "result", None)
-        if isinstance(result, JsonReady):
-            return {"jsonrpc": data.jsonrpc, "id": data.id, "result": result}
-        return super()._serialize_message(data)
+            body = f'{{"jsonrpc":"2.0","method":{encode(data.method)},"params":{encode(params)}}}'
+        elif isinstance(result, JsonReady):
+            body = f'{{"jsonrpc":"2.0","id":{encode(data.id)},"result":{encode(result)}}}'
+        else:
+            super()._send_data(data)
+            return
+        if self.writer is None:
+            return
+        encoded = body.encode(self.CHARSET)
+        if self._include_headers:
+            header = f"Content-Length: {len(encoded)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}"
+            encoded = f"{header}\r\n\r\n".encode(self.CHARSET) + encoded
+        self.writer.write(encoded)  # the writers iml-ls serves with (stdio, a TCP stream) write at once
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
@@ -162,7 +171,8 @@ class ImlLanguageServer(LanguageServer):
             protocol_cls=ImlProtocol,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
         )
-        self.iml = Workspace()
+        self._workspace: Workspace | None = None
+        self._making_workspace = threading.Lock()
         self.encoding = PositionEncoding.UTF16
         self.pull_diagnostics = False
         self.uris: dict[str, str] = {}
@@ -172,8 +182,23 @@ class ImlLanguageServer(LanguageServer):
         self._worker = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="iml-ls-analysis")
         self.pushed_while_closed: set[str] = set()
         """URIs whose diagnostics the workspace check pushed to a pulling client while they were closed."""
-        self._converted: dict[str, _Converted] = {}
+        self._converted: dict[str, DiagnosticsJson] = {}
         """uri → the diagnostics last converted for it (see :meth:`json_diagnostics`; analysis thread only)."""
+
+    @property
+    def iml(self) -> Workspace:
+        """The files and their analyses, made at the first use (after ``initialize`` is answered, on
+        whichever thread asks first)."""
+        with self._making_workspace:
+            if self._workspace is None:
+                from iml_ls.analysis import Workspace
+
+                self._workspace = Workspace()
+            return self._workspace
+
+    @iml.setter
+    def iml(self, workspace: Workspace) -> None:
+        self._workspace = workspace
 
     @property
     def iml_protocol(self) -> ImlProtocol:
@@ -268,44 +293,19 @@ class ImlLanguageServer(LanguageServer):
     # Diagnostics -----------------------------------------------------------------------------
 
     def diagnostics(self, analysis: Analysis) -> list[types.Diagnostic]:
+        from iml_ls.checks import diagnostics as diagnostics_of
+
         return [to_diagnostic(analysis, item, self.encoding) for item in diagnostics_of(analysis)]
 
-    def json_diagnostics(self, uri: str, analysis: Analysis) -> list[dict[str, Any]]:
-        """The analysis's diagnostics in LSP's JSON, as :meth:`diagnostics` would give them.
+    def json_diagnostics(self, uri: str, analysis: Analysis) -> RawJson:
+        """The analysis's diagnostics in LSP's JSON, as :meth:`diagnostics` would give them, made
+        from what the previous version of the document reused (see :class:`DiagnosticsJson`)."""
+        from iml_ls.analysis import collector_paused
 
-        The ranges of all of them are computed in one pass. A diagnostic the previous conversion
-        of the document had (the same object: its request was not checked again) at the same range
-        is reused as it was; for the others, what does not depend on the position (message, code,
-        link) is taken from the previous conversion. The same analysis asked again (a pull after a
-        push, a second pull) gets the same list.
-        """
-        before = self._converted.get(uri)
-        if before is not None and before.analysis is analysis and before.encoding is self.encoding:
-            return before.items
-        known = before if before is not None and before.encoding is self.encoding else None
-        fields: dict[tuple[str, str], dict[str, Any]] = {}
-        converted_items: dict[int, tuple[Diagnostic, tuple[int, int], tuple[int, int], dict[str, Any]]] = {}
-        converted = []
-        # Thousands of small objects (diagnostics moved, sort keys, dicts): the collector would walk
+        # Thousands of small objects (diagnostics moved, sort keys, texts): the collector would walk
         # the whole heap of a big file again and again (a third of a keystroke at 100,000 lines).
         with collector_paused():
-            items = diagnostics_of(analysis)
-            offsets = [offset for item in items for offset in (item.start, item.end)]
-            positions = analysis.index.line_characters(offsets, self.encoding)
-            for number, item in enumerate(items):
-                start, end = positions[2 * number], positions[2 * number + 1]
-                kept = known.by_item.get(id(item)) if known is not None else None
-                if kept is not None and kept[0] is item and kept[1] == start and kept[2] == end:
-                    json_item = kept[3]
-                else:
-                    key = (item.rule.code, item.message)
-                    static = fields.get(key) or (known.fields.get(key) if known is not None else None)
-                    static = static or diagnostic_fields(item.rule, item.message)
-                    fields[key] = static
-                    json_item = {"range": json_range(start, end), **static}
-                converted_items[id(item)] = (item, start, end, json_item)
-                converted.append(json_item)
-        self._converted[uri] = _Converted(analysis, self.encoding, fields, converted_items, converted)
+            converted = self._converted.setdefault(uri, DiagnosticsJson()).convert(analysis, self.encoding)
         # What survives a version (the trees, analyses and diagnostics of the open files) lives long:
         # moved out of the collector's generations, it is not walked again by every full collection
         # (a pause of half a second every few keystrokes at 100,000 lines). Such objects are still
@@ -352,6 +352,8 @@ class ImlLanguageServer(LanguageServer):
     def app_files(self) -> list[str]:
         """Every file of the Make apps in the client's workspace folders (for the app's problems
         without opening files)."""
+        from iml_ls.features.app_files import NoAppFiles, check_targets
+
         folders = [uri_to_path(folder.uri) for folder in self.workspace.folders.values()]
         if not folders and self.workspace.root_path:
             folders = [self.workspace.root_path]
@@ -444,21 +446,6 @@ def stack_trace() -> str:
     return f"Traceback (most recent call last):\n{frames}{type(error).__qualname__}"
 
 
-@dataclass(frozen=True, eq=False)
-class _Converted:
-    """One document's diagnostics as last sent, for which analysis and encoding, with what the next
-    conversion reuses."""
-
-    analysis: Analysis
-    encoding: PositionEncoding
-    fields: dict[tuple[str, str], dict[str, Any]]
-    """Each message's fields without the range, by code and message, for the next conversion."""
-    by_item: dict[int, tuple[Diagnostic, tuple[int, int], tuple[int, int], dict[str, Any]]]
-    """Each diagnostic's JSON by the diagnostic's ``id``, with the diagnostic (kept alive so that its
-    ``id`` is not reused) and its range's start and end."""
-    items: list[dict[str, Any]]
-
-
 def guarded(
     method: str, busy: int = CONTENT_MODIFIED
 ) -> Callable[[Callable[P, R]], Callable[P, Coroutine[Any, Any, R]]]:
@@ -519,5 +506,6 @@ def negotiate(server: ImlLanguageServer, params: types.InitializeParams) -> None
     server.encoding = encoding_of(ServerCapabilitiesBuilder.choose_position_encoding(params.capabilities))
     text_document = params.capabilities.text_document
     server.pull_diagnostics = bool(text_document and text_document.diagnostic)
-    settings = settings_from(params.initialization_options)
-    server.submit(lambda: server.iml.update_settings(settings))
+    options = params.initialization_options
+    if options is not None:  # read on the analysis thread, which imports the analysis meanwhile
+        server.submit(lambda: server.iml.update_settings(settings_from(options)))

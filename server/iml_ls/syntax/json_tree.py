@@ -167,7 +167,6 @@ def _parser() -> tree_sitter.Parser:
     return tree_sitter.Parser(tree_sitter.Language(tree_sitter_json.language()))
 
 
-_EXPONENT_PLUS = re.compile(rb"(?<=[0-9][eE])\+(?=[0-9])")
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 
 
@@ -186,8 +185,31 @@ def _parse(utf8: bytes) -> tree_sitter.Tree:
 
 
 def _as_parsed(utf8: bytes) -> bytes:
-    """The bytes tree-sitter is given (see :func:`_parse`)."""
-    return _EXPONENT_PLUS.sub(b"0", utf8) if b"e+" in utf8 or b"E+" in utf8 else utf8
+    """The bytes tree-sitter is given (see :func:`_parse`). The ``e+`` and ``E+`` are found with
+    ``bytes.find``: a regular expression over the whole text took longer than the parse, and a
+    base64 key or a URL holds such pairs too."""
+    pluses = [
+        at + 1
+        for marker in (b"e+", b"E+")
+        for at in _occurrences(utf8, marker)
+        if at > 0 and at + 2 < len(utf8) and utf8[at - 1] in _DIGITS and utf8[at + 2] in _DIGITS
+    ]
+    if not pluses:
+        return utf8
+    parsed = bytearray(utf8)
+    for plus in pluses:
+        parsed[plus] = ord("0")
+    return bytes(parsed)
+
+
+_DIGITS = frozenset(b"0123456789")
+
+
+def _occurrences(data: bytes, marker: bytes) -> Iterator[int]:
+    at = data.find(marker)
+    while at >= 0:
+        yield at
+        at = data.find(marker, at + 1)
 
 
 def _decode(text: str, start: int, end: int) -> tuple[str, list[int] | None]:
@@ -232,9 +254,25 @@ class _Earlier:
     entries: tuple[JsonValue | JsonMember, ...]
     text: str
     problems: tuple[SyntaxProblem, ...]
+    same_start: int
+    """How many characters the new text starts with that this text starts with too."""
+    same_end: int
+    """How many it ends with that this text ends with too."""
 
     def has_problem(self, start: int, end: int) -> bool:
         return any(problem.start < end and problem.end > start for problem in self.problems)
+
+    def same_text(self, old_start: int, old_end: int, text: str, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` is this text's ``[old_start, old_end)``: said at once for a span
+        in the start or end both texts share, compared otherwise."""
+        if end - start != old_end - old_start:
+            return False
+        if old_start == start and end <= self.same_start:
+            return True
+        delta = len(text) - len(self.text)
+        if start - old_start == delta and old_start >= len(self.text) - self.same_end:
+            return True
+        return text[start:end] == self.text[old_start:old_end]
 
 
 class _Converter:
@@ -291,10 +329,9 @@ class _Converter:
         start, end = self.span(node)
         old_start, old_end = entry.start, entry.end
         if (
-            end - start != old_end - old_start
-            or self.text[start:end] != earlier.text[old_start:old_end]
-            or earlier.has_problem(old_start, old_end)
-            or any(start <= repaired < end for repaired in self.repaired)
+            not earlier.same_text(old_start, old_end, self.text, start, end)
+            or (earlier.problems and earlier.has_problem(old_start, old_end))
+            or (self.repaired and any(start <= repaired < end for repaired in self.repaired))
         ):
             return None
         entry.anchor.base = start + self.shift
@@ -364,10 +401,13 @@ class _Converter:
             self.check_commas(node, "}")
         for child in node.named_children:
             if child.type == "pair":
-                previous = self.enter_segment(child) if depth == 0 else self.anchor
                 taken = self.taken_over(child, len(members)) if depth == 0 else None
-                member = taken if isinstance(taken, JsonMember) else self.pair(child, depth)
-                self.anchor = previous
+                if isinstance(taken, JsonMember):
+                    member: JsonMember | None = taken
+                else:
+                    previous = self.enter_segment(child) if depth == 0 else self.anchor
+                    member = self.pair(child, depth)
+                    self.anchor = previous
                 if member is not None:
                     members.append(member)
             elif child.type == "ERROR":
@@ -405,10 +445,13 @@ class _Converter:
                 continue
             if child.is_missing and child.prev_sibling is not None and child.prev_sibling.type == ",":
                 continue  # a trailing comma, reported by check_commas
-            previous = self.enter_segment(child) if depth == 0 else self.anchor
             taken = self.taken_over(child, len(items)) if depth == 0 else None
-            item = taken if taken is not None and not isinstance(taken, JsonMember) else self.value(child, depth + 1)
-            self.anchor = previous
+            if taken is not None and not isinstance(taken, JsonMember):
+                item: JsonValue | None = taken
+            else:
+                previous = self.enter_segment(child) if depth == 0 else self.anchor
+                item = self.value(child, depth + 1)
+                self.anchor = previous
             if item is not None:
                 items.append(item)
         start, end = self.span(node)
@@ -420,8 +463,8 @@ class _Converter:
         """Report a comma that directly precedes the closing bracket (Make warns and tolerates it)."""
         children = [child for child in node.children if child.type != "comment"]
         for previous, current in itertools.pairwise(children):
-            if self.is_comma(previous) and (
-                current.type == closer or (current.is_missing and current.next_sibling is not None)
+            if (current.type == closer or (current.is_missing and current.next_sibling is not None)) and self.is_comma(
+                previous
             ):
                 self.problem(previous, "Remove this trailing comma.", trailing_comma=True)
                 self.trailing_commas.add(previous.start_byte)
@@ -565,7 +608,9 @@ def _insignificant(text: str, start: int, end: int) -> bool:
     )
 
 
-def _repair_windows(index: LineIndex, previous: tuple[JsonDocument, str] | None) -> list[tuple[int, int]]:
+def _repair_windows(
+    index: LineIndex, previous: tuple[JsonDocument, str] | None, same: tuple[int, int]
+) -> list[tuple[int, int]]:
     """The parts of the text that the repairs scan. After an edit, a slip can only be in the edited
     lines or where the previous version had a problem, so those lines (and a few around them) are
     scanned, not the whole file. Lines start outside every string (a string cannot span lines), so
@@ -576,7 +621,7 @@ def _repair_windows(index: LineIndex, previous: tuple[JsonDocument, str] | None)
     if previous is None or "/*" in text or len(previous[0].problems) > 1:
         return [(0, len(text))]
     document, old = previous
-    prefix, suffix = _changed_span(old, text)
+    prefix, suffix = same
     delta = len(text) - len(old)
     spots = [(prefix, len(text) - suffix)]
     for problem in document.problems:
@@ -613,6 +658,7 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
     # always a fresh parse: tree-sitter's incremental reparse of a text with errors can recover from
     # them differently than a parse of the same text, and the problems must not depend on history
     tree = _parse(index.utf8)
+    same = _changed_span(previous[1], index.text) if previous is not None else (0, 0)
     if tree.root_node.descendant_count > MAX_JSON_TOKENS or any(
         child.named_child_count > MAX_TOP_LEVEL_ENTRIES for child in tree.root_node.children
     ):
@@ -621,7 +667,7 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
     unterminated: list[tuple[int, int]] = []
     commas: list[int] = []
     if not clean:
-        windows = _repair_windows(index, previous)
+        windows = _repair_windows(index, previous, same)
         repaired, unterminated = _close_open_strings(index.text, windows)
         repaired, commas = _add_missing_commas(repaired, windows)
         if len(unterminated) + len(commas) > 1 and windows != [(0, len(index.text))]:
@@ -632,7 +678,7 @@ def parse_json(index: LineIndex, previous: tuple[JsonDocument, str] | None = Non
         if unterminated or commas:
             index = LineIndex(repaired)
             tree = _parse(index.utf8)
-    earlier = _Earlier(segments(previous[0].root), previous[1], previous[0].problems) if previous else None
+    earlier = _Earlier(segments(previous[0].root), previous[1], previous[0].problems, *same) if previous else None
     converter = _Converter(
         index,
         unterminated=frozenset(line_break for _, line_break in unterminated),

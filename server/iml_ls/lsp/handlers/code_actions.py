@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
-from iml_ls.checks.diagnostic import Fix
-from iml_ls.features.code_actions import FIX_ALL_KIND, fix_all, quick_fixes
+from iml_ls.features.client_names import FIX_ALL_KIND
 from iml_ls.lsp.convert import plain, to_diagnostic, to_workspace_edit
 from iml_ls.lsp.server import ImlLanguageServer, guarded
-from iml_ls.text.line_index import LineIndex
+
+if TYPE_CHECKING:
+    from iml_ls.text.line_index import LineIndex
 
 
 def register(server: ImlLanguageServer) -> None:
@@ -18,6 +21,9 @@ def register(server: ImlLanguageServer) -> None:
     )
     @guarded(types.TEXT_DOCUMENT_CODE_ACTION)
     def code_action(ls: ImlLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        from iml_ls.checks.diagnostic import Fix
+        from iml_ls.features.code_actions import fix_all, quick_fixes
+
         analysis = ls.analysis(params.text_document.uri)
         if analysis is None:
             return []

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from iml_ls.features.code_lens import code_lenses
 from iml_ls.lsp.convert import to_range
 from iml_ls.lsp.server import ImlLanguageServer, guarded
 
@@ -14,6 +13,8 @@ def register(server: ImlLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
     @guarded(types.TEXT_DOCUMENT_CODE_LENS)
     def lenses(ls: ImlLanguageServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+        from iml_ls.features.code_lens import code_lenses
+
         analysis = ls.analysis(params.text_document.uri)
         if analysis is None:
             return []

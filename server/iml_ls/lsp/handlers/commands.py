@@ -12,10 +12,8 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from iml_ls.features.preview import PREVIEW_COMMAND as PREVIEW_TOKEN
-from iml_ls.features.preview import preview, render_preview_text
-from iml_ls.features.request_preview import REQUEST_PREVIEW_COMMAND, request_preview
-from iml_ls.files import walk
+from iml_ls.features.client_names import PREVIEW_COMMAND as PREVIEW_TOKEN
+from iml_ls.features.client_names import REQUEST_PREVIEW_COMMAND
 from iml_ls.lsp.convert import path_to_uri, uri_to_path
 from iml_ls.lsp.server import ImlLanguageServer, guarded
 
@@ -38,6 +36,8 @@ def register(server: ImlLanguageServer) -> None:
     def preview_token(ls: ImlLanguageServer, *args: Any) -> dict[str, object]:
         """Arguments: ``[uri]`` or ``[uri, position]``; returns the preview JSON of ``iml-ls preview`` and,
         as ``text``, its rendering by ``iml-ls preview`` (for clients that show it as it is)."""
+        from iml_ls.features.preview import preview, render_preview_text
+
         if not 1 <= len(args) <= 2 or not isinstance(args[0], str):
             raise JsonRpcInvalidParams(f"{PREVIEW_TOKEN} takes [uri] or [uri, position].")
         analysis = ls.analysis(args[0])
@@ -52,6 +52,8 @@ def register(server: ImlLanguageServer) -> None:
     def preview_request(ls: ImlLanguageServer, *args: Any) -> dict[str, object]:
         """Arguments: ``[uri]``, ``[uri, position]`` or ``[uri, position, {"revealSecrets": true}]``;
         returns the JSON of ``iml-ls preview --request --format json``."""
+        from iml_ls.features.request_preview import request_preview
+
         if not 1 <= len(args) <= 3 or not isinstance(args[0], str):
             raise JsonRpcInvalidParams(
                 f"{REQUEST_PREVIEW_COMMAND} takes [uri], [uri, position] or [uri, position, options]."
@@ -73,6 +75,8 @@ SCANNED_SUFFIXES = (".iml.json", ".common.json")
 
 def _workspace_files(ls: ImlLanguageServer) -> list[str]:
     """On the analysis thread: the files of the workspace's apps, else its loose connection files."""
+    from iml_ls.files import walk
+
     apps = ls.app_files()
     if apps:
         return apps

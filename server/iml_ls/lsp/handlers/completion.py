@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
-from iml_ls.features.completion import CompletionItem, complete
-from iml_ls.features.signature_help import signature_help
 from iml_ls.lsp.convert import plain, to_range
 from iml_ls.lsp.server import ImlLanguageServer, guarded
-from iml_ls.text.line_index import LineIndex, PositionEncoding
+
+if TYPE_CHECKING:
+    from iml_ls.features.completion import CompletionItem
+    from iml_ls.text.line_index import LineIndex, PositionEncoding
 
 KINDS = {
     "function": types.CompletionItemKind.Function,
@@ -63,6 +66,8 @@ def register(server: ImlLanguageServer) -> None:
     )
     @guarded(types.TEXT_DOCUMENT_COMPLETION)
     def completion(ls: ImlLanguageServer, params: types.CompletionParams) -> types.CompletionList:
+        from iml_ls.features.completion import complete
+
         analysis = ls.analysis(params.text_document.uri)
         if analysis is None:
             return types.CompletionList(is_incomplete=False, items=[])
@@ -77,6 +82,8 @@ def register(server: ImlLanguageServer) -> None:
     )
     @guarded(types.TEXT_DOCUMENT_SIGNATURE_HELP)
     def signature(ls: ImlLanguageServer, params: types.SignatureHelpParams) -> types.SignatureHelp | None:
+        from iml_ls.features.signature_help import signature_help
+
         analysis = ls.analysis(params.text_document.uri)
         help_ = signature_help(analysis, ls.offset(analysis, params.position)) if analysis is not None else None
         if help_ is None:

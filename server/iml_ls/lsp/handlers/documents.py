@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from iml_ls.analysis import Settings
 from iml_ls.lsp.convert import uri_to_path
 from iml_ls.lsp.server import CONFIGURATION_SECTION, ImlLanguageServer, log, negotiate, settings_from
+
+if TYPE_CHECKING:
+    from iml_ls.analysis import Settings
 
 WATCHED_GLOBS = ("**/*.json", "**/*.imljson", "**/functions/**/*.js")
 """Every file of an app another file can read: manifest, parameters, common data, samples, base,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from iml_ls.features.inlay_hints import inlay_hints
 from iml_ls.lsp.server import ImlLanguageServer, guarded
 
 
@@ -12,6 +11,8 @@ def register(server: ImlLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
     @guarded(types.TEXT_DOCUMENT_INLAY_HINT)
     def hints(ls: ImlLanguageServer, params: types.InlayHintParams) -> list[types.InlayHint]:
+        from iml_ls.features.inlay_hints import inlay_hints
+
         analysis = ls.analysis(params.text_document.uri)
         if analysis is None:
             return []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from iml_ls.features.links import document_links, workspace_symbols
 from iml_ls.lsp.convert import path_to_uri, to_range
 from iml_ls.lsp.server import ImlLanguageServer, guarded
 
@@ -19,6 +18,8 @@ def register(server: ImlLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK, types.DocumentLinkOptions(resolve_provider=False))
     @guarded(types.TEXT_DOCUMENT_DOCUMENT_LINK)
     def links(ls: ImlLanguageServer, params: types.DocumentLinkParams) -> list[types.DocumentLink]:
+        from iml_ls.features.links import document_links
+
         analysis = ls.analysis(params.text_document.uri)
         if analysis is None:
             return []
@@ -34,6 +35,8 @@ def register(server: ImlLanguageServer) -> None:
     @server.feature(types.WORKSPACE_SYMBOL)
     @guarded(types.WORKSPACE_SYMBOL)
     def symbols(ls: ImlLanguageServer, params: types.WorkspaceSymbolParams) -> list[types.WorkspaceSymbol]:
+        from iml_ls.features.links import workspace_symbols
+
         found = []
         for symbol in workspace_symbols(ls.iml, ls.app_files(), params.query):
             analysis = ls.iml.analysis(symbol.path)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from iml_ls.checks.diagnostic import TextEdit
-from iml_ls.features.navigation import Location, RenameError, definition, prepare_rename, references, rename
 from iml_ls.lsp.convert import path_to_uri, to_range
 from iml_ls.lsp.server import REQUEST_FAILED, ImlLanguageServer, guarded
+
+if TYPE_CHECKING:
+    from iml_ls.checks.diagnostic import TextEdit
+    from iml_ls.features.navigation import Location
 
 
 def _uri(ls: ImlLanguageServer, path: str) -> str:
@@ -54,6 +58,8 @@ def register(server: ImlLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     @guarded(types.TEXT_DOCUMENT_DEFINITION)
     def goto_definition(ls: ImlLanguageServer, params: types.DefinitionParams) -> list[types.Location]:
+        from iml_ls.features.navigation import definition
+
         analysis = ls.analysis(params.text_document.uri)
         if analysis is None:
             return []
@@ -62,6 +68,8 @@ def register(server: ImlLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     @guarded(types.TEXT_DOCUMENT_REFERENCES)
     def find_references(ls: ImlLanguageServer, params: types.ReferenceParams) -> list[types.Location]:
+        from iml_ls.features.navigation import references
+
         analysis = ls.analysis(params.text_document.uri)
         if analysis is None:
             return []
@@ -73,6 +81,8 @@ def register(server: ImlLanguageServer) -> None:
     def on_prepare_rename(
         ls: ImlLanguageServer, params: types.PrepareRenameParams
     ) -> types.PrepareRenamePlaceholder | None:
+        from iml_ls.features.navigation import prepare_rename
+
         analysis = ls.analysis(params.text_document.uri)
         if analysis is None:
             return None
@@ -86,6 +96,8 @@ def register(server: ImlLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_RENAME)
     @guarded(types.TEXT_DOCUMENT_RENAME)
     def on_rename(ls: ImlLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+        from iml_ls.features.navigation import RenameError, rename
+
         analysis = ls.analysis(params.text_document.uri)
         if analysis is None:
             return None

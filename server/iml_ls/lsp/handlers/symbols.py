@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
-from iml_ls.features.symbols import DocumentSymbol, OutlineKind, document_symbols
 from iml_ls.lsp.convert import to_range
 from iml_ls.lsp.server import ImlLanguageServer, guarded
-from iml_ls.text.line_index import LineIndex, PositionEncoding
+
+if TYPE_CHECKING:
+    from iml_ls.features.symbols import DocumentSymbol
+    from iml_ls.text.line_index import LineIndex, PositionEncoding
 
 SYMBOL_KINDS = {
-    OutlineKind.REQUEST: types.SymbolKind.Module,
-    OutlineKind.SECTION: types.SymbolKind.Namespace,
-    OutlineKind.KEY: types.SymbolKind.Field,
-    OutlineKind.CALL: types.SymbolKind.Function,
-    OutlineKind.PARAMETER: types.SymbolKind.Variable,
+    "REQUEST": types.SymbolKind.Module,
+    "SECTION": types.SymbolKind.Namespace,
+    "KEY": types.SymbolKind.Field,
+    "CALL": types.SymbolKind.Function,
+    "PARAMETER": types.SymbolKind.Variable,
 }
+"""By the name of each ``OutlineKind`` (the features are imported at the first request)."""
 
 
 def _symbol(index: LineIndex, symbol: DocumentSymbol, encoding: PositionEncoding) -> types.DocumentSymbol:
     return types.DocumentSymbol(
         name=symbol.name,
-        kind=SYMBOL_KINDS[symbol.kind],
+        kind=SYMBOL_KINDS[symbol.kind.name],
         range=to_range(index, symbol.start, symbol.end, encoding),
         selection_range=to_range(index, symbol.selection_start, symbol.selection_end, encoding),
         detail=symbol.detail or None,
@@ -33,6 +38,8 @@ def register(server: ImlLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     @guarded(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def outline(ls: ImlLanguageServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+        from iml_ls.features.symbols import document_symbols
+
         analysis = ls.analysis(params.text_document.uri)
         if analysis is None:
             return []
