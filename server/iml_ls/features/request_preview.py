@@ -451,7 +451,7 @@ def _strings_under(analysis: Analysis, node: JsonValue | None) -> Iterator[ImlSt
 
 
 @dataclass
-class _Values:
+class Values:
     """Evaluates JSON values with one evaluator, masking what reads a secret and noting failures."""
 
     evaluator: Evaluator
@@ -739,7 +739,7 @@ class RequestBuilder:
             state = evaluation.apply_temp(request, temp)
             self._collect(evaluation)
         evaluator = evaluation.evaluator(state)
-        values = _Values(evaluator, self.secrets, self.result.errors, evaluation)
+        values = Values(evaluator, self.secrets, self.result.errors, evaluation)
         node = request.node
         own = {part: values.of(self.analysis, node.get(part)) for part in (*MERGED_PARTS, *SEND_OPTIONS, "url")}
         taken: list[str] = []
@@ -747,7 +747,7 @@ class RequestBuilder:
         base_root = base.root if base is not None and isinstance(base.root, JsonObject) else None
         base_url = ""
         if base is not None and base_root is not None:
-            base_values = _Values(evaluator, values.secrets, self.result.errors, evaluation)
+            base_values = Values(evaluator, values.secrets, self.result.errors, evaluation)
             for part in (*MERGED_PARTS, *SEND_OPTIONS):
                 own[part] = _merge(base_values.of(base, base_root.get(part)), own[part], part, taken)
             base_url = coerce.to_text(base_values.of(base, base_root.get("baseUrl")))
@@ -780,6 +780,11 @@ class RequestBuilder:
             return self._next_page(preview, request, evaluation, (state, number), (base_url, base, base_root), response)
         return preview
 
+    def finished(self, preview: RequestPreview) -> RequestPreview:
+        """The request as it is shown (masked unless revealed) or sent: well-formed text, and no
+        secret that still appears verbatim."""
+        return _finished(preview, self.secrets)
+
     def _secrets_sent(self, request: Request, base: Analysis | None, base_root: JsonObject | None) -> tuple[str, ...]:
         """The secrets the request's URL, headers, query and body read (its own and base's)."""
         if self.secrets is None:
@@ -801,7 +806,7 @@ class RequestBuilder:
         if node is None:
             return None
         evaluator = evaluation.evaluator(state)
-        holds = coerce.is_truthy(_Values(evaluator, None, self.result.errors, evaluation).of(self.analysis, node))
+        holds = coerce.is_truthy(Values(evaluator, None, self.result.errors, evaluation).of(self.analysis, node))
         self.used |= evaluator.used_placeholders
         if holds:
             return None
@@ -870,7 +875,7 @@ class RequestBuilder:
             owner, pagination = base, base_root.get("pagination")
         assert isinstance(pagination, JsonObject)
         evaluator = evaluation.evaluator(state)
-        values = _Values(evaluator, self.secrets, self.result.errors, evaluation, response_unknown=response is None)
+        values = Values(evaluator, self.secrets, self.result.errors, evaluation, response_unknown=response is None)
         merge = values.of(owner, pagination.get("mergeWithParent"))
         own = {part: values.of(owner, pagination.get(part)) for part in (*MERGED_PARTS, "url")}
         self.used |= evaluator.used_placeholders
@@ -943,12 +948,10 @@ def request_preview(
     reveal_secrets: bool = False,
 ) -> RequestPreviewResult:
     """The requests of a file as Make would send them; with ``at``, only the request around that offset."""
-    clock = current_second() if now is None else now
-    around = _surroundings(workspace, analysis)
-    samples = analysis.related.samples_path if analysis.related.samples is not None else None
-    result = RequestPreviewResult(analysis.path, analysis.context, clock, reveal_secrets, samples)
-    secrets = None if reveal_secrets else _secrets(analysis, sample_values(analysis), around)
-    run = RequestBuilder(analysis, around, clock, secrets, result)
+    run = request_builder(
+        workspace, analysis, now=current_second() if now is None else now, reveal_secrets=reveal_secrets
+    )
+    result, around, secrets = run.result, run.around, run.secrets
     sendable = analysis.kind.holds_requests and analysis.context not in (Context.WEBHOOK, Context.OTHER)
     if not sendable:
         result.note = "This file holds no request Make sends (a webhook's communication handles incoming calls)."
@@ -960,7 +963,7 @@ def request_preview(
             continue
         page = FIRST_PAGE if paginated else None
         result.requests.append(run.request(request, index, len(requests), page))
-        if paginated and _has_pagination(request, around.base):
+        if paginated and has_pagination(request, around.base):
             result.requests.append(run.request(request, index, len(requests), SECOND_PAGE))
     if at is not None and len({(r.start, r.end) for r in result.requests}) > 1:
         innermost = min(result.requests, key=lambda r: r.end - r.start)
@@ -972,7 +975,26 @@ def request_preview(
     return result
 
 
-def _has_pagination(request: Request, base: Analysis | None) -> bool:
+def request_builder(
+    workspace: Workspace,
+    analysis: Analysis,
+    *,
+    now: float,
+    reveal_secrets: bool,
+    known: Mapping[str, Mapping[str, JsValue]] | None = None,
+    known_secrets: tuple[str, ...] = (),
+    deadline: float | None = None,
+) -> RequestBuilder:
+    """The builder of a file's requests, with what a run knows (``known``: stored ``connection``,
+    ``data`` or ``webhook`` values; ``known_secrets``: values it learned that must be masked)."""
+    around = _surroundings(workspace, analysis, known)
+    samples = analysis.related.samples_path if analysis.related.samples is not None else None
+    result = RequestPreviewResult(analysis.path, analysis.context, now, reveal_secrets, samples)
+    secrets = None if reveal_secrets else _secrets(analysis, sample_values(analysis), around, known_secrets)
+    return RequestBuilder(analysis, around, now, secrets, result, deadline)
+
+
+def has_pagination(request: Request, base: Analysis | None) -> bool:
     if isinstance(request.node.get("pagination"), JsonObject):
         return True
     return (
