@@ -9,6 +9,7 @@ import math
 import os
 import re
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -240,8 +241,9 @@ def _run(args: argparse.Namespace) -> int:
     options = RunOptions(
         args.stage, at, args.pages, args.code, frozenset(), args.reveal_secrets, args.record, args.replay
     )
+    clock = (lambda: args.now) if args.now is not None else time.time
     while True:
-        answer = Run(workspace, analysis, options).run()
+        answer = Run(workspace, analysis, options, clock=clock).run()
         if isinstance(answer, Confirm):
             if not (args.yes or _ask(f"{answer.message} [y/N] ").lower() in ("y", "yes")):
                 raise UsageError(f"not sent: {answer.message} Pass --yes to send without asking.")
@@ -333,6 +335,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--stage", metavar="NAME", help="the OAuth stage to run (token runs info after it)")
     run.add_argument("--at", type=int, metavar="LINE", help="run up to the request at this line")
     run.add_argument("--samples", metavar="FILE", help="JSON with parameters/common/data sample values")
+    run.add_argument("--now", type=_epoch, metavar="EPOCH", help="the clock, in Unix seconds (default: now)")
     run.add_argument("--pages", type=int, default=1, metavar="N", help="follow pagination up to N pages (default 1)")
     run.add_argument("--code", metavar="CODE", help="the authorization code for an OAuth token stage")
     run.add_argument("--yes", action="store_true", help="send to every host without asking")

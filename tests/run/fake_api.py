@@ -81,7 +81,7 @@ def _handler_class(api: FakeApi) -> type[BaseHTTPRequestHandler]:
                 body,
             )
             answer = api.handle(received)
-            self.send_response(answer.status)
+            self.send_response_only(answer.status)  # no Server or Date header: answers are reproducible
             for name, value in answer.headers:
                 self.send_header(name, value)
             self.send_header("content-length", str(len(answer.body)))
@@ -97,10 +97,21 @@ def _handler_class(api: FakeApi) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A client that gave up (a timeout test) leaves a broken pipe: not worth a traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
+
+
+def serving(api: FakeApi, port: int = 0) -> QuietServer:
+    return QuietServer(("127.0.0.1", port), _handler_class(api))
+
+
 @contextmanager
 def running_api() -> Iterator[FakeApi]:
     api = FakeApi()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(api))
+    server = serving(api)
     api.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

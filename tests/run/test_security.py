@@ -9,7 +9,6 @@ import json
 import ssl
 import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from cryptography.x509.oid import NameOID
 from iml_ls.run.session import Confirm, RunResult, render_run_text
 from tests.app_files import write_files
 from tests.run.apps import ACCESS_TOKEN, CLIENT_SECRET, CODE, PASSWORD, REFRESH_TOKEN, SECRET_API_KEY, write_app
-from tests.run.fake_api import Answer, FakeApi, _handler_class
+from tests.run.fake_api import Answer, FakeApi, serving
 from tests.run.helpers import host, result_of, run
 from tests.run.test_components import store_tokens
 
@@ -143,7 +142,7 @@ def tls_api(tmp_path: Path) -> Iterator[tuple[FakeApi, str]]:
     """The fake API over HTTPS with a self-signed certificate (and that certificate's PEM)."""
     cert_file, key_file, pem = _certificate(tmp_path)
     api = FakeApi()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(api))
+    server = serving(api)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert_file, key_file)
     server.socket = context.wrap_socket(server.socket, server_side=True)

@@ -738,7 +738,7 @@ def render_run_text(answer: dict[str, object]) -> str:
     outputs = result["outputs"]
     assert isinstance(outputs, list)
     if result["context"] not in (Context.CONNECTION.value, Context.OAUTH.value, Context.WEBHOOK_REQUEST.value):
-        lines += ["", f"Output bundles ({len(outputs)}):"]
+        lines += ["", f"Output bundles ({len(outputs)}):" if outputs else "Output bundles: none"]
         lines += [f"  {number}. {_compact(output)}" for number, output in enumerate(outputs, start=1)]
     if result["stored"] is not None:
         lines += ["", f"Stored: {_compact(result['stored'])}"]
