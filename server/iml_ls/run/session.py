@@ -31,6 +31,7 @@ from iml_ls.features.request_preview import (
     RequestPreview,
     page_variables,
     request_builder,
+    request_targets,
 )
 from iml_ls.model.app import ComponentKind, Role, linked_connections
 from iml_ls.model.connection import Request
@@ -305,8 +306,8 @@ class _Where:
     """Whose stored values the file reads and writes."""
 
     app_root: str | None
-    kind: ComponentKind | None
     name: str | None
+    """The component's own name (a connection's, a webhook's)."""
     connection: str | None
     """The linked connection (a module's, an RPC's, a webhook's)."""
     webhook: str | None
@@ -316,11 +317,11 @@ def _where(workspace: Workspace, analysis: Analysis) -> _Where:
     app = workspace.app_of(analysis.path)
     place = analysis.place
     if app is None or place is None:
-        return _Where(None, None, None, None, None)
+        return _Where(None, None, None, None)
     component = place.component
     linked = linked_connections(app, component)
     hook = component.name if component.kind is ComponentKind.WEBHOOK else component.webhook
-    return _Where(app.root, component.kind, component.name, linked[0].name if linked else None, hook)
+    return _Where(app.root, component.name, linked[0].name if linked else None, hook)
 
 
 class Run:
@@ -334,7 +335,6 @@ class Run:
         sender: Sender | None = None,
         analysis_thread: AnalysisThread = on_this_thread,
         clock: Callable[[], float] = time.time,
-        store: Store | None = None,
     ) -> None:
         self.workspace = workspace
         self.analysis = analysis
@@ -345,7 +345,7 @@ class Run:
         self.clock = clock
         self.where = analysis_thread(lambda: _where(workspace, analysis))
         root = self.where.app_root
-        self.store = store if store is not None else (read_store(root) if root is not None else Store())
+        self.store = read_store(root) if root is not None else Store()
         self.masker = Masker(options.reveal_secrets)
         if options.code:
             self.masker.learn([options.code])
@@ -386,8 +386,9 @@ class Run:
         return shown, sent
 
     def _requests(self) -> tuple[str | None, list[Request]]:
-        """The stage run (OAuth) and the requests to send, in order."""
-        requests = self.analysis.requests
+        """The stage run (OAuth) and the requests to send, in order (none in base or a webhook's own
+        communication, which Make never sends by themselves)."""
+        requests = request_targets(self.analysis)
         if self.analysis.context is Context.OAUTH:
             stage = self.options.stage
             if stage is None and self.options.at is not None:
@@ -558,6 +559,7 @@ class Run:
 
     def _send_pages(self, result: RunResult, request: Request, index: int, count: int) -> bool:
         """Send a request and the pages after it that were asked for; False when the run must stop."""
+        result.outputs.clear()  # a component's bundles are its last request's
         previous: dict[str, JsValue] | None = None
         wanted = max(1, min(self.options.pages, MAX_PAGES))
         total = 0
