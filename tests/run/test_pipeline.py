@@ -152,3 +152,9 @@ def test_base_and_a_webhooks_own_communication_are_not_sent(app: Path, api: Fake
         assert isinstance(answer, RunResult)
         assert answer.notes == ["This file has no request to send."]
     assert api.received == []
+
+
+def test_a_requests_own_temp_is_read_by_its_response(app: Path, api: FakeApi) -> None:
+    module(app, {"temp": {"kind": "person"}, "url": "/contacts", "response": {"output": "{{temp.kind}}: {{body.name}}"}})
+    api.answer("GET", "/v2/contacts", Answer.of_json({"name": "Ada"}))
+    assert result_of(app, MODULE, api)["outputs"] == ["person: Ada"]

@@ -14,7 +14,7 @@ import json
 import math
 import time
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -503,39 +503,35 @@ class Run:
     def _paginated(self) -> bool:
         return self.analysis.context not in CONNECTIONS | {Context.WEBHOOK_REQUEST}
 
-    def _authorize_url(self) -> str | None:
-        """The ``authorize`` stage's URL, to open in a browser."""
-        shown, _ = self._builders()
+    def _browser_requests(self, stage: str) -> Iterator[tuple[Request, RequestPreview, RequestBuilder]]:
+        """A stage the browser opens: each request as shown, and the builder that evaluates its directives."""
+        shown, sent = self._builders()
         count = len(self.analysis.requests)
         for index, request in enumerate(self.analysis.requests):
-            if request.stage == "authorize":
-                return shown.request(request, index, count, None).url
-        return None
+            if request.stage == stage:
+                yield request, shown.finished(shown.request(request, index, count, None)), sent
+
+    def _authorize_url(self) -> str | None:
+        """The ``authorize`` stage's URL, to open in a browser."""
+        return next((preview.url for _, preview, _ in self._browser_requests("authorize")), None)
 
     def _callback(self, result: RunResult) -> None:
         """What Make does when the browser comes back with the code: ``authorize``'s ``response.temp``
         with ``query.code``, so that ``token`` reads ``temp.code``."""
-        shown, sent = self._builders()
-        count = len(self.analysis.requests)
-        for index, request in enumerate(self.analysis.requests):
-            if request.stage != "authorize":
-                continue
-            preview = shown.finished(shown.request(request, index, count, None))
+        for request, preview, sent in self._browser_requests("authorize"):
             exchange = Exchange(preview.label, 1, preview, None)
-            pipeline = self._pipeline(sent, request, None)
             query: dict[str, JsValue] = {"code": self.options.code or ""}
-            self.temp = pipeline.response_temp(self.temp, {"query": query}, exchange.steps)
+            self.temp = self._pipeline(sent, request, None).response_temp(self.temp, {"query": query}, exchange.steps)
             result.exchanges.append(exchange)
             result.notes.append("The `authorize` stage ran in your browser; its `response.temp` read `query.code`.")
 
     def _browser_stage(self, result: RunResult, requests: list[Request]) -> None:
-        shown, _ = self._builders()
-        count = len(self.analysis.requests)
-        for request in requests:
-            preview = shown.finished(shown.request(request, self.analysis.request_index(request) or 0, count, None))
-            result.exchanges.append(Exchange(preview.label, 1, preview, None))
+        stage = requests[0].stage or ""
+        result.exchanges += [
+            Exchange(preview.label, 1, preview, None) for _, preview, _ in self._browser_requests(stage)
+        ]
         result.notes.append(
-            f"The `{requests[0].stage}` stage is opened by the user's browser, not sent: open its URL, then run "
+            f"The `{stage}` stage is opened by the user's browser, not sent: open its URL, then run "
             "the `token` stage with the code the service returns."
         )
 
@@ -570,6 +566,7 @@ class Run:
                 result.failure = built
                 return False
             shown, sent, pipeline, made_up = built
+            self.temp = TempState({**self.temp.values, **dict(sent.temp)})  # the request's own `temp` stays
             exchange = Exchange(shown.label, number, shown, None, sent=sent)
             result.exchanges.append(exchange)
             if shown.skipped:
