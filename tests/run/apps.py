@@ -190,6 +190,12 @@ def write_app(root: Path, server: str) -> Path:
                     },
                     "response": {"data": {"accessToken": "{{body.access_token}}"}},
                 },
+                "invalidate": {
+                    "url": f"{server}/oauth/revoke",
+                    "method": "POST",
+                    "type": "urlencoded",
+                    "body": {"token": "{{data.accessToken}}"},
+                },
             },
             "connections/oauth2/oauth2.params.iml.json": [],
             "connections/oauth2/oauth2.common.json": {"clientId": "acme-client", "clientSecret": CLIENT_SECRET},

@@ -122,6 +122,15 @@ def test_refresh_reads_the_stored_refresh_token(app: Path, api: FakeApi) -> None
     assert kept == {"accessToken": "at-fresh-000111222", "refreshToken": REFRESH_TOKEN}
 
 
+def test_invalidate_revokes_the_stored_token(app: Path, api: FakeApi) -> None:
+    store_tokens(app)
+    api.answer("POST", "/oauth/revoke", Answer(200))
+    result = result_of(app, OAUTH, api, stage="invalidate")
+    assert api.received[0].form() == {"token": ACCESS_TOKEN}
+    assert result["exchanges"][0]["request"]["body"] == "token=••••"
+    assert result["failure"] is None
+
+
 def test_an_action_module_runs_with_the_data_the_connection_stored(app: Path, api: FakeApi) -> None:
     store_tokens(app)
     api.answer("POST", "/v2/contacts", Answer.of_json({"contact": {"id": 9, "name": "Ada Lovelace"}}, 201))

@@ -155,6 +155,8 @@ def test_base_and_a_webhooks_own_communication_are_not_sent(app: Path, api: Fake
 
 
 def test_a_requests_own_temp_is_read_by_its_response(app: Path, api: FakeApi) -> None:
-    module(app, {"temp": {"kind": "person"}, "url": "/contacts", "response": {"output": "{{temp.kind}}: {{body.name}}"}})
+    module(
+        app, {"temp": {"kind": "person"}, "url": "/contacts", "response": {"output": "{{temp.kind}}: {{body.name}}"}}
+    )
     api.answer("GET", "/v2/contacts", Answer.of_json({"name": "Ada"}))
     assert result_of(app, MODULE, api)["outputs"] == ["person: Ada"]

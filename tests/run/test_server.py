@@ -49,12 +49,9 @@ async def test_send_request_lenses_carry_the_run_arguments(
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri))
     )
     sends = [lens.command for lens in lenses if lens.command is not None and lens.command.title == "Send request"]
-    assert [c.command for c in sends] == ["iml.runRequest"] * 3
-    assert [c.arguments[0]["stage"] for c in sends] == [
-        "token",
-        "info",
-        "refresh",
-    ]  # not authorize: the browser opens it
+    assert [c.command for c in sends] == ["iml.runRequest"] * 4
+    stages = [c.arguments[0]["stage"] for c in sends]
+    assert stages == ["token", "info", "refresh", "invalidate"]  # not authorize: the browser opens it
     assert all(set(c.arguments[0]) == {"uri", "position", "stage"} and c.arguments[0]["uri"] == uri for c in sends)
     uri = open_document(client, app / ACTION)
     lenses = await client.text_document_code_lens_async(

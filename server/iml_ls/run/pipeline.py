@@ -1,6 +1,6 @@
 """Make's response pipeline, run on a response that came back (or was recorded).
 
-The directives run in Make's order (:data:`ORDER`): ``response.temp`` first (it sees ``body``,
+The directives run in Make's order: ``response.temp`` first (it sees ``body``,
 ``headers`` and ``statusCode``), then whether the response is an error (its status, then ``valid``)
 and the ``error`` Make raises for it, then ``iterate``, ``output`` per item, ``wrapper``, ``limit``,
 whether ``pagination`` asks for another page, a polling trigger's ``trigger``, and what a connection
@@ -27,22 +27,6 @@ from iml_ls.model.schema import RESPONSE_DIRECTIVES, Context
 from iml_ls.run.exchange import ReceivedResponse
 from iml_ls.syntax.json_tree import JsonObject, JsonValue
 
-ORDER = (
-    "temp",
-    "valid",
-    "error",
-    "iterate",
-    "output",
-    "wrapper",
-    "limit",
-    "pagination",
-    "trigger",
-    "data",
-    "expires",
-    "uid",
-    "metadata",
-)
-"""The directives in the order Make runs them on a response."""
 STORED = ("data", "expires", "uid", "metadata")
 """What a connection (and a webhook's attach: ``data``, ``uid``) keeps once the response is read."""
 ERROR_TYPE_BY_STATUS = ((429, 429, "RateLimitError"), (500, 599, "ConnectionError"))

@@ -57,6 +57,8 @@ T = TypeVar("T")
 
 MAX_PAGES = 50
 """Make stops paginating after 50 pages."""
+MAX_SHOWN_BODY = 200_000
+"""Characters of a response body shown (the pipeline reads all of it)."""
 LEARNED_SECRET_LENGTH = 8
 """A value under a secret name in a response (``access_token``) is masked everywhere once it is this long
 (a short one, such as ``{"key": "name"}``, would mask ordinary words; it is still masked where it stands)."""
@@ -276,18 +278,21 @@ class Masker:
         ]
 
     def body(self, body: bytes) -> str:
-        """A body as text: JSON with secret keys masked, other text masked, binary as its size."""
+        """A body as text: JSON indented with secret keys masked, other text masked, binary as its
+        size; at most :data:`MAX_SHOWN_BODY` characters."""
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return f"<{len(body)} bytes>"
         try:
             parsed = json.loads(text)
-        except ValueError:
-            return self.text(text)
-        if self.reveal:
-            return text
-        return self.text(stringify(self.value(parsed), 2) or text)
+        except (ValueError, RecursionError):
+            shown = self.text(text)
+        else:
+            shown = self.text(stringify(self.value(parsed), 2) or text)
+        if len(shown) > MAX_SHOWN_BODY:
+            return shown[:MAX_SHOWN_BODY] + f"\n… ({len(shown) - MAX_SHOWN_BODY:,} more characters)"
+        return shown
 
     def response(self, response: ReceivedResponse) -> dict[str, object]:
         return {
