@@ -54,6 +54,7 @@ from iml_ls.model.connection import (
     sibling,
 )
 from iml_ls.model.schema import Context
+from iml_ls.run.recordings import MAX_RECORDING_BYTES, Recording, parse_recording, recording_path
 from iml_ls.syntax.iml import Template, find_templates
 from iml_ls.syntax.json_tree import (
     Anchor,
@@ -335,6 +336,8 @@ class Related:
     samples: Analysis | None = None
     samples_path: str | None = None
     samples_tracked_by_git: bool = False
+    recording: Recording | None = None
+    """The responses a run recorded beside the file (see :mod:`iml_ls.run.recordings`)."""
     app: AppFacts | None = None
     """What the file reads from the rest of its app (compared by value: a change elsewhere in the app
     that leaves these facts as they were re-checks nothing here)."""
@@ -659,6 +662,7 @@ class Analysis:
             related.mappable,
             related.common,
             related.samples,
+            related.recording,
             related.app,
             self.temp_keys,
             self.instant,
@@ -819,6 +823,7 @@ class Workspace:
     _roots: dict[str, str | None] = field(default_factory=dict)
     _apps: dict[str, App] = field(default_factory=dict)
     _projects: dict[str, tuple[str, ProjectConfig]] = field(default_factory=dict)
+    _recordings: dict[str, tuple[str, Recording | None]] = field(default_factory=dict)
 
     def open_document(self, path: str, text: str, version: int | None) -> None:
         """Record an editor buffer's whole text; it wins over the file on disk."""
@@ -898,7 +903,7 @@ class Workspace:
         if Path(path).name == PROJECT_FILE:
             return True
         if place is None:
-            return file_kind_of(path, None) in (FileKind.PARAMS, FileKind.COMMON, FileKind.SAMPLES)
+            return file_kind_of(path, None) in (FileKind.PARAMS, FileKind.COMMON, FileKind.SAMPLES, FileKind.RECORDING)
         if place.role is Role.COMMUNICATION:
             return place.kind is ComponentKind.CONNECTION
         return place.role in _READ_BY_OTHERS or place.kind is ComponentKind.FUNCTION
@@ -1027,8 +1032,22 @@ class Workspace:
             samples=self._plain(samples_path),
             samples_path=samples_path,
             samples_tracked_by_git=samples_path is not None and self._tracked_by_git(samples_path),
+            recording=self._recording(path) if kind.holds_requests else None,
             app=self._app_facts(path, place) if place is not None else None,
         )
+
+    def _recording(self, path: str) -> Recording | None:
+        """The recording beside a file, read like every file (an open buffer wins) and parsed once per text."""
+        where = recording_path(path)
+        source = self._text(where)
+        if source is None:
+            self._recordings.pop(where, None)
+            return None
+        known = self._recordings.get(where)
+        if known is None or known[0] is not source[0]:
+            fits = len(source[0].encode("utf-8", "surrogatepass")) <= MAX_RECORDING_BYTES
+            known = self._recordings[where] = (source[0], parse_recording(where, source[0]) if fits else None)
+        return known[1]
 
     def _plain(self, path: str | None) -> Analysis | None:
         """An analysis of a related file, without related files of its own."""
@@ -1212,6 +1231,7 @@ def _same_related(left: Related, right: Related) -> bool:
         and left.common is right.common
         and left.samples is right.samples
         and left.samples_tracked_by_git == right.samples_tracked_by_git
+        and left.recording is right.recording
     )
 
 

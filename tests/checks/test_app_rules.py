@@ -486,6 +486,48 @@ def test_legacy_redirect_uri(check: CheckFile) -> None:
     assert check(OAUTH, OAUTH_CONNECTION) == []
 
 
+# IML208 key-not-in-recording -------------------------------------------------------------------
+
+
+def recording_of(path: str, body: object) -> dict[str, object]:
+    """A recording beside ``path`` (one JSON response to its first request)."""
+    recording = {"exchanges": [{"label": "request", "response": {"status": 200, "json": body}}]}
+    return {path.replace(".iml.json", ".response.json"): recording}
+
+
+RECORDED_CASES = [
+    ("search-item", module("list"), {**ITEMS, "output": {"n": "{{item.nmae}}"}}, [("IML208", "nmae")]),
+    ("search-item-right", module("list"), {**ITEMS, "output": {"n": "{{item.name}}"}}, []),
+    ("rpc-body", code_file("rpc", "list-fields", "communication"), {"iterate": "{{body.item}}"}, [("IML208", "item")]),
+    (
+        "attach-data",
+        code_file("webhook", "hook", "attach"),
+        {"data": {"h": "{{body.hook_id}}"}},
+        [("IML208", "hook_id")],
+    ),
+    ("attach-data-right", code_file("webhook", "hook", "attach"), {"data": {"h": "{{body.hookId}}"}}, []),
+    (
+        "epoch-output",
+        module("watch", "epoch"),
+        {**ITEMS, "output": {"label": "{{item.name}}", "date": "{{item.date}}"}},
+        [("IML208", "date")],
+    ),
+    ("error-body", module("list"), {**ITEMS, "error": "{{body.message}}"}, []),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "response", "expected"), [case[1:] for case in RECORDED_CASES], ids=[case[0] for case in RECORDED_CASES]
+)
+def test_keys_not_in_the_recording(check: CheckFile, path: str, response: dict[str, object], expected: Found) -> None:
+    body = {"items": [{"id": 1, "name": "Zoë", "created": "2026-11-30"}], "hookId": "h-1"}
+    assert check(path, {"url": "/x", "method": "POST", "response": response}, recording_of(path, body)) == expected
+
+
+def test_keys_are_not_compared_without_a_recording(check: CheckFile) -> None:
+    assert check(module("list"), {"url": "/x", "response": {**ITEMS, "output": "{{item.nmae}}"}}) == []
+
+
 # IML403 directive-not-available ----------------------------------------------------------------
 
 DIRECTIVE_CASES = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from iml_ls.checks import evaluation, expressions, jwt, names, structure, syntax
+from iml_ls.checks import evaluation, expressions, jwt, names, recorded, structure, syntax
 from iml_ls.checks.catalogue import Severity
 from iml_ls.checks.suppressions import suppressions
 from iml_ls.evaluate.environment import TempState, shared_evaluation
@@ -31,7 +31,15 @@ Check = Callable[["Analysis", "Scope"], Iterable["Diagnostic"]]
 Reads = tuple[frozenset[str] | None, frozenset[str] | None]
 """The ``temp`` keys a request reads, and those whose arriving value it can see (None: all)."""
 
-CHECKS: tuple[Check, ...] = (syntax.check, names.check, expressions.check, structure.check, jwt.check, evaluation.check)
+CHECKS: tuple[Check, ...] = (
+    syntax.check,
+    names.check,
+    recorded.check,
+    expressions.check,
+    structure.check,
+    jwt.check,
+    evaluation.check,
+)
 
 
 def diagnostics(analysis: Analysis) -> list[Diagnostic]:
@@ -46,6 +54,8 @@ def diagnostics(analysis: Analysis) -> list[Diagnostic]:
 
 def run_checks(analysis: Analysis) -> list[Diagnostic]:
     """Every enabled diagnostic for one analysis, sorted by position (each reported once)."""
+    if analysis.kind is FileKind.RECORDING:  # a response as a server sent it: nothing in it is the app's to fix
+        return []
     if analysis.kind is FileKind.SAMPLES:  # sample values are data, not IML (a secret may hold `{{`)
         from iml_ls.analysis import Scope
 

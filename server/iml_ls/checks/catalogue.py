@@ -64,6 +64,7 @@ RULES: tuple[Rule, ...] = (
     Rule("IML205", "unknown-webhook-value", _W, "`webhook.x` where the webhook's attach saves no `x`."),
     Rule("IML206", "unknown-rpc", _E, "`rpc://name` where the app has no RPC of that name."),
     Rule("IML207", "legacy-redirect-uri", _W, "`oauth.redirectUri`, the legacy callback on integromat.com."),
+    Rule("IML208", "key-not-in-recording", _W, "`body.x` or `item.x` where the recorded response has no `x`."),
     # jwt()
     Rule("IML301", "invalid-jwt-algorithm", _E, "The algorithm is not one of HS256, HS384, HS512, RS256."),
     Rule("IML302", "missing-jwt-claim", _W, "The JWT payload lacks a claim the workspace requires."),

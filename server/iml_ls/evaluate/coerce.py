@@ -16,6 +16,7 @@ numbers. Where IML deliberately differs from JavaScript it is said here:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable
@@ -59,6 +60,21 @@ def js_number(value: float | int) -> float | int:
     ):
         return int(value)
     return value
+
+
+def parse_json_text(text: str) -> JsValue:
+    """``JSON.parse``: numbers become doubles (``-0`` stays negative zero, integers beyond 2**53 are
+    rounded), ``NaN`` and ``Infinity`` are not JSON; raises ``ValueError`` on text that is not JSON."""
+    value: JsValue = json.loads(text, parse_int=_json_integer, parse_constant=_not_json)
+    return value
+
+
+def _json_integer(text: str) -> int | float:
+    return -0.0 if text == "-0" else js_number(int(text))
+
+
+def _not_json(name: str) -> JsValue:
+    raise ValueError(f"{name} is not JSON")
 
 
 def to_float(value: float | int) -> float:

@@ -16,6 +16,7 @@ from iml_ls.evaluate.functions.spec import BuiltinFunction
 from iml_ls.evaluate.jsonwebtoken import MAKE_ALGORITHMS, REGISTERED_CLAIMS, SIGN_OPTIONS
 from iml_ls.features import markdown
 from iml_ls.features.cursor import ImlCursor, JsonCursor, iml_cursor, json_cursor
+from iml_ls.features.recorded import recorded_keys
 from iml_ls.model.connection import FileKind, JsonPath, saved_data
 from iml_ls.model.schema import (
     BASE_KEYS,
@@ -95,6 +96,11 @@ def _iml(analysis: Analysis, cursor: ImlCursor, snippets: bool) -> list[Completi
             return _algorithms(span, quote)
         return []
     if cursor.member_of is not None:
+        if recorded := recorded_keys(analysis, cursor.string.path, cursor.member_of):
+            return [
+                CompletionItem(key.name, "property", key.detail, insert_text=key.insert_text, replace=replace)
+                for key in recorded
+            ]
         return _members(analysis, cursor.member_of, replace, call is not None and call.name == "jwt")
     items: list[CompletionItem] = []
     if call is not None and call.name == "jwt":

@@ -15,6 +15,7 @@ from iml_ls.features import markdown
 from iml_ls.features.completion import function_documentation, keys_for
 from iml_ls.features.cursor import json_cursor
 from iml_ls.features.preview import TokenPreview, claim_times, describe_time, preview
+from iml_ls.features.recorded import recorded_value
 from iml_ls.model.schema import VARIABLES
 from iml_ls.syntax.iml import Call, Expr, Literal, Member, Name, Template, member_path, walk_expr
 
@@ -156,7 +157,8 @@ def _shown_path(path: tuple[str, ...]) -> str:
 
 def _evaluate(analysis: Analysis, string: ImlString, expr: Expr, now: float) -> str | None:
     if analysis.in_response(string.path) or not analysis.kind.holds_requests:
-        return None
+        recorded = recorded_value(analysis, string.path, expr)
+        return None if recorded is None else f"{recorded.title}\n{markdown.code_block(_show(recorded.value))}"
     evaluation = shared_evaluation(analysis, now)
     evaluator = evaluation.evaluator_at(string.path)
     try:

@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 from iml_ls import files
-from iml_ls.model.connection import FileKind, file_kind
+from iml_ls.model.connection import FileKind, file_kind, is_recording
 from iml_ls.model.schema import Context
 
 
@@ -368,8 +368,8 @@ class _Builder:
 
     def place(self, kind: ComponentKind, name: str, role: Role, path: Path) -> None:
         absolute = os.path.abspath(path)
-        if absolute in self.placed or not files.is_safe(path, self.root):
-            return
+        if absolute in self.placed or is_recording(absolute) or not files.is_safe(path, self.root):
+            return  # a recorded response is data iml-ls wrote, never code, whatever the manifest says
         self.add(kind, name)
         known = self.components[(kind, name)]
         self.components[(kind, name)] = _replace(known, files=(*known.files, (role, absolute)))

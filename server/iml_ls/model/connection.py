@@ -26,6 +26,8 @@ class FileKind(enum.Enum):
     SAMPLES = "samples"
     WEBHOOK = "webhook"
     """A webhook's own communication: how Make answers and reads an incoming call (no request)."""
+    RECORDING = "recording"
+    """iml-ls's recorded responses of a component (data, never Make code: see :data:`RECORDING_SUFFIX`)."""
     OTHER_IML = "iml"
     OTHER = "other"
 
@@ -33,6 +35,10 @@ class FileKind(enum.Enum):
     def holds_requests(self) -> bool:
         return self in (FileKind.COMMUNICATION, FileKind.OAUTH_COMMUNICATION, FileKind.BASE)
 
+
+RECORDING_SUFFIX = ".response.json"
+"""How a recorded response ends (``search.communication.response.json`` beside
+``search.communication.iml.json``): iml-ls writes it and reads it, Make never sees it."""
 
 _SUFFIXES = (
     (".oauth-communication.iml.json", FileKind.OAUTH_COMMUNICATION),
@@ -52,10 +58,17 @@ def file_kind(path: str) -> FileKind:
         return FileKind.BASE
     if name in ("iml-ls.samples.json",):
         return FileKind.SAMPLES
+    if is_recording(name):
+        return FileKind.RECORDING
     for suffix, kind in _SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
             return kind
     return FileKind.OTHER_IML if name.endswith(".iml.json") else FileKind.OTHER
+
+
+def is_recording(path: str) -> bool:
+    """Whether a file is a recorded response (by its name, in any case)."""
+    return PurePath(path).name.lower().endswith(RECORDING_SUFFIX)
 
 
 def component_id(path: str) -> str | None:

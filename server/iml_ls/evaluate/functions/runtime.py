@@ -8,10 +8,9 @@ of the type they return), so a preview says it made the value up and no check re
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
-from iml_ls.evaluate.coerce import js_number
+from iml_ls.evaluate.coerce import parse_json_text
 from iml_ls.evaluate.functions.spec import (
     BuiltinFunction,
     StandIn,
@@ -31,15 +30,6 @@ _NOT_PUBLIC = (
 )
 
 
-def _json_integer(text: str) -> int | float:
-    """A JSON integer as JavaScript reads it: a double (``-0`` stays negative zero)."""
-    return -0.0 if text == "-0" else js_number(int(text))
-
-
-def _json_constant(name: str) -> JsValue:
-    raise ValueError(f"{name} is not JSON")
-
-
 @function(
     "parseJSON",
     "text",
@@ -55,10 +45,9 @@ def parse_json(ctx: EvalContext, args: Sequence[JsValue]) -> JsValue:
     if not text.strip():
         return None
     try:
-        value: JsValue = json.loads(text, parse_int=_json_integer, parse_constant=_json_constant)
+        return parse_json_text(text)
     except ValueError as error:
         raise EvaluationError(f"parseJSON(): the text is not valid JSON ({error}).") from None
-    return value
 
 
 @function(
