@@ -237,7 +237,9 @@ def _run(args: argparse.Namespace) -> int:
         start = index.line_start(min(max(args.at, 1), index.line_count) - 1)
         line = analysis.text[start : index.line_end(index.line_of(start))]
         at = start + len(line) - len(line.lstrip())  # the line's first character, inside its request
-    options = RunOptions(args.stage, at, args.pages, args.code, frozenset(), args.reveal_secrets)
+    options = RunOptions(
+        args.stage, at, args.pages, args.code, frozenset(), args.reveal_secrets, args.record, args.replay
+    )
     while True:
         answer = Run(workspace, analysis, options).run()
         if isinstance(answer, Confirm):
@@ -334,6 +336,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--pages", type=int, default=1, metavar="N", help="follow pagination up to N pages (default 1)")
     run.add_argument("--code", metavar="CODE", help="the authorization code for an OAuth token stage")
     run.add_argument("--yes", action="store_true", help="send to every host without asking")
+    run.add_argument("--record", action="store_true", help="save the responses beside the file (*.response.json)")
+    run.add_argument("--replay", action="store_true", help="answer from the saved responses instead of the network")
     run.add_argument("--format", choices=("text", "json"), default="text")
     run.add_argument("--reveal-secrets", action="store_true", help="show secrets instead of ••••")
     run.add_argument("--require-claim", action="append", metavar="CLAIM", help=argparse.SUPPRESS)

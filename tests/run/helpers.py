@@ -18,8 +18,9 @@ def run(root: Path, file: str, api: FakeApi | None = None, **options: object) ->
     workspace = Workspace()
     analysis = workspace.analysis(str(root / file))
     assert analysis is not None
-    confirmed = frozenset({host(api)}) if api is not None else frozenset()
-    return Run(workspace, analysis, RunOptions(confirmed_hosts=confirmed, **options)).run()  # type: ignore[arg-type]
+    if api is not None:
+        options.setdefault("confirmed_hosts", frozenset({host(api)}))
+    return Run(workspace, analysis, RunOptions(**options)).run()  # type: ignore[arg-type]
 
 
 def result_of(root: Path, file: str, api: FakeApi, **options: object) -> dict[str, object]:

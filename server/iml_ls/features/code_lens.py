@@ -1,5 +1,6 @@
 """Code lens: ``Preview request`` and ``Send request`` over every request (``iml.previewRequest``,
-``iml.runRequest``) and ``Preview token`` for every ``jwt()`` call (``iml.previewToken`` for that call).
+``iml.runRequest``; ``Run on recorded response`` too when the file has a recording) and ``Preview token``
+for every ``jwt()`` call (``iml.previewToken`` for that call).
 
 The lenses of one request all sit on the request's first line (editors draw lenses of one line side
 by side), so a header block with several calls gets one extra line, not one per call.
@@ -40,6 +41,9 @@ def code_lenses(analysis: Analysis) -> list[CodeLens]:
         if target.stage not in BROWSER_STAGES:  # the user's browser opens `authorize`
             stage: dict[str, object] = {"stage": target.stage} if target.stage is not None else {}
             lenses.append(CodeLens(at, at, at, "Send request", RUN_COMMAND, stage))
+            if analysis.related.recording is not None:
+                replay: dict[str, object] = {**stage, "replay": True}
+                lenses.append(CodeLens(at, at, at, "Run on recorded response", RUN_COMMAND, replay))
     calls = jwt_calls(analysis)
     for number, call in enumerate(calls, start=1):
         call_start, call_end = call.span(call.call)

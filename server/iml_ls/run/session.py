@@ -15,7 +15,7 @@ import math
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar
 
@@ -47,6 +47,7 @@ from iml_ls.run.exchange import (
     host_of,
 )
 from iml_ls.run.pipeline import Directives, Evaluating, Failure, PageResult, Pipeline, Step, header_variables
+from iml_ls.run.recordings import RecordedExchange, Recording, recording_path, write_recording
 from iml_ls.run.store import Store, StoreError, read_store, store_path, write_store
 from iml_ls.syntax.json_tree import JsonObject
 from iml_ls.text.line_index import PositionEncoding
@@ -86,6 +87,10 @@ class RunOptions:
     """The authorization code pasted for an OAuth ``token`` stage."""
     confirmed_hosts: frozenset[str] = frozenset()
     reveal_secrets: bool = False
+    record: bool = False
+    """Save the responses beside the file (see :mod:`iml_ls.run.recordings`)."""
+    replay: bool = False
+    """Answer every request from the file's recording instead of the network."""
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,11 @@ class Exchange:
     label: str
     page: int
     request: RequestPreview
+    """As shown: secrets masked."""
     response: ReceivedResponse | None
     steps: list[Step] = field(default_factory=list)
+    sent: RequestPreview | None = None
+    """As sent (shown instead of ``request`` when secrets are revealed)."""
 
 
 @dataclass
@@ -156,12 +164,7 @@ class RunResult:
                     {
                         "label": exchange.label,
                         "page": exchange.page,
-                        "request": {
-                            "method": exchange.request.method,
-                            "url": exchange.request.url,
-                            "headers": [[name, value] for name, value in exchange.request.headers],
-                            "body": exchange.request.body,
-                        },
+                        "request": _request_json(exchange.sent if mask.reveal and exchange.sent else exchange.request),
                         "response": None if exchange.response is None else mask.response(exchange.response),
                         "steps": [
                             {
@@ -201,6 +204,15 @@ class RunResult:
 
 
 Answer = Confirm | NeedsInput | RunResult
+
+
+def _request_json(request: RequestPreview) -> dict[str, object]:
+    return {
+        "method": request.method,
+        "url": request.url,
+        "headers": [[name, value] for name, value in request.headers],
+        "body": request.body,
+    }
 
 
 # --- Masking ----------------------------------------------------------------------------------
@@ -339,6 +351,8 @@ class Run:
             self.masker.learn([options.code])
         self.temp = TempState()
         self.stored_now: dict[str, JsValue] = {}
+        self.sending = ("", 0)
+        """The label and page of the request being sent (a replay answers by them)."""
 
     # What the file reads ------------------------------------------------------------------
 
@@ -397,11 +411,20 @@ class Run:
         if not requests:
             result.notes.append("This file has no request to send" + (f" in the `{stage}` stage." if stage else "."))
             return result
-        asked = self.analysis_thread(lambda: self._confirmation(requests))
-        if asked is not None:
-            return asked
-        if stage == "token" and not self.options.code and any(r.stage == "token" for r in requests):
-            return NeedsInput("code", CODE_PROMPT, self.analysis_thread(self._authorize_url))
+        if self.options.replay:
+            recording = self.analysis.related.recording
+            if recording is None:
+                where = recording_path(self.analysis.path)
+                result.failure = Failure("replay", "RuntimeError", f"There is no recording to replay: {where}.")
+                return result
+            self.sender = functools.partial(self._replay, recording)
+            result.replayed_from = recording.path
+        else:
+            asked = self.analysis_thread(lambda: self._confirmation(requests))
+            if asked is not None:
+                return asked
+            if stage == "token" and not self.options.code and any(r.stage == "token" for r in requests):
+                return NeedsInput("code", CODE_PROMPT, self.analysis_thread(self._authorize_url))
         if stage == "token":
             self.analysis_thread(lambda: self._callback(result))
         elif stage in BROWSER_STAGES:
@@ -418,7 +441,44 @@ class Run:
         except _Unconfirmed as unconfirmed:
             return unconfirmed.confirm
         self._keep(result)
+        if self.options.record and not self.options.replay:
+            self._record(result)
         return result
+
+    def _replay(self, recording: Recording, request: SentRequest) -> ReceivedResponse:
+        """The recorded response of the request being sent: the one with its label and page."""
+        label, page = self.sending
+        recorded = next((e for e in recording.exchanges if (e.label, e.page) == (label, page)), None)
+        if recorded is None:
+            raise SendError(f"The recording has no response for {label}" + (f", page {page}." if page > 1 else "."))
+        return ReceivedResponse(recorded.status, recorded.headers, recorded.body, request.url, 0.0)
+
+    def _record(self, result: RunResult) -> None:
+        """Save the responses beside the file: the requests as shown (masked), the responses as received."""
+        root, masked = self.where.app_root, Masker(False, self.masker.secrets)
+        exchanges = [
+            RecordedExchange(
+                exchange.label,
+                exchange.page,
+                exchange.request.method,
+                masked.text(exchange.request.url or ""),
+                response.status,
+                tuple((name, value) for name, value in masked.headers(response.headers)),
+                response.body,
+            )
+            for exchange in result.exchanges
+            if (response := exchange.response) is not None
+        ]
+        if root is None or not exchanges:
+            result.notes.append("Not recorded: " + ("no response came back." if root else "the file is in no app."))
+            return
+        path = recording_path(self.analysis.path)
+        try:
+            self.analysis_thread(lambda: write_recording(root, path, exchanges, self.clock()))
+        except (ValueError, OSError) as error:
+            result.notes.append(f"Not recorded: {error}")
+            return
+        result.recorded_to = path
 
     def _confirmation(self, requests: list[Request]) -> Confirm | None:
         """The first host of the run the user has not confirmed, with the secrets the run sends there
@@ -508,7 +568,7 @@ class Run:
                 result.failure = built
                 return False
             shown, sent, pipeline, made_up = built
-            exchange = Exchange(shown.label, number, shown, None)
+            exchange = Exchange(shown.label, number, shown, None, sent=sent)
             result.exchanges.append(exchange)
             if shown.skipped:
                 result.notes.append(f"{shown.label}: {shown.skipped} Not sent.")
@@ -520,9 +580,10 @@ class Run:
                 response = ReceivedResponse(200, (), b"", "", 0.0)
             else:
                 host = host_of(sent.url)
-                if host not in self.options.confirmed_hosts:  # known only now, from a response before
+                if not self.options.replay and host not in self.options.confirmed_hosts:  # named by a response
                     raise _Unconfirmed(Confirm(host, shown.secrets_sent))
                 try:
+                    self.sending = (shown.label, number)
                     response = self.sender(_wire(sent))
                 except SendError as error:
                     result.failure = Failure("url", "ConnectionError", str(error))
@@ -569,8 +630,6 @@ class Run:
             owner = self.analysis if path == self.analysis.path else None
             return Failure("request", "RuntimeError", f"{shown.label}: {message}", owner, start, end)
         made_up = sorted(placeholder_label(placeholder) for placeholder in shown_builder.used)
-        if self.options.reveal_secrets:
-            shown = replace(sent, secrets_sent=shown.secrets_sent)
         return shown, sent, self._pipeline(sent_builder, request, page), made_up
 
     def _take(self, result: RunResult, exchange: Exchange, page: PageResult) -> None:
@@ -596,7 +655,7 @@ class Run:
         role = self.analysis.place.role if self.analysis.place is not None else None
         if self.stored_now:
             result.stored = dict(result.stored or {}) | self.stored_now
-        if where.app_root is None or result.failure is not None:
+        if where.app_root is None or result.failure is not None or self.options.replay:
             return
         kind, name = None, None
         if self.analysis.context in CONNECTIONS:

@@ -88,10 +88,10 @@ def write_store(app_root: str, store: Store) -> str:
     root = Path(app_root).resolve()
     folder = root / STORE_FOLDER
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise StoreError(f"{STORE_FOLDER} in the app is not a plain folder: nothing is stored.")
+        raise StoreError(f"{STORE_FOLDER} in the app is not a plain folder.")
     folder.mkdir(mode=0o700, exist_ok=True)
     if folder.resolve().parent != root:
-        raise StoreError(f"{STORE_FOLDER} lies outside the app: nothing is stored.")
+        raise StoreError(f"{STORE_FOLDER} lies outside the app.")
     _write(folder / ".gitignore", IGNORE_EVERYTHING)  # whatever a repository shipped there
     text = stringify({"connections": _value(store.connections), "webhooks": _value(store.webhooks)}, 2) or "{}"
     target = folder / STORE_FILE
@@ -109,7 +109,7 @@ def _value(section: dict[str, dict[str, JsValue]]) -> JsValue:
 def _write(path: Path, text: str) -> None:
     """Write ``path`` through a new temporary file (never following a symlink) and rename it into place."""
     if path.is_symlink():
-        raise StoreError(f"{path.name} in {STORE_FOLDER} is a symlink: nothing is stored.")
+        raise StoreError(f"{path.name} in {STORE_FOLDER} is a symlink.")
     if path.is_file() and path.read_text(encoding="utf-8", errors="replace") == text:
         return
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")

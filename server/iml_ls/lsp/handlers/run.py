@@ -67,7 +67,15 @@ def register(server: ImlLanguageServer) -> None:
                 raise JsonRpcInvalidParams(f"{raw['uri']} is not an open document.")
             position = raw.get("position")
             at = ls.offset(analysis, position_argument(position)) if position is not None else None
-            options = RunOptions(raw.get("stage"), at, raw.get("pages") or 1, raw.get("code"), frozenset(confirmed))
+            options = RunOptions(
+                raw.get("stage"),
+                at,
+                raw.get("pages") or 1,
+                raw.get("code"),
+                frozenset(confirmed),
+                record=raw.get("record") is True,
+                replay=raw.get("replay") is True,
+            )
             return analysis, options
 
         def run(analysis: Analysis, options: RunOptions) -> dict[str, object]:
