@@ -216,13 +216,16 @@ export async function runUntilResult(ask: (args: RunArguments) => Promise<unknow
   }
 }
 
-/** The modal question before the first send to a host (the server's message, then the secrets named). */
+/**
+ * The modal question before the first send to a host: the host in the question, the server's message
+ * below it, and the secrets that go there (unless the message names each of them already).
+ */
 export function confirmationText(confirmation: HostConfirmation): { message: string; detail: string } {
-  const secrets =
-    confirmation.secrets.length > 0
-      ? `These secrets go to ${confirmation.host}: ${confirmation.secrets.join(", ")}.`
-      : `No secret goes to ${confirmation.host}.`;
-  return { message: `Send this request to ${confirmation.host}?`, detail: `${confirmation.message}\n\n${secrets}` };
+  const { host, secrets, message } = confirmation;
+  const unnamed = secrets.filter((secret) => !message.includes(secret));
+  const carried = secrets.length === 0 ? "It carries no secret." : `It carries these secrets: ${secrets.join(", ")}.`;
+  const detail = message && unnamed.length === 0 && (secrets.length > 0 || /secret/i.test(message)) ? message : [message, carried].filter(Boolean).join("\n\n");
+  return { message: `Send this request to ${host}?`, detail };
 }
 
 /** Whether a URL the server names may be opened in the browser (a page, not a program or a file). */
@@ -321,7 +324,8 @@ export function renderRunHtml(result: RunResult, fileName: string, nonce: string
       `<p>Decided by <code>${escapeHtml(failure.directive)}</code>${where}.</p></section>`,
     );
   }
-  if (result.outputs.length > 0 || result.stored === null) {
+  // no bundle: worth saying for a run that emits bundles, noise when it stored something or failed
+  if (result.outputs.length > 0 || (result.stored === null && failure === null)) {
     const all = json(result.outputs);
     body.push(`<h2>Output bundles (${result.outputs.length}) ${result.outputs.length > 0 ? copyButton("Copy bundles", all) : ""}</h2>`);
     body.push(result.outputs.length === 0 ? "<p>No bundle.</p>" : result.outputs.map((bundle) => block("json bundle", json(bundle))).join(""));

@@ -497,7 +497,8 @@ local function run_lines(result)
   end
   local outputs = result.outputs or {}
   local stored = present(result.stored) and result.stored or nil
-  if #outputs > 0 or stored == nil then
+  -- no bundle: worth saying for a run that emits bundles, noise when it stored something or failed
+  if #outputs > 0 or (stored == nil and failure == nil) then
     add("")
     add(string.format("Output bundles (%d):", #outputs))
     for number, bundle in ipairs(outputs) do
@@ -569,11 +570,23 @@ local function show_run_result(result, window)
   return bufnr, float
 end
 
+--- The question before the first send to a host: the host, the server's message, and the secrets that
+--- go there (unless the message names each of them already).
 local function confirmation_text(confirmation)
-  local secrets = #(confirmation.secrets or {}) > 0
-      and string.format("These secrets go to %s: %s.", confirmation.host, table.concat(confirmation.secrets, ", "))
-    or string.format("No secret goes to %s.", confirmation.host)
-  return string.format("Send this request to %s?\n%s\n%s", confirmation.host, confirmation.message or "", secrets)
+  local message, secrets = confirmation.message or "", confirmation.secrets or {}
+  local named = message ~= "" and (#secrets > 0 or message:lower():find("secret", 1, true) ~= nil)
+  for _, secret in ipairs(secrets) do
+    named = named and message:find(secret, 1, true) ~= nil
+  end
+  local lines = { string.format("Send this request to %s?", confirmation.host) }
+  if message ~= "" then
+    table.insert(lines, message)
+  end
+  if not named then
+    table.insert(lines, #secrets == 0 and "It carries no secret."
+      or ("It carries these secrets: " .. table.concat(secrets, ", ") .. "."))
+  end
+  return table.concat(lines, "\n")
 end
 
 local function code_prompt(request)

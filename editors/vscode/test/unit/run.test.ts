@@ -113,6 +113,8 @@ test("a failed connection run shows the error Make would raise, the directive th
     assert.ok(text.includes(expected), `missing ${JSON.stringify(expected)} in:\n${text}`);
   }
   assert.doesNotMatch(text, /Output bundles/); // a connection emits none; it stores
+  assert.doesNotMatch(visible(html({ ...failed, stored: null })), /Output bundles/); // nor does a run that failed
+  assert.match(visible(html({ ...result, outputs: [] })), /Output bundles \(0\) No bundle\./);
   assert.match(visible(html({ ...failed, context: "a webhook" })), /What the webhook would store/);
 });
 
@@ -212,11 +214,16 @@ test("a server that asks for the same thing twice is an error, not a loop", asyn
   await assert.rejects(runUntilResult(scripted({ needsInput: { name: "password", prompt: "p" } }).ask, ARGS, dialogs([], []).value), /asks for password/);
 });
 
-test("the confirmation names the host and each secret that goes there", () => {
-  const { message, detail } = confirmationText({ host: "api.example.com", secrets: ["parameters.apiKey", "connection.accessToken"], message: "The first request to api.example.com." });
-  assert.equal(message, "Send this request to api.example.com?");
-  assert.equal(detail, "The first request to api.example.com.\n\nThese secrets go to api.example.com: parameters.apiKey, connection.accessToken.");
-  assert.match(confirmationText({ host: "h", secrets: [], message: "" }).detail, /No secret goes to h\./);
+test("the confirmation names the host and each secret that goes there, once", () => {
+  const host = "api.example.com";
+  const message = "Send the request to api.example.com? It carries parameters.apiKey.";
+  assert.deepEqual(confirmationText({ host, secrets: ["parameters.apiKey"], message }), { message: "Send this request to api.example.com?", detail: message });
+  assert.equal(
+    confirmationText({ host, secrets: ["parameters.apiKey", "connection.accessToken"], message }).detail,
+    `${message}\n\nIt carries these secrets: parameters.apiKey, connection.accessToken.`,
+  );
+  assert.equal(confirmationText({ host, secrets: ["parameters.apiKey"], message: "" }).detail, "It carries these secrets: parameters.apiKey.");
+  assert.equal(confirmationText({ host, secrets: [], message: "First send to api.example.com." }).detail, "First send to api.example.com.\n\nIt carries no secret.");
 });
 
 test("only web pages are opened from an authorization URL", () => {
