@@ -111,7 +111,7 @@ def test_k_shows_the_hover_with_the_token_first(seen: dict[str, Any]) -> None:
 
 
 def test_code_lenses_and_inlay_hints_where_the_version_has_them(seen: dict[str, Any]) -> None:
-    assert [lens["title"] for lens in seen["codeLenses"]] == ["Preview request", "Preview token (HS512)"]
+    assert [lens["title"] for lens in seen["codeLenses"]] == ["Preview request", "Send request", "Preview token (HS512)"]
     assert {lens["line"] for lens in seen["codeLenses"]} == {0}  # on the request's first line
     if seen["version"] == "0.11":
         assert any(hint.startswith("exp → ") and "UTC" in hint for hint in seen["inlayHints"]), seen["inlayHints"]
@@ -128,7 +128,7 @@ def test_the_preview_is_the_servers_text_and_y_yanks_the_token(seen: dict[str, A
 
 
 def test_the_preview_token_lens_shows_the_token_preview(seen: dict[str, Any]) -> None:
-    assert seen["lensChoices"] == ["Preview request", "Preview token (HS512)"]
+    assert seen["lensChoices"] == ["Preview request", "Send request", "Preview token (HS512)"]
     assert seen["tokenLensPreview"] == seen["preview"]
 
 
@@ -189,7 +189,8 @@ def test_the_request_preview_shows_http_and_curl_and_y_yanks_the_curl_command(se
 
 
 def test_the_preview_request_lens_shows_the_preview(seen: dict[str, Any]) -> None:
-    assert seen["moduleLenses"] == [{"title": "Preview request", "line": 0}]
+    assert seen["moduleLenses"] == [{"title": "Preview request", "line": 0}, {"title": "Send request", "line": 0}]
+    assert seen["moduleLensChoices"] == ["Preview request", "Send request"]
     assert seen["lensPreview"][0] == seen["requestPreview"][0]
     assert any(line.startswith("curl ") for line in seen["lensPreview"])
 

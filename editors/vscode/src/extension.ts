@@ -657,7 +657,9 @@ async function runRequest(replay: boolean, argument?: unknown): Promise<void> {
     vscode.window.setStatusBarMessage("IML: cancelled, nothing was sent.", 4000);
     return;
   }
-  const shown = result;
+  // the server names the recording by its path on disk; the workspace's names read better
+  const relative = (path: string | null) => (path === null ? null : vscode.workspace.asRelativePath(path));
+  const shown = { ...result, recordedTo: relative(result.recordedTo), replayedFrom: relative(result.replayedFrom) };
   showPreview(RUN_RESULT, args.uri, args.position, {
     page: (fileName, nonce, cspSource) => renderRunHtml(shown, fileName, nonce, cspSource),
     warning: shown.failure ? `Make would fail (${shown.failure.directive}): ${shown.failure.message}` : undefined,

@@ -82,19 +82,9 @@ local function run()
     end
   end
 
-  -- the "Preview token" lens (one of two on the line: vim.ui.select asks which) shows the token preview
-  local select = vim.ui.select
-  vim.ui.select = function(items, options, choose)
-    out.lensChoices = vim.tbl_map(options.format_item, items)
-    for _, item in ipairs(items) do
-      if options.format_item(item):find("Preview token", 1, true) then
-        return choose(item)
-      end
-    end
-  end
+  -- the "Preview token (HS512)" lens (one of those on the line: vim.ui.select asks which) shows the token preview
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
-  out.tokenLensPreview = float_after(function() vim.lsp.codelens.run() end)
-  vim.ui.select = select
+  out.tokenLensPreview, out.lensChoices = H.run_lens("Preview token (HS512)")
   close_floats()
 
   -- the preview float, and y in it yanks the token
@@ -192,7 +182,7 @@ local function run()
     table.insert(out.moduleLenses, { title = lens.command and lens.command.title, line = lens.range.start.line })
   end
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
-  out.lensPreview = float_after(function() vim.lsp.codelens.run() end)
+  out.lensPreview, out.moduleLensChoices = H.run_lens("Preview request")
   close_floats()
 
   -- a missing server: a message once, no error, no client

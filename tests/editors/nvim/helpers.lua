@@ -78,6 +78,25 @@ function H.float_after(action)
   return lines, H.floats()[1]
 end
 
+--- Runs the lens titled `title` on the cursor's line: vim.ui.select, which asks which lens when the line
+--- has several, picks it. The float it opens (see float_after) and the titles the user chose from.
+function H.run_lens(title)
+  local select, choices = vim.ui.select, nil
+  vim.ui.select = function(items, options, choose)
+    choices = vim.tbl_map(options.format_item, items)
+    for _, item in ipairs(items) do
+      if options.format_item(item) == title then
+        return choose(item)
+      end
+    end
+    choose(nil)
+  end
+  local ok, lines, window = pcall(H.float_after, function() vim.lsp.codelens.run() end)
+  vim.ui.select = select
+  assert(ok, lines)
+  return lines, choices, window
+end
+
 --- Runs `run` once Neovim has started (so `:edit` inside fires BufRead and FileType); an error ends
 --- the run with it in out.error.
 function H.start(run)

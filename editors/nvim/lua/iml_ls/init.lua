@@ -480,9 +480,9 @@ local function run_lines(result)
   local stage = present(result.stage) and (", the " .. result.stage .. " stage") or ""
   add(string.format("Run result of %s (%s%s)", vim.fn.fnamemodify(result.file or "", ":t"), result.context or "?", stage))
   if present(result.replayedFrom) then
-    add("Replayed from " .. result.replayedFrom .. ": nothing was sent")
+    add("Replayed from " .. vim.fn.fnamemodify(result.replayedFrom, ":~:.") .. ": nothing was sent")
   elseif present(result.recordedTo) then
-    add("Sent for real; the responses are saved in " .. result.recordedTo)
+    add("Sent for real; the responses are saved in " .. vim.fn.fnamemodify(result.recordedTo, ":~:."))
   else
     add("Sent for real")
   end
