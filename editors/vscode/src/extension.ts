@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import * as vscode from "vscode";
 import {
+  CodeLensRequest,
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
@@ -578,22 +579,31 @@ const RUN_DIALOGS: RunDialogs = {
   askForInput: askForCode,
 };
 
-/** The OAuth 2 authorization code, pasted by the user, with the page that gives it one click away. */
+/**
+ * The OAuth 2 authorization code, pasted by the user. When the server names the authorization page,
+ * a modal first shows it with **Open** (the browser opens it) and **Paste the code**; the input box
+ * keeps a button that opens it again.
+ */
 async function askForCode(request: InputRequest): Promise<string | undefined> {
   const authorizeUrl = request.authorizeUrl !== null && isWebAddress(request.authorizeUrl) ? request.authorizeUrl : undefined;
   const openAuthorizePage = () => authorizeUrl && void vscode.env.openExternal(vscode.Uri.parse(authorizeUrl, true));
+  if (authorizeUrl) {
+    const detail = `${request.prompt}\n\n${authorizeUrl}`;
+    const choice = await vscode.window.showInformationMessage("Authorize in your browser, then paste the code", { modal: true, detail }, "Open", "Paste the code");
+    if (choice === undefined) {
+      return undefined;
+    }
+    if (choice === "Open") {
+      openAuthorizePage();
+    }
+  }
   const box = vscode.window.createInputBox();
   box.title = "IML: authorization code";
-  box.prompt = authorizeUrl ? `${request.prompt} (authorize at ${authorizeUrl})` : request.prompt;
+  box.prompt = request.prompt;
   box.placeholder = "The code from the redirect URL: …?code=THIS";
   box.ignoreFocusOut = true;
   if (authorizeUrl) {
-    box.buttons = [{ iconPath: new vscode.ThemeIcon("link-external"), tooltip: "Open the authorization page" }];
-    void vscode.window.showInformationMessage(`Authorize at ${authorizeUrl}, then paste the code from the redirect URL.`, "Open").then((choice) => {
-      if (choice === "Open") {
-        openAuthorizePage();
-      }
-    });
+    box.buttons = [{ iconPath: new vscode.ThemeIcon("link-external"), tooltip: `Open ${authorizeUrl}` }];
   }
   return new Promise((resolve) => {
     let code: string | undefined;
@@ -657,6 +667,9 @@ async function runRequest(replay: boolean, argument?: unknown): Promise<void> {
     vscode.window.setStatusBarMessage("IML: cancelled, nothing was sent.", 4000);
     return;
   }
+  if (result.recordedTo !== null) {
+    refreshLenses(running, args.uri);
+  }
   // the server names the recording by its path on disk; the workspace's names read better
   const relative = (path: string | null) => (path === null ? null : vscode.workspace.asRelativePath(path));
   const shown = { ...result, recordedTo: relative(result.recordedTo), replayedFrom: relative(result.replayedFrom) };
@@ -664,4 +677,13 @@ async function runRequest(replay: boolean, argument?: unknown): Promise<void> {
     page: (fileName, nonce, cspSource) => renderRunHtml(shown, fileName, nonce, cspSource),
     warning: shown.failure ? `Make would fail (${shown.failure.directive}): ${shown.failure.message}` : undefined,
   });
+}
+
+/** Saved responses give the file a "Run on recorded response" lens: VS Code asks for its lenses again. */
+function refreshLenses(running: LanguageClient, uri: string): void {
+  const target = running.protocol2CodeConverter.asUri(uri).toString();
+  const document = vscode.workspace.textDocuments.find((open) => open.uri.toString() === target);
+  if (document !== undefined) {
+    running.getFeature(CodeLensRequest.method).getProvider(document)?.onDidChangeCodeLensEmitter.fire();
+  }
 }

@@ -91,11 +91,9 @@ local function run()
   out.module = H.run_lens("Send request")
   H.close_floats()
 
-  -- once saved, the "Run on recorded response" lens and :ImlReplayResponse answer from the recording
-  vim.wait(20000, function()
-    pcall(vim.lsp.codelens.refresh)
-    return vim.tbl_contains(lens_titles(module), "Run on recorded response")
-  end, 200)
+  -- once saved, the "Run on recorded response" lens (the plugin asks for the lenses again) and
+  -- :ImlReplayResponse answer from the recording
+  vim.wait(20000, function() return vim.tbl_contains(lens_titles(module), "Run on recorded response") end, 50)
   out.lensesAfterSend = lens_titles(module)
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
   out.replayLens = H.run_lens("Run on recorded response")

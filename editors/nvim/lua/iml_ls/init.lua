@@ -662,6 +662,9 @@ function M.run_request(bufnr, arguments, options)
           ask()
         end
       elseif present(answer.result) then
+        if present(answer.result.recordedTo) then
+          refresh_lenses(bufnr) -- the saved responses add "Run on recorded response"
+        end
         show_run_result(answer.result, window)
       else
         notify("the server's answer is not a run result", vim.log.levels.ERROR)

@@ -14,7 +14,7 @@
 // is sent after Send and the authorization code typed into the input box, and shows what it would store;
 // the module's lens then sends the stored token, and its Run result view shows the three pages, an output
 // bundle per contact and masked secrets; the API-key connection's failure links to the directive that decided
-// it; "IML: Run on recorded response" answers from the saved responses without sending.
+// it; the "Run on recorded response" lens the saved responses bring answers from them without sending.
 // Prints what it saw as JSON; exits 1 on any miss.
 //
 // The user has only Python: the workspace is a copy outside the repository, no iml-ls is on code-server's
@@ -151,9 +151,11 @@ async function goTo(page, { line, column }) {
 /** Opens a file of the workspace by its name, or by its path in the workspace when two apps have that name (quick open). */
 async function openFile(page, path) {
   const name = path.split("/").pop();
+  const folder = path.split("/").slice(0, -1).join("/");
   await quickInput(page, "Control+P", path);
-  // the list is filtered once the first row, the one Enter opens, is the file
-  await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: name }).first().waitFor({ timeout: WAIT });
+  // the list is filtered once the first row, the one Enter opens, is the file (in its folder: the
+  // recently opened file of the same name in another app comes first until the search has answered)
+  await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: name }).filter({ hasText: folder }).first().waitFor({ timeout: WAIT });
   await page.keyboard.press("Enter");
   await page.locator(".tab.active", { hasText: name }).first().waitFor({ timeout: WAIT });
 }
@@ -261,6 +263,7 @@ const standIn = await new Promise((resolve, reject) => {
 });
 /** What the stand-in received, in order, secrets in the clear (the test's view of what was really sent). */
 seen.acmeOrigin = standIn.origin;
+const standInHost = new URL(standIn.origin).host;
 const acmeReceived = async () => (await fetch(`${standIn.origin}/__received`)).json();
 /** The line of the API-key connection's `valid`, which decides its failure. */
 const validLine = locate(readFileSync(join(WORKSPACE, RUN_CONNECTION), "utf8"), '"valid"').line;
@@ -521,24 +524,31 @@ try {
   const textLines = (text) => text.split("\n").map((line) => line.trim()).filter(Boolean);
 
   /**
-   * Answers what a run asks (Send in a confirmation, `code` in the authorization code's input box) until
-   * a view shows `selector`; the view's frame and what was asked on the way.
+   * Answers what a run asks (Send in a confirmation naming the stand-in, Cancel in any other; Paste the
+   * code on the authorization page, then `code` in the input box) until a view shows `selector`; the
+   * view's frame and what was asked.
    */
   async function answerRun(selector, code) {
-    const asked = { confirmations: [], inputs: [] };
+    const asked = { confirmations: [], authorizations: [], inputs: [] };
     const codeBox = page.locator(".quick-input-widget", { hasText: "authorization code" });
     const deadline = Date.now() + WAIT;
     while (Date.now() < deadline) {
       for (const frame of page.frames()) {
         if ((await frame.locator(selector).count().catch(() => 0)) > 0) return { frame, ...asked };
       }
-      if (await dialog.isVisible()) {
-        asked.confirmations.push(textLines(await dialog.innerText()));
-        await dialog.locator(".monaco-button", { hasText: "Send" }).first().click();
+      if (code !== undefined && (await dialog.locator(".monaco-button", { hasText: "Paste the code" }).count()) > 0) {
+        asked.authorizations.push(textLines(await dialog.innerText())); // the authorization page: the test has its code
+        await dialog.locator(".monaco-button", { hasText: "Paste the code" }).first().click();
+        await dialog.waitFor({ state: "hidden", timeout: STEP });
+      } else if (await dialog.isVisible()) {
+        const question = textLines(await dialog.innerText());
+        asked.confirmations.push(question);
+        const answer = question.includes(`Send this request to ${standInHost}?`) ? "Send" : "Cancel"; // nothing leaves the machine
+        await dialog.locator(".monaco-button", { hasText: answer }).first().click();
         await dialog.waitFor({ state: "hidden", timeout: STEP });
       } else if (code !== undefined && (await codeBox.isVisible())) {
         asked.inputs.push(textLines(await codeBox.innerText()));
-        await codeBox.locator("input").first().fill(code);
+        await codeBox.locator("input:visible").first().fill(code);
         await page.keyboard.press("Enter");
         await codeBox.waitFor({ state: "hidden", timeout: STEP });
       } else {
@@ -568,8 +578,9 @@ try {
     await openFile(page, RUN_OAUTH);
     await goTo(page, tokenStage);
     await runCommand(page, "IML: Send request");
-    const { frame, confirmations, inputs } = await answerRun("pre.stored", standIn.code);
+    const { frame, confirmations, authorizations, inputs } = await answerRun("pre.stored", standIn.code);
     seen.tokenConfirmations = confirmations;
+    seen.tokenAuthorizations = authorizations;
     seen.tokenInputs = inputs;
     seen.tokenText = (await frame.locator("body").innerText()).split("\n").map((line) => line.trimEnd()).filter(Boolean);
     seen.tokenStored = (await frame.locator("pre.stored").textContent())?.trim();
@@ -607,12 +618,15 @@ try {
     seen.revealedTab = (await page.locator(".tab.active", { hasText: "api-key.communication.iml.json" }).count()) > 0;
   });
 
-  // the module again: its responses were saved, so "IML: Run on recorded response" runs on them
+  // the module again: its responses were saved, so its "Run on recorded response" lens runs on them
   await phase("run on recorded response", async () => {
     await openFile(page, RUN_MODULE);
     await runEditor.locator(".view-line", { hasText: "A search returns" }).click();
+    const replayLens = runEditor.locator(".codelens-decoration a", { hasText: "Run on recorded response" }).first();
+    await replayLens.waitFor({ timeout: STEP });
+    seen.runLensesAfterSend = await runEditor.locator(".codelens-decoration").first().textContent();
     const before = (await acmeReceived()).length;
-    await runCommand(page, "IML: Run on recorded response");
+    await replayLens.click();
     const { frame } = await answerRun('p.meta:has-text("Replayed from")');
     seen.replayText = (await frame.locator("body").innerText()).split("\n").map((line) => line.trimEnd()).filter(Boolean);
     seen.replayBundles = await frame.locator("pre.bundle").count();
@@ -711,9 +725,12 @@ expect(["Send", "Cancel"].every((label) => (seen.confirmation ?? []).includes(la
 expect(seen.requestsAfterCancel === 0, `Cancel sends nothing (the stand-in received ${seen.requestsAfterCancel})`);
 expect((seen.tokenConfirmations ?? []).length === 1, `the token stage asks once for the host (saw ${JSON.stringify(seen.tokenConfirmations)})`);
 expect(
-  (seen.tokenInputs ?? []).length === 1 && seen.tokenInputs[0].join(" ").includes(`${seen.acmeOrigin}/oauth2/authorize`),
-  `the authorization code asked for, with the authorize URL (saw ${JSON.stringify(seen.tokenInputs)})`,
+  (seen.tokenAuthorizations ?? []).length === 1 &&
+    ["Open", "Paste the code"].every((label) => seen.tokenAuthorizations[0].includes(label)) &&
+    seen.tokenAuthorizations[0].some((line) => line.startsWith(`${seen.acmeOrigin}/oauth2/authorize?`)),
+  `the authorization page shown with Open (saw ${JSON.stringify(seen.tokenAuthorizations)})`,
 );
+expect((seen.tokenInputs ?? []).length === 1 && seen.tokenInputs[0][0] === "IML: authorization code", `the code asked for in an input box (saw ${JSON.stringify(seen.tokenInputs)})`);
 expect((seen.tokenRequests ?? []).length === 1 && seen.tokenRequests[0].body.includes(`code=${standIn.code}`), "the pasted code sent to the token endpoint");
 expect(/accessToken/.test(seen.tokenStored ?? "") && !(seen.tokenStored ?? "").includes(accessToken), `what the connection would store, the token masked (saw ${seen.tokenStored})`);
 expect((seen.moduleConfirmations ?? []).length === 0 && (seen.connectionConfirmations ?? []).length === 0, "no second question for a host already confirmed");
@@ -737,6 +754,7 @@ expect(seen.revealed?.startsWith(`Ln ${validLine},`) && seen.revealedTab, `the l
 expect((seen.replayText ?? []).some((line) => /^Replayed from .*search-contacts\.communication\.response\.json: nothing was sent\.$/.test(line)), "the replay says where it came from");
 expect(seen.replayBundles === found.length && seen.requestsDuringReplay === 0, `the replay's ${found.length} bundles, nothing sent (saw ${seen.replayBundles}, ${seen.requestsDuringReplay})`);
 expect(seen.recording === true, "the responses saved next to the module");
+expect(/Run on recorded response/.test(seen.runLensesAfterSend ?? ""), `the Run on recorded response lens once they are (saw ${seen.runLensesAfterSend})`);
 
 expect(!existsSync(HOSTILE_MARKER), "the workspace's imlLs.server.command is not run");
 expect((seen.serverLog ?? []).some((line) => line.includes("from the bundled server")), "the bundled server set up and started");
