@@ -163,8 +163,11 @@ def test_code_lens_answer(example: tuple[Workspace, Path]) -> None:
     computed = []
     for lens in code_lenses(analysis):
         span = lsp_range(analysis, lens.start, lens.end)
-        arguments = [DOCS_FOLDER + COMMUNICATION, lsp_range(analysis, lens.call_start, lens.call_start)["start"]]
+        uri, position = DOCS_FOLDER + COMMUNICATION, lsp_range(analysis, lens.call_start, lens.call_start)["start"]
+        arguments = (
+            [uri, position] if lens.arguments is None else [{"uri": uri, "position": position, **lens.arguments}]
+        )
         computed.append(
             {"range": span, "command": {"title": lens.title, "command": lens.command, "arguments": arguments}}
         )
-    assert computed == answer_after("code-lens", "the document URI and the position where the call starts")
+    assert computed == answer_after("code-lens", "both (`Send request`), or the document URI and the position")

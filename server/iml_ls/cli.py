@@ -9,7 +9,9 @@ import math
 import os
 import re
 import sys
+import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -225,6 +227,56 @@ def _preview(args: argparse.Namespace) -> int:
     return 0 if requests.complete and (tokens is None or tokens.complete) else 1
 
 
+def _run(args: argparse.Namespace) -> int:
+    """Send a component's requests (after confirmation) and run Make's response pipeline on the answers."""
+    from iml_ls.run.session import Confirm, NeedsInput, Run, RunOptions, render_run_text
+
+    workspace, analysis = _analysis_for(args)
+    at = None
+    if args.at:
+        index = analysis.index
+        start = index.line_start(min(max(args.at, 1), index.line_count) - 1)
+        line = analysis.text[start : index.line_end(index.line_of(start))]
+        at = start + len(line) - len(line.lstrip())  # the line's first character, inside its request
+    options = RunOptions(
+        args.stage, at, args.pages, args.code, frozenset(), args.reveal_secrets, args.record, args.replay
+    )
+    clock = (lambda: args.now) if args.now is not None else time.time
+    while True:
+        answer = Run(workspace, analysis, options, clock=clock).run()
+        if isinstance(answer, Confirm):
+            if not (args.yes or _ask(f"{answer.message} [y/N] ").lower() in ("y", "yes")):
+                raise UsageError(f"not sent: {answer.message} Pass --yes to send without asking.")
+            options = replace(options, confirmed_hosts=options.confirmed_hosts | {answer.host})
+        elif isinstance(answer, NeedsInput):
+            sys.stderr.write(f"{printable(answer.prompt)}\n{printable(answer.authorize_url or '')}\n")
+            code = _ask("Authorization code: ")
+            if not code:
+                raise UsageError("not sent: the `token` stage needs the authorization code (--code CODE).")
+            options = replace(options, code=code)
+        else:
+            break
+    shown = answer.as_json()
+    if args.format == "json":
+        _write_json(shown)
+    else:
+        lines = render_run_text(shown).removesuffix("\n").split("\n")
+        sys.stdout.write("".join(printable(line) + "\n" for line in lines))
+    return 1 if answer.failure is not None else 0
+
+
+def _ask(prompt: str) -> str:
+    """An answer typed on the terminal; empty without one (a confirmation is never read from a file or pipe)."""
+    if not sys.stdin.isatty():
+        return ""
+    sys.stderr.write(printable(prompt))
+    sys.stderr.flush()
+    try:
+        return sys.stdin.readline().strip()
+    except (EOFError, OSError):
+        return ""
+
+
 def _serve(args: argparse.Namespace) -> int:
     from iml_ls.lsp.server import serve
 
@@ -277,6 +329,23 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--require-claim", action="append", metavar="CLAIM", help=argparse.SUPPRESS)
     preview.add_argument("--disable", action="append", metavar="CODE", help=argparse.SUPPRESS)
     preview.set_defaults(run=_preview)
+
+    run = commands.add_parser("run", help="send a component's requests and run Make's response pipeline on them")
+    run.add_argument("file", metavar="FILE", help="a component file with requests (communication, epoch, attach…)")
+    run.add_argument("--stage", metavar="NAME", help="the OAuth stage to run (token runs info after it)")
+    run.add_argument("--at", type=int, metavar="LINE", help="run up to the request at this line")
+    run.add_argument("--samples", metavar="FILE", help="JSON with parameters/common/data sample values")
+    run.add_argument("--now", type=_epoch, metavar="EPOCH", help="the clock, in Unix seconds (default: now)")
+    run.add_argument("--pages", type=int, default=1, metavar="N", help="follow pagination up to N pages (default 1)")
+    run.add_argument("--code", metavar="CODE", help="the authorization code for an OAuth token stage")
+    run.add_argument("--yes", action="store_true", help="send to every host without asking")
+    run.add_argument("--record", action="store_true", help="save the responses beside the file (*.response.json)")
+    run.add_argument("--replay", action="store_true", help="answer from the saved responses instead of the network")
+    run.add_argument("--format", choices=("text", "json"), default="text")
+    run.add_argument("--reveal-secrets", action="store_true", help="show secrets instead of ••••")
+    run.add_argument("--require-claim", action="append", metavar="CLAIM", help=argparse.SUPPRESS)
+    run.add_argument("--disable", action="append", metavar="CODE", help=argparse.SUPPRESS)
+    run.set_defaults(run=_run)
 
     serve = commands.add_parser("serve", help="run the language server (stdio unless --tcp)")
     serve.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")

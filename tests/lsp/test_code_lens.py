@@ -56,7 +56,7 @@ async def test_a_lens_per_call_runs_the_preview_of_that_call(lens_client: Langua
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     assert lenses is not None
-    lenses = [lens for lens in lenses if lens.command is None or lens.command.command != "iml.previewRequest"]
+    lenses = [lens for lens in lenses if lens.command is None or lens.command.command == "iml.previewToken"]
     first = position_of(TEXT, "jwt(temp.jwt, parameters.clientSecret, 'HS512')")  # after two astral characters
     second = position_of(TEXT, "jwt(temp.jwt, parameters.clientSecret)}}")  # after a \u00e9 escape
     request_start = types.Position(0, 0)  # both lenses share the request's first line: one line, not two

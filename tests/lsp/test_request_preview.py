@@ -60,7 +60,7 @@ async def test_the_lens_previews_the_merged_request_with_a_curl_command(
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
     )
     assert lenses is not None
-    [lens] = lenses
+    [lens] = [lens for lens in lenses if lens.command is not None and lens.command.command == "iml.previewRequest"]
     assert lens.command is not None and lens.command.title == "Preview request"
     assert lens.command.command == "iml.previewRequest" and lens.range.start == types.Position(0, 0)
     arguments = list(lens.command.arguments or [])

@@ -1,9 +1,11 @@
-// VS Code client for iml-ls: starts the server for *.iml.json files, and adds the token and request previews.
+// VS Code client for iml-ls: starts the server for *.iml.json files, and adds the token and request
+// previews and the Run result of a request sent for real (or run on a recorded response).
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import * as vscode from "vscode";
 import {
+  CodeLensRequest,
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
@@ -19,6 +21,7 @@ import {
   renderPreviewHtml,
   renderRequestPreviewHtml,
 } from "./preview";
+import { confirmationText, InputRequest, isRange, isWebAddress, renderRunHtml, RunArguments, RunDialogs, runUntilResult } from "./run";
 import { BundledServer, installBundledServer, installedServer, readManifest } from "./bundledServer";
 import { Host, INSTALL_HINT, isExecutableFile, Places, resolveServerCommand, ServerCommand, ServerSettings } from "./serverCommand";
 import { forServer, LanguageSettings } from "./settings";
@@ -27,13 +30,18 @@ const SECTION = "imlLs";
 const SERVER_PREVIEW_COMMAND = "iml.previewToken";
 const SERVER_REQUEST_PREVIEW_COMMAND = "iml.previewRequest";
 const CHECK_WORKSPACE_COMMAND = "iml.checkWorkspace";
+const SERVER_RUN_COMMAND = "iml.runRequest";
 const PREVIEW_COMMAND = "imlLs.previewToken";
 const REQUEST_PREVIEW_COMMAND = "imlLs.previewRequest";
 const CHECK_APP_COMMAND = "imlLs.checkApp";
+const SEND_COMMAND = "imlLs.sendRequest";
+const REPLAY_COMMAND = "imlLs.replayResponse";
 /** The client command that shows the answer of each server command a lens names. */
 const SHOWN_BY = new Map([
   [SERVER_PREVIEW_COMMAND, PREVIEW_COMMAND],
   [SERVER_REQUEST_PREVIEW_COMMAND, REQUEST_PREVIEW_COMMAND],
+  // the lens's argument says whether it replays ({uri, position, replay: true})
+  [SERVER_RUN_COMMAND, SEND_COMMAND],
 ]);
 
 const nodeHost: Host = {
@@ -72,6 +80,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidChangeTextDocument((event) => refreshPreviewOf(event.document)),
     vscode.commands.registerCommand(PREVIEW_COMMAND, (uri?: unknown, position?: unknown) => runPreview(TOKEN_PREVIEW, uri, position)),
     vscode.commands.registerCommand(REQUEST_PREVIEW_COMMAND, (uri?: unknown, position?: unknown) => runPreview(REQUEST_PREVIEW, uri, position)),
+    vscode.commands.registerCommand(SEND_COMMAND, (argument?: unknown) => runRequest(false, argument)),
+    vscode.commands.registerCommand(REPLAY_COMMAND, (argument?: unknown) => runRequest(true, argument)),
     vscode.commands.registerCommand(CHECK_APP_COMMAND, checkApp),
     vscode.commands.registerCommand("imlLs.restartServer", restartServer),
     vscode.commands.registerCommand("imlLs.showOutput", () => output.show(true)),
@@ -221,8 +231,9 @@ async function startServer(): Promise<void> {
           next(uri, diagnostics);
         }
       },
-      // The server's "Preview token" and "Preview request" lenses name its own commands, whose
-      // answers VS Code would drop; run the client commands instead, which show the answers.
+      // The server's "Preview token", "Preview request", "Send request" and "Run on recorded response"
+      // lenses name its own commands, whose answers VS Code would drop; run the client commands
+      // instead, which ask what the answers ask for and show the results.
       provideCodeLenses: async (document, token, next) => (await next(document, token))?.map(showPreviewOnClick),
       workspace: {
         configuration: async (params, token, next) => {
@@ -341,17 +352,23 @@ function isPosition(value: unknown): value is LspPosition {
   return typeof candidate?.line === "number" && typeof candidate.character === "number";
 }
 
-/** What a preview view shows: the server command it runs and the page it draws from the answer. */
-interface PreviewKind {
+/** A view beside the file, drawn from the answer of a server command (a preview, a run result). */
+interface ViewKind {
   /** "Token preview": the view's title, before the file name. */
   title: string;
   /** The webview's view type. */
   view: string;
   /** What to open when the palette runs the command in another file. */
   needs: string;
+}
+
+/** A view that asks the server again after each edit of its file, and redraws. */
+interface PreviewKind extends ViewKind {
   /** Asks the server about the file (at the position, or all of it); the page and, at times, a warning. */
   load(running: LanguageClient, uri: string, position: LspPosition | undefined): Promise<DrawnPreview>;
 }
+
+const redrawsOnEdit = (kind: ViewKind): kind is PreviewKind => "load" in kind;
 
 interface DrawnPreview {
   page: (fileName: string, nonce: string, cspSource: string) => string;
@@ -451,14 +468,14 @@ async function runPreview(kind: PreviewKind, uriArgument?: unknown, positionArgu
 
 /** One preview view per kind and file: what it shows, so an edit of the file can refresh it. */
 interface OpenPreview {
-  kind: PreviewKind;
+  kind: ViewKind;
   panel: vscode.WebviewPanel;
   uri: string;
   position: LspPosition | undefined;
   refresh?: ReturnType<typeof setTimeout>;
 }
 
-function previewKey(kind: PreviewKind, uri: string): string {
+function previewKey(kind: ViewKind, uri: string): string {
   return `${kind.view} ${uri}`;
 }
 
@@ -468,7 +485,7 @@ function render(preview: OpenPreview, drawn: DrawnPreview): void {
   preview.panel.webview.html = drawn.page(fileName, randomBytes(16).toString("base64"), preview.panel.webview.cspSource);
 }
 
-function showPreview(kind: PreviewKind, uri: string, position: LspPosition | undefined, drawn: DrawnPreview): void {
+function showPreview(kind: ViewKind, uri: string, position: LspPosition | undefined, drawn: DrawnPreview): void {
   const key = previewKey(kind, uri);
   let preview = previews.get(key);
   if (preview === undefined) {
@@ -483,7 +500,9 @@ function showPreview(kind: PreviewKind, uri: string, position: LspPosition | und
       clearTimeout(opened.refresh);
       previews.delete(key);
     });
-    panel.webview.onDidReceiveMessage((message: { copy?: unknown; what?: unknown }) => void copyText(message.copy, message.what));
+    panel.webview.onDidReceiveMessage((message: { copy?: unknown; what?: unknown; reveal?: unknown }) =>
+      message.reveal === undefined ? void copyText(message.copy, message.what) : void reveal(opened.uri, message.reveal),
+    );
     preview = opened;
   } else {
     preview.position = position;
@@ -503,14 +522,15 @@ function refreshPreviewOf(document: vscode.TextDocument): void {
   }
   const uri = running.code2ProtocolConverter.asUri(document.uri);
   for (const preview of previews.values()) {
-    if (preview.uri !== uri) {
+    const { kind } = preview;
+    if (preview.uri !== uri || !redrawsOnEdit(kind)) {
       continue;
     }
     clearTimeout(preview.refresh);
     preview.refresh = setTimeout(() => {
       void (async () => {
         try {
-          const drawn = await preview.kind.load(running, preview.uri, preview.position);
+          const drawn = await kind.load(running, preview.uri, preview.position);
           if (previews.get(previewKey(preview.kind, preview.uri)) === preview) {
             render(preview, drawn);
           }
@@ -527,5 +547,143 @@ async function copyText(text: unknown, what: unknown): Promise<void> {
     await vscode.env.clipboard.writeText(text);
     const name = typeof what === "string" ? what.replace(/^Copy /, "") : "text";
     vscode.window.setStatusBarMessage(`IML: ${name} copied to the clipboard.`, 4000);
+  }
+}
+
+/** Shows `range` (from a view's link) of the previewed file, in the editor that shows it, or the first column. */
+async function reveal(uri: string, range: unknown): Promise<void> {
+  const running = client;
+  if (running === undefined || !isRange(range)) {
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument(running.protocol2CodeConverter.asUri(uri));
+  const selection = running.protocol2CodeConverter.asRange(range);
+  const shown = vscode.window.visibleTextEditors.find((editor) => editor.document === document);
+  const editor = await vscode.window.showTextDocument(document, { viewColumn: shown?.viewColumn ?? vscode.ViewColumn.One, selection });
+  editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+/** The Run result view: drawn once per run (an edit of the file never sends a request again). */
+const RUN_RESULT: ViewKind = {
+  title: "Run result",
+  view: "imlLs.runResult",
+  needs: "Open a component file with requests (a connection, module, RPC or webhook *.iml.json) to send its request.",
+};
+
+/** The questions of a run: a modal warning before the first send to a host, an input box for the code. */
+const RUN_DIALOGS: RunDialogs = {
+  async confirmHost(confirmation) {
+    const { message, detail } = confirmationText(confirmation);
+    return (await vscode.window.showWarningMessage(message, { modal: true, detail }, "Send")) === "Send";
+  },
+  askForInput: askForCode,
+};
+
+/**
+ * The OAuth 2 authorization code, pasted by the user. When the server names the authorization page,
+ * a modal first shows it with **Open** (the browser opens it) and **Paste the code**; the input box
+ * keeps a button that opens it again.
+ */
+async function askForCode(request: InputRequest): Promise<string | undefined> {
+  const authorizeUrl = request.authorizeUrl !== null && isWebAddress(request.authorizeUrl) ? request.authorizeUrl : undefined;
+  const openAuthorizePage = () => authorizeUrl && void vscode.env.openExternal(vscode.Uri.parse(authorizeUrl, true));
+  if (authorizeUrl) {
+    const detail = `${request.prompt}\n\n${authorizeUrl}`;
+    const choice = await vscode.window.showInformationMessage("Authorize in your browser, then paste the code", { modal: true, detail }, "Open", "Paste the code");
+    if (choice === undefined) {
+      return undefined;
+    }
+    if (choice === "Open") {
+      openAuthorizePage();
+    }
+  }
+  const box = vscode.window.createInputBox();
+  box.title = "IML: authorization code";
+  box.prompt = request.prompt;
+  box.placeholder = "The code from the redirect URL: …?code=THIS";
+  box.ignoreFocusOut = true;
+  if (authorizeUrl) {
+    box.buttons = [{ iconPath: new vscode.ThemeIcon("link-external"), tooltip: `Open ${authorizeUrl}` }];
+  }
+  return new Promise((resolve) => {
+    let code: string | undefined;
+    box.onDidTriggerButton(openAuthorizePage);
+    box.onDidChangeValue((value) => (box.validationMessage = value.trim() ? undefined : "Paste the authorization code."));
+    box.onDidAccept(() => {
+      if (box.value.trim()) {
+        code = box.value.trim();
+        box.hide();
+      }
+    });
+    box.onDidHide(() => {
+      box.dispose();
+      resolve(code);
+    });
+    box.show();
+  });
+}
+
+/**
+ * `IML: Send request` and `IML: Run on recorded response` (`replay`). From a code lens the argument is
+ * the server's `{uri, position, stage?, replay?}`; from the palette, the active editor and its cursor.
+ * Nothing is sent until the user confirms each new host; a cancelled question sends nothing.
+ */
+async function runRequest(replay: boolean, argument?: unknown): Promise<void> {
+  const running = client;
+  if (running === undefined || !running.isRunning()) {
+    showStartError("The iml-ls server is not running, so nothing can be sent.");
+    return;
+  }
+  const lens = argument as Partial<RunArguments> | undefined;
+  let args: RunArguments;
+  if (typeof lens?.uri === "string") {
+    args = { uri: lens.uri, position: isPosition(lens.position) ? lens.position : undefined, replay: replay || lens.replay === true };
+    if (typeof lens.stage === "string") {
+      args.stage = lens.stage;
+    }
+  } else {
+    const editor = vscode.window.activeTextEditor;
+    if (editor === undefined || !editor.document.fileName.endsWith(".iml.json")) {
+      void vscode.window.showWarningMessage(RUN_RESULT.needs);
+      return;
+    }
+    args = { uri: running.code2ProtocolConverter.asUri(editor.document.uri), position: running.code2ProtocolConverter.asPosition(editor.selection.active), replay };
+  }
+  const config = vscode.workspace.getConfiguration(`${SECTION}.run`, running.protocol2CodeConverter.asUri(args.uri));
+  args.pages = config.get<number>("pages", 1);
+  if (!args.replay) {
+    args.record = config.get<boolean>("recordResponses", true);
+  }
+  const title = args.replay ? "IML: running on the recorded response" : "IML: sending the request";
+  let result;
+  try {
+    const ask = (asked: RunArguments) => executeServerCommand(running, SERVER_RUN_COMMAND, [asked]);
+    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, () => runUntilResult(ask, args, RUN_DIALOGS));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`${args.replay ? "Running on the recorded response" : "Sending the request"} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  if (result === undefined) {
+    vscode.window.setStatusBarMessage("IML: cancelled, nothing was sent.", 4000);
+    return;
+  }
+  if (result.recordedTo !== null) {
+    refreshLenses(running, args.uri);
+  }
+  // the server names the recording by its path on disk; the workspace's names read better
+  const relative = (path: string | null) => (path === null ? null : vscode.workspace.asRelativePath(path));
+  const shown = { ...result, recordedTo: relative(result.recordedTo), replayedFrom: relative(result.replayedFrom) };
+  showPreview(RUN_RESULT, args.uri, args.position, {
+    page: (fileName, nonce, cspSource) => renderRunHtml(shown, fileName, nonce, cspSource),
+    warning: shown.failure ? `Make would fail (${shown.failure.directive}): ${shown.failure.message}` : undefined,
+  });
+}
+
+/** Saved responses give the file a "Run on recorded response" lens: VS Code asks for its lenses again. */
+function refreshLenses(running: LanguageClient, uri: string): void {
+  const target = running.protocol2CodeConverter.asUri(uri).toString();
+  const document = vscode.workspace.textDocuments.find((open) => open.uri.toString() === target);
+  if (document !== undefined) {
+    running.getFeature(CodeLensRequest.method).getProvider(document)?.onDidChangeCodeLensEmitter.fire();
   }
 }

@@ -1,9 +1,10 @@
 // The preview views: HTML rendered from the JSON of the server's `iml.previewToken` command (copy
 // buttons for each token, header, payload and the request as curl) and of its `iml.previewRequest`
 // command (each request Make would send, base merged in, as HTTP text and as curl, with copy
-// buttons). Kept free of the vscode API so the unit tests can run it in plain node. Every value comes
-// from the opened files, so every value is escaped, and the page runs only its own script (a nonce
-// under a strict CSP).
+// buttons), and the page, escaping and blocks every view shares (the Run result view, run.ts, too).
+// Kept free of the vscode API so the unit tests can run it in plain node. Every value comes from the
+// opened files, so every value is escaped, and the page runs only its own script (a nonce under a
+// strict CSP).
 
 export interface LspPosition {
   line: number;
@@ -70,11 +71,11 @@ export function escapeHtml(text: string): string {
 }
 
 /** A server message, escaped, with its `code spans` shown as code. */
-function message(text: string): string {
+export function message(text: string): string {
   return escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");
 }
 
-function at(range: LspRange): string {
+export function at(range: LspRange): string {
   return `line ${range.start.line + 1}, column ${range.start.character + 1}`;
 }
 
@@ -112,11 +113,11 @@ export function curlCommand(request: PreviewRequest): string | null {
   return parts.join(" ");
 }
 
-function copyButton(label: string, text: string): string {
+export function copyButton(label: string, text: string): string {
   return `<button class="copy" data-copy="${escapeHtml(text)}">${escapeHtml(label)}</button>`;
 }
 
-function block(kind: string, text: string): string {
+export function block(kind: string, text: string): string {
   return `<pre class="${kind}">${escapeHtml(text)}</pre>`;
 }
 
@@ -301,14 +302,24 @@ export function renderPreviewHtml(result: PreviewResult, fileName: string, nonce
   return page(body, nonce, cspSource);
 }
 
-/** The HTML page around `body`: the strict CSP, the style, and the script of the copy buttons. */
-function page(body: string[], nonce: string, cspSource: string): string {
+/** A link that shows `range` of the viewed file in its editor (the page's script asks the extension). */
+export function revealLink(range: LspRange, text: string = at(range)): string {
+  return `<a href="#" class="reveal" data-range="${escapeHtml(JSON.stringify(range))}">${escapeHtml(text)}</a>`;
+}
+
+/**
+ * The HTML page around `body`: the strict CSP, the style (the shared one and `style`), and the
+ * script that sends the copy buttons' text and the reveal links' ranges to the extension.
+ */
+export function page(body: string[], nonce: string, cspSource: string, style = ""): string {
   const csp = `default-src 'none'; style-src ${cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';`;
   const script = `const vscode = acquireVsCodeApi();
 document.addEventListener("click", (event) => {
   const button = event.target.closest("button.copy");
   if (button) { vscode.postMessage({ copy: button.dataset.copy, what: button.textContent }); }
+  const link = event.target.closest("a.reveal");
+  if (link) { event.preventDefault(); vscode.postMessage({ reveal: JSON.parse(link.dataset.range) }); }
 });`;
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}">
-<style>${STYLE}</style></head><body>${body.join("\n")}<script nonce="${nonce}">${script}</script></body></html>`;
+<style>${STYLE}${style}</style></head><body>${body.join("\n")}<script nonce="${nonce}">${script}</script></body></html>`;
 }

@@ -382,6 +382,11 @@ class ConnectionEvaluation:
         finally:
             self.errors = outer
 
+    def apply_temp(self, request: Request, state: TempState) -> TempState:
+        """``state`` with a request's ``temp`` directive evaluated into it (a run starts from the
+        ``temp`` the earlier responses left)."""
+        return self._apply_temp(request, state, None)
+
     def _apply_temp(self, request: Request, state: TempState, stop_key: str | None) -> TempState:
         """``state`` with a request's ``temp`` directive evaluated into it, stopping before ``stop_key``."""
         node = request.node.get("temp")

@@ -1,5 +1,6 @@
-"""Code lens: ``Preview request`` over every request (``iml.previewRequest``) and ``Preview token`` for every
-``jwt()`` call (``iml.previewToken`` for that call).
+"""Code lens: ``Preview request`` and ``Send request`` over every request (``iml.previewRequest``,
+``iml.runRequest``; ``Run on recorded response`` too when the file has a recording) and ``Preview token``
+for every ``jwt()`` call (``iml.previewToken`` for that call).
 
 The lenses of one request all sit on the request's first line (editors draw lenses of one line side
 by side), so a header block with several calls gets one extra line, not one per call.
@@ -13,6 +14,10 @@ from iml_ls.analysis import Analysis
 from iml_ls.checks.jwt import jwt_calls
 from iml_ls.features.preview import PREVIEW_COMMAND
 from iml_ls.features.request_preview import REQUEST_PREVIEW_COMMAND, request_targets
+from iml_ls.model.schema import BROWSER_STAGES
+
+RUN_COMMAND = "iml.runRequest"
+"""The command that sends a component's requests and runs Make's response pipeline (``Send request``)."""
 
 
 @dataclass(frozen=True)
@@ -24,13 +29,21 @@ class CodeLens:
     """Where the command looks: the start of the ``jwt(`` call, or of the request, it previews."""
     title: str
     command: str
+    arguments: dict[str, object] | None = None
+    """None: the command takes ``[uri, position]``; else one object, these entries with ``uri`` and ``position``."""
 
 
 def code_lenses(analysis: Analysis) -> list[CodeLens]:
-    lenses = [
-        CodeLens(request.node.start, request.node.start, request.node.start, "Preview request", REQUEST_PREVIEW_COMMAND)
-        for request in request_targets(analysis)
-    ]
+    lenses: list[CodeLens] = []
+    for target in request_targets(analysis):
+        at = target.node.start
+        lenses.append(CodeLens(at, at, at, "Preview request", REQUEST_PREVIEW_COMMAND))
+        if target.stage not in BROWSER_STAGES:  # the user's browser opens `authorize`
+            stage: dict[str, object] = {"stage": target.stage} if target.stage is not None else {}
+            lenses.append(CodeLens(at, at, at, "Send request", RUN_COMMAND, stage))
+            if analysis.related.recording is not None:
+                replay: dict[str, object] = {**stage, "replay": True}
+                lenses.append(CodeLens(at, at, at, "Run on recorded response", RUN_COMMAND, replay))
     calls = jwt_calls(analysis)
     for number, call in enumerate(calls, start=1):
         call_start, call_end = call.span(call.call)

@@ -3,8 +3,11 @@ evaluated request by request, the URL with its query string, the headers and the
 its ``type``, each ``jwt()`` token, and for a paginated request the second page too.
 
 Shared by ``iml-ls preview``, the ``iml.previewRequest`` command and the ``Preview request`` code
-lens. Secrets (password, key and certificate parameters, values whose names say they are secrets,
-and everything computed from them) are shown as ``••••`` unless the caller asks to reveal them.
+lens; a run (:mod:`iml_ls.run.session`) builds the requests it sends with the same
+:class:`RequestBuilder`, given the values it knows instead of placeholders.
+
+Secrets (password, key and certificate parameters, values whose names say they are secrets, and
+everything computed from them) are shown as ``••••`` unless the caller asks to reveal them.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import re
 import shlex
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -48,10 +51,12 @@ from iml_ls.text.line_index import PositionEncoding
 MASK = "••••"
 BOUNDARY = "----iml-ls-preview-boundary"
 """The multipart boundary of every preview (fixed, so that a preview is reproducible)."""
-FIRST_PAGE: dict[str, JsValue] = {"page": 1, "offset": 0, "limit": 20}
-SECOND_PAGE: dict[str, JsValue] = {"page": 2, "offset": 20, "limit": 20}
+PAGE_SIZE = 20
+"""``pagination.limit`` of every page (and ``offset`` steps), as the preview assumes."""
 MERGED_PARTS = ("method", "headers", "qs", "body", "type", "encodeUrl")
 """The request directives base gives a module or RPC (besides ``baseUrl``)."""
+SEND_OPTIONS = ("timeout", "gzip", "followRedirects", "followAllRedirects", "ca")
+"""How the request is sent (not what): base gives them too, a run uses them, a preview does not show them."""
 RESPONSE_ROOTS = frozenset({"body", "headers", "item", "iterate", "statusCode", "output"})
 """What a page's ``pagination`` reads from the response before it: unknown in a preview."""
 CONTENT_TYPES = {
@@ -69,6 +74,15 @@ ASSUMPTIONS = (
 )
 """What Make does not document and the preview assumes (stated in every preview)."""
 _SENT_PARTS = (("url",), ("headers",), ("qs",), ("body",))
+
+
+def page_variables(page: int) -> dict[str, JsValue]:
+    """``pagination`` of a page: ``page`` from 1, ``offset`` and ``limit`` in steps of :data:`PAGE_SIZE`."""
+    return {"page": page, "offset": (page - 1) * PAGE_SIZE, "limit": PAGE_SIZE}
+
+
+FIRST_PAGE = page_variables(1)
+SECOND_PAGE = page_variables(2)
 _ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 """What ``encodeURI`` leaves as it is (and ``%``, so that an encoded URL is not encoded twice)."""
@@ -107,6 +121,10 @@ class RequestPreview:
     skipped: str | None = None
     tokens: tuple[TokenPreview, ...] = ()
     pagination_condition: str | None = None
+    options: tuple[tuple[str, JsValue], ...] = ()
+    """How it is sent (:data:`SEND_OPTIONS` it or base sets: ``timeout``, ``gzip``…)."""
+    secrets_sent: tuple[str, ...] = ()
+    """The secrets it carries (``parameters.apiKey``, ``temp.jwt``), when secrets are masked."""
 
     def http(self) -> str:
         """The request as HTTP/1.1 text."""
@@ -275,10 +293,14 @@ def _webhook_values(workspace: Workspace, hook: Component, role: Role) -> dict[s
     return values
 
 
-def _surroundings(workspace: Workspace, analysis: Analysis) -> _Surroundings:
+def _surroundings(
+    workspace: Workspace, analysis: Analysis, known: Mapping[str, Mapping[str, JsValue]] | None = None
+) -> _Surroundings:
+    """What the file reads from the rest of the app; ``known`` gives real values a run has for
+    ``connection``, ``data`` and ``webhook`` (what a connection or attach stored), over the samples."""
     variables: dict[str, JsValue] = {}
     placeholders: set[tuple[str, str]] = set()
-    secret_names: dict[str, set[str]] = {"connection": set(), "webhook": set()}
+    secret_names: dict[str, set[str]] = {"connection": set(), "webhook": set(), "data": set()}
     base = None
     app = workspace.app_of(analysis.path)
     place = analysis.place
@@ -306,8 +328,9 @@ def _surroundings(workspace: Workspace, analysis: Analysis) -> _Surroundings:
     secret_values: list[str] = []
     for root, names in secret_names.items():
         current = variables.get(root)
-        given = _samples_section(analysis, root)  # the file's own samples may give these too
-        if given:
+        given = {} if root == "data" else _samples_section(analysis, root)  # the file's own samples may give these
+        given |= (known or {}).get(root, {})
+        if given and (root != "data" or root in variables):
             variables[root] = current = (dict(current) if isinstance(current, dict) else {}) | given
             placeholders -= {(root, key) for key in given}
         if isinstance(current, dict):
@@ -351,6 +374,15 @@ class _Secrets:
             return self.read_by(expr.left) or self.read_by(expr.right)
         return False
 
+    def names_read(self, expr: Expr) -> set[str]:
+        """The secrets an expression reads, as ``root.name`` (``parameters.apiKey``, ``temp.jwt``)."""
+        found: set[str] = set()
+        for node in walk_expr(expr):
+            path = member_path(node) if isinstance(node, Member) else None
+            if path is not None and path[1] in self.names.get(path[0], frozenset()):
+                found.add(f"{path[0]}.{path[1]}")
+        return found
+
     def mask(self, text: str) -> str:
         """The text with every secret value in it replaced by the mask."""
         for secret in self.values:
@@ -358,13 +390,17 @@ class _Secrets:
         return text
 
 
-def _secrets(analysis: Analysis, samples: SampleValues, around: _Surroundings) -> _Secrets:
+def _secrets(
+    analysis: Analysis, samples: SampleValues, around: _Surroundings, known_secrets: tuple[str, ...] = ()
+) -> _Secrets:
+    """What is masked: the secret names per root, and every secret value (``known_secrets``: those a
+    run learned, such as a pasted authorization code or a token an earlier response gave)."""
     names: dict[str, set[str]] = {root: set(found) for root, found in around.secret_names.items()}
     names["parameters"] = {
         p.name for p in analysis.parameters if p.type in SECRET_PARAMETER_TYPES or secret_looking(p.name)
     }
     names["common"] = {key for key in samples.common if secret_looking(key)}
-    names["data"] = {key for key in samples.data if secret_looking(key)}
+    names["data"] |= {key for key in samples.data if secret_looking(key)}
     names["data"] |= {key for key in _saved_in_file(analysis) if secret_looking(key)}
     names["temp"] = set()
     without_temp = _Secrets({root: frozenset(found) for root, found in names.items()}, ())
@@ -387,7 +423,7 @@ def _secrets(analysis: Analysis, samples: SampleValues, around: _Surroundings) -
             names["temp"].add(key)
             pending.extend(read_by.get(key, ()))
     secrets = _Secrets({root: frozenset(found) for root, found in names.items()}, ())
-    values = [*samples.secrets, *around.secret_values]
+    values = [*samples.secrets, *around.secret_values, *known_secrets]
     for root in ("parameters", "common", "data"):
         source = getattr(samples, root)
         values += [source[key] for key in names[root] if isinstance(source.get(key), str)]
@@ -417,7 +453,7 @@ def _strings_under(analysis: Analysis, node: JsonValue | None) -> Iterator[ImlSt
 
 
 @dataclass
-class _Values:
+class Values:
     """Evaluates JSON values with one evaluator, masking what reads a secret and noting failures."""
 
     evaluator: Evaluator
@@ -602,39 +638,64 @@ def _label(analysis: Analysis, request: Request, number: int, count: int) -> str
     return kind if count == 1 else f"{kind} {number} of {count}"
 
 
-@dataclass
-class _Run:
-    """What one preview evaluates with: the file, its surroundings, the clock and the masking."""
+class RequestBuilder:
+    """Builds each request of a file as Make would send it, from what is known.
 
-    analysis: Analysis
-    around: _Surroundings
-    now: float
-    secrets: _Secrets | None
-    """None when secrets are revealed."""
-    result: RequestPreviewResult
-    used: set[tuple[str, str]] = field(default_factory=set)
-    deadline: float = field(default_factory=lambda: time.monotonic() + EVALUATION_BUDGET)
-    """One time budget for the whole preview, however many requests and pages it evaluates."""
-    _evaluations: dict[int, tuple[ConnectionEvaluation, list[TempState]]] = field(default_factory=dict)
+    The preview knows no response: ``temp`` keys an earlier ``response.temp`` sets are placeholders,
+    and what a page's ``pagination`` reads from the page before is shown as ``<body.next>``. A run
+    (:mod:`iml_ls.run.session`) passes the real ``temp`` and the previous page's response instead;
+    everything else (base merged, the body encoded, the masking) is this one code.
+    """
 
-    def evaluation(self, page: dict[str, JsValue] | None) -> tuple[ConnectionEvaluation, list[TempState]]:
-        """The evaluation of a page (``temp`` after each request, evaluated once per page)."""
+    def __init__(
+        self,
+        analysis: Analysis,
+        around: _Surroundings,
+        now: float,
+        secrets: _Secrets | None,
+        result: RequestPreviewResult,
+        deadline: float | None = None,
+    ) -> None:
+        self.analysis = analysis
+        self.around = around
+        self.now = now
+        self.secrets = secrets
+        """None when secrets are revealed."""
+        self.result = result
+        self.used: set[tuple[str, str]] = set()
+        self.deadline = time.monotonic() + EVALUATION_BUDGET if deadline is None else deadline
+        """One time budget for the whole preview, however many requests and pages it evaluates."""
+        self._evaluations: dict[int, tuple[ConnectionEvaluation, list[TempState]]] = {}
+
+    def evaluation(
+        self, page: dict[str, JsValue] | None, response: Mapping[str, JsValue] | None = None
+    ) -> ConnectionEvaluation:
+        """An evaluation of the file with its surroundings, a page's ``pagination`` and (in a run, from
+        the second page) the ``body``, ``headers`` and ``statusCode`` of the page before."""
+        extra = dict(self.around.variables) | ({"pagination": page} if page is not None else {})
+        return ConnectionEvaluation(
+            self.analysis,
+            dt.datetime.fromtimestamp(self.now, dt.UTC),
+            deadline=self.deadline,
+            extra_variables=extra | dict(response or {}),
+            extra_placeholders=self.around.placeholders,
+        )
+
+    def _preview_states(self, page: dict[str, JsValue] | None) -> tuple[ConnectionEvaluation, list[TempState]]:
+        """The preview's evaluation of a page: ``temp`` after each request, evaluated once per page."""
         number = page["page"] if page is not None else 0
         assert isinstance(number, int)
         if number not in self._evaluations:
-            extra = dict(self.around.variables) | ({"pagination": page} if page is not None else {})
-            evaluation = ConnectionEvaluation(
-                self.analysis,
-                dt.datetime.fromtimestamp(self.now, dt.UTC),
-                deadline=self.deadline,
-                extra_variables=extra,
-                extra_placeholders=self.around.placeholders,
-            )
+            evaluation = self.evaluation(page)
             states = evaluation.temp_in_order()
-            for string, message in evaluation.errors.items():
-                self.result.errors.append((self.analysis.path, string.node.start, string.node.end, message))
+            self._collect(evaluation)
             self._evaluations[number] = (evaluation, states)
         return self._evaluations[number]
+
+    def _collect(self, evaluation: ConnectionEvaluation) -> None:
+        for string, message in evaluation.errors.items():
+            self.result.errors.append((self.analysis.path, string.node.start, string.node.end, message))
+        evaluation.errors.clear()
 
     @cached_property
     def _response_temp(self) -> dict[str, int]:
@@ -661,20 +722,35 @@ class _Run:
             state.placeholders | {key: frozenset({("temp", key)}) for key in keys},
         )
 
-    def request(self, request: Request, index: int, count: int, page: dict[str, JsValue] | None) -> RequestPreview:
-        evaluation, states = self.evaluation(page)
-        state = self._with_response_temp(states[index] if index < len(states) else TempState(), index)
+    def request(
+        self,
+        request: Request,
+        index: int,
+        count: int,
+        page: dict[str, JsValue] | None,
+        temp: TempState | None = None,
+        response: Mapping[str, JsValue] | None = None,
+    ) -> RequestPreview:
+        """One request (one page of it). ``temp``: what the run's earlier responses left, before this
+        request's own ``temp`` (None: the preview's); ``response``: the previous page's response."""
+        if temp is None:
+            evaluation, states = self._preview_states(page)
+            state = self._with_response_temp(states[index] if index < len(states) else TempState(), index)
+        else:
+            evaluation = self.evaluation(page, response)
+            state = evaluation.apply_temp(request, temp)
+            self._collect(evaluation)
         evaluator = evaluation.evaluator(state)
-        values = _Values(evaluator, self.secrets, self.result.errors, evaluation)
+        values = Values(evaluator, self.secrets, self.result.errors, evaluation)
         node = request.node
-        own = {part: values.of(self.analysis, node.get(part)) for part in (*MERGED_PARTS, "url")}
+        own = {part: values.of(self.analysis, node.get(part)) for part in (*MERGED_PARTS, *SEND_OPTIONS, "url")}
         taken: list[str] = []
         base = self.around.base
         base_root = base.root if base is not None and isinstance(base.root, JsonObject) else None
         base_url = ""
         if base is not None and base_root is not None:
-            base_values = _Values(evaluator, values.secrets, self.result.errors, evaluation)
-            for part in MERGED_PARTS:
+            base_values = Values(evaluator, values.secrets, self.result.errors, evaluation)
+            for part in (*MERGED_PARTS, *SEND_OPTIONS):
                 own[part] = _merge(base_values.of(base, base_root.get(part)), own[part], part, taken)
             base_url = coerce.to_text(base_values.of(base, base_root.get("baseUrl")))
         elif self.analysis.context is Context.BASE and isinstance(node.get("baseUrl"), JsonString):
@@ -686,19 +762,44 @@ class _Run:
             if base_url and url.startswith(base_url.rstrip("/")):
                 taken.insert(0, "baseUrl")
         temp_node = node.get("temp")
-        temp = tuple(
+        temp_values = tuple(
             (member.key.value, values.of(self.analysis, member.value))
             for member in (temp_node.members if isinstance(temp_node, JsonObject) else ())
         )
         label = _label(self.analysis, request, index + 1, count)
         preview = self._assemble(
-            label, request, own, url, temp, tuple(taken), self._skipped(request, evaluation, state)
+            label, request, own, url, temp_values, tuple(taken), self._skipped(request, evaluation, state)
         )
-        preview = replace(preview, tokens=tuple(self._tokens(request, evaluator, evaluation)))
+        preview = replace(
+            preview,
+            tokens=tuple(self._tokens(request, evaluator, evaluation)),
+            options=tuple((name, own[name]) for name in SEND_OPTIONS if own[name] is not UNDEFINED),
+            secrets_sent=self._secrets_sent(request, base, base_root),
+        )
         self.used |= evaluator.used_placeholders
-        if page is SECOND_PAGE:
-            return self._second_page(preview, request, evaluation, state, base_url, base, base_root)
+        number = page["page"] if page is not None else 1
+        if isinstance(number, int) and number != 1:
+            return self._next_page(preview, request, evaluation, (state, number), (base_url, base, base_root), response)
         return preview
+
+    def finished(self, preview: RequestPreview) -> RequestPreview:
+        """The request as it is shown (masked unless revealed) or sent: well-formed text, and no
+        secret that still appears verbatim."""
+        return _finished(preview, self.secrets)
+
+    def _secrets_sent(self, request: Request, base: Analysis | None, base_root: JsonObject | None) -> tuple[str, ...]:
+        """The secrets the request's URL, headers, query and body read (its own and base's)."""
+        if self.secrets is None:
+            return ()
+        found: set[str] = set()
+        sources = [(self.analysis, request.node)] + ([(base, base_root)] if base is not None and base_root else [])
+        for owner, node in sources:
+            for part in ("url", "baseUrl", "headers", "qs", "body"):
+                for string in _strings_under(owner, node.get(part)):
+                    for template in string.templates:
+                        if template.expr is not None:
+                            found |= self.secrets.names_read(template.expr)
+        return tuple(sorted(found))
 
     def _skipped(self, request: Request, evaluation: ConnectionEvaluation, state: TempState) -> str | None:
         """Why Make would not send the request: its ``condition`` is false (or may be, when it reads
@@ -707,7 +808,7 @@ class _Run:
         if node is None:
             return None
         evaluator = evaluation.evaluator(state)
-        holds = coerce.is_truthy(_Values(evaluator, None, self.result.errors, evaluation).of(self.analysis, node))
+        holds = coerce.is_truthy(Values(evaluator, None, self.result.errors, evaluation).of(self.analysis, node))
         self.used |= evaluator.used_placeholders
         if holds:
             return None
@@ -758,24 +859,25 @@ class _Run:
             skipped=skipped,
         )
 
-    def _second_page(
+    def _next_page(
         self,
         first: RequestPreview,
         request: Request,
         evaluation: ConnectionEvaluation,
-        state: TempState,
-        base_url: str,
-        base: Analysis | None,
-        base_root: JsonObject | None,
+        at: tuple[TempState, int],
+        from_base: tuple[str, Analysis | None, JsonObject | None],
+        response: Mapping[str, JsValue] | None,
     ) -> RequestPreview:
-        """Page 2: the request with its ``pagination`` directives merged in (or alone when
-        ``mergeWithParent`` is false), evaluated with ``pagination.page`` 2."""
+        """A page after the first: the request with its ``pagination`` directives merged in (or alone
+        when ``mergeWithParent`` is false), evaluated with that page's ``pagination``; what they read
+        from the page before is a placeholder unless ``response`` gives it."""
+        (state, page), (base_url, base, base_root) = at, from_base
         owner, pagination = self.analysis, request.node.get("pagination")
         if not isinstance(pagination, JsonObject) and base is not None and base_root is not None:
             owner, pagination = base, base_root.get("pagination")
         assert isinstance(pagination, JsonObject)
         evaluator = evaluation.evaluator(state)
-        values = _Values(evaluator, self.secrets, self.result.errors, evaluation, response_unknown=True)
+        values = Values(evaluator, self.secrets, self.result.errors, evaluation, response_unknown=response is None)
         merge = values.of(owner, pagination.get("mergeWithParent"))
         own = {part: values.of(owner, pagination.get(part)) for part in (*MERGED_PARTS, "url")}
         self.used |= evaluator.used_placeholders
@@ -816,7 +918,7 @@ class _Run:
                 body=body,
                 form=form,
             )
-        return replace(preview, page=2, label=f"{first.label}, page 2", pagination_condition=condition_text)
+        return replace(preview, page=page, label=f"{first.label}, page {page}", pagination_condition=condition_text)
 
     def _tokens(
         self, request: Request, evaluator: Evaluator, evaluation: ConnectionEvaluation
@@ -848,12 +950,10 @@ def request_preview(
     reveal_secrets: bool = False,
 ) -> RequestPreviewResult:
     """The requests of a file as Make would send them; with ``at``, only the request around that offset."""
-    clock = current_second() if now is None else now
-    around = _surroundings(workspace, analysis)
-    samples = analysis.related.samples_path if analysis.related.samples is not None else None
-    result = RequestPreviewResult(analysis.path, analysis.context, clock, reveal_secrets, samples)
-    secrets = None if reveal_secrets else _secrets(analysis, sample_values(analysis), around)
-    run = _Run(analysis, around, clock, secrets, result)
+    run = request_builder(
+        workspace, analysis, now=current_second() if now is None else now, reveal_secrets=reveal_secrets
+    )
+    result, around, secrets = run.result, run.around, run.secrets
     sendable = analysis.kind.holds_requests and analysis.context not in (Context.WEBHOOK, Context.OTHER)
     if not sendable:
         result.note = "This file holds no request Make sends (a webhook's communication handles incoming calls)."
@@ -865,7 +965,7 @@ def request_preview(
             continue
         page = FIRST_PAGE if paginated else None
         result.requests.append(run.request(request, index, len(requests), page))
-        if paginated and _has_pagination(request, around.base):
+        if paginated and has_pagination(request, around.base):
             result.requests.append(run.request(request, index, len(requests), SECOND_PAGE))
     if at is not None and len({(r.start, r.end) for r in result.requests}) > 1:
         innermost = min(result.requests, key=lambda r: r.end - r.start)
@@ -877,7 +977,26 @@ def request_preview(
     return result
 
 
-def _has_pagination(request: Request, base: Analysis | None) -> bool:
+def request_builder(
+    workspace: Workspace,
+    analysis: Analysis,
+    *,
+    now: float,
+    reveal_secrets: bool,
+    known: Mapping[str, Mapping[str, JsValue]] | None = None,
+    known_secrets: tuple[str, ...] = (),
+    deadline: float | None = None,
+) -> RequestBuilder:
+    """The builder of a file's requests, with what a run knows (``known``: stored ``connection``,
+    ``data`` or ``webhook`` values; ``known_secrets``: values it learned that must be masked)."""
+    around = _surroundings(workspace, analysis, known)
+    samples = analysis.related.samples_path if analysis.related.samples is not None else None
+    result = RequestPreviewResult(analysis.path, analysis.context, now, reveal_secrets, samples)
+    secrets = None if reveal_secrets else _secrets(analysis, sample_values(analysis), around, known_secrets)
+    return RequestBuilder(analysis, around, now, secrets, result, deadline)
+
+
+def has_pagination(request: Request, base: Analysis | None) -> bool:
     if isinstance(request.node.get("pagination"), JsonObject):
         return True
     return (

@@ -232,6 +232,11 @@ OAUTH_STAGES = _keys(
     KeySpec("invalidate", "Revokes the tokens when the connection is deleted."),
 )
 
+OAUTH_CHAINS = {"token": ("token", "info")}
+"""An OAuth stage and the stages Make runs after it when the user creates a connection."""
+BROWSER_STAGES = frozenset({"authorize"})
+"""OAuth stages the user's browser opens (Make never sends them itself)."""
+
 BASE_KEYS = _keys(
     KeySpec("baseUrl", "The URL every relative request `url` of a module or RPC starts from."), *REQUEST_KEYS.values()
 )

@@ -1,1 +1,1 @@
-"""Sending a component's requests for real and running Make's response pipeline on what comes back."""
+"""Running a component's requests for real: send them, and run Make's response pipeline on the answers."""

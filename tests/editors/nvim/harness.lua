@@ -2,73 +2,9 @@
 -- Environment: IML_PLUGIN (plugin folder), IML_CMD (JSON array), IML_BROKEN, IML_JWT, IML_NEWLINE and
 -- IML_MODULE (files to open), IML_PLANTED (a module file with a mistake, never opened), IML_ELSEWHERE
 -- (a connection of another app, opened with a missing server command).
-local out = { notifications = {}, errors = {} }
-local function finish(code)
-  local file = io.open(os.getenv("IML_OUT"), "w")
-  file:write(vim.fn.json_encode(out))
-  file:close()
-  vim.cmd((code == 0) and "qall!" or "cquit! 1")
-end
-
-vim.notify = function(message, level)
-  table.insert(out.notifications, { message = message, level = level })
-end
-
-local function client_for(bufnr)
-  local clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr }) or vim.lsp.buf_get_clients(bufnr)
-  for _, client in pairs(clients) do
-    if client.name == "iml_ls" then
-      return client
-    end
-  end
-end
-
-local function place(needle, extra)
-  for number, line in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do
-    local column = line:find(needle, 1, true)
-    if column then
-      vim.api.nvim_win_set_cursor(0, { number, column - 1 + (extra or 0) })
-      return true
-    end
-  end
-  error("no " .. needle .. " in the buffer")
-end
-
-local function keys(text)
-  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(text, true, false, true), "x", false)
-end
-
-local function floats()
-  local found = {}
-  for _, window in ipairs(vim.api.nvim_list_wins()) do
-    if vim.api.nvim_win_get_config(window).relative ~= "" then
-      table.insert(found, window)
-    end
-  end
-  return found
-end
-
-local function close_floats()
-  for _, window in ipairs(floats()) do
-    vim.api.nvim_win_close(window, true)
-  end
-end
-
---- Lines of the first floating window to open within 20 s (after closing the others).
-local function float_after(action)
-  close_floats()
-  action()
-  local lines = {}
-  vim.wait(20000, function()
-    local window = floats()[1]
-    if window then
-      lines = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(window), 0, -1, false)
-      return #lines > 0
-    end
-    return false
-  end, 50)
-  return lines, floats()[1]
-end
+local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":h") .. "/helpers.lua")
+local out, finish, client_for, place, keys = H.out, H.finish, H.client_for, H.place, H.keys
+local float_after, close_floats = H.float_after, H.close_floats
 
 local function syntax_at(needle, extra)
   place(needle, extra)
@@ -146,19 +82,9 @@ local function run()
     end
   end
 
-  -- the "Preview token" lens (one of two on the line: vim.ui.select asks which) shows the token preview
-  local select = vim.ui.select
-  vim.ui.select = function(items, options, choose)
-    out.lensChoices = vim.tbl_map(options.format_item, items)
-    for _, item in ipairs(items) do
-      if options.format_item(item):find("Preview token", 1, true) then
-        return choose(item)
-      end
-    end
-  end
+  -- the "Preview token (HS512)" lens (one of those on the line: vim.ui.select asks which) shows the token preview
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
-  out.tokenLensPreview = float_after(function() vim.lsp.codelens.run() end)
-  vim.ui.select = select
+  out.tokenLensPreview, out.lensChoices = H.run_lens("Preview token (HS512)")
   close_floats()
 
   -- the preview float, and y in it yanks the token
@@ -256,7 +182,7 @@ local function run()
     table.insert(out.moduleLenses, { title = lens.command and lens.command.title, line = lens.range.start.line })
   end
   vim.api.nvim_win_set_cursor(0, { 1, 0 })
-  out.lensPreview = float_after(function() vim.lsp.codelens.run() end)
+  out.lensPreview, out.moduleLensChoices = H.run_lens("Preview request")
   close_floats()
 
   -- a missing server: a message once, no error, no client
@@ -272,13 +198,4 @@ local function run()
   finish(0)
 end
 
-vim.api.nvim_create_autocmd("VimEnter", {
-  nested = true, -- `:edit` inside must fire BufRead and FileType
-  callback = function()
-    local ok, message = pcall(run)
-    if not ok then
-      out.error = tostring(message)
-      finish(1)
-    end
-  end,
-})
+H.start(run)

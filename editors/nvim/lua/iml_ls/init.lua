@@ -1,9 +1,11 @@
 -- iml-ls for Neovim 0.7 to 0.11: filetype and colours for Make's *.iml.json files, the language server
 -- started for them (one per app root), K, completion that applies the server's edits, inlay hints and
--- code lenses where the version has them (their "Preview token" and "Preview request" run here),
--- :ImlPreviewToken showing the server's own rendering of the signed token in a float, with a mapping
--- that yanks the token, :ImlPreviewRequest showing each request Make would send (HTTP and curl,
--- secrets masked) with a mapping that yanks the curl command, and :ImlCheckApp.
+-- code lenses where the version has them (their "Preview token", "Preview request", "Send request" and
+-- "Run on recorded response" run here), :ImlPreviewToken showing the server's own rendering of the
+-- signed token in a float, with a mapping that yanks the token, :ImlPreviewRequest showing each request
+-- Make would send (HTTP and curl, secrets masked) with a mapping that yanks the curl command,
+-- :ImlSendRequest and :ImlReplayResponse (send it for real, or answer from the recorded response, and
+-- show what Make's response directives make of it), and :ImlCheckApp.
 --
 -- The command and settings come only from setup(): nothing is read from the project's files.
 local M = {}
@@ -19,6 +21,9 @@ M.config = {
   -- buffer-local K (hover), <localleader>p (token preview) and <localleader>r (request preview);
   -- false leaves your own mappings alone
   mappings = true,
+  -- :ImlSendRequest: how many pages to follow when the component has `pagination`, and whether to
+  -- save the responses next to the component (<name>.response.json, git-ignored) for :ImlReplayResponse
+  run = { pages = 1, record = true },
 }
 
 local INSTALL_HINT = "Install the server with `pipx install iml_ls-<version>-py3-none-any.whl` (from a release) "
@@ -232,6 +237,9 @@ local function client_config(bufnr)
       end,
       ["iml.previewRequest"] = function(command, context)
         M.preview_request(context.bufnr, command.arguments)
+      end,
+      ["iml.runRequest"] = function(command, context)
+        M.run_request(context.bufnr, command.arguments[1])
       end,
     },
   }
@@ -447,6 +455,225 @@ function M.preview_request(bufnr, arguments)
   end)
 end
 
+-- Sending the request ------------------------------------------------------------------------------
+
+local function present(value)
+  return value ~= nil and value ~= vim.NIL
+end
+
+local function json_line(value)
+  local ok, text = pcall(vim.json.encode, value)
+  return ok and text or tostring(value)
+end
+
+--- The result's lines, and for each line the LSP range in the file it shows (the failing directive,
+--- each directive of the pipeline), for <CR> in the float.
+local function run_lines(result)
+  local lines, ranges = {}, {}
+  local function add(text, range)
+    local before = #lines
+    append_text(lines, text)
+    for number = before + 1, #lines do
+      ranges[number] = range
+    end
+  end
+  local stage = present(result.stage) and (", the " .. result.stage .. " stage") or ""
+  add(string.format("Run result of %s (%s%s)", vim.fn.fnamemodify(result.file or "", ":t"), result.context or "?", stage))
+  if present(result.replayedFrom) then
+    add("Replayed from " .. vim.fn.fnamemodify(result.replayedFrom, ":~:.") .. ": nothing was sent")
+  elseif present(result.recordedTo) then
+    add("Sent for real; the responses are saved in " .. vim.fn.fnamemodify(result.recordedTo, ":~:."))
+  else
+    add("Sent for real")
+  end
+  add("Secrets: masked as ••••")
+  local failure = present(result.failure) and result.failure or nil
+  if failure then
+    local range = present(failure.range) and failure.range or nil
+    add("")
+    add("Make would fail" .. (present(failure.errorType) and failure.errorType ~= "" and (": " .. failure.errorType) or ""), range)
+    add("  " .. failure.message, range)
+    add("  decided by " .. failure.directive .. (range and string.format(" (line %d, <CR> goes there)", range.start.line + 1) or ""), range)
+  end
+  local outputs = result.outputs or {}
+  local stored = present(result.stored) and result.stored or nil
+  -- no bundle: worth saying for a run that emits bundles, noise when it stored something or failed
+  if #outputs > 0 or (stored == nil and failure == nil) then
+    add("")
+    add(string.format("Output bundles (%d):", #outputs))
+    for number, bundle in ipairs(outputs) do
+      add(string.format("  %d. %s", number, json_line(bundle)))
+    end
+  end
+  if stored then
+    add("")
+    add(string.format("What the %s would store:", (result.context or ""):find("webhook") and "webhook" or "connection"))
+    add("  " .. json_line(stored))
+  end
+  for _, exchange in ipairs(result.exchanges or {}) do
+    local request = exchange.request
+    add("")
+    add(string.format("── %s ──", exchange.label))
+    add(request.method .. " " .. request.url)
+    for _, header in ipairs(request.headers or {}) do
+      add(header[1] .. ": " .. header[2])
+    end
+    if present(request.body) and request.body ~= "" then
+      add(request.body)
+    end
+    local response = present(exchange.response) and exchange.response or nil
+    if response then
+      add(string.format("→ %d (%d ms)", response.status, math.floor((response.elapsedMs or 0) + 0.5)))
+      for _, header in ipairs(response.headers or {}) do
+        add(header[1] .. ": " .. header[2])
+      end
+      if response.body ~= "" then
+        add(response.body)
+      end
+    else
+      add("→ no response came back")
+    end
+    for _, step in ipairs(exchange.steps or {}) do
+      local range = present(step.range) and step.range or nil
+      add(string.format("  %s%s: %s", step.directive, range and string.format(" (line %d)", range.start.line + 1) or "", json_line(step.value)), range)
+    end
+  end
+  for _, note in ipairs(result.notes or {}) do
+    add(note)
+  end
+  return lines, ranges
+end
+
+--- The float of a run's result; <CR> on the failure or a directive shows its place in `window`.
+local function show_run_result(result, window)
+  local lines, ranges = run_lines(result)
+  table.insert(lines, "")
+  table.insert(lines, "<CR>: go to the directive under the cursor    q: close")
+  local bufnr, float = vim.lsp.util.open_floating_preview(lines, "", {
+    border = "rounded",
+    focus_id = "iml_ls_run_result",
+    wrap = false,
+    max_width = math.max(40, vim.o.columns - 4),
+  })
+  vim.keymap.set("n", "<CR>", function()
+    local range = ranges[vim.api.nvim_win_get_cursor(0)[1]]
+    if range and vim.api.nvim_win_is_valid(window) then
+      vim.api.nvim_win_close(0, true)
+      vim.api.nvim_set_current_win(window)
+      local line = vim.api.nvim_buf_get_lines(0, range.start.line, range.start.line + 1, false)[1] or ""
+      local client = active_clients(0)[1]
+      local column = byte_col(line, range.start.character, client and client.offset_encoding or "utf-16")
+      vim.api.nvim_win_set_cursor(window, { range.start.line + 1, column })
+    end
+  end, { buffer = bufnr, desc = "iml-ls: go to the directive" })
+  vim.keymap.set("n", "q", "<cmd>close<cr>", { buffer = bufnr })
+  return bufnr, float
+end
+
+--- The question before the first send to a host: the host, the server's message, and the secrets that
+--- go there (unless the message names each of them already).
+local function confirmation_text(confirmation)
+  local message, secrets = confirmation.message or "", confirmation.secrets or {}
+  local named = message ~= "" and (#secrets > 0 or message:lower():find("secret", 1, true) ~= nil)
+  for _, secret in ipairs(secrets) do
+    named = named and message:find(secret, 1, true) ~= nil
+  end
+  local lines = { string.format("Send this request to %s?", confirmation.host) }
+  if message ~= "" then
+    table.insert(lines, message)
+  end
+  if not named then
+    table.insert(lines, #secrets == 0 and "It carries no secret."
+      or ("It carries these secrets: " .. table.concat(secrets, ", ") .. "."))
+  end
+  return table.concat(lines, "\n")
+end
+
+local function code_prompt(request)
+  local lines = {}
+  if present(request.authorizeUrl) then
+    table.insert(lines, "Authorize at " .. request.authorizeUrl)
+  end
+  table.insert(lines, request.prompt)
+  table.insert(lines, "Authorization code: ")
+  return table.concat(lines, "\n")
+end
+
+--- Send the request under the cursor (or a lens's `arguments`, `{uri, position, stage?, replay?}`) with
+--- iml.runRequest: each new host is confirmed first (vim.fn.confirm; cancel sends nothing), the OAuth 2
+--- authorization code asked for (vim.fn.input), and the result shown in a float. `options.stage` picks an
+--- OAuth 2 stage, `options.replay` answers from the recorded response instead of sending.
+function M.run_request(bufnr, arguments, options)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = active_clients(bufnr)[1]
+  if client == nil then
+    notify("the server is not running for this buffer (:checkhealth iml_ls says why)", vim.log.levels.WARN)
+    return
+  end
+  local args = vim.deepcopy(arguments or {})
+  if args.uri == nil then
+    local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+    args.uri, args.position = params.textDocument.uri, params.position
+  end
+  options = options or {}
+  if options.stage and options.stage ~= "" then
+    args.stage = options.stage
+  end
+  if options.replay then
+    args.replay = true
+  end
+  args.pages = args.pages or M.config.run.pages
+  if not args.replay then
+    args.record = M.config.run.record
+  end
+  local window = vim.api.nvim_get_current_win()
+  local function cancelled()
+    notify("cancelled: nothing was sent")
+  end
+  local function ask()
+    local request = { command = "iml.runRequest", arguments = { args } }
+    vim.lsp.buf_request(bufnr, "workspace/executeCommand", request, function(err, answer)
+      if err then
+        notify((args.replay and "running on the recorded response" or "sending the request") .. " failed: " .. tostring(err.message), vim.log.levels.ERROR)
+        return
+      end
+      answer = present(answer) and answer or {}
+      if present(answer.confirm) then
+        local host = answer.confirm.host
+        if vim.tbl_contains(args.confirmedHosts or {}, host) then
+          notify("the server asked again to confirm " .. host, vim.log.levels.ERROR)
+        elseif vim.fn.confirm(confirmation_text(answer.confirm), "&Send\n&Cancel", 2, "Warning") ~= 1 then
+          cancelled()
+        else
+          args.confirmedHosts = args.confirmedHosts or {}
+          table.insert(args.confirmedHosts, host)
+          ask()
+        end
+      elseif present(answer.needsInput) then
+        if answer.needsInput.name ~= "code" or args.code ~= nil then
+          notify("the server asked again for " .. tostring(answer.needsInput.name), vim.log.levels.ERROR)
+          return
+        end
+        local code = vim.trim(vim.fn.input({ prompt = code_prompt(answer.needsInput), cancelreturn = "" }))
+        if code == "" then
+          cancelled()
+        else
+          args.code = code
+          ask()
+        end
+      elseif present(answer.result) then
+        if present(answer.result.recordedTo) then
+          refresh_lenses(bufnr) -- the saved responses add "Run on recorded response"
+        end
+        show_run_result(answer.result, window)
+      else
+        notify("the server's answer is not a run result", vim.log.levels.ERROR)
+      end
+    end)
+  end
+  ask()
+end
+
 --- Run iml.checkWorkspace: every file of the app, open or not, gets its diagnostics (:lua
 --- vim.diagnostic.setqflist() lists them); `quiet` leaves out the totals message.
 function M.check_app(bufnr, quiet)
@@ -495,6 +722,12 @@ function M.setup(opts)
   vim.api.nvim_create_user_command("ImlYankCurl", function(command)
     M.yank_curl(command.args)
   end, { nargs = "?", desc = "Yank the previewed curl command" })
+  vim.api.nvim_create_user_command("ImlSendRequest", function(command)
+    M.run_request(nil, nil, { stage = command.args })
+  end, { nargs = "?", desc = "Send the request under the cursor (an OAuth 2 connection: the stage named)" })
+  vim.api.nvim_create_user_command("ImlReplayResponse", function()
+    M.run_request(nil, nil, { replay = true })
+  end, { desc = "Run the response directives on the recorded response" })
   vim.api.nvim_create_user_command("ImlCheckApp", function()
     M.check_app()
   end, { desc = "Check every file of the app" })

@@ -8,6 +8,13 @@
 // module of the example app, the linked connection's parameters and saved keys offered after
 // {{connection., go to definition to the connection's params file, "IML: Check app", and the
 // "Preview request" lens showing the merged request with a curl command to copy, secrets masked.
+// Then requests are sent for real, to a local stand-in for the example's API (tests/editors/acme_api.py on
+// 127.0.0.1) from a third app, a copy of the example app whose URLs point at it: the module's "Send request"
+// lens asks before the first send to the host (Cancel sends nothing); the OAuth 2 connection's token stage
+// is sent after Send and the authorization code typed into the input box, and shows what it would store;
+// the module's lens then sends the stored token, and its Run result view shows the three pages, an output
+// bundle per contact and masked secrets; the API-key connection's failure links to the directive that decided
+// it; the "Run on recorded response" lens the saved responses bring answers from them without sending.
 // Prints what it saw as JSON; exits 1 on any miss.
 //
 // The user has only Python: the workspace is a copy outside the repository, no iml-ls is on code-server's
@@ -16,7 +23,7 @@
 // take effect (those settings are user settings only).
 //
 // Needs: editors/vscode/.e2e/code-server (test.sh installs it), out/iml-ls.vsix (with bundled/), a
-// python3 >= 3.10 on PATH, and Chromium (/usr/bin/chromium, or $CHROMIUM). Screenshots of each
+// python3 >= 3.10 on PATH (it also runs the API stand-in), and Chromium (/usr/bin/chromium, or $CHROMIUM). Screenshots of each
 // step are kept in .e2e/run/ as the test's artefacts.
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -37,6 +44,12 @@ const FIXTURE = join("demo-app", "connections", "demo", "demo.communication.iml.
 const MODULE = join("make-app", "modules", "search-contacts", "search-contacts.communication.iml.json");
 /** A module file the test never opens, with a parameter name misspelt (IML201 unknown-parameter). */
 const PLANTED = join("make-app", "modules", "create-contact", "create-contact.communication.iml.json");
+/** The copy of the example app that sends to the local API stand-in, and its files the test sends from. */
+const RUN_APP = "run-app";
+const RUN_MODULE = `${RUN_APP}/modules/search-contacts/search-contacts.communication.iml.json`;
+const RUN_CONNECTION = `${RUN_APP}/connections/api-key/api-key.communication.iml.json`;
+const RUN_OAUTH = `${RUN_APP}/connections/oauth2/oauth2.oauth-communication.iml.json`;
+
 const WAIT = 120_000; // generous: a cold code-server start on a busy 2-core machine is slow
 const STEP = 30_000; // once the server has answered, each further step is quick
 
@@ -135,11 +148,14 @@ async function goTo(page, { line, column }) {
   await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: WAIT });
 }
 
-/** Opens a file of the workspace by its name (quick open). */
-async function openFile(page, name) {
-  await quickInput(page, "Control+P", name);
-  // the list is filtered once the first row, the one Enter opens, is the file
-  await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: name }).first().waitFor({ timeout: WAIT });
+/** Opens a file of the workspace by its name, or by its path in the workspace when two apps have that name (quick open). */
+async function openFile(page, path) {
+  const name = path.split("/").pop();
+  const folder = path.split("/").slice(0, -1).join("/");
+  await quickInput(page, "Control+P", path);
+  // the list is filtered once the first row, the one Enter opens, is the file (in its folder: the
+  // recently opened file of the same name in another app comes first until the search has answered)
+  await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: name }).filter({ hasText: folder }).first().waitFor({ timeout: WAIT });
   await page.keyboard.press("Enter");
   await page.locator(".tab.active", { hasText: name }).first().waitFor({ timeout: WAIT });
 }
@@ -203,6 +219,8 @@ writeFileSync(
       "update.mode": "none",
       // the workspace lies inside the iml-ls repository: keep git's prompt out of the way
       "git.enabled": false,
+      // Send request follows the search module's pagination over the stand-in's three pages
+      "imlLs.run.pages": 3,
     },
     null,
     2,
@@ -226,6 +244,31 @@ const installed = codeServerCli("--install-extension", VSIX, "--force");
 if (!/successfully installed/i.test(installed)) fail(`installing the .vsix failed:\n${installed}`);
 seen.extensions = codeServerCli("--list-extensions", "--show-versions").trim().split("\n");
 if (!seen.extensions.some((line) => line.startsWith(`${EXTENSION_ID}@`))) fail(`${EXTENSION_ID} is not installed: ${seen.extensions}`);
+
+// --- the Acme CRM stand-in on 127.0.0.1, and the copy of the example app that sends to it
+const acme = spawn("python3", ["-m", "tests.editors.acme_api", "--copy-app", join(WORKSPACE, RUN_APP)], {
+  cwd: REPO,
+  env,
+  detached: true,
+  stdio: ["ignore", "pipe", "inherit"],
+});
+/** What the stand-in says of itself: its origin, the authorization code it accepts, the secrets it hands out or gets, the contacts it finds. */
+const standIn = await new Promise((resolve, reject) => {
+  let printed = "";
+  acme.stdout.on("data", (chunk) => {
+    printed += chunk;
+    if (printed.includes("\n")) resolve(JSON.parse(printed.split("\n")[0]));
+  });
+  acme.once("exit", (code) => reject(new Error(`tests.editors.acme_api exited with ${code} before it served`)));
+});
+/** What the stand-in received, in order, secrets in the clear (the test's view of what was really sent). */
+seen.acmeOrigin = standIn.origin;
+const standInHost = new URL(standIn.origin).host;
+const acmeReceived = async () => (await fetch(`${standIn.origin}/__received`)).json();
+/** The line of the API-key connection's `valid`, which decides its failure. */
+const validLine = locate(readFileSync(join(WORKSPACE, RUN_CONNECTION), "utf8"), '"valid"').line;
+/** Inside the OAuth 2 connection's token stage, where the palette's Send request is run. */
+const tokenStage = locate(readFileSync(join(WORKSPACE, RUN_OAUTH), "utf8"), '"token"', 1);
 
 // --- one code-server, one browser
 const port = await freePort();
@@ -410,7 +453,7 @@ try {
   });
 
   // --- a module of the example app: what it reads from its connection (oauth2)
-  await openFile(page, "search-contacts.communication.iml.json");
+  await openFile(page, MODULE); // make-app's, not run-app's
   const moduleEditor = page.locator(".monaco-editor", { has: page.locator(".view-line", { hasText: "A search returns every matching contact" }) }).first();
   await moduleEditor.locator(".view-line", { hasText: "A search returns" }).waitFor({ timeout: WAIT });
 
@@ -471,16 +514,137 @@ try {
     await page.locator(".statusbar-item", { hasText: "curl copied" }).first().waitFor({ timeout: STEP });
     seen.requestClipboard = await page.evaluate(() => navigator.clipboard.readText());
   });
+
+  // --- sending for real, from the app whose URLs point at the local stand-in
+  await moduleEditor.click(); // the focus back in the editors' group, so the file opens there
+  await openFile(page, RUN_MODULE);
+  const runEditor = page.locator(".monaco-editor", { has: page.locator(".view-line", { hasText: "A search returns every matching contact" }) }).first();
+  const sendLens = runEditor.locator(".codelens-decoration a", { hasText: "Send request" }).first();
+  const dialog = page.locator(".monaco-dialog-box");
+  const textLines = (text) => text.split("\n").map((line) => line.trim()).filter(Boolean);
+
+  /**
+   * Answers what a run asks (Send in a confirmation naming the stand-in, Cancel in any other; Paste the
+   * code on the authorization page, then `code` in the input box) until a view shows `selector`; the
+   * view's frame and what was asked.
+   */
+  async function answerRun(selector, code) {
+    const asked = { confirmations: [], authorizations: [], inputs: [] };
+    const codeBox = page.locator(".quick-input-widget", { hasText: "authorization code" });
+    const deadline = Date.now() + WAIT;
+    while (Date.now() < deadline) {
+      for (const frame of page.frames()) {
+        if ((await frame.locator(selector).count().catch(() => 0)) > 0) return { frame, ...asked };
+      }
+      if (code !== undefined && (await dialog.locator(".monaco-button", { hasText: "Paste the code" }).count()) > 0) {
+        asked.authorizations.push(textLines(await dialog.innerText())); // the authorization page: the test has its code
+        await dialog.locator(".monaco-button", { hasText: "Paste the code" }).first().click();
+        await dialog.waitFor({ state: "hidden", timeout: STEP });
+      } else if (await dialog.isVisible()) {
+        const question = textLines(await dialog.innerText());
+        asked.confirmations.push(question);
+        const answer = question.includes(`Send this request to ${standInHost}?`) ? "Send" : "Cancel"; // nothing leaves the machine
+        await dialog.locator(".monaco-button", { hasText: answer }).first().click();
+        await dialog.waitFor({ state: "hidden", timeout: STEP });
+      } else if (code !== undefined && (await codeBox.isVisible())) {
+        asked.inputs.push(textLines(await codeBox.innerText()));
+        await codeBox.locator("input:visible").first().fill(code);
+        await page.keyboard.press("Enter");
+        await codeBox.waitFor({ state: "hidden", timeout: STEP });
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+    return fail(`no view shows ${selector}`);
+  }
+
+  // the first send to the host asks, naming the host and the secret; Cancel sends nothing
+  await phase("send request: cancel", async () => {
+    await sendLens.waitFor({ timeout: WAIT });
+    seen.runLenses = await runEditor.locator(".codelens-decoration").first().textContent();
+    await sendLens.click();
+    await dialog.waitFor({ timeout: STEP });
+    seen.confirmation = textLines(await dialog.innerText());
+    await dialog.locator(".monaco-button", { hasText: "Cancel" }).first().click();
+    await dialog.waitFor({ state: "hidden", timeout: STEP });
+    await page.locator(".statusbar-item", { hasText: "nothing was sent" }).first().waitFor({ timeout: STEP });
+    seen.requestsAfterCancel = (await acmeReceived()).length;
+  });
+
+  // the OAuth 2 connection's token stage (from the palette, the cursor in the stage): Send, then the
+  // authorization code in an input box; the view shows what the connection would store
+  await phase("send request: authorization code", async () => {
+    await runEditor.click();
+    await openFile(page, RUN_OAUTH);
+    await goTo(page, tokenStage);
+    await runCommand(page, "IML: Send request");
+    const { frame, confirmations, authorizations, inputs } = await answerRun("pre.stored", standIn.code);
+    seen.tokenConfirmations = confirmations;
+    seen.tokenAuthorizations = authorizations;
+    seen.tokenInputs = inputs;
+    seen.tokenText = (await frame.locator("body").innerText()).split("\n").map((line) => line.trimEnd()).filter(Boolean);
+    seen.tokenStored = (await frame.locator("pre.stored").textContent())?.trim();
+    seen.tokenRequests = (await acmeReceived()).filter((request) => request.path === "/oauth2/token");
+  });
+
+  // the module's lens again, with the token the connection stored: no second question, the Run result
+  // view beside the file with three pages and a bundle per contact, the token masked
+  await phase("send request: run result", async () => {
+    await openFile(page, RUN_MODULE);
+    await runEditor.locator(".view-line", { hasText: "A search returns" }).click();
+    await sendLens.click();
+    const { frame, confirmations } = await answerRun("pre.bundle");
+    seen.moduleConfirmations = confirmations;
+    seen.runTab = (await page.locator(".tab", { hasText: "Run result: search-contacts" }).first().textContent())?.trim();
+    seen.runBundles = (await frame.locator("pre.bundle").allTextContents()).map((bundle) => JSON.parse(bundle));
+    seen.runExchanges = await frame.locator("section.exchange h2").allTextContents();
+    seen.runText = (await frame.locator("body").innerText()).split("\n").map((line) => line.trimEnd()).filter(Boolean);
+    seen.runRequests = (await acmeReceived()).filter((request) => request.path === "/v2/contacts");
+  });
+
+  // a failure names the directive that decided it; its link shows that directive in the file
+  await phase("send request: failure link", async () => {
+    await runEditor.click();
+    await openFile(page, RUN_CONNECTION);
+    const connectionEditor = page.locator(".monaco-editor", { has: page.locator(".view-line", { hasText: "api_key" }) }).first();
+    await connectionEditor.locator(".codelens-decoration a", { hasText: "Send request" }).first().click();
+    const { frame, confirmations } = await answerRun("section.failure a.reveal");
+    seen.connectionConfirmations = confirmations;
+    seen.failure = textLines(await frame.locator("section.failure").innerText());
+    seen.failureText = (await frame.locator("body").innerText()).split("\n").map((line) => line.trimEnd()).filter(Boolean);
+    await frame.locator("section.failure a.reveal").first().click();
+    await page.locator(".statusbar-item", { hasText: `Ln ${validLine},` }).first().waitFor({ timeout: STEP });
+    seen.revealed = (await page.locator(".statusbar-item", { hasText: /^\s*Ln \d+, Col \d+/ }).first().textContent())?.trim();
+    seen.revealedTab = (await page.locator(".tab.active", { hasText: "api-key.communication.iml.json" }).count()) > 0;
+  });
+
+  // the module again: its responses were saved, so its "Run on recorded response" lens runs on them
+  await phase("run on recorded response", async () => {
+    await openFile(page, RUN_MODULE);
+    await runEditor.locator(".view-line", { hasText: "A search returns" }).click();
+    const replayLens = runEditor.locator(".codelens-decoration a", { hasText: "Run on recorded response" }).first();
+    await replayLens.waitFor({ timeout: STEP });
+    seen.runLensesAfterSend = await runEditor.locator(".codelens-decoration").first().textContent();
+    const before = (await acmeReceived()).length;
+    await replayLens.click();
+    const { frame } = await answerRun('p.meta:has-text("Replayed from")');
+    seen.replayText = (await frame.locator("body").innerText()).split("\n").map((line) => line.trimEnd()).filter(Boolean);
+    seen.replayBundles = await frame.locator("pre.bundle").count();
+    seen.requestsDuringReplay = (await acmeReceived()).length - before;
+    seen.recording = existsSync(join(WORKSPACE, RUN_MODULE.replace(/\.iml\.json$/, ".response.json")));
+  });
 } catch (error) {
   failure = error;
 } finally {
   if (page) await page.screenshot({ path: join(RUN, "screenshot.png") }).catch(() => undefined);
   seen.serverLog = serverLog().split("\n").filter((line) => /Looking for|^\s+(the|iml-ls|python|imlLs)|Starting the server|Installing|Successfully/.test(line.replace(/^\S+ \S+ \[\w+\] /, "")));
   await browser?.close();
-  try {
-    process.kill(-codeServer.pid, "SIGTERM");
-  } catch {
-    // already gone
+  for (const child of [codeServer, acme]) {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
   }
 }
 
@@ -551,6 +715,46 @@ expect(curl.includes("authorization: Bearer ••••") && curl.includes("acc
 expect(/^GET \/v2\/contacts\?q=offline_access\S* HTTP\/1\.1\s+Host: api\.acme-crm\.example/.test(seen.requestPreviewHttp ?? ""), "the HTTP text of the request");
 expect(["Copy curl", "Copy HTTP"].every((label) => (seen.requestPreviewButtons ?? []).includes(label)), "copy buttons for curl and HTTP");
 expect(seen.requestClipboard !== undefined && seen.requestClipboard === curl, "Copy curl puts the curl command on the clipboard");
+
+const host = (seen.acmeOrigin ?? "").replace(/^http:\/\//, "");
+const confirmation = (seen.confirmation ?? []).join("\n");
+const [accessToken] = standIn.secrets;
+expect(/Send request/.test(seen.runLenses ?? ""), `a Send request lens on the module (saw ${seen.runLenses})`);
+expect(confirmation.includes(`Send this request to ${host}?`) && confirmation.includes("connection.accessToken"), `the confirmation names ${host} and the token (saw ${confirmation})`);
+expect(["Send", "Cancel"].every((label) => (seen.confirmation ?? []).includes(label)), "the confirmation's Send and Cancel buttons");
+expect(seen.requestsAfterCancel === 0, `Cancel sends nothing (the stand-in received ${seen.requestsAfterCancel})`);
+expect((seen.tokenConfirmations ?? []).length === 1, `the token stage asks once for the host (saw ${JSON.stringify(seen.tokenConfirmations)})`);
+expect(
+  (seen.tokenAuthorizations ?? []).length === 1 &&
+    ["Open", "Paste the code"].every((label) => seen.tokenAuthorizations[0].includes(label)) &&
+    seen.tokenAuthorizations[0].some((line) => line.startsWith(`${seen.acmeOrigin}/oauth2/authorize?`)),
+  `the authorization page shown with Open (saw ${JSON.stringify(seen.tokenAuthorizations)})`,
+);
+expect((seen.tokenInputs ?? []).length === 1 && seen.tokenInputs[0][0] === "IML: authorization code", `the code asked for in an input box (saw ${JSON.stringify(seen.tokenInputs)})`);
+expect((seen.tokenRequests ?? []).length === 1 && seen.tokenRequests[0].body.includes(`code=${standIn.code}`), "the pasted code sent to the token endpoint");
+expect(/accessToken/.test(seen.tokenStored ?? "") && !(seen.tokenStored ?? "").includes(accessToken), `what the connection would store, the token masked (saw ${seen.tokenStored})`);
+expect((seen.moduleConfirmations ?? []).length === 0 && (seen.connectionConfirmations ?? []).length === 0, "no second question for a host already confirmed");
+expect(seen.runTab?.includes("Run result: search-contacts.communication.iml.json"), `the Run result view of the module (saw ${seen.runTab})`);
+const names = (seen.runBundles ?? []).map((bundle) => bundle.name);
+const found = standIn.contacts.map((contact) => contact.name);
+expect(JSON.stringify(names) === JSON.stringify(found), `the ${found.length} contacts as output bundles, over three pages (saw ${JSON.stringify(seen.runBundles)})`);
+expect((seen.runExchanges ?? []).length === 3, `three exchanges, one per page (saw ${seen.runExchanges})`);
+expect((seen.runText ?? []).includes("authorization: Bearer ••••"), "the token masked in the request shown");
+expect(
+  (seen.runRequests ?? []).length === 3 && seen.runRequests.every((request) => request.headers.authorization === `Bearer ${accessToken}`),
+  "the stand-in received the three pages with the token the connection stored",
+);
+const shownRuns = [...(seen.runText ?? []), ...(seen.tokenText ?? []), ...(seen.failureText ?? []), ...(seen.replayText ?? []), confirmation].join("\n");
+for (const secret of [...standIn.secrets, "acme-client-secret-placeholder"]) { // the last: common.json's clientSecret
+  expect(!shownRuns.includes(secret), `no secret shown in the confirmation or the Run result views (${secret.slice(0, 4)}…)`);
+}
+expect((seen.failure ?? []).some((line) => line.includes("This API key is locked")), `the failure's message (saw ${seen.failure})`);
+expect((seen.failure ?? []).some((line) => /^Decided by .*valid.* at line \d+/.test(line)), `the failure names its directive with a link (saw ${seen.failure})`);
+expect(seen.revealed?.startsWith(`Ln ${validLine},`) && seen.revealedTab, `the link shows the valid directive, line ${validLine} (saw ${seen.revealed})`);
+expect((seen.replayText ?? []).some((line) => /^Replayed from .*search-contacts\.communication\.response\.json: nothing was sent\.$/.test(line)), "the replay says where it came from");
+expect(seen.replayBundles === found.length && seen.requestsDuringReplay === 0, `the replay's ${found.length} bundles, nothing sent (saw ${seen.replayBundles}, ${seen.requestsDuringReplay})`);
+expect(seen.recording === true, "the responses saved next to the module");
+expect(/Run on recorded response/.test(seen.runLensesAfterSend ?? ""), `the Run on recorded response lens once they are (saw ${seen.runLensesAfterSend})`);
 
 expect(!existsSync(HOSTILE_MARKER), "the workspace's imlLs.server.command is not run");
 expect((seen.serverLog ?? []).some((line) => line.includes("from the bundled server")), "the bundled server set up and started");

@@ -20,13 +20,14 @@ def register_all(server: ImlLanguageServer) -> None:
         inlay_hints,
         links,
         navigation,
+        run,
         semantic_tokens,
         symbols,
     )
 
     modules = (
         *(documents, diagnostics, code_actions, commands, completion, hover),
-        *(navigation, symbols, links, semantic_tokens, inlay_hints, code_lens),
+        *(navigation, symbols, links, semantic_tokens, inlay_hints, code_lens, run),
     )
     for module in modules:
         module.register(server)

@@ -23,6 +23,12 @@ def register(server: ImlLanguageServer) -> None:
             span = to_range(analysis.index, lens.start, lens.end, ls.encoding)
             call = to_range(analysis.index, lens.call_start, lens.call_start, ls.encoding).start
             call_position = {"line": call.line, "character": call.character}
-            command = types.Command(lens.title, lens.command, arguments=[params.text_document.uri, call_position])
+            uri = params.text_document.uri
+            arguments = (
+                [uri, call_position]
+                if lens.arguments is None
+                else [{"uri": uri, "position": call_position, **lens.arguments}]
+            )
+            command = types.Command(lens.title, lens.command, arguments=arguments)
             result.append(types.CodeLens(range=span, command=command))
         return result

@@ -18,7 +18,7 @@ from iml_ls.lsp.convert import path_to_uri, uri_to_path
 from iml_ls.lsp.server import ImlLanguageServer, guarded
 
 
-def _position(value: Any) -> types.Position:
+def position_argument(value: Any) -> types.Position:
     if (
         isinstance(value, dict)
         and isinstance(value.get("line"), int)
@@ -43,7 +43,7 @@ def register(server: ImlLanguageServer) -> None:
         analysis = ls.analysis(args[0])
         if analysis is None:
             raise JsonRpcInvalidParams(f"{args[0]} is not an open document.")
-        at = ls.offset(analysis, _position(args[1])) if len(args) == 2 else None
+        at = ls.offset(analysis, position_argument(args[1])) if len(args) == 2 else None
         result = preview(analysis, at=at)
         return result.as_json(analysis, ls.encoding) | {"text": render_preview_text(result, analysis)}
 
@@ -61,7 +61,7 @@ def register(server: ImlLanguageServer) -> None:
         analysis = ls.analysis(args[0])
         if analysis is None:
             raise JsonRpcInvalidParams(f"{args[0]} is not an open document.")
-        at = ls.offset(analysis, _position(args[1])) if len(args) >= 2 and args[1] is not None else None
+        at = ls.offset(analysis, position_argument(args[1])) if len(args) >= 2 and args[1] is not None else None
         options = args[2] if len(args) == 3 and isinstance(args[2], dict) else {}
         reveal = options.get("revealSecrets") is True
         return request_preview(ls.iml, analysis, at=at, reveal_secrets=reveal).as_json(analysis, ls.encoding)

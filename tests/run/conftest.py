@@ -1,0 +1,15 @@
+"""Fixtures of the run tests: a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.run.fake_api import FakeApi, running_api
+
+
+@pytest.fixture
+def api() -> Iterator[FakeApi]:
+    with running_api() as server:
+        yield server
