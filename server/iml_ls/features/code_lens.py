@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from iml_ls.analysis import Analysis
 from iml_ls.checks.jwt import jwt_calls
+from iml_ls.features.client_names import RUN_COMMAND
 from iml_ls.features.preview import PREVIEW_COMMAND
 from iml_ls.features.request_preview import REQUEST_PREVIEW_COMMAND, request_targets
 from iml_ls.model.schema import BROWSER_STAGES
 
-RUN_COMMAND = "iml.runRequest"
 """The command that sends a component's requests and runs Make's response pipeline (``Send request``)."""
 
 

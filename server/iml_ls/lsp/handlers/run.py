@@ -11,15 +11,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
 
-from iml_ls.analysis import Analysis
-from iml_ls.features.code_lens import RUN_COMMAND
+from iml_ls.features.client_names import RUN_COMMAND
 from iml_ls.lsp.handlers.commands import position_argument
 from iml_ls.lsp.server import REQUEST_FAILED, ImlLanguageServer, stack_trace
-from iml_ls.run.session import MAX_PAGES, Run, RunOptions, RunResult
+
+if TYPE_CHECKING:
+    from iml_ls.analysis import Analysis
+    from iml_ls.run.session import RunOptions
 
 log = logging.getLogger("iml_ls")
 T = TypeVar("T")
@@ -28,6 +30,8 @@ T = TypeVar("T")
 def _options(raw: Any) -> dict[str, Any]:
     """The command's one argument, checked: ``{"uri", "position"?, "stage"?, "pages"?, "code"?,
     "confirmedHosts"?, "record"?, "replay"?}``."""
+    from iml_ls.run.session import MAX_PAGES
+
     if not isinstance(raw, dict) or not isinstance(raw.get("uri"), str):
         raise JsonRpcInvalidParams(f'{RUN_COMMAND} takes one object: {{"uri": …, "position"?: …, "stage"?: …}}.')
     checks: dict[str, Callable[[Any], bool]] = {
@@ -60,6 +64,8 @@ def register(server: ImlLanguageServer) -> None:
             raise JsonRpcInvalidParams(f"{RUN_COMMAND} takes one object argument.")
         raw = _options(args[0])
         confirmed.update(raw.get("confirmedHosts") or ())
+
+        from iml_ls.run.session import Run, RunOptions, RunResult
 
         def prepare() -> tuple[Analysis, RunOptions]:
             analysis = ls.analysis(raw["uri"])
