@@ -25,9 +25,9 @@ def test_a_recorded_search_replays_offline_with_the_same_bundles(tmp_path: Path,
     assert live["recordedTo"] == str(app / RECORDING)
     saved = json.loads((app / RECORDING).read_text())
     assert [(e["label"], e["page"], e["response"]["status"]) for e in saved["exchanges"]] == [
-        ("request", 1, 200),
-        ("request, page 2", 2, 200),
-        ("request, page 3", 3, 200),
+        ("request", 1, 200),  # the page is kept apart: a hand-written recording says the same
+        ("request", 2, 200),
+        ("request", 3, 200),
     ]
     assert "*.response.json" in (app / "modules/search-contacts/.gitignore").read_text().splitlines()
     sent = len(api.received)

@@ -454,9 +454,10 @@ class Run:
     def _replay(self, recording: Recording, request: SentRequest) -> ReceivedResponse:
         """The recorded response of the request being sent: the one with its label and page."""
         label, page = self.sending
-        recorded = next((e for e in recording.exchanges if (e.label, e.page) == (label, page)), None)
+        wanted = (recorded_label(label, page), page)
+        recorded = next((e for e in recording.exchanges if (recorded_label(e.label, e.page), e.page) == wanted), None)
         if recorded is None:
-            raise SendError(f"The recording has no response for {label}" + (f", page {page}." if page > 1 else "."))
+            raise SendError(f"The recording has no response for {label}.")
         return ReceivedResponse(recorded.status, recorded.headers, recorded.body, request.url, 0.0)
 
     def _record(self, result: RunResult) -> None:
@@ -464,7 +465,7 @@ class Run:
         root, masked = self.where.app_root, Masker(False, self.masker.secrets)
         exchanges = [
             RecordedExchange(
-                exchange.label,
+                recorded_label(exchange.label, exchange.page),
                 exchange.page,
                 exchange.request.method,
                 masked.text(exchange.request.url or ""),
@@ -693,6 +694,12 @@ class _Unconfirmed(Exception):
 
     def __init__(self, confirm: Confirm) -> None:
         self.confirm = confirm
+
+
+def recorded_label(label: str, page: int) -> str:
+    """A request's label as a recording keeps it: without the page, which the recording keeps apart
+    (``request, page 2`` is ``request`` on page 2)."""
+    return label.removesuffix(f", page {page}")
 
 
 def _wire(request: RequestPreview) -> SentRequest:
