@@ -76,6 +76,15 @@ def test_a_failure_exits_1(tmp_path: Path, api: FakeApi) -> None:
     assert "Failed at `valid` (line 7): InvalidConfigurationError: The API key was refused." in done.stdout
 
 
+def test_a_failure_decided_by_base_names_base(tmp_path: Path, api: FakeApi) -> None:
+    app = write_app(tmp_path / "app", api.url)
+    store_tokens(app)
+    api.answer("POST", "/v2/contacts", Answer.of_json({"error": {"message": "no such contact"}}, 404))
+    done = iml_ls("run", app / "modules/create-contact/create-contact.communication.iml.json", "--yes")
+    assert done.returncode == 1
+    assert "Failed at `error` (in base.iml.json): RuntimeError: [404] no such contact" in done.stdout
+
+
 def test_at_runs_up_to_the_request_on_that_line(tmp_path: Path, api: FakeApi) -> None:
     app = write_app(tmp_path / "app", api.url)
     store_tokens(app)

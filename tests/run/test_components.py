@@ -97,7 +97,12 @@ def test_oauth_token_exchange_then_info_and_the_stored_tokens(app: Path, api: Fa
         "`info` stage",
     ]
     assert result["exchanges"][0]["steps"] == [
-        {"directive": "temp", "value": {"code": "••••"}, "range": result["exchanges"][0]["steps"][0]["range"]}
+        {
+            "directive": "temp",
+            "value": {"code": "••••"},
+            "range": result["exchanges"][0]["steps"][0]["range"],
+            "file": None,  # in this file
+        }
     ]
     assert [r.path for r in api.received] == ["/oauth/token", "/v2/me"]
     assert result["failure"] is None
@@ -259,7 +264,8 @@ def test_an_error_status_raises_the_error_base_describes(
     assert result["failure"]["directive"] == "error"
     assert result["failure"]["errorType"] == error_type
     assert result["failure"]["message"] == message
-    assert result["failure"]["range"] is None  # base's `error`, in another file
+    assert result["failure"]["range"] is None  # base's `error`, in another file, which it names
+    assert Path(result["failure"]["file"]).relative_to(app) == Path("general/base.iml.json")
     assert result["outputs"] == []
 
 
@@ -274,6 +280,7 @@ def test_a_status_without_an_error_directive_names_the_status(app: Path, api: Fa
         "errorType": "ConnectionError",
         "message": "The server answered 502.",
         "range": None,
+        "file": None,
     }
     assert result["exchanges"][0]["response"]["body"] == "bad gateway"
 

@@ -17,7 +17,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from iml_ls.analysis import Analysis, Workspace
 from iml_ls.evaluate import coerce
@@ -174,6 +174,7 @@ class RunResult:
                                 "directive": step.directive,
                                 "value": mask.json(step.value),
                                 "range": self._range(step.owner, step.start, step.end, encoding),
+                                "file": self._elsewhere(step.owner),
                             }
                             for step in exchange.steps
                         ],
@@ -189,6 +190,7 @@ class RunResult:
                     "errorType": self.failure.error_type,
                     "message": mask.text(self.failure.message),
                     "range": self._range(self.failure.owner, self.failure.start, self.failure.end, encoding),
+                    "file": self._elsewhere(self.failure.owner),
                 },
                 "recordedTo": self.recorded_to,
                 "replayedFrom": self.replayed_from,
@@ -196,7 +198,12 @@ class RunResult:
             }
         }
 
+    def _elsewhere(self, owner: Analysis | None) -> str | None:
+        """The file a directive is written in when it is not this one (base's ``error``, say)."""
+        return owner.path if owner is not None and owner.path != self.analysis.path else None
+
     def _range(self, owner: Analysis | None, start: int, end: int, encoding: PositionEncoding) -> object:
+        """The directive's range in this file (None when base or no file decided: ``file`` names base)."""
         if owner is None or owner.path != self.analysis.path:
             return None
         first, last = owner.index.position(start, encoding), owner.index.position(end, encoding)
@@ -696,6 +703,13 @@ class _Unconfirmed(Exception):
         self.confirm = confirm
 
 
+def _written_at(shown: dict[str, Any], form: str) -> str:
+    """Where a step or the failure is written: its line in this file, or the other file (base)."""
+    if shown["range"] is not None:
+        return form.format(f"line {shown['range']['start']['line'] + 1}")
+    return form.format(f"in {Path(shown['file']).name}") if shown["file"] else ""
+
+
 def recorded_label(label: str, page: int) -> str:
     """A request's label as a recording keeps it: without the page, which the recording keeps apart
     (``request, page 2`` is ``request`` on page 2)."""
@@ -744,10 +758,7 @@ def render_run_text(answer: dict[str, object]) -> str:
             if response["body"]:
                 lines += ["", *response["body"].splitlines()]
         for step in exchange["steps"]:
-            line = f"{step['directive']}: {_compact(step['value'])}"
-            if step["range"] is not None:
-                line += f"  (line {step['range']['start']['line'] + 1})"
-            lines.append(line)
+            lines.append(f"{step['directive']}: {_compact(step['value'])}{_written_at(step, '  ({})')}")
     outputs = result["outputs"]
     assert isinstance(outputs, list)
     if result["context"] not in (Context.CONNECTION.value, Context.OAUTH.value, Context.WEBHOOK_REQUEST.value):
@@ -757,7 +768,7 @@ def render_run_text(answer: dict[str, object]) -> str:
         lines += ["", f"Stored: {_compact(result['stored'])}"]
     failure = result["failure"]
     if isinstance(failure, dict):
-        where = f" (line {failure['range']['start']['line'] + 1})" if failure["range"] else ""
+        where = _written_at(failure, " ({})")
         lines += ["", f"Failed at `{failure['directive']}`{where}: {failure['errorType']}: {failure['message']}"]
     notes = result["notes"]
     assert isinstance(notes, list)
