@@ -74,3 +74,16 @@ def test_a_failure_exits_1(tmp_path: Path, api: FakeApi) -> None:
     done = iml_ls("run", app / "connections/api-key/api-key.communication.iml.json", "--yes")
     assert done.returncode == 1
     assert "Failed at `valid` (line 7): InvalidConfigurationError: The API key was refused." in done.stdout
+
+
+def test_at_runs_up_to_the_request_on_that_line(tmp_path: Path, api: FakeApi) -> None:
+    app = write_app(tmp_path / "app", api.url)
+    store_tokens(app)
+    module = app / "modules/create-contact/create-contact.communication.iml.json"
+    module.write_text('[\n    {"url": "/one"},\n    {"url": "/two"},\n    {"url": "/three"}\n]\n', encoding="utf-8")
+    api.answer("GET", "/v2/one", Answer.of_json({"n": 1}))
+    api.answer("GET", "/v2/two", Answer.of_json({"n": 2}))
+    done = iml_ls("run", module, "--yes", "--at", "3", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert [r.path for r in api.received] == ["/v2/one", "/v2/two"]
+    assert json.loads(done.stdout)["result"]["outputs"] == [{"n": 2}]

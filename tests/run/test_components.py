@@ -295,3 +295,4 @@ def test_no_response_is_a_connection_error(app: Path, api: FakeApi) -> None:
     assert isinstance(answer, RunResult)
     assert answer.failure is not None
     assert (answer.failure.directive, answer.failure.error_type) == ("url", "ConnectionError")
+    assert answer.as_json()["result"]["failure"]["range"]["start"]["line"] == 1  # links to the request's `url`

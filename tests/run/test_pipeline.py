@@ -160,3 +160,16 @@ def test_a_requests_own_temp_is_read_by_its_response(app: Path, api: FakeApi) ->
     )
     api.answer("GET", "/v2/contacts", Answer.of_json({"name": "Ada"}))
     assert result_of(app, MODULE, api)["outputs"] == ["person: Ada"]
+
+
+def test_gzip_asks_for_a_compressed_response_and_reads_it(app: Path, api: FakeApi) -> None:
+    import gzip
+    import json
+
+    module(app, {"url": "/big", "gzip": True, "response": {"output": "{{body.size}}"}})
+    packed = gzip.compress(json.dumps({"size": "large"}).encode())
+    api.answer(
+        "GET", "/v2/big", Answer(200, packed, (("content-type", "application/json"), ("content-encoding", "gzip")))
+    )
+    assert result_of(app, MODULE, api)["outputs"] == ["large"]
+    assert api.received[0].headers["accept-encoding"] == "gzip, deflate"

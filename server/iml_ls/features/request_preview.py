@@ -3,8 +3,11 @@ evaluated request by request, the URL with its query string, the headers and the
 its ``type``, each ``jwt()`` token, and for a paginated request the second page too.
 
 Shared by ``iml-ls preview``, the ``iml.previewRequest`` command and the ``Preview request`` code
-lens. Secrets (password, key and certificate parameters, values whose names say they are secrets,
-and everything computed from them) are shown as ``••••`` unless the caller asks to reveal them.
+lens; a run (:mod:`iml_ls.run.session`) builds the requests it sends with the same
+:class:`RequestBuilder`, given the values it knows instead of placeholders.
+
+Secrets (password, key and certificate parameters, values whose names say they are secrets, and
+everything computed from them) are shown as ``••••`` unless the caller asks to reveal them.
 """
 
 from __future__ import annotations

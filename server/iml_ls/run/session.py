@@ -590,7 +590,9 @@ class Run:
                     self.sending = (shown.label, number)
                     response = self.sender(_wire(sent))
                 except SendError as error:
-                    result.failure = Failure("url", "ConnectionError", str(error))
+                    url = request.node.get("url")
+                    where = (self.analysis, url.start, url.end) if url is not None else (None, 0, 0)
+                    result.failure = Failure("url", "ConnectionError", str(error), *where)
                     return False
                 exchange.response = response
                 location = response.header("location")
