@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shlex
 import shutil
-import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.editors.neovim import BINARIES, PLUGIN, ROOT, SERVER_COMMAND, nvim, run_harness
+from tests.editors.neovim import BINARIES, PLUGIN, ROOT, on_screen, run_harness
 
 NEWLINE_CONNECTION = """{
     // an options key with a newline in it: jsonwebtoken's message quotes it
@@ -195,58 +191,16 @@ def test_the_preview_request_lens_shows_the_preview(seen: dict[str, Any]) -> Non
     assert any(line.startswith("curl ") for line in seen["lensPreview"])
 
 
-SCREEN_INIT = """
-vim.opt.runtimepath:prepend(os.getenv("IML_PLUGIN"))
-vim.cmd("syntax on")
-require("iml_ls").setup({ cmd = vim.fn.json_decode(os.getenv("IML_CMD")) })
-"""
-
-
-def tmux(socket: str, *args: str) -> str:
-    return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True, check=True, timeout=30).stdout
-
-
-def screen_until(socket: str, wanted: str) -> str:
-    """The screen once it shows ``wanted`` (or what it showed when a minute had passed)."""
-    deadline = time.monotonic() + 60
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = tmux(socket, "capture-pane", "-p", "-t", "iml")
-        if wanted in screen:
-            break
-        time.sleep(0.2)
-    return screen
-
-
 @pytest.mark.parametrize("version", sorted(BINARIES))
 def test_the_preview_on_a_real_screen(version: str, tmp_path: Path) -> None:
     """Neovim in a terminal (tmux), as a user sees it; the screens are kept as the test's artefacts."""
-    binary = nvim(version)
-    assert shutil.which("tmux"), "tmux is missing: run `make system-deps`"
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     jwt = tmp_path / "examples/make-app/connections/jwt-auth/jwt-auth.communication.iml.json"
-    (tmp_path / "init.lua").write_text(SCREEN_INIT, encoding="utf-8")
-    socket = f"iml-ls-test-{os.getpid()}-{version}"
-    environment = {
-        "IML_PLUGIN": str(PLUGIN),
-        "IML_CMD": json.dumps(SERVER_COMMAND),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-    }
-    exports = " ".join(f"{name}={shlex.quote(value)}" for name, value in environment.items())
-    command = f"env {exports} {shlex.quote(binary)} -n -i NONE -u {tmp_path / 'init.lua'} {jwt}"
-    tmux(socket, "new-session", "-d", "-s", "iml", "-x", "200", "-y", "50", command)
-    try:
-        opened = screen_until(socket, "Preview token (HS512)")  # the server's lens: attached and answering
-        (tmp_path / "screen-opened.txt").write_text(opened, encoding="utf-8")
-        tmux(socket, "send-keys", "-t", "iml", "/jwt(temp", "Enter", "l", ":ImlPreviewToken", "Enter")
-        preview = screen_until(socket, "y: yank the token")
-        (tmp_path / "screen-preview.txt").write_text(preview, encoding="utf-8")
-        coloured = tmux(socket, "capture-pane", "-p", "-e", "-t", "iml")
-        (tmp_path / "screen-preview.ansi").write_text(coloured, encoding="utf-8")
-    finally:
-        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True, timeout=30, check=False)
+    with on_screen(version, tmp_path, jwt) as screen:
+        opened = screen.until("Preview token (HS512)", "opened")  # the server's lens: attached and answering
+        screen.keys("/jwt(temp", "Enter", "l", ":ImlPreviewToken", "Enter")
+        preview = screen.until("y: yank the token", "preview")
+        coloured = screen.coloured("preview")
     assert "Preview token (HS512)" in opened, opened
     assert 'header:  {"alg":"HS512","typ":"JWT","kid":"acme-client-42"}' in preview, preview
     assert "token (333 characters):" in preview

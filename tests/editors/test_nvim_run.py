@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.editors import acme_api
-from tests.editors.neovim import BINARIES, run_harness
+from tests.editors.neovim import BINARIES, on_screen, run_harness
 from tests.run import acme
 from tests.run.fake_api import running_api
 
@@ -127,3 +128,28 @@ def test_no_secret_is_shown_and_no_error(run: dict[str, Any]) -> None:
     assert run["seen"]["errmsg"] == ""
     assert [note for note in run["seen"]["notifications"] if note["level"] == 4] == []  # vim.log.levels.ERROR
 
+
+
+@pytest.mark.parametrize("version", sorted(BINARIES))
+def test_the_code_and_the_confirmation_on_a_real_screen(version: str, tmp_path: Path) -> None:
+    """Neovim's own confirm() and input() in a terminal (tmux), as a user answers them: ``s`` for Send, the
+    code typed, then the float; the screens are kept as the test's artefacts."""
+    with running_api() as api:
+        acme_api.serve(api)
+        app = acme_api.copy_app(tmp_path / "make-app", api.url)
+        with on_screen(version, tmp_path, app / OAUTH) as screen:
+            opened = screen.until("Send request", "opened")
+            screen.keys('/"token"', "Enter", ":ImlSendRequest token", "Enter")
+            question = screen.until("(S)end, [C]ancel:", "confirmation")  # Enter would cancel
+            screen.keys("s")
+            prompt = screen.until("Authorization code:", "code")  # tmux drops the trailing space
+            screen.keys(acme.CODE, "Enter")
+            result = screen.until("What the connection would store:", "result")
+    host = api.url.removeprefix("http://")
+    assert "Send request" in opened, opened
+    assert f"Authorize at {api.url}/oauth2/authorize?" in prompt, prompt
+    assert f"Send this request to {host}?" in question and "common.clientSecret" in question, question
+    assert "Run result of oauth2.oauth-communication.iml.json" in result and '"accessToken":"••••"' in result, result
+    assert not any(secret in screen for screen in (prompt, question, result) for secret in acme_api.SECRETS)
+    [token] = [request for request in api.received if request.path == "/oauth2/token"]
+    assert token.form()["code"] == acme.CODE

@@ -536,14 +536,17 @@ try {
       for (const frame of page.frames()) {
         if ((await frame.locator(selector).count().catch(() => 0)) > 0) return { frame, ...asked };
       }
-      if (code !== undefined && (await dialog.locator(".monaco-button", { hasText: "Paste the code" }).count()) > 0) {
-        asked.authorizations.push(textLines(await dialog.innerText())); // the authorization page: the test has its code
-        await dialog.locator(".monaco-button", { hasText: "Paste the code" }).first().click();
-        await dialog.waitFor({ state: "hidden", timeout: STEP });
-      } else if (await dialog.isVisible()) {
+      if (await dialog.isVisible()) {
+        await dialog.locator(".dialog-buttons .monaco-button").nth(1).waitFor({ timeout: STEP }); // drawn whole
         const question = textLines(await dialog.innerText());
-        asked.confirmations.push(question);
-        const answer = question.includes(`Send this request to ${standInHost}?`) ? "Send" : "Cancel"; // nothing leaves the machine
+        let answer = "Cancel"; // nothing leaves the machine but to the stand-in
+        if (code !== undefined && question.includes("Paste the code")) {
+          asked.authorizations.push(question); // the authorization page: the test has its code
+          answer = "Paste the code";
+        } else {
+          asked.confirmations.push(question);
+          if (question.includes(`Send this request to ${standInHost}?`)) answer = "Send";
+        }
         await dialog.locator(".monaco-button", { hasText: answer }).first().click();
         await dialog.waitFor({ state: "hidden", timeout: STEP });
       } else if (code !== undefined && (await codeBox.isVisible())) {
@@ -555,7 +558,7 @@ try {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     }
-    return fail(`no view shows ${selector}`);
+    return fail(`no view shows ${selector} (asked: ${JSON.stringify(asked)})`);
   }
 
   // the first send to the host asks, naming the host and the secret; Cancel sends nothing
