@@ -577,3 +577,13 @@ def test_later_oauth_stages_read_what_earlier_ones_save_as_placeholders(tmp_path
     assert info.headers == (("authorization", "Bearer <accessToken>"),)
     assert refresh.skipped == "Make may skip this request: its `condition` is false with made-up values (data.until)."
     assert {"data.accessToken", "data.until"} <= set(result.placeholders)
+
+
+def test_an_apps_own_function_is_named_as_such_not_as_unknown() -> None:
+    """The example app's create-contact calls its own ``slugify`` (JavaScript in ``functions/``): never run, and
+    the preview says why it has no value instead of calling the function unknown."""
+    example = Path(__file__).resolve().parents[2] / "examples/make-app"
+    result = previewed(example, "modules/create-contact/create-contact.communication.iml.json")
+    messages = [message for _, _, _, message in result.errors]
+    assert any("`slugify` is one of your app's own functions (functions/slugify)" in m for m in messages), messages
+    assert not any("IML has no function" in message for message in messages)

@@ -281,7 +281,8 @@ class ConnectionEvaluation:
 
     @cached_property
     def context(self) -> EvalContext:
-        return EvalContext(now=self.now)
+        app = self.analysis.related.app
+        return EvalContext(now=self.now, own_functions=app.function_names if app is not None else frozenset())
 
     def evaluator(self, temp: TempState) -> Evaluator:
         samples = self.samples

@@ -170,6 +170,11 @@ class Evaluator:
 
     def _call(self, call: Call) -> JsValue:
         function = FUNCTIONS.get(call.name)
+        if function is None and call.name in self.context.own_functions:
+            raise EvaluationError(
+                f"`{call.name}` is one of your app's own functions (functions/{call.name}): iml-ls never runs an"
+                " app's JavaScript, so it cannot compute this value."
+            )
         if function is None:
             raise EvaluationError(f"IML has no function `{call.name}`.")
         if call.name in ("if", "ifempty") and len(call.args) >= 2:

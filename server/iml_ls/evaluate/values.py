@@ -89,6 +89,8 @@ class EvalContext:
     max_string_length: int = 1_000_000
     max_collection_length: int = 100_000
     deadline: Deadline = field(default_factory=Deadline, compare=False)
+    own_functions: frozenset[str] = frozenset()
+    """The app's own IML functions (JavaScript in ``functions/``): known, but never run."""
 
     @property
     def timestamp(self) -> int:
