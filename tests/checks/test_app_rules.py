@@ -773,6 +773,15 @@ SECRET_CASES = [
         },
         [],
     ),
+    (
+        "sanitized-with-backticks-in-another-case",  # a hyphenated name quoted as IML quotes it
+        {
+            "url": "https://api.example.com/v1/me",
+            "headers": {"X-API-KEY": "{{parameters.apiKey}}"},
+            "log": {"sanitize": ["request.headers.`x-api-key`"]},
+        },
+        [],
+    ),
     ("literal-value", {"url": "https://api.example.com/v1/me", "headers": {"authorization": "Bearer public"}}, []),
     (
         "not-a-secret-name",

@@ -207,6 +207,7 @@ def _sanitize(analysis: Analysis, request: Request) -> Iterator[Diagnostic]:
         return
     inherited = analysis.related.app.base_sanitized if analysis.related.app else frozenset()
     covered = sanitized_paths(request.node) | (inherited if analysis.context in REQUESTS_WITH_BASE else frozenset())
+    covered_names = {path.lower() for path in covered}  # header names ignore case; Make's logs too
     for section in ("headers", "qs"):
         values = request.node.get(section)
         if not isinstance(values, JsonObject):
@@ -214,7 +215,7 @@ def _sanitize(analysis: Analysis, request: Request) -> Iterator[Diagnostic]:
         for member in values.members:
             name = member.key.value
             path = f"request.{section}.{name}"
-            if path in covered or path.lower() in covered or not _carries_secret(name, member.value):
+            if path.lower() in covered_names or not _carries_secret(name, member.value):
                 continue
             yield diagnostic(
                 "unsanitized-secret",

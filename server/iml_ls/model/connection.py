@@ -254,9 +254,10 @@ def saved_members(root: JsonValue | None, kind: FileKind) -> list[JsonString] | 
 
 
 def sanitized_paths(node: JsonObject | None) -> frozenset[str]:
-    """The paths a request (or base) masks in Make's logs: ``log.sanitize``."""
+    """The paths a request (or base) masks in Make's logs: ``log.sanitize``, without the backticks
+    that quote a hyphenated name (``request.headers.`X-API-KEY``` is ``request.headers.X-API-KEY``)."""
     log = node.get("log") if node is not None else None
     paths = log.get("sanitize") if isinstance(log, JsonObject) else None
     if not isinstance(paths, JsonArray):
         return frozenset()
-    return frozenset(item.value for item in paths.items if isinstance(item, JsonString))
+    return frozenset(item.value.replace("`", "") for item in paths.items if isinstance(item, JsonString))
