@@ -1,4 +1,4 @@
-"""IML110–IML115: forms Make does not have or does not read as written, each with a failing and a
+"""IML110–IML116: forms Make does not have or does not read as written, each with a failing and a
 passing example, the exact range, and the quick fix applied."""
 
 from __future__ import annotations
@@ -259,3 +259,22 @@ def test_an_error_in_the_branch_not_taken_is_not_reported(analyse: Analyse) -> N
 def test_forms_iml_lacks_are_not_reported_again_as_evaluation_errors(analyse: Analyse) -> None:
     text = json.dumps({"url": "https://api.example.com/v1", "qs": {"v": "{{length(['a']) and parseNumber('x')}}"}})
     assert sorted(codes(analyse(text))) == ["IML110", "IML112"]
+
+
+# IML116 if-without-else --------------------------------------------------------------------------
+
+
+def test_if_without_else_is_a_warning_not_a_wrong_argument_count(analyse: Analyse) -> None:
+    analysis = analyse(url("if(parameters.clientId, 'yes')"))
+    assert found(analysis, "IML116") == ["if(parameters.clientId, 'yes')"] and codes(analysis) == ["IML116"]
+    assert only(analysis, "IML116").rule.severity.name == "WARNING"
+    assert "Make documents `if(condition, then, else)`" in only(analysis, "IML116").message
+    assert only(analysis, "IML116").fixes == ()
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [("if(parameters.clientId, 'yes', 'no')", []), ("if(parameters.clientId)", ["IML102"])],
+)
+def test_if_with_its_else_or_with_one_argument(analyse: Analyse, expression: str, expected: list[str]) -> None:
+    assert codes(analyse(url(expression))) == expected

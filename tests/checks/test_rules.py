@@ -122,7 +122,7 @@ def test_wrong_argument_count(analyse: Analyse) -> None:
 @pytest.mark.parametrize(
     ("wrong", "right"),
     [
-        ("if(1, 'a')", "if(1, 'a', 'b')"), ("switch(1, 2)", "switch(1, 2, 'x')"), ("sum()", "sum(1)"),
+        ("if(1)", "if(1, 'a', 'b')"), ("switch(1, 2)", "switch(1, 2, 'x')"), ("sum()", "sum(1)"),
         ("pick(temp.x)", "pick(temp.x, 'a')"), ("formatNumber(1)", "formatNumber(1, 2)"), ("md5('a', 'hex')", "md5('a')"),
         ("split('a,b')", "split('a,b', ',', true)"), ("trunc(1, 2, 3)", "trunc(1.55, 1)"),
     ],

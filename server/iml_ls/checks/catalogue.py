@@ -57,6 +57,7 @@ RULES: tuple[Rule, ...] = (
     Rule("IML113", "zero-index", _W, "`[0]`: IML counts array items from 1, so it is always empty."),
     Rule("IML114", "semicolon-separator", _W, "Arguments separated by `;` (the scenario editor's separator)."),
     Rule("IML115", "not-a-make-function", _W, "A function iml-ls knows but no Make source lists, such as `hmac`."),
+    Rule("IML116", "if-without-else", _W, "`if(condition, then)`: Make documents `if` with an else value."),
     Rule("IML201", "unknown-parameter", _E, "`parameters.x` where the params file declares no `x`."),
     Rule("IML202", "unknown-temp", _W, "`temp.x` where no `temp` directive defines `x`."),
     Rule("IML203", "variable-out-of-scope", _E, "A variable used where Make does not provide it."),

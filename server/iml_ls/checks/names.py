@@ -18,6 +18,10 @@ from iml_ls.model.schema import OAUTH_STAGES_WITH_CONNECTION, VARIABLES, Context
 from iml_ls.syntax.iml import Call, Member, Name, Template, member_path, walk_expr
 from iml_ls.syntax.json_tree import JsonArray, JsonString, JsonValue, walk
 
+UNDOCUMENTED_SHORT_CALLS = frozenset({("if", 2)})
+"""Calls with fewer arguments than Make documents, common in public apps, whose result Make does not
+document: a warning (IML116), not the error of a wrong argument count (IML102)."""
+
 
 def nearest(name: str, candidates: list[str]) -> str | None:
     """The closest known name to a misspelt one, case-insensitively first."""
@@ -90,6 +94,15 @@ def _check_call(analysis: Analysis, string: ImlString, template: Template, call:
         yield diagnostic("unknown-function", start, name_end, message, *found.fixes)
         return
     count = len(call.args)
+    if (call.name, count) in UNDOCUMENTED_SHORT_CALLS:
+        yield diagnostic(
+            "if-without-else",
+            start,
+            string.offset(template, call.end),
+            f"`{call.name}` is given no else value: Make documents `{function.signature()}`, and what a false "
+            "condition gives without one is not documented. Write the value you expect, e.g. `if(x, 'yes', '')`.",
+        )
+        return
     too_few = count < function.min_args
     too_many = function.max_args is not None and count > function.max_args
     if too_few or too_many:
