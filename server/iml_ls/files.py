@@ -1,4 +1,5 @@
-"""Reading a repository's files safely: the one place iml-ls opens a file on disk.
+"""Reading a repository's files safely, and writing the few files iml-ls writes: the one place it
+opens a file on disk.
 
 A repository a user opens may be hostile. A committed symlink can point at a Docker config, at
 ``.git/config`` with a CI token, at ``/proc/self/environ``, at ``/dev/zero`` (endless) or at
@@ -17,8 +18,10 @@ command was given); without one it is ``limit``, or the file's own folder.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -136,3 +139,22 @@ def tracked_by_git(path: str | Path) -> bool:
     except (OSError, subprocess.SubprocessError):
         return False
     return result.returncode == 0
+
+
+def write_atomically(path: Path, text: str, mode: int) -> None:
+    """Write ``path`` with ``mode`` through a temporary file in its folder, then rename it over the
+    target: a reader sees the old or the new text, never half of it, and a symlink in its place is
+    replaced, not followed. Only what the user asked for is written (a run's recording, its stored
+    connection data)."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(descriptor, mode)
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

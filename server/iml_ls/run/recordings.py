@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
 import datetime as dt
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,7 +186,7 @@ def write_recording(app_root: str, path: str, exchanges: Sequence[RecordedExchan
     if len(text.encode("utf-8")) > MAX_RECORDING_BYTES:
         raise ValueError(f"{path}: the recording would be larger than {MAX_RECORDING_BYTES} bytes")
     _ignore_recordings(app_root, folder)
-    _write_atomically(folder, Path(path).name, text, _PRIVATE)
+    files.write_atomically(folder / Path(path).name, text, _PRIVATE)
 
 
 def recording_text(exchanges: Sequence[RecordedExchange], now: float) -> str:
@@ -241,7 +239,7 @@ def _ignore_recordings(app_root: str, folder: Path) -> None:
     """Add ``*.response.json`` to the folder's ``.gitignore`` (created if missing), once."""
     gitignore = folder / ".gitignore"
     if not os.path.lexists(gitignore):
-        _write_atomically(folder, gitignore.name, GITIGNORE_LINE + "\n", _SHARED)
+        files.write_atomically(gitignore, GITIGNORE_LINE + "\n", _SHARED)
         return
     current = files.read_text(gitignore, app_root)
     if current is None:
@@ -249,22 +247,4 @@ def _ignore_recordings(app_root: str, folder: Path) -> None:
     if GITIGNORE_LINE in (line.strip() for line in current.splitlines()):
         return
     separator = "" if not current or current.endswith(("\n", "\r")) else "\n"
-    _write_atomically(folder, gitignore.name, current + separator + GITIGNORE_LINE + "\n", _SHARED)
-
-
-def _write_atomically(folder: Path, name: str, text: str, mode: int) -> None:
-    """Write a file with ``mode`` through a temporary one in the same folder, then rename it over the
-    target (a reader sees the old or the new text, never half of it; a symlink there is replaced, not
-    followed)."""
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    try:
-        os.fchmod(descriptor, mode)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, folder / name)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    files.write_atomically(gitignore, current + separator + GITIGNORE_LINE + "\n", _SHARED)

@@ -14,7 +14,6 @@ ship this file and pre-approve its own host)::
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,17 +106,9 @@ def _value(section: dict[str, dict[str, JsValue]]) -> JsValue:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write ``path`` through a new temporary file (never following a symlink) and rename it into place."""
+    """Write one file of the store's folder (never through a symlink), unless it already holds ``text``."""
     if path.is_symlink():
         raise StoreError(f"{path.name} in {STORE_FOLDER} is a symlink.")
     if path.is_file() and path.read_text(encoding="utf-8", errors="replace") == text:
         return
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    files.write_atomically(path, text, 0o600)
