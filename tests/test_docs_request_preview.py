@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 from iml_ls.analysis import Workspace
 from iml_ls.features.request_preview import ASSUMPTIONS, request_preview
+from tests.doc_pages import console_sessions, iml_ls, page
 
 ROOT = Path(__file__).parent.parent
-PAGE = (ROOT / "docs" / "features" / "request-preview.md").read_text(encoding="utf-8")
+PAGE = page("features/request-preview.md")
 MODULE = "modules/list-contacts/list-contacts.communication.iml.json"
 
 
@@ -24,13 +22,8 @@ def blocks(language: str) -> list[tuple[str, str]]:
 
 
 def test_the_terminal_example_is_what_the_cli_prints() -> None:
-    [(_, block)] = blocks("console")
-    command, expected = block.split("\n", 1)
-    words = shlex.split(command.removeprefix("$ "))
-    assert words[:2] == ["iml-ls", "preview"]
-    result = subprocess.run(
-        [sys.executable, "-m", "iml_ls", *words[1:]], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
+    [(arguments, expected)] = console_sessions(PAGE, "preview")
+    result = iml_ls(arguments, ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected
 

@@ -5,7 +5,6 @@ hand-written recording."""
 from __future__ import annotations
 
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -17,9 +16,10 @@ from iml_ls.analysis import Analysis, Workspace
 from iml_ls.features.completion import complete
 from iml_ls.features.hover import hover
 from iml_ls.run.recordings import GITIGNORE_LINE, MAX_RECORDING_BYTES, read_recording, recording_path
+from tests.doc_pages import console_sessions, iml_ls, page
 
 ROOT = Path(__file__).parent.parent.parent
-PAGE = (ROOT / "docs" / "features" / "recorded-responses.md").read_text(encoding="utf-8")
+PAGE = page("features/recorded-responses.md")
 MODULE = "modules/search-contacts/search-contacts.communication.iml.json"
 RECORDING = "modules/search-contacts/search-contacts.communication.response.json"
 
@@ -86,13 +86,8 @@ def test_the_completion_is_what_the_server_offers(app: Path) -> None:
 
 
 def test_the_warning_is_what_the_cli_prints(app: Path) -> None:
-    [block] = blocks("console")
-    command, expected = block.split("\n", 1)
-    words = shlex.split(command.removeprefix("$ "))
-    assert words[:2] == ["iml-ls", "check"]
-    result = subprocess.run(
-        [sys.executable, "-m", "iml_ls", *words[1:]], capture_output=True, text=True, cwd=app, timeout=120
-    )
+    [(arguments, expected)] = console_sessions(PAGE, "check")
+    result = iml_ls(arguments, app)
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected
 

@@ -5,15 +5,13 @@ took aside)."""
 from __future__ import annotations
 
 import re
-import shlex
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.doc_pages import console_sessions, iml_ls, page
 from tests.run.acme import copy_app, serve_acme
 from tests.run.fake_api import FakeApi
 
-PAGE = (Path(__file__).parent.parent.parent / "docs" / "features" / "run.md").read_text(encoding="utf-8")
+PAGE = page("features/run.md")
 DOCUMENTED_HOST = "127.0.0.1:8765"
 _ELAPSED = re.compile(r"\(\d+(\.\d+)? ms\)")
 
@@ -25,20 +23,10 @@ def _normal(text: str, host: str) -> str:
 def test_the_session_on_the_page_is_what_iml_ls_prints(tmp_path: Path, api: FakeApi) -> None:
     serve_acme(api)
     copy_app(tmp_path, api.url)
-    blocks = re.findall(r"```console\n(.*?)```", PAGE, re.S)
-    assert len(blocks) == 5
-    for block in blocks:
-        command, expected = block.split("\n", 1)
-        words = shlex.split(command.removeprefix("$ "))
-        assert words[:2] == ["iml-ls", "run"]
-        done = subprocess.run(
-            [sys.executable, "-m", "iml_ls", *words[1:]],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=120,
-        )
+    sessions = console_sessions(PAGE, "run")
+    assert len(sessions) == 5
+    for arguments, expected in sessions:
+        done = iml_ls(arguments, tmp_path)
         assert _normal(done.stdout + done.stderr, f"127.0.0.1:{api.port}") == _normal(expected, DOCUMENTED_HOST)
     assert [r.path for r in api.received] == [
         "/oauth2/token",
