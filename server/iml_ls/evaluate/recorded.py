@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from iml_ls.analysis import Analysis
 from iml_ls.evaluate.values import JsValue, Undefined
 from iml_ls.model.connection import JsonPath, Request
+from iml_ls.run.exchange import header_variables
 from iml_ls.run.recordings import RecordedExchange, Recording
 from iml_ls.syntax.iml import Expr, Index, Literal, Member, Name
 from iml_ls.syntax.json_tree import JsonObject, JsonString, JsonValue
@@ -31,14 +32,6 @@ Roots = dict[str, tuple[JsValue, ...]]
 _ITEM_PLACES: tuple[JsonPath, ...] = (("response", "output"), ("response", "trigger"), ("response", "iterate"))
 """Where ``item`` is the item ``iterate`` is at (in ``iterate`` itself, only in its ``condition``)."""
 _PARSED_TYPES = frozenset({"json", "automatic"})
-_FIRST_ONLY_HEADERS = frozenset(
-    {
-        "age", "authorization", "content-length", "content-type", "etag", "expires", "from", "host",
-        "if-modified-since", "if-unmodified-since", "last-modified", "location", "max-forwards",
-        "proxy-authorization", "referer", "retry-after", "server", "user-agent",
-    }
-)  # fmt: skip
-"""Headers of which Node.js keeps the first when a response repeats them."""
 _LABEL = re.compile(r"(?:request|attach|detach|update|epoch)(?: (\d+)(?: of \d+)?)?(?:, page \d+)?")
 _STAGE_LABEL = re.compile(r"`(\w+)` stage(?:, request (\d+))?(?:, page \d+)?")
 
@@ -170,7 +163,7 @@ def _exchange_of(analysis: Analysis, request: Request, recording: Recording) -> 
 def _response(
     analysis: Analysis, request: Request, exchange: RecordedExchange, recording: Recording
 ) -> RecordedResponse:
-    headers = _headers(exchange.headers)
+    headers = header_variables(exchange.headers)
     body: JsValue
     parsed = _parsed_as_json(request, headers)
     json_body = _json_of(exchange) if parsed else None
@@ -184,22 +177,6 @@ def _response(
             body = exchange.body
     items = _iterated(analysis, request, body) if parsed else None
     return RecordedResponse(exchange, recording.recorded, body, parsed, headers, items)
-
-
-def _headers(pairs: tuple[tuple[str, str], ...]) -> dict[str, JsValue]:
-    """The headers as Make's runtime (Node.js) gives them: names in lower case, ``set-cookie`` a list,
-    a repeated header joined with ``, ``, except those of which only the first counts."""
-    headers: dict[str, JsValue] = {}
-    for name, value in pairs:
-        lowered = name.lower()
-        known = headers.get(lowered)
-        if lowered == "set-cookie":
-            headers[lowered] = [*(known if isinstance(known, list) else []), value]
-        elif not isinstance(known, str):
-            headers[lowered] = value
-        elif lowered not in _FIRST_ONLY_HEADERS:
-            headers[lowered] = f"{known}, {value}"
-    return headers
 
 
 _PARSED: weakref.WeakKeyDictionary[RecordedExchange, JsValue | None] = weakref.WeakKeyDictionary()

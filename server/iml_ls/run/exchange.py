@@ -4,13 +4,24 @@ pipeline, the recordings and every view of a run share."""
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from iml_ls.evaluate.values import JsValue
 
 DEFAULT_TIMEOUT = 40.0
 """Seconds Make waits for a response unless the request's ``timeout`` says otherwise."""
 MAX_TIMEOUT = 300.0
 """The longest ``timeout`` Make accepts (300,000 ms)."""
+
+_FIRST_ONLY_HEADERS = frozenset(
+    {
+        "age", "authorization", "content-length", "content-type", "etag", "expires", "from", "host",
+        "if-modified-since", "if-unmodified-since", "last-modified", "location", "max-forwards",
+        "proxy-authorization", "referer", "retry-after", "server", "user-agent",
+    }
+)  # fmt: skip
+"""Headers of which Node.js keeps the first when a response repeats them."""
 
 
 @dataclass(frozen=True)
@@ -81,3 +92,19 @@ def host_of(url: str) -> str:
     except ValueError:
         port = None
     return f"{host}:{port}" if port is not None and port != default else host
+
+
+def header_variables(pairs: Iterable[tuple[str, str]]) -> dict[str, JsValue]:
+    """The headers as Make's runtime (Node.js) gives them: names in lower case, ``set-cookie`` a list,
+    a repeated header joined with ``, ``, except those of which only the first counts."""
+    headers: dict[str, JsValue] = {}
+    for name, value in pairs:
+        lowered = name.lower()
+        known = headers.get(lowered)
+        if lowered == "set-cookie":
+            headers[lowered] = [*(known if isinstance(known, list) else []), value]
+        elif not isinstance(known, str):
+            headers[lowered] = value
+        elif lowered not in _FIRST_ONLY_HEADERS:
+            headers[lowered] = f"{known}, {value}"
+    return headers

@@ -24,7 +24,7 @@ from iml_ls.evaluate.environment import ConnectionEvaluation, TempState
 from iml_ls.evaluate.values import UNDEFINED, JsValue
 from iml_ls.features.request_preview import Values
 from iml_ls.model.schema import RESPONSE_DIRECTIVES, Context
-from iml_ls.run.exchange import ReceivedResponse
+from iml_ls.run.exchange import ReceivedResponse, header_variables
 from iml_ls.syntax.json_tree import JsonObject, JsonValue
 
 STORED = ("data", "expires", "uid", "metadata")
@@ -185,22 +185,6 @@ def _type_for(node: JsonValue, status: int) -> str:
     return fallback
 
 
-def header_variables(response: ReceivedResponse) -> dict[str, JsValue]:
-    """``headers`` as IML reads them: lower-case names; a repeated header's values joined by ``, ``
-    (``set-cookie`` stays a list, as Node gives it)."""
-    found: dict[str, JsValue] = {}
-    for name, value in response.headers:
-        if name == "set-cookie":
-            cookies = found.setdefault(name, [])
-            assert isinstance(cookies, list)
-            cookies.append(value)
-        elif isinstance(earlier := found.get(name), str):
-            found[name] = f"{earlier}, {value}"
-        else:
-            found[name] = value
-    return found
-
-
 def merge_temp(temp: TempState, values: JsValue) -> TempState:
     """``temp`` with a directive's values merged in as lodash's ``_.merge`` does: objects key by key,
     arrays index by index, undefined values skipped."""
@@ -259,7 +243,7 @@ class Pipeline:
             result.body = read_body(response, self.directives)
             variables: dict[str, JsValue] = {
                 "body": result.body,
-                "headers": header_variables(response),
+                "headers": header_variables(response.headers),
                 "statusCode": response.status,
             }
             result.temp = self.response_temp(temp, variables, result.steps)

@@ -45,9 +45,10 @@ from iml_ls.run.exchange import (
     SendError,
     SendOptions,
     SentRequest,
+    header_variables,
     host_of,
 )
-from iml_ls.run.pipeline import Directives, Evaluating, Failure, PageResult, Pipeline, Step, header_variables
+from iml_ls.run.pipeline import Directives, Evaluating, Failure, PageResult, Pipeline, Step
 from iml_ls.run.recordings import RecordedExchange, Recording, recording_path, write_recording
 from iml_ls.run.store import Store, StoreError, read_store, store_path, write_store
 from iml_ls.syntax.json_tree import JsonObject
@@ -623,7 +624,8 @@ class Run:
             if number == wanted:
                 result.notes.append(f"`pagination` asks for page {number + 1}: ask for more pages to follow it.")
                 return True
-            previous = {"body": page_result.body, "headers": header_variables(response), "statusCode": response.status}
+            headers = header_variables(response.headers)
+            previous = {"body": page_result.body, "headers": headers, "statusCode": response.status}
         return True
 
     def _build(
