@@ -280,16 +280,24 @@ end
 --- The tokens of the last preview, for the yank mapping and :ImlYankToken.
 M.last_tokens = {}
 
---- Put the previewed token (the first, or number `which`) into the unnamed and clipboard registers.
-function M.yank_token(which)
-  local token = M.last_tokens[tonumber(which) or 1]
-  if token == nil then
-    notify("no token to yank: run :ImlPreviewToken on a jwt() call first", vim.log.levels.WARN)
+--- Put item number `which` (default 1) of a preview's `items` into the unnamed and clipboard
+--- registers; `missing` says what to run first when there is none, `done(text)` what was yanked.
+local function yank(items, which, missing, done)
+  local text = items[tonumber(which) or 1]
+  if text == nil then
+    notify(missing, vim.log.levels.WARN)
     return
   end
-  vim.fn.setreg('"', token)
-  pcall(vim.fn.setreg, "+", token) -- no clipboard provider in a terminal without one
-  notify(string.format("token yanked (%d characters)", #token))
+  vim.fn.setreg('"', text)
+  pcall(vim.fn.setreg, "+", text) -- no clipboard provider in a terminal without one
+  notify(done(text))
+end
+
+--- Put the previewed token (the first, or number `which`) into the unnamed and clipboard registers.
+function M.yank_token(which)
+  yank(M.last_tokens, which, "no token to yank: run :ImlPreviewToken on a jwt() call first", function(token)
+    return string.format("token yanked (%d characters)", #token)
+  end)
 end
 
 local function show_preview(result)
@@ -360,14 +368,9 @@ M.last_curls = {}
 
 --- Put a previewed curl command (the first, or number `which`) into the unnamed and clipboard registers.
 function M.yank_curl(which)
-  local curl = M.last_curls[tonumber(which) or 1]
-  if curl == nil then
-    notify("no curl command to yank: run :ImlPreviewRequest in a file with requests first", vim.log.levels.WARN)
-    return
-  end
-  vim.fn.setreg('"', curl)
-  pcall(vim.fn.setreg, "+", curl)
-  notify("curl command yanked")
+  yank(M.last_curls, which, "no curl command to yank: run :ImlPreviewRequest in a file with requests first", function()
+    return "curl command yanked"
+  end)
 end
 
 local function append_text(lines, text)
