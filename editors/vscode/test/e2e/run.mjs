@@ -142,6 +142,8 @@ async function quickInput(page, opener, text) {
 
 async function goTo(page, { line, column }) {
   await quickInput(page, "Control+P", `:${line}:${column}`);
+  // Enter before quick open has read the line would be dropped: wait until it offers to go there
+  await page.locator(".quick-input-widget", { hasText: `line ${line} and character ${column}` }).first().waitFor({ timeout: WAIT });
   await page.keyboard.press("Enter");
   // the cursor has moved once the status bar says so; the editor has the focus again
   await page.locator(".statusbar-item", { hasText: `Ln ${line}, Col ${column}` }).first().waitFor({ timeout: WAIT });
@@ -163,7 +165,7 @@ async function openFile(page, path) {
 /** Runs a command by its title from the command palette. */
 async function runCommand(page, title) {
   await quickInput(page, "F1", `>${title}`);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first().waitFor({ timeout: WAIT });
+  await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: title }).first().waitFor({ timeout: WAIT });
   await page.keyboard.press("Enter");
 }
 
@@ -303,7 +305,9 @@ async function phase(name, check) {
     await check();
     await page.screenshot({ path: shot }).catch(() => undefined);
   } catch (error) {
-    phaseErrors[name] = error.message.split("\n")[0];
+    // the first line and the locator waited for (Playwright's call log)
+    const lines = error.message.split("\n").map((line) => line.trim());
+    phaseErrors[name] = [lines[0], lines.find((line) => line.startsWith("- waiting for"))].filter(Boolean).join(" ");
     await page.screenshot({ path: shot }).catch(() => undefined);
     await page.keyboard.press("Escape").catch(() => undefined);
   }
@@ -523,6 +527,9 @@ try {
   const dialog = page.locator(".monaco-dialog-box");
   const textLines = (text) => text.split("\n").map((line) => line.trim()).filter(Boolean);
 
+  /** Whether `locator` reaches `state` within a step (false, not an error, when it does not). */
+  const settled = (locator, state) => locator.waitFor({ state, timeout: STEP }).then(() => true, () => false);
+
   /**
    * Answers what a run asks (Send in a confirmation naming the stand-in, Cancel in any other; Paste the
    * code on the authorization page, then `code` in the input box) until a view shows `selector`; the
@@ -536,8 +543,10 @@ try {
       for (const frame of page.frames()) {
         if ((await frame.locator(selector).count().catch(() => 0)) > 0) return { frame, ...asked };
       }
+      // each answer is given once the question is drawn whole, and the loop looks again after it: on a
+      // busy machine a dialog or the input box can take a while to appear or to go
       if (await dialog.isVisible()) {
-        await dialog.locator(".dialog-buttons .monaco-button").nth(1).waitFor({ timeout: STEP }); // drawn whole
+        if (!(await settled(dialog.locator(".dialog-buttons .monaco-button").nth(1), "visible"))) continue; // drawn whole
         const question = textLines(await dialog.innerText());
         let answer = "Cancel"; // nothing leaves the machine but to the stand-in
         if (code !== undefined && question.includes("Paste the code")) {
@@ -548,12 +557,12 @@ try {
           if (question.includes(`Send this request to ${standInHost}?`)) answer = "Send";
         }
         await dialog.locator(".monaco-button", { hasText: answer }).first().click();
-        await dialog.waitFor({ state: "hidden", timeout: STEP });
+        await settled(dialog, "hidden");
       } else if (code !== undefined && (await codeBox.isVisible())) {
         asked.inputs.push(textLines(await codeBox.innerText()));
         await codeBox.locator("input:visible").first().fill(code);
         await page.keyboard.press("Enter");
-        await codeBox.waitFor({ state: "hidden", timeout: STEP });
+        await settled(codeBox, "hidden");
       } else {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
@@ -766,9 +775,10 @@ expect((seen.statusBar ?? []).length === 2, "a status bar item while the server 
 
 console.log(JSON.stringify(seen, null, 2));
 if (problems.length > 0) {
-  console.error(`\nend-to-end test FAILED; missing:\n- ${problems.join("\n- ")}`);
+  // the verdict last: a CI log that keeps only its tail still shows what was missing
+  console.error(`server log (its end):\n${serverLog().split("\n").slice(-40).join("\n")}`);
   console.error(`screenshot: ${join(RUN, "screenshot.png")}; code-server log: ${join(RUN, "code-server.log")}`);
-  console.error(`server log:\n${serverLog().split("\n").slice(-40).join("\n")}`);
+  console.error(`\nend-to-end test FAILED; missing:\n- ${problems.join("\n- ")}`);
   process.exit(1);
 }
 console.log("\nend-to-end test passed");
