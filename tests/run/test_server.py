@@ -32,6 +32,24 @@ async def client(lsp_client: LanguageClient) -> AsyncIterator[LanguageClient]:
     await lsp_client.shutdown_session()
 
 
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def refreshing_client(lsp_client: LanguageClient) -> AsyncIterator[LanguageClient]:
+    """A client that can be asked for its code lenses again (``workspace/codeLens/refresh``), counting the asks."""
+    lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)(lambda params: None)
+    lsp_client.lens_refreshes = 0  # type: ignore[attr-defined]
+
+    @lsp_client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def count_refresh(params: None) -> None:
+        lsp_client.lens_refreshes += 1  # type: ignore[attr-defined]
+
+    offered = capabilities()
+    assert offered.workspace is not None
+    offered.workspace.code_lens = types.CodeLensWorkspaceClientCapabilities(refresh_support=True)
+    await lsp_client.initialize_session(types.InitializeParams(capabilities=offered))
+    yield lsp_client
+    await lsp_client.shutdown_session()
+
+
 async def execute(client: LanguageClient, argument: dict[str, object]) -> dict[str, object]:
     answer = await client.workspace_execute_command_async(
         types.ExecuteCommandParams(command="iml.runRequest", arguments=[argument])
@@ -144,3 +162,50 @@ async def test_bad_arguments_are_refused(client: LanguageClient, tmp_path: Path,
         with pytest.raises(Exception, match=r"iml\.runRequest"):
             await execute(client, argument)
     assert api.received == []
+
+
+async def lens_titles(client: LanguageClient, uri: str) -> list[str]:
+    lenses = await client.text_document_code_lens_async(
+        types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri))
+    )
+    return [lens.command.title for lens in lenses if lens.command is not None]
+
+
+async def test_a_recorded_run_asks_the_client_for_its_lenses_again(
+    refreshing_client: LanguageClient, tmp_path: Path, api: FakeApi
+) -> None:
+    client = refreshing_client
+    app = write_app(tmp_path / "app", api.url)
+    store_tokens(app)
+    api.answer("POST", "/v2/contacts", Answer.of_json({"contact": {"id": 3}}))
+    uri = open_document(client, app / ACTION)
+    assert "Run on recorded response" not in await lens_titles(client, uri)
+    host = f"127.0.0.1:{api.port}"
+    await execute(client, {"uri": uri, "confirmedHosts": [host]})
+    assert client.lens_refreshes == 0  # type: ignore[attr-defined]  # nothing was saved: the lenses are the same
+    await execute(client, {"uri": uri, "record": True})
+    await asyncio.sleep(0)
+    for _ in range(100):  # the ask is a request of its own, sent as the run answers
+        if client.lens_refreshes:  # type: ignore[attr-defined]
+            break
+        await asyncio.sleep(0.05)
+    assert client.lens_refreshes == 1  # type: ignore[attr-defined]
+    assert "Run on recorded response" in await lens_titles(client, uri)
+
+
+async def test_a_client_that_cannot_be_asked_is_not(client: LanguageClient, tmp_path: Path, api: FakeApi) -> None:
+    asked: list[None] = []
+
+    @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def count_refresh(params: None) -> None:  # answers, though it did not offer it
+        asked.append(params)
+
+    app = write_app(tmp_path / "app", api.url)
+    store_tokens(app)
+    api.answer("POST", "/v2/contacts", Answer.of_json({"contact": {"id": 4}}))
+    uri = open_document(client, app / ACTION)
+    host = f"127.0.0.1:{api.port}"
+    answer = await execute(client, {"uri": uri, "confirmedHosts": [host], "record": True})
+    assert answer["result"]["recordedTo"]
+    assert "Run on recorded response" in await lens_titles(client, uri)  # it asks again itself
+    assert asked == []

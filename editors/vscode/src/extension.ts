@@ -5,7 +5,6 @@ import { randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import * as vscode from "vscode";
 import {
-  CodeLensRequest,
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
@@ -667,9 +666,6 @@ async function runRequest(replay: boolean, argument?: unknown): Promise<void> {
     vscode.window.setStatusBarMessage("IML: cancelled, nothing was sent.", 4000);
     return;
   }
-  if (result.recordedTo !== null) {
-    refreshLenses(running, args.uri);
-  }
   // the server names the recording by its path on disk; the workspace's names read better
   const relative = (path: string | null) => (path === null ? null : vscode.workspace.asRelativePath(path));
   const shown = { ...result, recordedTo: relative(result.recordedTo), replayedFrom: relative(result.replayedFrom) };
@@ -679,11 +675,3 @@ async function runRequest(replay: boolean, argument?: unknown): Promise<void> {
   });
 }
 
-/** Saved responses give the file a "Run on recorded response" lens: VS Code asks for its lenses again. */
-function refreshLenses(running: LanguageClient, uri: string): void {
-  const target = running.protocol2CodeConverter.asUri(uri).toString();
-  const document = vscode.workspace.textDocuments.find((open) => open.uri.toString() === target);
-  if (document !== undefined) {
-    running.getFeature(CodeLensRequest.method).getProvider(document)?.onDidChangeCodeLensEmitter.fire();
-  }
-}

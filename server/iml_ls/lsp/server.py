@@ -408,6 +408,13 @@ class ImlLanguageServer(LanguageServer):
             self.schedule_publish(uri)
         self.publish_app_files()
 
+    def refresh_code_lenses(self) -> None:
+        """Ask the client for its code lenses again, when it can be asked (a run saved responses, so
+        the file gains a "Run on recorded response" lens)."""
+        workspace = self.client_capabilities.workspace
+        if workspace and workspace.code_lens and workspace.code_lens.refresh_support:
+            self.workspace_code_lens_refresh(None)
+
     def publish_dependents(self, path: str) -> None:
         """Re-check the open documents whose analysis a change of ``path`` changed: they read its
         parameters, common data, samples, saved connection values, base, manifest or function code."""

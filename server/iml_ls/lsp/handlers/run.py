@@ -21,7 +21,7 @@ from iml_ls.lsp.server import REQUEST_FAILED, ImlLanguageServer, stack_trace
 
 if TYPE_CHECKING:
     from iml_ls.analysis import Analysis
-    from iml_ls.run.session import RunOptions
+    from iml_ls.run.session import Confirm, NeedsInput, RunOptions
 
 log = logging.getLogger("iml_ls")
 T = TypeVar("T")
@@ -84,14 +84,18 @@ def register(server: ImlLanguageServer) -> None:
             )
             return analysis, options
 
-        def run(analysis: Analysis, options: RunOptions) -> dict[str, object]:
+        def run(analysis: Analysis, options: RunOptions) -> Confirm | NeedsInput | RunResult:
             """On a thread of its own: what reads the workspace goes to the analysis thread, the network waits here."""
-            answer = Run(ls.iml, analysis, options, analysis_thread=on_analysis_thread).run()
-            return answer.as_json(ls.encoding) if isinstance(answer, RunResult) else answer.as_json()
+            return Run(ls.iml, analysis, options, analysis_thread=on_analysis_thread).run()
 
         try:
             analysis, options = await ls.in_worker(prepare)
-            return await asyncio.to_thread(run, analysis, options)
+            answer = await asyncio.to_thread(run, analysis, options)
+            if not isinstance(answer, RunResult):
+                return answer.as_json()
+            if answer.recorded_to is not None:
+                ls.refresh_code_lenses()
+            return answer.as_json(ls.encoding)
         except JsonRpcException:
             raise
         except Exception as error:
