@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.commands import CommandTiming, command_table
 from benchmarks.session import SessionResult
 
 NOTES = Path(__file__).resolve().parent / "notes.md"
@@ -192,7 +193,7 @@ class RunInfo:
     scenarios: tuple[str, ...]
 
 
-def render(info: RunInfo, figures: Figures, failures: Sequence[str]) -> str:
+def render(info: RunInfo, figures: Figures, failures: Sequence[str], timings: Sequence[CommandTiming] = ()) -> str:
     references = [server for server in REFERENCES if server in info.servers]
     out = [
         "# Performance",
@@ -228,6 +229,7 @@ def render(info: RunInfo, figures: Figures, failures: Sequence[str]) -> str:
         out += _goals_table(figures, info.scenarios)
         if NOTES.is_file():
             out += [NOTES.read_text(encoding="utf-8").rstrip(), ""]
+    out += command_table(timings)
     for scenario in info.scenarios:
         out += _scenario_table(figures, scenario, info.servers, references)
     if failures:

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.app import AppWorkload, generate_app, run_app_session
+from benchmarks.commands import CommandTiming, measure_commands
 from benchmarks.generate import DEFAULT_SEED, SHAPES, Workload, generate
 from benchmarks.report import FLOOR, SUBJECT, VSCODE_JSON, FileShape, RunInfo, aggregate, render
 from benchmarks.session import Counts, Scenario, ServerSpec, SessionResult, run_session
@@ -69,6 +70,12 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--edits", type=int, default=30, help="edits per session, each waited for")
     parser.add_argument("--requests", type=int, default=30, help="completion and hover requests per session (each)")
     parser.add_argument("--timeout", type=float, default=120, help="seconds any single answer may take")
+    parser.add_argument(
+        "--command-runs",
+        type=int,
+        default=20,
+        help="runs of each command timed (`iml-ls --version`, `iml-ls check`, the interpreter; 0: leave them out)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--output", type=Path, default=Path("docs/performance.md"))
     parser.add_argument("--json", type=Path, help="also write every raw sample here")
@@ -101,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = generate_app(args.app_modules) if args.app_modules > 0 else None
     chosen = [specs[name] for name in names]
     sessions = asyncio.run(_measure(chosen, scenarios, workloads, app, counts, args.repetitions))
+    timings = measure_commands(Path(sys.executable).parent, args.command_runs) if args.command_runs > 0 else []
 
     failures = [f"{s.server}, {s.scenario}: {s.error}" for s in sessions if s.error]
     info = RunInfo(
@@ -118,10 +126,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         scenarios=tuple(scenario.label for scenario in scenarios) + ((app.label,) if app is not None else ()),
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(render(info, aggregate(sessions), failures), encoding="utf-8")
+    args.output.write_text(render(info, aggregate(sessions), failures, timings), encoding="utf-8")
     print(f"wrote {args.output}", file=sys.stderr)
     if args.json:
-        raw = {"info": dataclasses.asdict(info), "sessions": [dataclasses.asdict(s) for s in sessions]}
+        raw = {
+            "info": dataclasses.asdict(info),
+            "sessions": [dataclasses.asdict(s) for s in sessions],
+            "commands": [dataclasses.asdict(t) for t in timings],
+        }
         args.json.write_text(json.dumps(raw, indent=1), encoding="utf-8")
     for failure in failures:
         print(f"failed: {failure}", file=sys.stderr)
@@ -143,7 +155,8 @@ def _render_again(raw_path: Path, output: Path) -> int:
     )
     sessions = [SessionResult(**session) for session in raw["sessions"]]
     failures = [f"{s.server}, {s.scenario}: {s.error}" for s in sessions if s.error]
-    output.write_text(render(info, aggregate(sessions), failures), encoding="utf-8")
+    timings = [CommandTiming(**timing) for timing in raw.get("commands", [])]
+    output.write_text(render(info, aggregate(sessions), failures, timings), encoding="utf-8")
     print(f"wrote {output}", file=sys.stderr)
     return 1 if failures else 0
 

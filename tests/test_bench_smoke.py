@@ -47,6 +47,8 @@ def test_one_repetition_produces_every_figure_and_the_report(tmp_path: Path) -> 
         str(report),
         "--json",
         str(raw),
+        "--command-runs",
+        "2",
     ]
     finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert finished.returncode == 0, finished.stderr
@@ -65,7 +67,12 @@ def test_one_repetition_produces_every_figure_and_the_report(tmp_path: Path) -> 
         assert len(session["hovers"]) == COUNTS.hovers
         assert session["peak_memory_kib"] > 0
 
+    commands = json.loads(raw.read_text())["commands"]
+    assert [c["label"] for c in commands] == ["interpreter", "--version", "check"]
+    assert all(len(c["seconds"]) == 2 and min(c["seconds"]) > 0 for c in commands)
+
     text = report.read_text()
+    assert "## Commands" in text and "| `iml-ls check examples/make-app` |" in text
     assert "## Goals" in text and "## basic 120 push" in text and "## varied 120 pull" in text
     assert "## app 3 modules push" in text
     for metric in METRICS:

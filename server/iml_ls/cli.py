@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import math
 import os
 import re
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from iml_ls import __version__
 
-if TYPE_CHECKING:  # imported where used: `iml-ls --version` and `serve` start without the analysis
+# imported where used, the standard library's slower modules too: `iml-ls --version` and `serve` start
+# without the analysis
+if TYPE_CHECKING:
     from iml_ls.analysis import Analysis, Settings, Workspace
     from iml_ls.features.app_files import CheckTarget
 
@@ -32,6 +31,8 @@ _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 def _write_json(data: object) -> None:
     """JSON on stdout, non-ASCII kept as it is, but a lone surrogate (a JavaScript string may hold one,
     UTF-8 cannot) written as its ``\\udfff`` escape, which reads back as the same string."""
+    import json
+
     text = json.dumps(data, ensure_ascii=False, indent=2)
     sys.stdout.write(_LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n")
 
@@ -192,7 +193,7 @@ def _analysis_for(args: argparse.Namespace) -> tuple[Workspace, Analysis]:
 
     _check_samples(args)
     workspace = Workspace(settings=_settings(args))
-    analysis = workspace.analysis(args.file) if Path(args.file).is_file() else None
+    analysis = workspace.analysis(args.file) if os.path.isfile(args.file) else None
     if analysis is None:
         raise UsageError(f"{args.file}: no such file, or it cannot be read")
     return workspace, analysis
@@ -229,6 +230,8 @@ def _preview(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """Send a component's requests (after confirmation) and run Make's response pipeline on the answers."""
+    from dataclasses import replace
+
     from iml_ls.run.session import Confirm, NeedsInput, Run, RunOptions, render_run_text
 
     workspace, analysis = _analysis_for(args)
