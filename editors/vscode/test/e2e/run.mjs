@@ -324,7 +324,7 @@ try {
 
   // open the connection file
   await quickInput(page, "Control+P", "demo.communication.iml.json");
-  await page.locator(".quick-input-list .monaco-list-row").first().waitFor({ timeout: WAIT });
+  await page.locator(".quick-input-list .monaco-list-row.focused", { hasText: "demo.communication.iml.json" }).first().waitFor({ timeout: WAIT });
   await page.keyboard.press("Enter");
   // the connection's editor (not "the active group": the preview view takes the focus later)
   const editor = page.locator(".monaco-editor", { has: page.locator(".view-line", { hasText: "x-legacy-token" }) }).first();
