@@ -704,11 +704,12 @@ class Analysis:
     def parameters_known(self) -> bool:
         """Whether every ``parameters.<name>`` the file may read is declared in its parameter files:
         not in an RPC (it also sees the calling module's), nor beside a parameter list that an RPC
-        fills in (``"rpc://…"`` fields)."""
+        fills in (``"rpc://…"`` fields), nor beside an object where the list belongs (IML407 says so
+        there, once, rather than an unknown parameter at every use)."""
         if self.context is Context.RPC or not self.has_params_file or self.kind is FileKind.PARAMS:
             return False
         return not any(
-            related is not None and parameters_are_open(related.root)
+            related is not None and (parameters_are_open(related.root) or isinstance(related.root, JsonObject))
             for related in (self.related.params, self.related.mappable)
         )
 

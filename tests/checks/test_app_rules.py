@@ -719,6 +719,36 @@ def test_only_polling_triggers_need_a_trigger_directive(check: CheckFile) -> Non
     assert check(module("watch", "epoch"), epoch) == []
 
 
+# IML407 parameters-not-a-list ------------------------------------------------------------------
+
+ONE_PARAMETER = {"name": "limit", "type": "uinteger", "label": "Limit"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        module("list", "static-params"),
+        module("create", "mappable-params"),
+        module("list", "interface"),
+        code_file("connection", "acme", "params"),
+        code_file("webhook", "hook", "params"),
+    ],
+)
+def test_a_parameter_file_holds_an_array(check: CheckFile, path: str) -> None:
+    assert check(path, ONE_PARAMETER) == [("IML407", "{")]
+    assert check(path, [ONE_PARAMETER]) == []
+    assert check(path, []) == []
+
+
+def test_reads_beside_an_object_for_parameters_are_not_reported_as_unknown(check: CheckFile) -> None:
+    """The object declares nothing Make can read: IML407 says so in that file, not IML201 at every read."""
+    request = {"url": "/contacts", "qs": {"limit": "{{parameters.limit}}"}, "response": ITEMS}
+    misplaced = {module("list", "static-params"): {"url": "/contacts", "method": "GET"}}
+    assert check(module("list"), request, misplaced) == []
+    listed = {module("list", "static-params"): [{"name": "max", "type": "uinteger"}]}
+    assert check(module("list"), request, listed) == [("IML201", "limit")]
+
+
 # IML601 secret-parameter-as-text ---------------------------------------------------------------
 
 

@@ -85,6 +85,7 @@ RULES: tuple[Rule, ...] = (
     Rule("IML404", "relative-url-in-connection", _W, "A relative `url` in a connection, which base does not reach."),
     Rule("IML405", "relative-url-without-base", _W, "A relative `url` where base gives no `baseUrl`."),
     Rule("IML406", "missing-trigger", _W, "A polling trigger whose response has no `trigger` directive."),
+    Rule("IML407", "parameters-not-a-list", _E, "A parameters or interface file that holds an object, not an array."),
     # Evaluation
     Rule("IML501", "evaluation-error", _W, "The expression fails when evaluated with the sample values."),
     Rule("IML502", "evaluation-limit", _W, "Evaluation stopped at a time or size budget."),

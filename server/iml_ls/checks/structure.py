@@ -1,6 +1,7 @@
 """The shape of component files: unknown keys (IML401), values outside an enum (IML402), directives
 the component kind does not have (IML403), URLs base does not complete (IML404, IML405), a polling
-trigger without ``trigger`` (IML406), and secret parameters (IML601, IML602).
+trigger without ``trigger`` (IML406), a parameter file that is not a list (IML407), and secret parameters
+(IML601, IML602).
 
 Which key exists where is data (``model/schema.py``): a directive valid in a module and not in a
 connection is a row of the table, not a branch here.
@@ -58,6 +59,7 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
         yield from _response(analysis, request.node.get("response"))
         yield from _sanitize(analysis, request)
     if scope.file_level and analysis.kind is FileKind.PARAMS:
+        yield from _parameter_list(analysis)
         for parameter in analysis.parameters:
             yield from _parameter_type(analysis, parameter)
 
@@ -174,6 +176,21 @@ def _trigger(analysis: Analysis) -> Iterator[Diagnostic]:
         last.start + 1,
         'A polling trigger needs `response.trigger`, e.g. `"trigger": {"id": "{{item.id}}", "date": '
         '"{{item.created}}", "type": "date", "order": "desc"}`, so Make can tell which items are new.',
+    )
+
+
+def _parameter_list(analysis: Analysis) -> Iterator[Diagnostic]:
+    """Make reads parameters, mappable parameters and the interface as an array of definitions; an
+    object there (``{"url": …, "method": …}``, a request written into the wrong file) declares nothing."""
+    root = analysis.root
+    if not isinstance(root, JsonObject):
+        return
+    yield diagnostic(
+        "parameters-not-a-list",
+        root.start,
+        root.start + 1,
+        "Make reads this file as an array of parameter definitions, one object per parameter, so this "
+        'object declares none: write `[{"name": "query", "type": "text", "label": "Search for"}]`.',
     )
 
 
