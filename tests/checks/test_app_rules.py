@@ -740,6 +740,21 @@ def test_a_parameter_file_holds_an_array(check: CheckFile, path: str) -> None:
     assert check(path, []) == []
 
 
+def test_one_parameter_written_as_an_object_is_put_in_an_array_by_the_fix(app: Path) -> None:
+    path = module("list", "static-params")
+    write(app, path, ONE_PARAMETER)
+    analysis = analyse(app, path)
+    [diagnostic] = diagnostics(analysis)
+    [fix] = diagnostic.fixes
+    text = analysis.text
+    for edit in sorted(fix.edits, key=lambda edit: edit.start, reverse=True):
+        text = text[: edit.start] + edit.new_text + text[edit.end :]
+    assert json.loads(text) == [ONE_PARAMETER]
+    write(app, path, {"url": "/contacts", "method": "GET"})  # not a parameter: no fix can say what was meant
+    [diagnostic] = diagnostics(analyse(app, path))
+    assert diagnostic.fixes == ()
+
+
 def test_reads_beside_an_object_for_parameters_are_not_reported_as_unknown(check: CheckFile) -> None:
     """The object declares nothing Make can read: IML407 says so in that file, not IML201 at every read."""
     request = {"url": "/contacts", "qs": {"limit": "{{parameters.limit}}"}, "response": ITEMS}

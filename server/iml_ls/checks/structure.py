@@ -185,12 +185,17 @@ def _parameter_list(analysis: Analysis) -> Iterator[Diagnostic]:
     root = analysis.root
     if not isinstance(root, JsonObject):
         return
+    fixes: list[Fix] = []
+    if isinstance(root.get("name"), JsonString):  # one parameter's definition: the array around it is safe
+        edits = (TextEdit(analysis.path, root.start, root.start, "["), TextEdit(analysis.path, root.end, root.end, "]"))
+        fixes.append(Fix("Put the parameter in an array", edits))
     yield diagnostic(
         "parameters-not-a-list",
         root.start,
         root.start + 1,
         "Make reads this file as an array of parameter definitions, one object per parameter, so this "
         'object declares none: write `[{"name": "query", "type": "text", "label": "Search for"}]`.',
+        *fixes,
     )
 
 
