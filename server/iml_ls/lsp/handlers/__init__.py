@@ -16,6 +16,7 @@ def register_all(server: ImlLanguageServer) -> None:
         completion,
         diagnostics,
         documents,
+        formatting,
         hover,
         inlay_hints,
         links,
@@ -27,7 +28,7 @@ def register_all(server: ImlLanguageServer) -> None:
 
     modules = (
         *(documents, diagnostics, code_actions, commands, completion, hover),
-        *(navigation, symbols, links, semantic_tokens, inlay_hints, code_lens, run),
+        *(navigation, symbols, links, semantic_tokens, inlay_hints, code_lens, run, formatting),
     )
     for module in modules:
         module.register(server)
