@@ -213,3 +213,55 @@ def test_lone_surrogates_are_written_as_escapes_never_a_crash(tmp_path: Path, ou
         assert json.loads(check.stdout)["diagnostics"][0]["message"].startswith('"\udc00x" is not allowed')
     else:
         assert r'"a\udfff"' in preview.stdout and r'"\udc00x" is not allowed' in check.stdout
+
+
+def test_format_check_names_what_would_change_and_format_changes_only_whitespace(app: Path) -> None:
+    communication = app / "connections" / "demo" / "demo.communication.iml.json"
+    communication.chmod(0o640)
+    before = communication.read_text(encoding="utf-8")
+    assert run("format", "--check", str(app)).returncode == 0  # written with 4 spaces, as the default
+    checked = run("format", "--check", "--tab-size", "2", str(app))
+    assert checked.returncode == 1 and checked.stdout.endswith("demo.communication.iml.json\n")
+    assert checked.stdout.startswith("would format ") and communication.read_text(encoding="utf-8") == before
+    formatted = run("format", "--tab-size", "2", str(app))
+    assert formatted.returncode == 0 and formatted.stdout.startswith("formatted ")
+    after = communication.read_text(encoding="utf-8")
+    assert "".join(after.split()) == "".join(before.split())  # nothing but whitespace moved
+    assert after.startswith('{\n  "temp": {"x": {"exp": "{{timestamp + 60}}"}},\n')
+    assert communication.stat().st_mode & 0o777 == 0o640
+    assert run("format", "--check", "--tab-size", "2", str(app)).returncode == 0
+
+
+def test_format_leaves_a_file_with_a_syntax_error_and_a_symlink_alone(app: Path, tmp_path: Path) -> None:
+    folder = app / "connections" / "demo"
+    broken = '{"url": "/a"   "method": "GET"}\n'
+    (folder / "demo.communication.iml.json").write_text(broken, encoding="utf-8")
+    outside = tmp_path / "outside.json"
+    outside.write_text('{"name":   "x"}', encoding="utf-8")
+    (folder / "demo.params.iml.json").unlink()
+    (folder / "demo.params.iml.json").symlink_to(outside)
+    result = run("format", str(app))
+    assert result.returncode == 1 and result.stdout == ""
+    assert "demo.communication.iml.json: not formatted" in result.stderr
+    assert (folder / "demo.communication.iml.json").read_text(encoding="utf-8") == broken
+    assert outside.read_text(encoding="utf-8") == '{"name":   "x"}' and (folder / "demo.params.iml.json").is_symlink()
+
+
+def test_a_reader_that_stops_early_ends_the_output_without_a_traceback(tmp_path: Path) -> None:
+    """``iml-ls check . | head``: more output than a pipe holds, and the reader gone after one line."""
+    folder = tmp_path / "app" / "connections" / "demo"
+    folder.mkdir(parents=True)
+    (folder / "demo.params.iml.json").write_text(PARAMS, encoding="utf-8")
+    keys = ", ".join(f'"k{n}": "{{{{lenght(parameters.clientSecret)}}}}"' for n in range(3000))
+    (folder / "demo.communication.iml.json").write_text(f'{{"url": "https://a.example", "qs": {{{keys}}}}}\n')
+    process = subprocess.Popen(
+        [sys.executable, "-m", "iml_ls", "check", str(tmp_path / "app")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert "IML101" in process.stdout.readline()
+    process.stdout.close()
+    assert process.wait(timeout=120) == 141
+    assert "Traceback" not in process.stderr.read()

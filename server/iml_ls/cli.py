@@ -294,6 +294,39 @@ def _host_and_port(text: str) -> tuple[str, int]:
     return host or "127.0.0.1", int(port)
 
 
+def _format(args: argparse.Namespace) -> int:
+    """Format every app file the paths name (only whitespace changes); with ``--check``, only say
+    which ones would change. A file with JSON syntax errors, or a symlink, is left alone and named."""
+    from pathlib import Path
+
+    from iml_ls import files
+    from iml_ls.analysis import Workspace
+    from iml_ls.features.formatting import FormatOptions, document_edits
+
+    options = FormatOptions(args.tab_size, not args.tabs)
+    workspace = Workspace()
+    changed, refused = [], []
+    for path in (path for given in args.paths for target in _targets(given) for path in target.files):
+        analysis = None if os.path.islink(path) else workspace.analysis(path)
+        edits = None if analysis is None else document_edits(analysis, options)
+        if analysis is None or edits is None:
+            refused.append(path)
+            continue
+        if not edits:
+            continue
+        changed.append(path)
+        if not args.check:
+            text = analysis.text
+            for edit in sorted(edits, key=lambda edit: edit.start, reverse=True):
+                text = text[: edit.start] + edit.new_text + text[edit.end :]
+            files.write_atomically(Path(path), text, os.stat(path).st_mode & 0o7777)
+    for path in changed:
+        print(f"{'would format' if args.check else 'formatted'} {_shown_path(path)}")
+    for path in refused:
+        _warn(f"{_shown_path(path)}: not formatted (JSON syntax errors, a symlink, or over 1,000,000 characters)")
+    return 1 if refused or (args.check and changed) else 0
+
+
 def _epoch(text: str) -> float:
     """A finite number of Unix seconds for ``--now``."""
     try:
@@ -350,6 +383,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--disable", action="append", metavar="CODE", help=argparse.SUPPRESS)
     run.set_defaults(run=_run)
 
+    format_ = commands.add_parser("format", help="lay out app files the one way (only whitespace changes)")
+    format_.add_argument("paths", nargs="+", metavar="PATH", help="a file or a Make app folder")
+    format_.add_argument("--check", action="store_true", help="change nothing: name the files that would change")
+    format_.add_argument("--tab-size", type=int, default=4, metavar="N", help="spaces per level (default 4)")
+    format_.add_argument("--tabs", action="store_true", help="indent with tabs")
+    format_.set_defaults(run=_format)
+
     serve = commands.add_parser("serve", help="run the language server (stdio unless --tcp)")
     serve.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
     serve.add_argument(
@@ -372,6 +412,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `iml-ls check . | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141
     return status
 
 
