@@ -142,6 +142,13 @@ def test_a_missing_server_is_one_friendly_message(seen: dict[str, Any]) -> None:
     assert "pip install iml-ls" not in note["message"]
 
 
+def test_format_document_lays_out_the_buffer(seen: dict[str, Any]) -> None:
+    first, url, qs, last = seen["formatted"]
+    assert (first, last) == ("{", "}")
+    assert re.fullmatch(r'\s+"url": "https://api\.example\.com",', url), url
+    assert re.fullmatch(r'\s+"qs": \{"q": "\{\{parameters\.q\}\}"\}', qs), qs
+
+
 def test_diagnostics_of_a_file_never_opened_are_pushed(seen: dict[str, Any]) -> None:
     assert seen["unopened"]["loaded"] is False
     [diagnostic] = seen["unopened"]["diagnostics"]

@@ -124,6 +124,15 @@ local function run()
   end
   close_floats()
 
+  -- Format Document (vim.lsp.buf.format; formatting_sync before 0.8) changes only whitespace
+  vim.api.nvim_buf_set_lines(0, 0, -1, false, { '{"url":"https://api.example.com",', '  "qs" : {"q":"{{parameters.q}}"}}' })
+  if vim.lsp.buf.format then
+    vim.lsp.buf.format({ async = false, timeout_ms = 20000 })
+  else
+    vim.lsp.buf.formatting_sync(nil, 20000)
+  end
+  out.formatted = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+
   -- the diagnostics the server pushed for a module file that was never opened
   local planted = vim.fn.bufnr(os.getenv("IML_PLANTED"))
   vim.wait(30000, function()
