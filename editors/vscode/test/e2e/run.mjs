@@ -44,6 +44,8 @@ const FIXTURE = join("demo-app", "connections", "demo", "demo.communication.iml.
 const MODULE = join("make-app", "modules", "search-contacts", "search-contacts.communication.iml.json");
 /** A module file the test never opens, with a parameter name misspelt (IML201 unknown-parameter). */
 const PLANTED = join("make-app", "modules", "create-contact", "create-contact.communication.iml.json");
+/** A file of the example app rewritten untidily, for Format Document. */
+const UNTIDY = join("make-app", "modules", "search-contacts", "search-contacts.interface.iml.json");
 /** The copy of the example app that sends to the local API stand-in, and its files the test sends from. */
 const RUN_APP = "run-app";
 const RUN_MODULE = `${RUN_APP}/modules/search-contacts/search-contacts.communication.iml.json`;
@@ -197,6 +199,7 @@ const plantedText = readFileSync(join(WORKSPACE, PLANTED), "utf8");
 if (!plantedText.includes("{{parameters.email}}")) fail(`${PLANTED} has no {{parameters.email}} to misspell`);
 writeFileSync(join(WORKSPACE, PLANTED), plantedText.replace("{{parameters.email}}", "{{parameters.emial}}"));
 const misspelt = locate(readFileSync(join(WORKSPACE, PLANTED), "utf8"), "emial");
+writeFileSync(join(WORKSPACE, UNTIDY), '[{"name":"id",  "type":"text","label":"Contact ID"},\n{"name" :"name","type":"text","label":"Name"}]\n');
 mkdirSync(join(WORKSPACE, ".vscode"));
 writeFileSync(
   join(WORKSPACE, ".vscode", "settings.json"),
@@ -645,6 +648,17 @@ try {
     seen.requestsDuringReplay = (await acmeReceived()).length - before;
     seen.recording = existsSync(join(WORKSPACE, RUN_MODULE.replace(/\.iml\.json$/, ".response.json")));
   });
+
+  // Format Document (the server's formatting): a line per parameter, `": "` and `", "`, nothing else changed
+  await phase("format document", async () => {
+    await openFile(page, UNTIDY);
+    const untidyEditor = page.locator(".monaco-editor", { has: page.locator(".view-line", { hasText: "Contact ID" }) }).first();
+    await untidyEditor.locator(".view-line", { hasText: "Contact ID" }).first().click();
+    await runCommand(page, "Format Document");
+    const formattedLine = untidyEditor.locator(".view-line", { hasText: '"label": "Contact ID"' }).first();
+    await formattedLine.waitFor({ timeout: STEP });
+    seen.formatted = await Promise.all([0, 1, 2, 3].map((n) => lineText(untidyEditor.locator(".view-line").nth(n))));
+  });
 } catch (error) {
   failure = error;
 } finally {
@@ -768,6 +782,11 @@ expect(seen.replayBundles === found.length && seen.requestsDuringReplay === 0, `
 expect(seen.recording === true, "the responses saved next to the module");
 expect(/Run on recorded response/.test(seen.runLensesAfterSend ?? ""), `the Run on recorded response lens once they are (saw ${seen.runLensesAfterSend})`);
 
+expect(
+  JSON.stringify([...(seen.formatted ?? [])].sort()) ===
+    JSON.stringify(["[", "]", '{"name": "id", "type": "text", "label": "Contact ID"},', '{"name": "name", "type": "text", "label": "Name"}'].sort()),
+  `Format Document lays out the untidy interface file (saw ${JSON.stringify(seen.formatted)})`,
+);
 expect(!existsSync(HOSTILE_MARKER), "the workspace's imlLs.server.command is not run");
 expect((seen.serverLog ?? []).some((line) => line.includes("from the bundled server")), "the bundled server set up and started");
 expect(!serverLog().includes("[Trace"), "the workspace cannot turn the message trace on");
