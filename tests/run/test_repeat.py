@@ -4,6 +4,7 @@ HTTP server on 127.0.0.1 (through the library, the recordings and the CLI)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,15 +13,17 @@ import pytest
 
 from iml_ls.analysis import Workspace
 from iml_ls.run.pipeline import MAX_REPEATS, Directives, Evaluating, Pipeline, Repeat
-from iml_ls.run.session import Confirm, Run, RunOptions, RunResult
+from iml_ls.run.session import Confirm, Run, RunOptions, RunResult, render_run_text
 from iml_ls.syntax.json_tree import JsonObject
 from tests.app_files import write_files
+from tests.doc_pages import page
 from tests.run.apps import write_app
 from tests.run.fake_api import Answer, FakeApi, Received
 from tests.run.helpers import host, result_of, run
 from tests.run.test_components import store_tokens
 
 ACTION = "modules/create-contact/create-contact.communication.iml.json"
+_ELAPSED = re.compile(r"\(\d+(\.\d+)? ms\)")
 
 
 def poll(repeat: dict[str, object], status_temp: str = "{{body.status}}") -> list[dict[str, object]]:
@@ -232,3 +235,15 @@ def repeat_of(app: Path, repeat: dict[str, object]) -> object:
     assert isinstance(node, JsonObject)
     evaluating = Evaluating(None)  # type: ignore[arg-type]  # reading `repeat` evaluates nothing
     return Pipeline(analysis.context, Directives((), repeat=(analysis, node)), evaluating).repeat()
+
+
+def test_the_example_on_the_page_is_what_a_run_prints(app: Path, api: FakeApi) -> None:
+    section = page("features/run.md").split("\n## Repeat\n", 1)[1].split("\n## ", 1)[0]
+    [communication] = re.findall(r"^```json\n(.*?)^```$", section, re.S | re.M)
+    [printed] = re.findall(r"^```text\n(.*?)^```$", section, re.S | re.M)
+    assert '"delay": 1000' in communication
+    (app / ACTION).write_text(communication.replace('"delay": 1000', '"delay": 1'))  # no need to wait a second
+    job_server(api, ["processing", "done"])
+    answer = run(app, ACTION, api)
+    shown = render_run_text(answer.as_json())  # type: ignore[union-attr]
+    assert _ELAPSED.sub("(… ms)", shown.replace(host(api), "127.0.0.1:8765")) == _ELAPSED.sub("(… ms)", printed)

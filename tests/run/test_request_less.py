@@ -5,6 +5,7 @@ test's real HTTP server on 127.0.0.1 would see it)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from iml_ls.run.session import Confirm
 from tests.app_files import write_files
+from tests.doc_pages import page
 from tests.run.apps import write_app
 from tests.run.fake_api import Answer, FakeApi
 from tests.run.helpers import host, result_of, run
@@ -101,4 +103,15 @@ def test_the_cli_runs_it_without_asking(app: Path, api: FakeApi) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["result"]["outputs"] == [{"fields": ["name", "email"], "count": 2}]
+    assert api.received == []
+
+
+def test_the_example_on_the_page_gives_the_bundle_it_says(app: Path, api: FakeApi) -> None:
+    section = page("features/run.md").split("\n## Request-less communication\n", 1)[1].split("\n## ", 1)[0]
+    [communication] = re.findall(r"^```json\n(.*?)^```$", section, re.S | re.M)
+    (app / RPC).write_text(communication)
+    shown = result_of(app, RPC, api)
+    [bundle] = shown["outputs"]
+    assert f"the bundle `{json.dumps(bundle, separators=(',', ':'))}`" in " ".join(section.split())
+    assert [step["directive"] for step in shown["exchanges"][0]["steps"]] == ["output"]
     assert api.received == []
