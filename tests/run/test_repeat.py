@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from iml_ls.analysis import Workspace
+from iml_ls.evaluate.recorded import recorded_response
 from iml_ls.run.pipeline import MAX_REPEATS, Directives, Evaluating, Pipeline, Repeat
 from iml_ls.run.session import Confirm, Run, RunOptions, RunResult, render_run_text
 from iml_ls.syntax.json_tree import JsonObject
@@ -247,3 +248,16 @@ def test_the_example_on_the_page_is_what_a_run_prints(app: Path, api: FakeApi) -
     answer = run(app, ACTION, api)
     shown = render_run_text(answer.as_json())  # type: ignore[union-attr]
     assert _ELAPSED.sub("(… ms)", shown.replace(host(api), "127.0.0.1:8765")) == _ELAPSED.sub("(… ms)", printed)
+
+
+def test_a_recorded_repeat_still_answers_each_request_of_the_file(app: Path, api: FakeApi) -> None:
+    """The repetitions' labels (``request 2 of 3, repetition 2``) do not hide the recorded responses
+    from the checks and hovers of the file, which find each request's by its label."""
+    write_files(app, {ACTION: poll({"condition": "{{temp.status == 'processing'}}", "delay": 1, "limit": 10})})
+    job_server(api, ["processing", "done"])
+    result_of(app, ACTION, api, record=True)
+    analysis = Workspace().analysis(str(app / ACTION))
+    assert analysis is not None
+    recorded = [recorded_response(analysis, request) for request in analysis.requests]
+    assert [r.exchange.label if r else None for r in recorded] == ["request 1 of 3", "request 2 of 3", "request 3 of 3"]
+    assert [r.body if r else None for r in recorded] == [{"id": "j7"}, {"status": "processing"}, {"pages": 12}]
