@@ -629,7 +629,6 @@ class Run:
         previous: dict[str, JsValue] | None = None
         wanted = max(1, min(self.options.pages, MAX_PAGES))
         total = 0
-        sent_last: _Sent | None = None
         for number in range(1, wanted + 1):
             page = page_variables(number) if self._paginated else None
             built = self.analysis_thread(functools.partial(self._build, request, index, count, page, previous))
@@ -677,22 +676,22 @@ class Run:
             if page_result.failure is not None:
                 result.failure = page_result.failure
                 return False
-            sent_last = _Sent(exchange, pipeline, timeout)
+            done = _Sent(exchange, pipeline, timeout)
             total += len(page_result.outputs)
             if page_result.limit is not None and total >= page_result.limit:
                 result.outputs = result.outputs[: len(result.outputs) - (total - page_result.limit)]
                 if page_result.more_pages:
                     result.notes.append(f"`limit` ({page_result.limit}) reached: no more pages.")
-                return sent_last
+                return done
             answered = exchange.response
             if not page_result.more_pages or answered is None:
-                return sent_last
+                return done
             if number == wanted:
                 result.notes.append(f"`pagination` asks for page {number + 1}: ask for more pages to follow it.")
-                return sent_last
+                return done
             headers = header_variables(answered.headers)
             previous = {"body": page_result.body, "headers": headers, "statusCode": answered.status}
-        return sent_last or True
+        return True
 
     def _build(
         self,
