@@ -5,7 +5,9 @@ The directives run in Make's order: ``response.temp`` first (it sees ``body``,
 and the ``error`` Make raises for it, then ``iterate``, ``output`` per item, ``wrapper``, ``limit``,
 whether ``pagination`` asks for another page, a polling trigger's ``trigger``, and what a connection
 or a webhook's attach stores (``data``, ``expires``, ``uid``, ``metadata``). Which directive runs in
-which component comes from the vocabulary table (:data:`iml_ls.model.schema.RESPONSE_DIRECTIVES`).
+which component comes from the vocabulary tables (:mod:`iml_ls.model.schema`). A request without
+``url`` runs ``response.temp`` and ``output`` only; after a request's last page, ``repeat`` says
+whether Make sends it again (the session sends).
 
 Pure: no network, no files; the caller evaluates with the request's own variables.
 """
