@@ -168,14 +168,25 @@ def test_without_a_limit_make_stops_at_a_thousand(app: Path) -> None:
     assert MAX_REPEATS == 1000
 
 
+def test_a_run_that_loops_forever_stops_at_a_thousand_requests(app: Path, api: FakeApi) -> None:
+    write_files(app, {ACTION: {"url": "/jobs/j7", "repeat": {"condition": "{{true}}"}}})
+    job_server(api, ["processing"])
+    shown = result_of(app, ACTION, api)
+    assert len(api.received) == MAX_REPEATS
+    assert "`repeat` stopped after 1,000 requests, Make's most (1,000): its condition still holds." in shown["notes"]
+    assert len(shown["exchanges"]) == MAX_REPEATS
+
+
 def test_delay_and_limit_must_be_written_as_numbers(app: Path, api: FakeApi) -> None:
-    """Make does not evaluate ``{{…}}`` in ``delay`` or ``limit``: the run fails there."""
+    """Make does not evaluate ``{{…}}`` in ``delay`` or ``limit``: the run fails there, before the
+    request is sent."""
     write_files(app, {ACTION: poll({"condition": "{{temp.status == 'processing'}}", "delay": "{{1000}}"})})
     job_server(api, ["processing"])
     shown = result_of(app, ACTION, api)
     assert shown["failure"]["directive"] == "repeat"
     assert "`repeat.delay` must be a number written in the file" in shown["failure"]["message"]
-    assert [r.path for r in api.received].count("/v2/jobs/j7") == 1
+    assert shown["failure"]["range"]["start"]["line"] > 0
+    assert [r.path for r in api.received] == ["/v2/jobs"]
 
 
 def test_a_repeated_request_to_a_confirmed_host_asks_nothing_more(app: Path, api: FakeApi) -> None:

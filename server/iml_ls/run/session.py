@@ -610,11 +610,11 @@ class Run:
             return None
         if repetition >= repeat.limit:
             most = f"its `limit` ({repeat.limit})" if repeat.limit < MAX_REPEATS else "Make's most (1,000)"
-            result.notes.append(f"`repeat` stopped after {repetition} requests, {most}: its condition still holds.")
+            result.notes.append(f"`repeat` stopped after {repetition:,} requests, {most}: its condition still holds.")
             return None
         if time.monotonic() - started + repeat.delay >= sent.timeout:
             result.notes.append(
-                f"`repeat` stopped after {repetition} requests: waiting {repeat.delay:g} s more would pass the "
+                f"`repeat` stopped after {repetition:,} requests: waiting {repeat.delay:g} s more would pass the "
                 f"request's timeout ({sent.timeout:g} s), which Make's repetitions share."
             )
             return None
@@ -636,6 +636,10 @@ class Run:
                 result.failure = built
                 return False
             shown, sent, pipeline, made_up = built
+            unreadable = pipeline.repeat()  # a `repeat` Make refuses stops the run before anything is sent
+            if isinstance(unreadable, Failure):
+                result.failure = unreadable
+                return False
             self.temp = TempState({**self.temp.values, **dict(sent.temp)})  # the request's own `temp` stays
             label = recorded_label(shown.label, number) + (f", repetition {repetition}" if repetition > 1 else "")
             label += f", page {number}" if number > 1 else ""
