@@ -7,12 +7,15 @@ import json
 import re
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
 
 from iml_ls.analysis import Workspace
 from iml_ls.evaluate.recorded import recorded_response
+from iml_ls.run import http
+from iml_ls.run.exchange import ReceivedResponse, SentRequest
 from iml_ls.run.pipeline import MAX_REPEATS, Directives, Evaluating, Pipeline, Repeat
 from iml_ls.run.session import Confirm, Run, RunOptions, RunResult, render_run_text
 from iml_ls.syntax.json_tree import JsonObject
@@ -272,3 +275,25 @@ def test_a_recorded_repeat_still_answers_each_request_of_the_file(app: Path, api
     recorded = [recorded_response(analysis, request) for request in analysis.requests]
     assert [r.exchange.label if r else None for r in recorded] == ["request 1 of 3", "request 2 of 3", "request 3 of 3"]
     assert [r.body if r else None for r in recorded] == [{"id": "j7"}, {"status": "processing"}, {"pages": 12}]
+
+
+def test_a_repeated_send_may_only_take_what_is_left_of_the_timeout(app: Path, api: FakeApi) -> None:
+    module = poll({"condition": "{{temp.status == 'processing'}}", "delay": 1, "limit": 3})
+    module[1]["timeout"] = 20000
+    write_files(app, {ACTION: module})
+    job_server(api, ["processing"])
+    timeouts: dict[str, list[float]] = {}
+
+    def sender(request: SentRequest) -> ReceivedResponse:
+        timeouts.setdefault(urllib.parse.urlsplit(request.url).path, []).append(request.options.timeout)
+        return http.send(request)
+
+    workspace = Workspace()
+    analysis = workspace.analysis(str(app / ACTION))
+    assert analysis is not None
+    options = RunOptions(confirmed_hosts=frozenset({host(api)}))
+    assert isinstance(Run(workspace, analysis, options, sender=sender, sleep=lambda _: None).run(), RunResult)
+    first, second, third = timeouts["/v2/jobs/j7"]
+    assert first == 20.0
+    assert 0 < third < second < first
+    assert timeouts["/v2/jobs"] == [40.0]  # Make's default for a request that says none
