@@ -32,8 +32,10 @@ Roots = dict[str, tuple[JsValue, ...]]
 _ITEM_PLACES: tuple[JsonPath, ...] = (("response", "output"), ("response", "trigger"), ("response", "iterate"))
 """Where ``item`` is the item ``iterate`` is at (in ``iterate`` itself, only in its ``condition``)."""
 _PARSED_TYPES = frozenset({"json", "automatic"})
-_LABEL = re.compile(r"(?:request|attach|detach|update|epoch)(?: (\d+)(?: of \d+)?)?(?:, page \d+)?")
-_STAGE_LABEL = re.compile(r"`(\w+)` stage(?:, request (\d+))?(?:, page \d+)?")
+_LABEL = re.compile(
+    r"(?:request|attach|detach|update|epoch)(?: (\d+)(?: of \d+)?)?(?:, repetition \d+)?(?:, page \d+)?"
+)
+_STAGE_LABEL = re.compile(r"`(\w+)` stage(?:, request (\d+))?(?:, repetition \d+)?(?:, page \d+)?")
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,11 @@ from iml_ls.text.line_index import PositionEncoding
 MASK = "••••"
 BOUNDARY = "----iml-ls-preview-boundary"
 """The multipart boundary of every preview (fixed, so that a preview is reproducible)."""
-PAGE_SIZE = 20
-"""``pagination.limit`` of every page (and ``offset`` steps), as the preview assumes."""
+PAGINATION_START = {"page": 1, "offset": 0, "limit": 20}
+"""``pagination`` of the first page, as Make's runtime starts it."""
+PAGINATION_LIMIT_GROWTH = 5
+"""How many times ``pagination.limit`` grows from a page to the next (up to :data:`PAGINATION_MAX_LIMIT`)."""
+PAGINATION_MAX_LIMIT = 500
 MERGED_PARTS = ("method", "headers", "qs", "body", "type", "encodeUrl")
 """The request directives base gives a module or RPC (besides ``baseUrl``)."""
 SEND_OPTIONS = ("timeout", "gzip", "followRedirects", "followAllRedirects", "ca")
@@ -69,16 +72,23 @@ ASSUMPTIONS = (
     "base's, objects (headers, qs, body) are merged key by key; a relative `url` is appended to `baseUrl`.",
     "The query string is encoded as the `qs` package does (`a[b]=c`, `a[0]=x`); "
     "a `urlencoded` body the same way; `json` bodies as `JSON.stringify`.",
-    "The second page has `pagination.page` 2, `offset` 20 and `limit` 20 (first page: 1, 0, 20); "
-    "values `pagination` reads from the first page's response are shown as `<body.…>` placeholders.",
+    "The second page has `pagination.page` 2, `offset` 20 and `limit` 100 (first page: 1, 0, 20; the limit "
+    "grows five times a page up to 500, the offset by the page before's limit); values `pagination` reads "
+    "from the first page's response are shown as `<body.…>` placeholders.",
 )
 """What Make does not document and the preview assumes (stated in every preview)."""
 _SENT_PARTS = (("url",), ("headers",), ("qs",), ("body",))
 
 
 def page_variables(page: int) -> dict[str, JsValue]:
-    """``pagination`` of a page: ``page`` from 1, ``offset`` and ``limit`` in steps of :data:`PAGE_SIZE`."""
-    return {"page": page, "offset": (page - 1) * PAGE_SIZE, "limit": PAGE_SIZE}
+    """``pagination`` of a page as Make's runtime counts (the preview's pages and a run's share it):
+    ``page`` from 1; ``limit`` 20, then five times the page before's up to 500 (20, 100, 500, 500…);
+    ``offset`` 0, then the page before's ``offset`` plus its ``limit`` (0, 20, 120, 620…), so that
+    the pages' ranges follow one another."""
+    offset, limit = PAGINATION_START["offset"], PAGINATION_START["limit"]
+    for _ in range(PAGINATION_START["page"], page):
+        offset, limit = offset + limit, min(limit * PAGINATION_LIMIT_GROWTH, PAGINATION_MAX_LIMIT)
+    return {"page": page, "offset": offset, "limit": limit}
 
 
 FIRST_PAGE = page_variables(1)

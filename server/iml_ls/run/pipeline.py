@@ -5,7 +5,9 @@ The directives run in Make's order: ``response.temp`` first (it sees ``body``,
 and the ``error`` Make raises for it, then ``iterate``, ``output`` per item, ``wrapper``, ``limit``,
 whether ``pagination`` asks for another page, a polling trigger's ``trigger``, and what a connection
 or a webhook's attach stores (``data``, ``expires``, ``uid``, ``metadata``). Which directive runs in
-which component comes from the vocabulary table (:data:`iml_ls.model.schema.RESPONSE_DIRECTIVES`).
+which component comes from the vocabulary tables (:mod:`iml_ls.model.schema`). A request without
+``url`` runs ``response.temp`` and ``output`` only; after a request's last page, ``repeat`` says
+whether Make sends it again (the session sends).
 
 Pure: no network, no files; the caller evaluates with the request's own variables.
 """
@@ -23,9 +25,10 @@ from iml_ls.evaluate import coerce
 from iml_ls.evaluate.environment import ConnectionEvaluation, TempState
 from iml_ls.evaluate.values import UNDEFINED, JsValue
 from iml_ls.features.request_preview import Values
-from iml_ls.model.schema import RESPONSE_DIRECTIVES, Context
+from iml_ls.model.schema import REQUEST_DIRECTIVES, RESPONSE_DIRECTIVES, Context
 from iml_ls.run.exchange import ReceivedResponse, header_variables
-from iml_ls.syntax.json_tree import JsonObject, JsonValue
+from iml_ls.syntax.iml import Name, walk_expr
+from iml_ls.syntax.json_tree import JsonNumber, JsonObject, JsonValue
 
 STORED = ("data", "expires", "uid", "metadata")
 """What a connection (and a webhook's attach: ``data``, ``uid``) keeps once the response is read."""
@@ -44,6 +47,10 @@ BODY_TYPES = {
 """How each ``response.type`` reads the body (``automatic`` goes by the ``content-type``)."""
 _AUTOMATIC = (("json", "json"), ("x-www-form-urlencoded", "urlencoded"), ("text/", "text"), ("xml", "text"))
 """``content-type`` fragments and how ``automatic`` reads such a body (anything else: binary)."""
+RESPONSE_VARIABLES = ("body", "headers", "statusCode")
+"""What the response gives the directives after it (not ``repeat.condition``)."""
+MAX_REPEATS = 1000
+"""Make's runtime sends a repeated request at most 1,000 times, whatever ``repeat.limit`` says."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,22 @@ class Failure:
     end: int = 0
 
 
+@dataclass(frozen=True)
+class Repeat:
+    """A request's ``repeat``: Make sends the request again while ``condition`` holds (it is evaluated
+    after each request, with ``temp`` but not the response), waiting ``delay`` between two sends, and
+    sends it at most ``limit`` times (never more than :data:`MAX_REPEATS`)."""
+
+    owner: Analysis
+    node: JsonObject
+    delay: float
+    """Seconds."""
+    limit: int
+    """The most requests, the first included."""
+    reads_response: tuple[str, ...] = ()
+    """What of the response (``body``, ``headers``, ``statusCode``) ``condition`` reads: nothing there."""
+
+
 @dataclass
 class PageResult:
     """What one response gave."""
@@ -93,6 +116,8 @@ class Directives:
     sources: tuple[tuple[Analysis, JsonObject], ...]
     pagination: tuple[Analysis, JsonObject] | None = None
     """The request's ``pagination`` (or base's)."""
+    repeat: tuple[Analysis, JsonObject] | None = None
+    """The request's ``repeat`` (or base's)."""
 
     def get(self, name: str) -> tuple[Analysis, JsonValue] | None:
         for owner, response in self.sources:
@@ -237,6 +262,63 @@ class Pipeline:
         value = self._evaluate("temp", found, temp, variables, steps)
         return merge_temp(temp, value)
 
+    def run_without_request(self, temp: TempState) -> PageResult:
+        """A request without ``url`` (request-less communication): nothing is sent, and Make runs only
+        ``response.temp`` and ``output`` (the request's own ``temp`` ran when it was built); there is
+        no ``body``, ``headers`` or ``statusCode``. ``output`` false, null or missing gives no bundle."""
+        result = PageResult(temp, UNDEFINED)
+        try:
+            result.temp = self.response_temp(temp, {}, result.steps)
+            found = self.directives.get("output") if self.allowed("output") else None
+            if found is not None:
+                value = self._evaluate("output", found, result.temp, {}, result.steps)
+                result.outputs = [] if _no_bundle(value) or value is UNDEFINED else [value]
+        except _Failed as failed:
+            result.failure = failed.failure
+        return result
+
+    def repeat(self) -> Repeat | Failure | None:
+        """The request's ``repeat`` where Make runs it; a failure when ``delay`` or ``limit`` is not a
+        number written in the file (Make does not evaluate ``{{…}}`` in them)."""
+        found = self.directives.repeat
+        if found is None or self.context not in REQUEST_DIRECTIVES["repeat"].allowed:
+            return None
+        owner, node = found
+        numbers: dict[str, float] = {}
+        for key in ("delay", "limit"):
+            value = node.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, JsonNumber):
+                message = f"`repeat.{key}` must be a number written in the file (Make evaluates no `{{{{…}}}}` there)."
+                return Failure("repeat", DEFAULT_ERROR_TYPE, message, owner, value.start, value.end)
+            numbers[key] = value.value
+        delay = max(numbers.get("delay", 0), 0) / 1000
+        limit = min(max(int(numbers.get("limit", MAX_REPEATS)), 1), MAX_REPEATS)
+        string = owner.iml_string_of(condition) if (condition := node.get("condition")) is not None else None
+        read = {
+            name.name
+            for template in (string.templates if string is not None else ())
+            if template.expr is not None
+            for name in walk_expr(template.expr)
+            if isinstance(name, Name) and name.name in RESPONSE_VARIABLES
+        }
+        return Repeat(owner, node, delay, limit, tuple(sorted(read)))
+
+    def repeat_holds(self, repeat: Repeat, temp: TempState, steps: list[Step]) -> bool | Failure:
+        """Whether ``repeat.condition`` asks for the request again: evaluated with ``temp`` (after
+        ``response.temp``) and the request's variables, not ``body``, ``headers`` or ``statusCode``
+        (Make's documentation: the condition sees ``temp`` only). No condition: no repetition."""
+        condition = repeat.node.get("condition")
+        if condition is None:
+            return False
+        try:
+            holds = coerce.is_truthy(self._evaluate("repeat", (repeat.owner, condition), temp, {}, None))
+        except _Failed as failed:
+            return failed.failure
+        steps.append(Step("repeat", holds, repeat.owner, condition.start, condition.end))
+        return holds
+
     def run(self, response: ReceivedResponse, temp: TempState) -> PageResult:
         result = PageResult(temp, UNDEFINED)
         try:
@@ -357,6 +439,7 @@ class Pipeline:
         found = self.directives.get("output")
         if items is None:
             outputs = [self._evaluate("output", found, result.temp, variables, None) if found else result.body]
+            outputs = [output for output in outputs if not _no_bundle(output)]
         else:
             outputs = [
                 self._evaluate("output", found, result.temp, self._item(variables, item, items), None)
@@ -367,7 +450,7 @@ class Pipeline:
         if found is not None:
             result.steps.append(Step("output", outputs, found[0], found[1].start, found[1].end))
         wrapper = self.directives.get("wrapper") if self.allowed("wrapper") else None
-        if wrapper is not None:
+        if wrapper is not None and (outputs or items is not None):  # false or null output: no wrapper
             shown = outputs if items is not None else outputs[0]
             wrapped = self._evaluate("wrapper", wrapper, result.temp, {**variables, "output": shown}, result.steps)
             outputs = wrapped if isinstance(wrapped, list) else [wrapped]
@@ -429,6 +512,11 @@ class Pipeline:
             shown["newest"] = newest
             result.stored["trigger"] = newest
         result.steps.append(Step("trigger", shown, owner, node.start, node.end))
+
+
+def _no_bundle(output: JsValue) -> bool:
+    """An ``output`` of false or null ends Make's chain there: no bundle."""
+    return output is None or output is False
 
 
 def _newest(marks: list[dict[str, JsValue]], kind: str, order: str) -> dict[str, JsValue] | None:

@@ -15,7 +15,7 @@ import math
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -48,7 +48,7 @@ from iml_ls.run.exchange import (
     header_variables,
     host_of,
 )
-from iml_ls.run.pipeline import Directives, Evaluating, Failure, PageResult, Pipeline, Step
+from iml_ls.run.pipeline import MAX_REPEATS, Directives, Evaluating, Failure, PageResult, Pipeline, Step
 from iml_ls.run.recordings import RecordedExchange, Recording, recording_path, write_recording
 from iml_ls.run.store import Store, StoreError, read_store, store_path, write_store
 from iml_ls.syntax.json_tree import JsonObject
@@ -348,6 +348,7 @@ class Run:
         sender: Sender | None = None,
         analysis_thread: AnalysisThread = on_this_thread,
         clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.workspace = workspace
         self.analysis = analysis
@@ -356,6 +357,8 @@ class Run:
         """What sends (default: the network; redirects followed only to confirmed hosts)."""
         self.analysis_thread = analysis_thread
         self.clock = clock
+        self.sleep = sleep
+        """Waits ``repeat.delay`` (on the caller's thread, as the network waits)."""
         self.where = analysis_thread(lambda: _where(workspace, analysis))
         root = self.where.app_root
         self.store = read_store(root) if root is not None else Store()
@@ -554,22 +557,75 @@ class Run:
         base = builder.around.base
         if base is not None and isinstance(base.root, JsonObject):
             sources.append((base, base.root.get("response")))
-        pagination: tuple[Analysis, JsonObject] | None = None
-        own = request.node.get("pagination")
-        inherited = base.root.get("pagination") if base is not None and isinstance(base.root, JsonObject) else None
-        if isinstance(own, JsonObject):
-            pagination = (self.analysis, own)
-        elif base is not None and isinstance(inherited, JsonObject):
-            pagination = (base, inherited)
+
+        def own_or_base(name: str) -> tuple[Analysis, JsonObject] | None:
+            own = request.node.get(name)
+            inherited = base.root.get(name) if base is not None and isinstance(base.root, JsonObject) else None
+            if isinstance(own, JsonObject):
+                return self.analysis, own
+            return (base, inherited) if base is not None and isinstance(inherited, JsonObject) else None
+
         directives = Directives(
             tuple((owner, node) for owner, node in sources if isinstance(node, JsonObject)),
-            pagination if self._paginated else None,
+            own_or_base("pagination") if self._paginated else None,
+            own_or_base("repeat"),
         )
         return Pipeline(self.analysis.context, directives, Evaluating(builder.evaluation(page)))
 
     def _send_pages(self, result: RunResult, request: Request, index: int, count: int) -> bool:
-        """Send a request and the pages after it that were asked for; False when the run must stop."""
-        result.outputs.clear()  # a component's bundles are its last request's
+        """Send a request and the pages after it that were asked for, again while its ``repeat`` asks;
+        False when the run must stop."""
+        started = time.monotonic()
+        for repetition in range(1, MAX_REPEATS + 1):
+            result.outputs.clear()  # a component's bundles are its last request's (its last repetition's)
+            sent = self._send_repetition(result, request, (index, count), repetition, started)
+            if not isinstance(sent, _Sent):
+                return sent
+            delay = self.analysis_thread(functools.partial(self._repeat_delay, result, sent, repetition, started))
+            if isinstance(delay, Failure):
+                result.failure = delay
+                return False
+            if delay is None:
+                return True
+            self.sleep(delay)
+        return True
+
+    def _repeat_delay(self, result: RunResult, sent: _Sent, repetition: int, started: float) -> float | Failure | None:
+        """The seconds to wait before ``repeat`` sends the request again, or None when it does not:
+        its condition is false, its ``limit`` (at most 1,000) is reached, or another wait and send
+        would pass the request's ``timeout`` (Make's 40 s by default), which all repetitions share."""
+        repeat = sent.pipeline.repeat()
+        if repeat is None or isinstance(repeat, Failure):
+            return repeat
+        note = (
+            f"`repeat.condition` reads {', '.join(f'`{name}`' for name in repeat.reads_response)}, which it "
+            "cannot see (Make gives it `temp`, not the response): copy the value into `temp` with `response.temp`."
+        )
+        if repeat.reads_response and note not in result.notes:
+            result.notes.append(note)
+        holds = sent.pipeline.repeat_holds(repeat, self.temp, sent.exchange.steps)
+        if isinstance(holds, Failure):
+            return holds
+        if not holds:
+            return None
+        if repetition >= repeat.limit:
+            most = f"its `limit` ({repeat.limit})" if repeat.limit < MAX_REPEATS else "Make's most (1,000)"
+            result.notes.append(f"`repeat` stopped after {repetition:,} requests, {most}: its condition still holds.")
+            return None
+        if time.monotonic() - started + repeat.delay >= sent.timeout:
+            result.notes.append(
+                f"`repeat` stopped after {repetition:,} requests: waiting {repeat.delay:g} s more would pass the "
+                f"request's timeout ({sent.timeout:g} s), which Make's repetitions share."
+            )
+            return None
+        return repeat.delay
+
+    def _send_repetition(
+        self, result: RunResult, request: Request, at: tuple[int, int], repetition: int, started: float
+    ) -> _Sent | bool:
+        """Send a request (one repetition of it) and the pages after it that were asked for: what the
+        last page gave, or whether the run goes on when nothing came back (skipped, failed)."""
+        index, count = at
         previous: dict[str, JsValue] | None = None
         wanted = max(1, min(self.options.pages, MAX_PAGES))
         total = 0
@@ -580,24 +636,35 @@ class Run:
                 result.failure = built
                 return False
             shown, sent, pipeline, made_up = built
+            unreadable = pipeline.repeat()  # a `repeat` Make refuses stops the run before anything is sent
+            if isinstance(unreadable, Failure):
+                result.failure = unreadable
+                return False
             self.temp = TempState({**self.temp.values, **dict(sent.temp)})  # the request's own `temp` stays
-            exchange = Exchange(shown.label, number, shown, None, sent=sent)
+            label = recorded_label(shown.label, number) + (f", repetition {repetition}" if repetition > 1 else "")
+            label += f", page {number}" if number > 1 else ""
+            exchange = Exchange(label, number, shown, None, sent=sent)
             result.exchanges.append(exchange)
             if shown.skipped:
-                result.notes.append(f"{shown.label}: {shown.skipped} Not sent.")
+                result.notes.append(f"{label}: {shown.skipped} Not sent.")
                 return True
             note = f"Sent with made-up values: {', '.join(made_up)} (give real ones in a samples file)."
             if made_up and note not in result.notes:
                 result.notes.append(note)
-            if sent.url is None:
-                response = ReceivedResponse(200, (), b"", "", 0.0)
+            wire = None if sent.url is None else _wire(sent)
+            timeout = DEFAULT_TIMEOUT if wire is None else wire.options.timeout
+            if wire is None:  # request-less: nothing is sent, no question asked
+                page_result = self.analysis_thread(functools.partial(pipeline.run_without_request, self.temp))
             else:
-                host = host_of(sent.url)
+                host = host_of(wire.url)
                 if not self.options.replay and host not in self.options.confirmed_hosts:  # named by a response
                     raise _Unconfirmed(Confirm(host, shown.secrets_sent))
+                if repetition > 1:  # the repetitions share the request's timeout
+                    left = max(timeout - (time.monotonic() - started), 0.001)
+                    wire = replace(wire, options=replace(wire.options, timeout=left))
                 try:
-                    self.sending = (shown.label, number)
-                    response = self.sender(_wire(sent))
+                    self.sending = (label, number)
+                    response = self.sender(wire)
                 except SendError as error:
                     url = request.node.get("url")
                     where = (self.analysis, url.start, url.end) if url is not None else (None, 0, 0)
@@ -607,25 +674,27 @@ class Run:
                 location = response.header("location")
                 if 300 <= response.status < 400 and location:
                     target = host_of(urllib.parse.urljoin(response.url, location))
-                    result.notes.append(f"{shown.label}: the redirect to {target} was not followed.")
-            page_result = self.analysis_thread(functools.partial(pipeline.run, response, self.temp))
+                    result.notes.append(f"{label}: the redirect to {target} was not followed.")
+                page_result = self.analysis_thread(functools.partial(pipeline.run, response, self.temp))
             self._take(result, exchange, page_result)
             if page_result.failure is not None:
                 result.failure = page_result.failure
                 return False
+            done = _Sent(exchange, pipeline, timeout)
             total += len(page_result.outputs)
             if page_result.limit is not None and total >= page_result.limit:
                 result.outputs = result.outputs[: len(result.outputs) - (total - page_result.limit)]
                 if page_result.more_pages:
                     result.notes.append(f"`limit` ({page_result.limit}) reached: no more pages.")
-                return True
-            if not page_result.more_pages:
-                return True
+                return done
+            answered = exchange.response
+            if not page_result.more_pages or answered is None:
+                return done
             if number == wanted:
                 result.notes.append(f"`pagination` asks for page {number + 1}: ask for more pages to follow it.")
-                return True
-            headers = header_variables(response.headers)
-            previous = {"body": page_result.body, "headers": headers, "statusCode": response.status}
+                return done
+            headers = header_variables(answered.headers)
+            previous = {"body": page_result.body, "headers": headers, "statusCode": answered.status}
         return True
 
     def _build(
@@ -696,6 +765,16 @@ class Run:
         note = f"Stored for later runs in {Path(store_path(root)).relative_to(root)} (git-ignored)."
         if note not in result.notes:
             result.notes.append(note)
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """The last page of a request that was sent (or ran without ``url``): where ``repeat`` decides."""
+
+    exchange: Exchange
+    pipeline: Pipeline
+    timeout: float
+    """The request's ``timeout`` in seconds, which its repetitions share."""
 
 
 class _Unconfirmed(Exception):
