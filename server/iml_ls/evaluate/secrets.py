@@ -1,0 +1,121 @@
+"""The one rule for masking secret values in any text iml-ls shows: diagnostics, hovers, previews,
+a run's requests and responses, recordings.
+
+Which values are secrets is each caller's to say (sample values under secret names, a run's tokens);
+this module only replaces every form of them in a text: the value as it is, in any case, reversed,
+in base64 (standard or URL-safe, padded or not) or hex, each of these URL-encoded or JSON-escaped
+(whichever characters the encoder kept), and every run of :data:`WINDOW` of its characters that does
+not read like ordinary text (a ``substring()``, a piece of a ``split()``).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+MASK = "••••"
+MIN_SECRET_LENGTH = 4
+"""Shorter values are not masked: a secret of two or three characters (``"ab"``) would mask ordinary
+words; where it stands under a secret name its caller masks it whole."""
+WINDOW = 6
+"""Length of the runs of a secret's characters that are masked on their own (see :func:`_distinctive`)."""
+_ORDINARY_PUNCTUATION = frozenset("-_. ")
+_SHARED_PARTS = re.compile(r"-----[A-Z0-9 ]+-----|^[A-Za-z0-9_-]{10,}\.(?=[A-Za-z0-9_-]{10,}\.)")
+"""The parts of a secret every value of its kind shares, whose runs are not masked on their own: a
+PEM's armour (``-----BEGIN PRIVATE KEY-----``) and a JWT's header (``eyJhbGciOiJIUzI1NiJ9.``)."""
+_JSON_SHORT_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "/": "\\/",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+}
+
+
+class SecretMasker:
+    """Masks every form of a set of secret values (built once per set: see :func:`secret_masker`)."""
+
+    def __init__(self, secrets: frozenset[str]) -> None:
+        kept = sorted((secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH and secret != MASK), key=len)
+        forms = sorted({form for secret in kept for form in _forms(secret)}, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(_spelt, forms)), re.IGNORECASE) if forms else None
+        self._windows = frozenset(
+            window
+            for secret in kept
+            if "://" not in secret  # a URL's pieces are hosts and paths the request shows anyway
+            for text in [_SHARED_PARTS.sub("\0", secret).lower()]
+            for start in range(len(text) - WINDOW + 1)
+            for window in [text[start : start + WINDOW]]
+            if _distinctive(window)
+        )
+
+    def mask(self, text: str) -> str:
+        """The text with every form of every secret replaced by :data:`MASK` (overlapping runs as one)."""
+        if self._pattern is None:
+            return text
+        masked = self._pattern.sub(MASK, text)
+        if not self._windows or len(masked) < WINDOW:
+            return masked
+        lower, windows = masked.lower(), self._windows
+        covered_until, pieces, kept_from = -1, [], 0
+        for start in range(len(lower) - WINDOW + 1):
+            if lower[start : start + WINDOW] in windows:
+                if start > covered_until:
+                    pieces += [masked[kept_from:start], MASK]
+                covered_until = kept_from = start + WINDOW
+        pieces.append(masked[kept_from:])
+        return "".join(pieces)
+
+
+@lru_cache(maxsize=64)
+def _masker(secrets: frozenset[str]) -> SecretMasker:
+    return SecretMasker(secrets)
+
+
+def secret_masker(secrets: Iterable[str]) -> SecretMasker:
+    """The masker of a set of secret values, built once per distinct set (a hover, a preview and each
+    response of a run ask for the same set again and again)."""
+    return _masker(secrets if isinstance(secrets, frozenset) else frozenset(secrets))
+
+
+def _forms(secret: str) -> set[str]:
+    """The secret as a text may carry it, before URL encoding or JSON escaping (see :func:`_spelt`)."""
+    data = secret.encode("utf-8", "surrogatepass")
+    standard, url_safe = base64.b64encode(data).decode(), base64.urlsafe_b64encode(data).decode()
+    # the unpadded forms match inside the padded ones, whose `=` alone tells nothing
+    return {secret, secret[::-1], standard.rstrip("="), url_safe.rstrip("="), data.hex()}
+
+
+def _spelt(form: str) -> str:
+    """A pattern of the form with each character as it is, percent-encoded (``%2F``, ``+`` for a space)
+    or JSON-escaped (``\\/``, ``\\u00e9``)."""
+    return "".join(_spellings(char) for char in form)
+
+
+@lru_cache(maxsize=4096)
+def _spellings(char: str) -> str:
+    spellings = {char, "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))}
+    units = char.encode("utf-16-be", "surrogatepass")
+    spellings.add("".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2)))
+    if 0xD800 <= ord(char) <= 0xDFFF:  # a lone surrogate goes over the wire as U+FFFD
+        spellings |= {"\ufffd", "%EF%BF%BD"}
+    if char == " ":
+        spellings.add("+")
+    if char in _JSON_SHORT_ESCAPES:
+        spellings.add(_JSON_SHORT_ESCAPES[char])
+    alternatives = "|".join(map(re.escape, sorted(spellings, key=len, reverse=True)))
+    return f"(?:{alternatives})"
+
+
+def _distinctive(window: str) -> bool:
+    """Whether a run of a secret's characters is unlike ordinary text: it mixes letters with digits or
+    symbols. Runs of letters (``client``, ``secret``), numbers and dates (``2026-1``) are ordinary:
+    masking them would mask every text that shares a word with a secret."""
+    letters = sum(char.isalpha() for char in window)
+    others = sum(not char.isalpha() and char not in _ORDINARY_PUNCTUATION for char in window)
+    return letters > 0 and others > 0 and "\0" not in window
