@@ -11,7 +11,9 @@ not read like ordinary text (a ``substring()``, a piece of a ``split()``).
 from __future__ import annotations
 
 import base64
+import itertools
 import re
+import string
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -22,9 +24,12 @@ words; where it stands under a secret name its caller masks it whole."""
 WINDOW = 6
 """Length of the runs of a secret's characters that are masked on their own (see :func:`_distinctive`)."""
 _ORDINARY_PUNCTUATION = frozenset("-_. ")
-_SHARED_PARTS = re.compile(r"-----[A-Z0-9 ]+-----|^[A-Za-z0-9_-]{10,}\.(?=[A-Za-z0-9_-]{10,}\.)")
-"""The parts of a secret every value of its kind shares, whose runs are not masked on their own: a
-PEM's armour (``-----BEGIN PRIVATE KEY-----``) and a JWT's header (``eyJhbGciOiJIUzI1NiJ9.``)."""
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-_.~")
+"""Characters no URL encoder or JSON writer escapes."""
+_SHARED_PARTS = re.compile(r"-----[A-Z0-9 ]+-----|^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.(?=[A-Za-z0-9_-])")
+"""The parts of a secret that values of its kind share, whose runs are not masked on their own: a
+PEM's armour (``-----BEGIN PRIVATE KEY-----``) and a JWT's header and claims (``eyJhbGciOiJIUzI1NiJ9``,
+``eyJzdWIiOi`` is ``{"sub":``), which every token spells alike; a JWT's signature is its secret part."""
 _JSON_SHORT_ESCAPES = {
     '"': '\\"',
     "\\": "\\\\",
@@ -43,12 +48,13 @@ class SecretMasker:
     def __init__(self, secrets: frozenset[str]) -> None:
         kept = sorted((secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH and secret != MASK), key=len)
         forms = sorted({form for secret in kept for form in _forms(secret)}, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(_spelt, forms)), re.IGNORECASE) if forms else None
+        # forms side by side (two secrets, a secret twice) become one mask
+        self._pattern = re.compile(f"(?:{'|'.join(map(_spelt, forms))})+", re.IGNORECASE) if forms else None
         self._windows = frozenset(
-            window
+            window.lower()
             for secret in kept
             if "://" not in secret  # a URL's pieces are hosts and paths the request shows anyway
-            for text in [_SHARED_PARTS.sub("\0", secret).lower()]
+            for text in [_SHARED_PARTS.sub("\0", secret)]
             for start in range(len(text) - WINDOW + 1)
             for window in [text[start : start + WINDOW]]
             if _distinctive(window)
@@ -87,8 +93,8 @@ def _forms(secret: str) -> set[str]:
     """The secret as a text may carry it, before URL encoding or JSON escaping (see :func:`_spelt`)."""
     data = secret.encode("utf-8", "surrogatepass")
     standard, url_safe = base64.b64encode(data).decode(), base64.urlsafe_b64encode(data).decode()
-    # the unpadded forms match inside the padded ones, whose `=` alone tells nothing
-    return {secret, secret[::-1], standard.rstrip("="), url_safe.rstrip("="), data.hex()}
+    encoded = {standard, url_safe, standard.rstrip("="), url_safe.rstrip("=")}
+    return {secret, secret[::-1], data.hex(), *encoded}
 
 
 def _spelt(form: str) -> str:
@@ -99,6 +105,8 @@ def _spelt(form: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _spellings(char: str) -> str:
+    if char in _UNRESERVED:
+        return re.escape(char)
     spellings = {char, "".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass"))}
     units = char.encode("utf-16-be", "surrogatepass")
     spellings.add("".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2)))
@@ -113,9 +121,12 @@ def _spellings(char: str) -> str:
 
 
 def _distinctive(window: str) -> bool:
-    """Whether a run of a secret's characters is unlike ordinary text: it mixes letters with digits or
-    symbols. Runs of letters (``client``, ``secret``), numbers and dates (``2026-1``) are ordinary:
-    masking them would mask every text that shares a word with a secret."""
+    """Whether a run of a secret's characters is unlike ordinary text: it mixes two letters or more
+    with a digit or a symbol, or has a capital after a small letter (``MIIEvQ``). Words (``client``,
+    ``Secret``) and numbers, dates and times (``2026-1``, ``01T18:``) are ordinary: masking them
+    would mask every text that shares a word or a day with a secret."""
+    if "\0" in window:
+        return False
     letters = sum(char.isalpha() for char in window)
     others = sum(not char.isalpha() and char not in _ORDINARY_PUNCTUATION for char in window)
-    return letters > 0 and others > 0 and "\0" not in window
+    return (letters >= 2 and others > 0) or any(a.islower() and b.isupper() for a, b in itertools.pairwise(window))
