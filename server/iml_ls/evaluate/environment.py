@@ -18,7 +18,7 @@ from iml_ls.analysis import Analysis, Chunk, ImlString
 from iml_ls.evaluate import coerce
 from iml_ls.evaluate.evaluator import Budget, Evaluator
 from iml_ls.evaluate.secrets import MASK as MASK
-from iml_ls.evaluate.secrets import MIN_SECRET_LENGTH, secret_masker
+from iml_ls.evaluate.secrets import secret_masker
 from iml_ls.evaluate.values import UNDEFINED, EvalContext, EvaluationError, JsValue
 from iml_ls.model.connection import JsonPath, Request
 from iml_ls.model.schema import SECRET_PARAMETER_TYPES
@@ -117,7 +117,7 @@ def sample_values(analysis: Analysis) -> SampleValues:
         for root, values in (("parameters", parameters), ("common", common), ("data", data))
         for key in secret_keys[root]
         for text in _texts(values[key])
-        if len(text) >= MIN_SECRET_LENGTH and (root, key) not in placeholders
+        if (root, key) not in placeholders
     }
     return SampleValues(parameters, common, data, frozenset(placeholders), path, tuple(sorted(secrets)), secret_keys)
 

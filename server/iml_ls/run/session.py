@@ -24,7 +24,7 @@ from iml_ls.evaluate import coerce
 from iml_ls.evaluate.environment import TempState, secret_looking
 from iml_ls.evaluate.evaluator import placeholder_label
 from iml_ls.evaluate.js_json import stringify
-from iml_ls.evaluate.secrets import MASK, MIN_SECRET_LENGTH, secret_masker
+from iml_ls.evaluate.secrets import MASK, secret_masker
 from iml_ls.evaluate.values import UNDEFINED, JsValue
 from iml_ls.features.request_preview import (
     RequestBuilder,
@@ -238,7 +238,8 @@ class Masker:
     secrets: set[str] = field(default_factory=set)
 
     def learn(self, values: Iterable[str]) -> None:
-        self.secrets |= {value for value in values if len(value) >= MIN_SECRET_LENGTH and value != MASK}
+        """Remember secret values (the masker leaves out those too short to mask)."""
+        self.secrets.update(values)
 
     def learn_from(self, value: JsValue, secret: bool = False) -> None:
         """Remember the texts under secret-looking keys of a response body or a stored value."""
