@@ -24,6 +24,7 @@ words; where it stands under a secret name its caller masks it whole."""
 WINDOW = 6
 """Length of the runs of a secret's characters that are masked on their own (see :func:`_distinctive`)."""
 _ORDINARY_PUNCTUATION = frozenset("-_. ")
+"""What joins the words of ordinary names and texts (``acme-client``, ``first_name``, ``Ada Lovelace``)."""
 _UNRESERVED = frozenset(string.ascii_letters + string.digits + "-_.~")
 """Characters no URL encoder or JSON writer escapes."""
 _SHARED_PARTS = re.compile(r"-----[A-Z0-9 ]+-----|^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.(?=[A-Za-z0-9_-])")
@@ -46,7 +47,7 @@ class SecretMasker:
     """Masks every form of a set of secret values (built once per set: see :func:`secret_masker`)."""
 
     def __init__(self, secrets: frozenset[str]) -> None:
-        kept = sorted((secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH and secret != MASK), key=len)
+        kept = [secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH and secret != MASK]
         forms = sorted({form for secret in kept for form in _forms(secret)}, key=len, reverse=True)
         # forms side by side (two secrets, a secret twice) become one mask
         self._pattern = re.compile(f"(?:{'|'.join(map(_spelt, forms))})+", re.IGNORECASE) if forms else None
