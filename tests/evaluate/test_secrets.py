@@ -129,6 +129,15 @@ def test_a_lone_surrogate_is_masked_as_it_goes_over_the_wire() -> None:
     assert masked(urllib.parse.quote("key-\ufffd-4242"), secret) == MASK
 
 
+def test_a_secret_too_long_to_spell_is_masked_in_its_whole_forms() -> None:
+    huge = "".join(f"{n:05d}-{SECRET}" for n in range(2000))  # 36,000 characters: a hostile samples file
+    data = huge.encode()
+    for form in (huge, huge.upper(), huge[::-1], base64.b64encode(data).decode(), data.hex()):
+        assert masked(f"<{form}> and {TOKEN}", huge, TOKEN) == f"<{MASK}> and {MASK}"
+    assert masked(f"<{huge}{huge}>", huge) == f"<{MASK}>"
+    assert masked(SECRET, huge) == SECRET  # its runs are not masked on their own
+
+
 def test_no_secret_masks_nothing() -> None:
     assert secret_masker(()).mask("any text") == "any text"
 

@@ -14,7 +14,7 @@ import base64
 import itertools
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 MASK = "••••"
@@ -23,6 +23,10 @@ MIN_SECRET_LENGTH = 4
 words; where it stands under a secret name its caller masks it whole."""
 WINDOW = 6
 """Length of the runs of a secret's characters that are masked on their own (see :func:`_distinctive`)."""
+LONGEST_SPELT = 16_384
+"""Longer secrets (no key, token or certificate chain is this long) are found in their whole forms as
+plain text, and their runs are not masked on their own: a pattern of every spelling of each of their
+characters would take seconds to build, and a samples file of the repository may hold one."""
 _ORDINARY_PUNCTUATION = frozenset("-_. ")
 """What joins the words of ordinary names and texts (``acme-client``, ``first_name``, ``Ada Lovelace``)."""
 _UNRESERVED = frozenset(string.ascii_letters + string.digits + "-_.~")
@@ -48,12 +52,18 @@ class SecretMasker:
 
     def __init__(self, secrets: frozenset[str]) -> None:
         kept = [secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH and secret != MASK]
-        forms = sorted({form for secret in kept for form in _forms(secret)}, key=len, reverse=True)
+        spelt = [secret for secret in kept if len(secret) <= LONGEST_SPELT]
+        forms = sorted({form for secret in spelt for form in _forms(secret)}, key=len, reverse=True)
         # forms side by side (two secrets, a secret twice) become one mask
         self._pattern = re.compile(f"(?:{'|'.join(map(_spelt, forms))})+", re.IGNORECASE) if forms else None
+        self._long_forms = sorted(
+            {form.lower() for secret in kept if len(secret) > LONGEST_SPELT for form in _forms(secret)},
+            key=len,
+            reverse=True,
+        )
         self._windows = frozenset(
             window.lower()
-            for secret in kept
+            for secret in spelt
             if "://" not in secret  # a URL's pieces are hosts and paths the request shows anyway
             for text in [_SHARED_PARTS.sub("\0", secret)]
             for start in range(len(text) - WINDOW + 1)
@@ -63,20 +73,48 @@ class SecretMasker:
 
     def mask(self, text: str) -> str:
         """The text with every form of every secret replaced by :data:`MASK` (overlapping runs as one)."""
-        if self._pattern is None:
-            return text
-        masked = self._pattern.sub(MASK, text)
-        if not self._windows or len(masked) < WINDOW:
-            return masked
-        lower, windows = masked.lower(), self._windows
-        covered_until, pieces, kept_from = -1, [], 0
+        if self._long_forms:
+            text = _masked(text, self._long_spans(text))
+        if self._pattern is not None:
+            text = self._pattern.sub(MASK, text)
+        if self._windows:
+            text = _masked(text, self._window_spans(text))
+        return text
+
+    def _long_spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Where the whole forms of the long secrets stand, in any case."""
+        lower = text.lower()
+        haystack = lower if len(lower) == len(text) else text  # a few letters lengthen when lowered (`İ`)
+        spans: list[tuple[int, int]] = []
+        for form in self._long_forms:
+            start = haystack.find(form)
+            while start >= 0:
+                spans.append((start, start + len(form)))
+                start = haystack.find(form, start + len(form))
+        return iter(sorted(spans))
+
+    def _window_spans(self, text: str) -> Iterator[tuple[int, int]]:
+        lower, windows = text.lower(), self._windows
+        if len(lower) != len(text):
+            lower = text
         for start in range(len(lower) - WINDOW + 1):
             if lower[start : start + WINDOW] in windows:
-                if start > covered_until:
-                    pieces += [masked[kept_from:start], MASK]
-                covered_until = kept_from = start + WINDOW
-        pieces.append(masked[kept_from:])
-        return "".join(pieces)
+                yield start, start + WINDOW
+
+
+def _masked(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The text with each span (in order of their starts) replaced by one :data:`MASK`, overlapping
+    and adjoining spans by one together."""
+    pieces: list[str] = []
+    kept_from, covered_until = 0, -1
+    for start, end in spans:
+        if start > covered_until:
+            pieces += [text[kept_from:start], MASK]
+        covered_until = kept_from = max(covered_until, end)
+    if not pieces:
+        return text
+    pieces.append(text[kept_from:])
+    return "".join(pieces)
 
 
 @lru_cache(maxsize=64)
