@@ -35,7 +35,7 @@ FORMS = {
     "hex upper": DATA.hex().upper(),
     "URL-encoded": urllib.parse.quote(SECRET, safe=""),
     "URL-encoded lower hex": urllib.parse.quote(SECRET, safe="").lower(),
-    "encodeURI": urllib.parse.quote(SECRET, safe="#!"),
+    "partly URL-encoded": urllib.parse.quote(SECRET, safe="#"),
     "reversed URL-encoded": urllib.parse.quote(SECRET[::-1], safe=""),
     "substring": SECRET[1:9],
     "piece of a split": SECRET.split("!")[0],

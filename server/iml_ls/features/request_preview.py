@@ -782,7 +782,7 @@ class RequestBuilder:
 
     def finished(self, preview: RequestPreview) -> RequestPreview:
         """The request as it is shown (masked unless revealed) or sent: well-formed text, and no
-        secret that still appears verbatim."""
+        secret that still appears in any form."""
         return _finished(preview, self.secrets)
 
     def _secrets_sent(self, request: Request, base: Analysis | None, base_root: JsonObject | None) -> tuple[str, ...]:
@@ -1013,7 +1013,7 @@ def _text(text: str, secrets: _Secrets | None) -> str:
 
 
 def _clean(value: JsValue, secrets: _Secrets | None) -> JsValue:
-    """A value with its texts well formed and, unless revealed, every verbatim secret masked."""
+    """A value with its texts well formed and, unless revealed, every secret still in them masked, in any form."""
     if isinstance(value, str):
         return _text(value, secrets)
     if isinstance(value, dict):
@@ -1024,7 +1024,7 @@ def _clean(value: JsValue, secrets: _Secrets | None) -> JsValue:
 
 
 def _finished(request: RequestPreview, secrets: _Secrets | None) -> RequestPreview:
-    """A preview as it is shown: well-formed text, and no secret that still appears verbatim."""
+    """A preview as it is shown: well-formed text, and no secret that still appears in any form."""
 
     def text(value: str) -> str:
         return _text(value, secrets)
