@@ -587,3 +587,35 @@ def test_an_apps_own_function_is_named_as_such_not_as_unknown() -> None:
     messages = [message for _, _, _, message in result.errors]
     assert any("`slugify` is one of your app's own functions (functions/slugify)" in m for m in messages), messages
     assert not any("IML has no function" in message for message in messages)
+
+
+def test_a_secret_the_file_spells_otherwise_is_masked_in_every_spelling(tmp_path: Path) -> None:
+    """A key pasted into the file URL-encoded, in base64, reversed or JSON-escaped is masked like the key."""
+    secret = "open/sesame:Zö 42"
+    folder = tmp_path / "connections" / "c"
+    folder.mkdir(parents=True)
+    (folder / "c.params.iml.json").write_text('[{"name": "apiKey", "type": "text"}]', encoding="utf-8")
+    (folder / "c.samples.json").write_text(json.dumps({"parameters": {"apiKey": secret}}), encoding="utf-8")
+    spellings = {
+        "url": urllib.parse.quote(secret, safe="/:"),  # as encodeURI leaves it
+        "base64": base64.b64encode(secret.encode()).decode(),  # percent-encoded again in the query
+        "reversed": secret[::-1],
+        "json": json.dumps(secret).replace("/", "\\/")[1:-1],  # ASCII-escaped, as PHP's json_encode writes it
+    }
+    path = folder / "c.communication.iml.json"
+    request = {
+        "url": "https://x.example/items/" + spellings["url"],
+        "qs": {"sig": spellings["base64"]},
+        "headers": {"x-reversed": spellings["reversed"], "x-payload": '{"key": "' + spellings["json"] + '"}'},
+    }
+    path.write_text(json.dumps(request), encoding="utf-8")
+    workspace = Workspace()
+    analysis = workspace.analysis(str(path))
+    assert analysis is not None
+    masked = only(request_preview(workspace, analysis, now=NOW))
+    assert masked.url == f"https://x.example/items/{MASK}?sig={MASK}"
+    assert masked.headers == (("x-reversed", MASK), ("x-payload", f'{{"key": "{MASK}"}}'))
+    revealed = only(request_preview(workspace, analysis, now=NOW, reveal_secrets=True))
+    assert revealed.url == "https://x.example/items/open/sesame:Z%C3%B6%2042?sig=" + urllib.parse.quote(
+        spellings["base64"], safe=""
+    )

@@ -4,6 +4,7 @@ verification, or follow a redirect to a host nobody confirmed."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import ssl
@@ -88,6 +89,31 @@ def test_no_secret_is_shown_in_any_answer(tmp_path: Path, api: FakeApi) -> None:
         json.loads((app / ".iml-ls/connection-data.json").read_text())["connections"]["oauth2"]["data"]["accessToken"]
         == ACCESS_TOKEN
     )
+
+
+def test_a_response_that_echoes_a_secret_encoded_shows_it_masked(tmp_path: Path, api: FakeApi) -> None:
+    app = write_app(tmp_path / "app", api.url)
+    store_tokens(app)
+    data = ACCESS_TOKEN.encode()
+    spellings = {
+        "base64": base64.b64encode(data).decode(),
+        "urlSafe": base64.urlsafe_b64encode(data).decode().rstrip("="),
+        "hex": data.hex(),
+        "reversed": ACCESS_TOKEN[::-1],
+        "upper": ACCESS_TOKEN.upper(),
+        "piece": ACCESS_TOKEN[2:11],  # a substring() of it
+    }
+    ordinary = "Ada Lovelace, acme-client, 2026-12-01T10:00:00Z, contact 42"  # shares no run of the secrets
+    contact = spellings | {"note": ordinary}
+    api.answer("POST", "/v2/contacts", Answer.of_json({"contact": contact}))
+    answer = run(app, MODULE, api)
+    assert isinstance(answer, RunResult)
+    assert api.received[0].headers["authorization"] == f"Bearer {ACCESS_TOKEN}"
+    shown = answer.as_json()
+    assert shown["result"]["outputs"] == [dict.fromkeys(spellings, "••••") | {"note": ordinary}]
+    text = json.dumps(shown, ensure_ascii=False) + render_run_text(shown)
+    assert [name for name, spelling in spellings.items() if spelling.lower() in text.lower()] == []
+    assert ordinary in shown["result"]["exchanges"][0]["response"]["body"]
 
 
 def test_the_store_is_git_ignored_whatever_the_repository_shipped(tmp_path: Path, api: FakeApi) -> None:

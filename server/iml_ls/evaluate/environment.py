@@ -7,11 +7,9 @@ are marked as such, so that a preview always appears and always says what it mad
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import re
 import time
-import urllib.parse
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +17,8 @@ from functools import cached_property
 from iml_ls.analysis import Analysis, Chunk, ImlString
 from iml_ls.evaluate import coerce
 from iml_ls.evaluate.evaluator import Budget, Evaluator
+from iml_ls.evaluate.secrets import MASK as MASK
+from iml_ls.evaluate.secrets import secret_masker
 from iml_ls.evaluate.values import UNDEFINED, EvalContext, EvaluationError, JsValue
 from iml_ls.model.connection import JsonPath, Request
 from iml_ls.model.schema import SECRET_PARAMETER_TYPES
@@ -43,13 +43,9 @@ SECRET_NAME = re.compile(
 gives them (``apiKey``, ``clientSecret``, ``accessToken``, ``password``, ``privateKey``…)."""
 _SECRET_VALUE = re.compile(r"-----BEGIN|^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*$")
 """Values that are secrets whatever their name: PEM blocks and tokens shaped like a JWT."""
-MASK = "••••"
 MAX_MESSAGE_LENGTH = 1_000
 """Characters of an evaluation error that are kept (a message may quote a huge value)."""
 SECRET_HIDDEN = "the reason is not shown, because it would quote a value derived from a secret sample value"
-_WINDOW = 6
-"""Redaction also masks every run of this many characters of a secret (a ``substring()``, a piece of
-a ``split()``), case-insensitively."""
 EVALUATION_BUDGET = 1.0
 """Seconds the evaluations of one caller (one request's checks, one hover, one preview) may take together."""
 ANALYSIS_BUDGET = 2.0
@@ -86,51 +82,6 @@ class SampleValues:
     secret_keys: dict[str, frozenset[str]] = field(default_factory=dict)
     """For ``parameters``, ``common`` and ``data``: the keys whose sample values are secrets."""
 
-    def redact(self, message: str) -> str:
-        """The message with every secret value masked: as it is, in upper or lower case, in base64, hex,
-        URL encoding or reversed, and every run of :data:`_WINDOW` of its characters.
-
-        The evaluator's taint tracking (:attr:`EvaluationError.reveals_secret`) keeps messages that
-        could quote a derived value from being shown at all; this is the second line of defence.
-        """
-        if not self.secrets:
-            return message
-        masked = self._forms.sub(MASK, message)
-        lower = masked.lower()
-        covered = [False] * len(masked)
-        for start in range(len(masked) - _WINDOW + 1):
-            if lower[start : start + _WINDOW] in self._windows:
-                covered[start : start + _WINDOW] = [True] * _WINDOW
-        if not any(covered):
-            return masked
-        pieces: list[str] = []
-        for position, char in enumerate(masked):
-            if not covered[position]:
-                pieces.append(char)
-            elif position == 0 or not covered[position - 1]:
-                pieces.append(MASK)
-        return "".join(pieces)
-
-    @cached_property
-    def _forms(self) -> re.Pattern[str]:
-        forms: set[str] = set()
-        for secret in self.secrets:
-            data = secret.encode("utf-8", "surrogatepass")
-            encoded = base64.b64encode(data).decode()
-            forms |= {secret, secret[::-1], encoded, encoded.rstrip("="), data.hex(), urllib.parse.quote(data)}
-            forms.add(base64.urlsafe_b64encode(data).decode().rstrip("="))
-        ordered = sorted((form for form in forms if form), key=len, reverse=True)
-        return re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE)
-
-    @cached_property
-    def _windows(self) -> frozenset[str]:
-        # a PEM's armour lines (-----BEGIN PUBLIC KEY-----) are the same in every key: not secret
-        lowered = [_PEM_ARMOUR.sub("", secret).lower() for secret in self.secrets]
-        return frozenset(text[start : start + _WINDOW] for text in lowered for start in range(len(text) - _WINDOW + 1))
-
-
-_PEM_ARMOUR = re.compile(r"-----[A-Z0-9 ]+-----")
-
 
 def sample_values(analysis: Analysis) -> SampleValues:
     samples = plain_value(analysis.related.samples.root) if analysis.related.samples is not None else {}
@@ -166,7 +117,7 @@ def sample_values(analysis: Analysis) -> SampleValues:
         for root, values in (("parameters", parameters), ("common", common), ("data", data))
         for key in secret_keys[root]
         for text in _texts(values[key])
-        if len(text) >= 4 and (root, key) not in placeholders
+        if (root, key) not in placeholders
     }
     return SampleValues(parameters, common, data, frozenset(placeholders), path, tuple(sorted(secrets)), secret_keys)
 
@@ -269,7 +220,12 @@ class ConnectionEvaluation:
         self.deadline = time.monotonic() + EVALUATION_BUDGET
 
     def redact(self, message: str) -> str:
-        return self.samples.redact(message)
+        """The message with every form of every secret sample value masked (:mod:`iml_ls.evaluate.secrets`).
+
+        The evaluator's taint tracking (:attr:`EvaluationError.reveals_secret`) keeps messages that
+        could quote a derived value from being shown at all; this is the second line of defence.
+        """
+        return secret_masker(self.samples.secrets).mask(message)
 
     def message_of(self, error: EvaluationError) -> str:
         """What may be said of a failure: nothing of a message that could quote a secret."""

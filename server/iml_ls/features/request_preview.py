@@ -38,6 +38,8 @@ from iml_ls.evaluate.environment import (
 from iml_ls.evaluate.evaluator import Evaluator
 from iml_ls.evaluate.js_json import stringify
 from iml_ls.evaluate.jsonwebtoken import jwt_function
+from iml_ls.evaluate.secrets import MASK as MASK
+from iml_ls.evaluate.secrets import secret_masker
 from iml_ls.evaluate.values import UNDEFINED, EvaluationError, JsValue
 from iml_ls.features.client_names import REQUEST_PREVIEW_COMMAND as REQUEST_PREVIEW_COMMAND
 from iml_ls.features.preview import TokenPreview, claim_times, current_second
@@ -48,7 +50,6 @@ from iml_ls.syntax.iml import Binary, Call, Expr, Index, Member, Name, Template,
 from iml_ls.syntax.json_tree import JsonArray, JsonLiteral, JsonNumber, JsonObject, JsonString, JsonValue
 from iml_ls.text.line_index import PositionEncoding
 
-MASK = "••••"
 BOUNDARY = "----iml-ls-preview-boundary"
 """The multipart boundary of every preview (fixed, so that a preview is reproducible)."""
 PAGINATION_START = {"page": 1, "offset": 0, "limit": 20}
@@ -363,7 +364,7 @@ class _Secrets:
     """Which ``root.name`` values are secrets, and the secret values themselves."""
 
     names: dict[str, frozenset[str]]
-    values: tuple[str, ...]
+    values: frozenset[str]
 
     def read_by(self, expr: Expr) -> bool:
         """Whether an expression reads a secret (a whole root that holds one counts)."""
@@ -394,10 +395,8 @@ class _Secrets:
         return found
 
     def mask(self, text: str) -> str:
-        """The text with every secret value in it replaced by the mask."""
-        for secret in self.values:
-            text = text.replace(secret, MASK)
-        return text
+        """The text with every form of every secret value in it masked (:mod:`iml_ls.evaluate.secrets`)."""
+        return secret_masker(self.values).mask(text)
 
 
 def _secrets(
@@ -413,7 +412,7 @@ def _secrets(
     names["data"] |= {key for key in samples.data if secret_looking(key)}
     names["data"] |= {key for key in _saved_in_file(analysis) if secret_looking(key)}
     names["temp"] = set()
-    without_temp = _Secrets({root: frozenset(found) for root, found in names.items()}, ())
+    without_temp = _Secrets({root: frozenset(found) for root, found in names.items()}, frozenset())
     read_by: dict[str, set[str]] = {}  # temp key → the temp keys whose values read it
     pending: list[str] = []
     for key, definitions in analysis.temps.items():
@@ -432,13 +431,12 @@ def _secrets(
         if key not in names["temp"]:
             names["temp"].add(key)
             pending.extend(read_by.get(key, ()))
-    secrets = _Secrets({root: frozenset(found) for root, found in names.items()}, ())
+    secrets = _Secrets({root: frozenset(found) for root, found in names.items()}, frozenset())
     values = [*samples.secrets, *around.secret_values, *known_secrets]
     for root in ("parameters", "common", "data"):
         source = getattr(samples, root)
         values += [source[key] for key in names[root] if isinstance(source.get(key), str)]
-    spelt = {form for v in values if len(v) >= 4 for form in (v, _quote(v), json.dumps(v, ensure_ascii=False)[1:-1])}
-    return _Secrets(secrets.names, tuple(sorted(spelt, key=len, reverse=True)))  # also as a query or JSON spells it
+    return _Secrets(secrets.names, frozenset(values))
 
 
 def _saved_in_file(analysis: Analysis) -> frozenset[str]:
@@ -794,7 +792,7 @@ class RequestBuilder:
 
     def finished(self, preview: RequestPreview) -> RequestPreview:
         """The request as it is shown (masked unless revealed) or sent: well-formed text, and no
-        secret that still appears verbatim."""
+        secret that still appears in any form."""
         return _finished(preview, self.secrets)
 
     def _secrets_sent(self, request: Request, base: Analysis | None, base_root: JsonObject | None) -> tuple[str, ...]:
@@ -1025,7 +1023,7 @@ def _text(text: str, secrets: _Secrets | None) -> str:
 
 
 def _clean(value: JsValue, secrets: _Secrets | None) -> JsValue:
-    """A value with its texts well formed and, unless revealed, every verbatim secret masked."""
+    """A value with its texts well formed and, unless revealed, every secret still in them masked, in any form."""
     if isinstance(value, str):
         return _text(value, secrets)
     if isinstance(value, dict):
@@ -1036,7 +1034,7 @@ def _clean(value: JsValue, secrets: _Secrets | None) -> JsValue:
 
 
 def _finished(request: RequestPreview, secrets: _Secrets | None) -> RequestPreview:
-    """A preview as it is shown: well-formed text, and no secret that still appears verbatim."""
+    """A preview as it is shown: well-formed text, and no secret that still appears in any form."""
 
     def text(value: str) -> str:
         return _text(value, secrets)

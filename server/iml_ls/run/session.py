@@ -24,9 +24,9 @@ from iml_ls.evaluate import coerce
 from iml_ls.evaluate.environment import TempState, secret_looking
 from iml_ls.evaluate.evaluator import placeholder_label
 from iml_ls.evaluate.js_json import stringify
+from iml_ls.evaluate.secrets import MASK, secret_masker
 from iml_ls.evaluate.values import UNDEFINED, JsValue
 from iml_ls.features.request_preview import (
-    MASK,
     RequestBuilder,
     RequestPreview,
     page_variables,
@@ -238,7 +238,8 @@ class Masker:
     secrets: set[str] = field(default_factory=set)
 
     def learn(self, values: Iterable[str]) -> None:
-        self.secrets |= {value for value in values if len(value) >= 4 and value != MASK}
+        """Remember secret values (the masker leaves out those too short to mask)."""
+        self.secrets.update(values)
 
     def learn_from(self, value: JsValue, secret: bool = False) -> None:
         """Remember the texts under secret-looking keys of a response body or a stored value."""
@@ -252,17 +253,8 @@ class Masker:
                 self.learn_from(item, secret)
 
     def text(self, text: str) -> str:
-        if self.reveal:
-            return text
-        forms = {
-            form
-            for secret in self.secrets
-            for form in (secret, urllib.parse.quote(secret, safe=""), (stringify(secret) or "")[1:-1])
-            if form
-        }
-        for form in sorted(forms, key=len, reverse=True):
-            text = text.replace(form, MASK)
-        return text
+        """The text with every form of every secret masked (:mod:`iml_ls.evaluate.secrets`)."""
+        return text if self.reveal else secret_masker(self.secrets).mask(text)
 
     def value(self, value: JsValue, secret: bool = False) -> JsValue:
         if self.reveal:
