@@ -14,6 +14,7 @@ from iml_ls.features.navigation import (
     RenameError,
     SymbolKind,
     definition,
+    highlights,
     prepare_rename,
     references,
     rename,
@@ -120,6 +121,23 @@ def test_the_cursor_may_touch_either_end_of_the_name(component: tuple[Workspace,
         assert len(definition(component[0], analysis, offset)) == 1
     assert definition(component[0], analysis, start - len("temp.")) == []  # on `temp` itself
     assert definition(component[0], analysis, COMMUNICATION.index("body.expires_in") + 6) == []
+
+
+def test_highlights_are_this_file_s_places_of_the_name_under_the_cursor(component: tuple[Workspace, Path]) -> None:
+    analysis = communication(component)
+    found = highlights(analysis, COMMUNICATION.index("parameters.clientId") + len("parameters.c"))
+    # the plain, the backticked and the escaped-string uses; the declaration is in the params file
+    assert [COMMUNICATION[s.location.start : s.location.end] for s in found] == ["clientId", "`clientId`", "clientId"]
+    assert not any(s.is_declaration for s in found)
+    assert all(s.location.path == analysis.path for s in found)
+    token = highlights(analysis, COMMUNICATION.index("temp.token") + len("temp.to"))
+    assert [(s.location.start, s.is_declaration) for s in token] == [
+        (COMMUNICATION.index('"token"') + 1, True),
+        (COMMUNICATION.index("temp.token") + len("temp."), False),
+    ]
+    declared = highlights(params(component), PARAMS.index('"clientSecret"') + 3)
+    assert [(PARAMS[s.location.start : s.location.end], s.is_declaration) for s in declared] == [("clientSecret", True)]
+    assert highlights(analysis, COMMUNICATION.index("body.expires_in") + 6) == []
 
 
 def test_references_of_a_parameter_span_every_file_of_the_component(component: tuple[Workspace, Path]) -> None:

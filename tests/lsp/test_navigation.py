@@ -1,4 +1,4 @@
-"""End to end: definition, references, prepareRename and rename, across the params and communication files."""
+"""End to end: definition, references, documentHighlight, prepareRename and rename, across the params and communication files."""
 
 from __future__ import annotations
 
@@ -240,3 +240,23 @@ async def test_nothing_to_rename_or_find_outside_names(rename_client: LanguageCl
         types.DefinitionParams(text_document=doc(uri), position=elsewhere)
     )
     assert found == []
+
+
+@pytest.mark.asyncio
+async def test_document_highlight_marks_each_use_in_utf16(rename_client: LanguageClient, connection: Path) -> None:
+    uri = open_document(rename_client, connection)
+    highlights = await rename_client.text_document_document_highlight_async(
+        types.DocumentHighlightParams(doc(uri), position_of(TEXT, "parameters.clientId", len("parameters.cl")))
+    )
+    assert highlights is not None
+    lines = TEXT.split("\n")
+    covered = []
+    for highlight in highlights:
+        line = lines[highlight.range.start.line].encode("utf-16-le")
+        covered.append(line[2 * highlight.range.start.character : 2 * highlight.range.end.character].decode("utf-16-le"))
+        assert highlight.kind == types.DocumentHighlightKind.Read
+    assert covered == ["clientId"] * 3  # after 😀 and 日本 on their lines: counted in UTF-16
+    elsewhere = await rename_client.text_document_document_highlight_async(
+        types.DocumentHighlightParams(doc(uri), position_of(TEXT, "https://"))
+    )
+    assert not elsewhere

@@ -254,6 +254,19 @@ def references(workspace: Workspace, analysis: Analysis, offset: int, include_de
     ]
 
 
+def highlights(analysis: Analysis, offset: int) -> list[Symbol]:
+    """The places in this file that name what the cursor is on (``temp.jwt``, ``parameters.apiKey``
+    and its declaration, a saved key and ``connection.x``…), in document order. This file only, so
+    that moving the cursor costs one pass over the file's expressions, never a read of the others."""
+    symbol = symbol_at(analysis, offset)
+    if symbol is None:
+        return []
+    temp = symbol.kind is SymbolKind.TEMP
+    declared = _temp_declarations(analysis, symbol.name) if temp else _declarations(analysis, symbol.name)
+    here = [*declared, *_uses(analysis, frozenset({symbol.kind.root}), symbol.name)]
+    return sorted(dict.fromkeys(found for found in here if found.kind is symbol.kind), key=lambda s: s.location.start)
+
+
 def prepare_rename(analysis: Analysis, offset: int) -> Symbol | None:
     """What a rename at ``offset`` would rename (None: nothing renamable there)."""
     return symbol_at(analysis, offset)

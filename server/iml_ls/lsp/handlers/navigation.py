@@ -1,4 +1,4 @@
-"""textDocument/definition, references, prepareRename and rename."""
+"""textDocument/definition, references, documentHighlight, prepareRename and rename."""
 
 from __future__ import annotations
 
@@ -106,3 +106,19 @@ def register(server: ImlLanguageServer) -> None:
         except RenameError as error:
             raise JsonRpcException(str(error), REQUEST_FAILED) from None
         return _workspace_edit(ls, edits)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+    @guarded(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+    def on_highlight(ls: ImlLanguageServer, params: types.DocumentHighlightParams) -> list[types.DocumentHighlight]:
+        from iml_ls.features.navigation import highlights
+
+        analysis = ls.analysis(params.text_document.uri)
+        if analysis is None:
+            return []
+        return [
+            types.DocumentHighlight(
+                to_range(analysis.index, found.location.start, found.location.end, ls.encoding),
+                types.DocumentHighlightKind.Write if found.is_declaration else types.DocumentHighlightKind.Read,
+            )
+            for found in highlights(analysis, ls.offset(analysis, params.position))
+        ]
