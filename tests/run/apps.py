@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.app_files import write_files
@@ -12,6 +13,8 @@ CLIENT_SECRET = "client-secret-0a1b2c3d"
 ACCESS_TOKEN = "at-5e6f7a8b9c0d1e2f"
 REFRESH_TOKEN = "rt-1234abcd5678efgh"
 CODE = "auth-code-77aa88bb"
+STORE = ".iml-ls/connection-data.json"
+"""Where runs keep what connections and webhooks store, under the app root."""
 
 
 def manifest() -> dict[str, object]:
@@ -269,4 +272,18 @@ def write_app(root: Path, server: str) -> Path:
             },
         },
     )
+    return root
+
+
+def store_tokens(app: Path) -> None:
+    """The OAuth 2 connection's tokens, as its token stage would have stored them."""
+    (app / ".iml-ls").mkdir(exist_ok=True)
+    data = {"accessToken": ACCESS_TOKEN, "refreshToken": REFRESH_TOKEN}
+    (app / STORE).write_text(json.dumps({"connections": {"oauth2": {"data": data}}}), encoding="utf-8")
+
+
+def connected_app(root: Path, server: str) -> Path:
+    """The app under ``root`` on ``server``, its OAuth 2 connection already authorized (modules read its token)."""
+    write_app(root, server)
+    store_tokens(root)
     return root

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.run.apps import ACCESS_TOKEN, CLIENT_SECRET, CODE, REFRESH_TOKEN, write_app
+from tests.run.apps import ACCESS_TOKEN, CLIENT_SECRET, CODE, REFRESH_TOKEN, store_tokens, write_app
 from tests.run.fake_api import Answer, FakeApi
-from tests.run.test_components import CONTACT_PAGES, contact_page, store_tokens
+from tests.run.test_components import CONTACT_PAGES, contact_page
 
 OAUTH = "connections/oauth2/oauth2.oauth-communication.iml.json"
 SEARCH = "modules/search-contacts/search-contacts.communication.iml.json"

@@ -9,23 +9,26 @@ from pathlib import Path
 import pytest
 
 from iml_ls.run.session import NeedsInput, RunResult
-from tests.run.apps import ACCESS_TOKEN, CLIENT_SECRET, CODE, PASSWORD, REFRESH_TOKEN, SECRET_API_KEY, write_app
+from tests.run.apps import (
+    ACCESS_TOKEN,
+    CLIENT_SECRET,
+    CODE,
+    PASSWORD,
+    REFRESH_TOKEN,
+    SECRET_API_KEY,
+    STORE,
+    store_tokens,
+    write_app,
+)
 from tests.run.fake_api import Answer, FakeApi, Received
 from tests.run.helpers import result_of, run
 
 OAUTH = "connections/oauth2/oauth2.oauth-communication.iml.json"
-STORE = ".iml-ls/connection-data.json"
 
 
 @pytest.fixture
 def app(tmp_path: Path, api: FakeApi) -> Path:
     return write_app(tmp_path / "app", api.url)
-
-
-def store_tokens(app: Path) -> None:
-    (app / ".iml-ls").mkdir(exist_ok=True)
-    data = {"accessToken": ACCESS_TOKEN, "refreshToken": REFRESH_TOKEN}
-    (app / STORE).write_text(json.dumps({"connections": {"oauth2": {"data": data}}}), encoding="utf-8")
 
 
 def test_an_api_key_connection_sends_the_key_and_stores_what_it_reads(app: Path, api: FakeApi) -> None:

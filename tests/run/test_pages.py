@@ -13,10 +13,9 @@ import pytest
 from iml_ls.analysis import Workspace
 from iml_ls.features.request_preview import page_variables, request_preview
 from tests.app_files import write_files
-from tests.run.apps import write_app
+from tests.run.apps import connected_app
 from tests.run.fake_api import Answer, FakeApi, Received
 from tests.run.helpers import result_of
-from tests.run.test_components import store_tokens
 
 SEARCH = "modules/search-contacts/search-contacts.communication.iml.json"
 BY_OFFSET = {
@@ -43,8 +42,7 @@ def test_the_limit_grows_five_times_a_page_up_to_500_and_the_offset_follows_it()
 
 @pytest.fixture
 def app(tmp_path: Path, api: FakeApi) -> Path:
-    root = write_app(tmp_path / "app", api.url)
-    store_tokens(root)
+    root = connected_app(tmp_path / "app", api.url)
     write_files(root, {SEARCH: BY_OFFSET})
     return root
 

@@ -9,10 +9,9 @@ import pytest
 
 from iml_ls.run.session import RunResult
 from tests.app_files import write_files
-from tests.run.apps import write_app
+from tests.run.apps import connected_app
 from tests.run.fake_api import Answer, FakeApi
 from tests.run.helpers import result_of, run
-from tests.run.test_components import store_tokens
 
 MODULE = "modules/create-contact/create-contact.communication.iml.json"
 EPOCH = "modules/watch-contacts/watch-contacts.epoch.iml.json"
@@ -20,9 +19,7 @@ EPOCH = "modules/watch-contacts/watch-contacts.epoch.iml.json"
 
 @pytest.fixture
 def app(tmp_path: Path, api: FakeApi) -> Path:
-    root = write_app(tmp_path / "app", api.url)
-    store_tokens(root)
-    return root
+    return connected_app(tmp_path / "app", api.url)
 
 
 def module(app: Path, requests: object) -> None:

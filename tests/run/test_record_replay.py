@@ -8,10 +8,10 @@ from pathlib import Path
 from iml_ls.analysis import Workspace
 from iml_ls.features.code_lens import code_lenses
 from iml_ls.run.session import RunResult
-from tests.run.apps import SECRET_API_KEY, write_app
+from tests.run.apps import SECRET_API_KEY, store_tokens, write_app
 from tests.run.fake_api import Answer, FakeApi
 from tests.run.helpers import result_of, run
-from tests.run.test_components import contact_page, store_tokens
+from tests.run.test_components import contact_page
 
 SEARCH = "modules/search-contacts/search-contacts.communication.iml.json"
 RECORDING = "modules/search-contacts/search-contacts.communication.response.json"

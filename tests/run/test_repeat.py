@@ -21,10 +21,9 @@ from iml_ls.run.session import Confirm, Run, RunOptions, RunResult, render_run_t
 from iml_ls.syntax.json_tree import JsonObject
 from tests.app_files import write_files
 from tests.doc_pages import page
-from tests.run.apps import write_app
+from tests.run.apps import connected_app
 from tests.run.fake_api import Answer, FakeApi, Received
 from tests.run.helpers import host, result_of, run
-from tests.run.test_components import store_tokens
 
 ACTION = "modules/create-contact/create-contact.communication.iml.json"
 _ELAPSED = re.compile(r"\(\d+(\.\d+)? ms\)")
@@ -66,9 +65,7 @@ def job_server(api: FakeApi, statuses: list[str]) -> None:
 
 @pytest.fixture
 def app(tmp_path: Path, api: FakeApi) -> Path:
-    root = write_app(tmp_path / "app", api.url)
-    store_tokens(root)
-    return root
+    return connected_app(tmp_path / "app", api.url)
 
 
 def run_waiting(app: Path, api: FakeApi, file: str = ACTION, **options: object) -> tuple[RunResult, list[float]]:

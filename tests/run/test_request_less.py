@@ -15,10 +15,9 @@ import pytest
 from iml_ls.run.session import Confirm
 from tests.app_files import write_files
 from tests.doc_pages import page
-from tests.run.apps import write_app
+from tests.run.apps import connected_app
 from tests.run.fake_api import Answer, FakeApi
 from tests.run.helpers import host, result_of, run
-from tests.run.test_components import store_tokens
 
 RPC = "rpcs/list-fields/list-fields.communication.iml.json"
 ACTION = "modules/create-contact/create-contact.communication.iml.json"
@@ -36,9 +35,7 @@ FIELDS = {
 
 @pytest.fixture
 def app(tmp_path: Path, api: FakeApi) -> Path:
-    root = write_app(tmp_path / "app", api.url)
-    store_tokens(root)
-    return root
+    return connected_app(tmp_path / "app", api.url)
 
 
 def test_only_temp_response_temp_and_output_run_and_nothing_is_sent(app: Path, api: FakeApi) -> None:

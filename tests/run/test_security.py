@@ -20,10 +20,18 @@ from cryptography.x509.oid import NameOID
 
 from iml_ls.run.session import Confirm, RunResult, render_run_text
 from tests.app_files import write_files
-from tests.run.apps import ACCESS_TOKEN, CLIENT_SECRET, CODE, PASSWORD, REFRESH_TOKEN, SECRET_API_KEY, write_app
+from tests.run.apps import (
+    ACCESS_TOKEN,
+    CLIENT_SECRET,
+    CODE,
+    PASSWORD,
+    REFRESH_TOKEN,
+    SECRET_API_KEY,
+    store_tokens,
+    write_app,
+)
 from tests.run.fake_api import Answer, FakeApi, serving
 from tests.run.helpers import host, result_of, run
-from tests.run.test_components import store_tokens
 
 SECRETS = (SECRET_API_KEY, PASSWORD, CLIENT_SECRET, ACCESS_TOKEN, REFRESH_TOKEN, CODE)
 MODULE = "modules/create-contact/create-contact.communication.iml.json"

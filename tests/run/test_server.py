@@ -14,9 +14,8 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from tests.lsp.conftest import capabilities, open_document
-from tests.run.apps import ACCESS_TOKEN, CODE, REFRESH_TOKEN, write_app
+from tests.run.apps import ACCESS_TOKEN, CODE, REFRESH_TOKEN, store_tokens, write_app
 from tests.run.fake_api import Answer, FakeApi, Received
-from tests.run.test_components import store_tokens
 
 SERVER = [sys.executable, "-m", "iml_ls", "serve"]
 pytestmark = pytest.mark.asyncio

@@ -10,9 +10,8 @@ from pytest_lsp import LanguageClient
 
 from tests.app_files import write_files
 from tests.lsp.conftest import open_document
-from tests.run.apps import write_app
+from tests.run.apps import store_tokens, write_app
 from tests.run.fake_api import FakeApi
-from tests.run.test_components import store_tokens
 from tests.run.test_repeat import ACTION, job_server, poll
 from tests.run.test_server import client, execute
 
