@@ -104,6 +104,8 @@ def test_the_editor_s_indentation_line_ends_byte_order_mark_and_final_newline() 
     text = '\ufeff{\r\n"a": [1,\r\n2]}\r\n'
     assert formatted(text, FormatOptions(tab_size=2)) == '\ufeff{\r\n  "a": [\r\n    1,\r\n    2\r\n  ]\r\n}\r\n'
     assert formatted('{\n"a": 1}', FormatOptions(insert_spaces=False)) == '{\n\t"a": 1\n}'
+    with_comments = '// top\r\n{\r\n  // the key\r\n  "a": 1 // one\r\n}\r\n'
+    assert formatted(with_comments) == '// top\r\n{\r\n    // the key\r\n    "a": 1 // one\r\n}\r\n'
     assert formatted('{"a": 1}', FormatOptions(insert_final_newline=True)) == '{"a": 1}\n'
     assert formatted('{"a": 1}\n\n\n') == '{"a": 1}\n'
     assert formatted('{"a": 1}') == '{"a": 1}'

@@ -17,9 +17,10 @@ over :data:`MAX_FORMATTED_CHARACTERS`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from iml_ls.syntax.json_tokens import Token, json_tokens
 
 if TYPE_CHECKING:
     from iml_ls.analysis import Analysis
@@ -28,21 +29,6 @@ LINE_WIDTH = 120
 """The widest a one-line object or array may become and stay on one line (from its line's start)."""
 MAX_FORMATTED_CHARACTERS = 1_000_000
 """Larger files (about 30,000 lines) are not formatted: it would take longer than a second."""
-
-_TOKEN = re.compile(
-    r"""
-      (?P<string>"(?:[^"\\\n]|\\.)*")
-    | (?P<line_comment>//[^\n]*)
-    | (?P<block_comment>/\*.*?\*/)
-    | (?P<open>[{\[])
-    | (?P<close>[}\]])
-    | (?P<colon>:)
-    | (?P<comma>,)
-    | (?P<scalar>[A-Za-z0-9_.+-]+)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_WHITESPACE = re.compile(r"[ \t\r\n\ufeff]*")
 
 
 @dataclass(frozen=True)
@@ -64,11 +50,8 @@ class WhitespaceEdit:
     new_text: str
 
 
-@dataclass
-class _Token:
-    kind: str
-    start: int
-    end: int
+@dataclass(slots=True)
+class _Token(Token):
     depth: int = 0
     """How many groups hold the token (an opener and its closer count as outside their own group)."""
     group: _Group | None = None
@@ -93,7 +76,7 @@ def format_edits(
     the text cannot be formatted (it is not JSON with comments)."""
     if len(text) > MAX_FORMATTED_CHARACTERS:
         return None
-    tokens = _tokens(text)
+    tokens = json_tokens(text, _Token)
     if not tokens or not _in_order(tokens) or not _grouped(text, tokens):
         return None
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -103,18 +86,6 @@ def format_edits(
     if end is None:
         return changed
     return [gap for gap in changed if start <= gap.start < end and start < gap.end <= end]  # inside, not touching
-
-
-def _tokens(text: str) -> list[_Token] | None:
-    tokens: list[_Token] = []
-    position = _skip_whitespace(text, 0)
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None or match.lastgroup is None:
-            return None
-        tokens.append(_Token(match.lastgroup, match.start(), match.end()))
-        position = _skip_whitespace(text, match.end())
-    return tokens
 
 
 _VALUE_ENDS = frozenset({"string", "scalar", "close"})
@@ -134,11 +105,6 @@ def _in_order(tokens: list[_Token]) -> bool:
             return False
         previous = token.kind
     return True
-
-
-def _skip_whitespace(text: str, position: int) -> int:
-    found = _WHITESPACE.match(text, position)
-    return found.end() if found else position
 
 
 def _grouped(text: str, tokens: list[_Token]) -> bool:
