@@ -93,3 +93,15 @@ async def test_outline_of_a_params_file(client: LanguageClient, connection_dir: 
     assert tree[0].selection_range == types.Range(
         position_of(text, '"clientId"'), position_of(text, '"clientId"', len('"clientId"'))
     )
+
+
+@pytest.mark.asyncio
+async def test_folding_ranges(client: LanguageClient, connection_dir: Path) -> None:
+    text = '// the token\n// request\n{\n    "url": "https://api.example.com",\n    "headers": {\n        "a": "b"\n    }\n}\n'
+    uri = open_document(client, connection_dir / "jwt-auth.communication.iml.json", text)
+    folds = await client.text_document_folding_range_async(types.FoldingRangeParams(doc(uri)))
+    assert [(f.start_line, f.end_line, f.kind) for f in folds or []] == [
+        (0, 1, types.FoldingRangeKind.Comment),
+        (2, 6, types.FoldingRangeKind.Region),
+        (4, 5, types.FoldingRangeKind.Region),
+    ]

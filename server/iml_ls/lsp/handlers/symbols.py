@@ -1,4 +1,4 @@
-"""textDocument/documentSymbol: the outline."""
+"""textDocument/documentSymbol (the outline) and textDocument/foldingRange."""
 
 from __future__ import annotations
 
@@ -44,3 +44,19 @@ def register(server: ImlLanguageServer) -> None:
         if analysis is None:
             return []
         return [_symbol(analysis.index, symbol, ls.encoding) for symbol in document_symbols(analysis)]
+
+    @server.feature(types.TEXT_DOCUMENT_FOLDING_RANGE)
+    @guarded(types.TEXT_DOCUMENT_FOLDING_RANGE)
+    def folds(ls: ImlLanguageServer, params: types.FoldingRangeParams) -> list[types.FoldingRange]:
+        from iml_ls.features.folding import FoldKind, folding_ranges
+
+        analysis = ls.analysis(params.text_document.uri)
+        if analysis is None:
+            return []
+        document = ls.client_capabilities.text_document
+        limit = document.folding_range.range_limit if document and document.folding_range else None
+        kinds = {FoldKind.REGION: types.FoldingRangeKind.Region, FoldKind.COMMENT: types.FoldingRangeKind.Comment}
+        return [
+            types.FoldingRange(fold.start_line, fold.end_line, kind=kinds[fold.kind])
+            for fold in folding_ranges(analysis, limit)
+        ]
