@@ -265,3 +265,26 @@ def test_a_reader_that_stops_early_ends_the_output_without_a_traceback(tmp_path:
     process.stdout.close()
     assert process.wait(timeout=120) == 141
     assert "Traceback" not in process.stderr.read()
+
+
+def test_check_fix_writes_the_safe_fixes_and_reports_the_rest(tmp_path: Path) -> None:
+    folder = tmp_path / "app" / "connections" / "demo"
+    folder.mkdir(parents=True)
+    (folder / "demo.params.iml.json").write_text(PARAMS.replace("}]", "},]"), encoding="utf-8")  # a trailing comma
+    communication = folder / "demo.communication.iml.json"
+    communication.write_text(
+        '{\n    "url": "https://api.example.com",\n'
+        '    "qs": {"a": "{{parameters.clientSecret and true}}", "b": "{{lenght(parameters.clientSecret)}}"}\n}\n',
+        encoding="utf-8",
+    )
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text('{"url": "{{true and false}}"}', encoding="utf-8")
+    (folder / "linked.communication.iml.json").symlink_to(outside)
+    fixed = run("check", "--fix", str(tmp_path / "app"))
+    assert "fixed 2 problems" in fixed.stderr
+    assert (folder / "demo.params.iml.json").read_text(encoding="utf-8") == PARAMS
+    assert '"{{parameters.clientSecret && true}}"' in communication.read_text(encoding="utf-8")
+    assert [line.split("[")[1].split("]")[0] for line in fixed.stdout.splitlines()] == ["IML101"]  # no safe fix
+    assert fixed.returncode == 1
+    assert outside.read_text(encoding="utf-8") == '{"url": "{{true and false}}"}'
+    assert "fixed 0 problems" in run("check", "--fix", str(tmp_path / "app")).stderr

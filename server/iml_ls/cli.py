@@ -116,6 +116,46 @@ def _check_target(settings: Settings, target: CheckTarget) -> _Results:
     return analysed, problems, unchecked
 
 
+_FIX_PASSES = 5
+"""How often ``--fix`` checks a file again: a fix that overlapped another is applied the next time."""
+
+
+def _apply_safe_fixes(settings: Settings, targets: list[CheckTarget]) -> int:
+    """``check --fix``: write the safe fixes (those "fix all" applies in an editor) into each file,
+    never through a symlink; the number of problems fixed."""
+    from pathlib import Path
+
+    from iml_ls import files
+    from iml_ls.analysis import Workspace
+    from iml_ls.checks import diagnostics
+    from iml_ls.features.code_actions import fix_all
+
+    def fixable(analysis: Analysis | None) -> int:
+        """How many of the file's problems have a safe fix first."""
+        found = diagnostics(analysis) if analysis is not None else []
+        return sum(1 for item in found if item.fixes[:1] and item.fixes[0].safe)
+
+    fixed = 0
+    for target in targets:
+        workspace = Workspace(settings=settings)
+        for path in target.files:
+            if os.path.islink(path):
+                continue
+            before = fixable(workspace.analysis(path))
+            for _ in range(_FIX_PASSES if before else 0):
+                analysis = workspace.analysis(path)
+                edits = fix_all(analysis) if analysis is not None else []
+                if analysis is None or not edits:
+                    break
+                text = analysis.text
+                for edit in sorted(edits, key=lambda edit: edit.start, reverse=True):
+                    text = text[: edit.start] + edit.new_text + text[edit.end :]
+                files.write_atomically(Path(path), text, os.stat(path).st_mode & 0o7777)
+                workspace.file_changed(path)
+            fixed += before - fixable(workspace.analysis(path)) if before else 0
+    return fixed
+
+
 def _check(args: argparse.Namespace) -> int:
     from iml_ls.analysis import MAX_ANALYSED_CHARACTERS
     from iml_ls.checks.catalogue import Severity
@@ -123,6 +163,9 @@ def _check(args: argparse.Namespace) -> int:
     _check_samples(args)
     settings = _settings(args)
     targets = [target for given in args.paths for target in _targets(given)]
+    if args.fix:
+        fixed = _apply_safe_fixes(settings, targets)
+        _warn(f"fixed {fixed} problem{'s' if fixed != 1 else ''} (the safe fixes; the rest are reported below)")
     if len(targets) > 1 and (os.cpu_count() or 1) > 1:
         import concurrent.futures
 
@@ -351,6 +394,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--require-claim", action="append", metavar="CLAIM", help="JWT claim to require (default exp)")
     check.add_argument("--disable", action="append", metavar="CODE", help="a diagnostic code or name to skip")
     check.add_argument("--samples", metavar="FILE", help="sample values for evaluating expressions")
+    check.add_argument(
+        "--fix", action="store_true", help="first write the safe fixes into the files (as fix all does in an editor)"
+    )
     check.set_defaults(run=_check)
 
     preview = commands.add_parser("preview", help="show each request Make would send and each jwt() token")
