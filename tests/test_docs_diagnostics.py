@@ -86,6 +86,14 @@ MANIFEST = {
                 moduleType="trigger",
                 connection="demo",
             ),
+            "make-api-call": _component(
+                "module",
+                "make-api-call",
+                ["communication", "mappable-params"],
+                label="Make an API call",
+                moduleType="universal",
+                connection="demo",
+            ),
             "new-contact-event": _component(
                 "module",
                 "new-contact-event",
@@ -197,6 +205,15 @@ APP: dict[str, object] = {
         "url": "/contacts",
         "response": {"iterate": "{{body.contacts}}", "output": {"label": "{{item.name}}", "date": "{{item.created}}"}},
     },
+    "modules/make-api-call/make-api-call.communication.iml.json": {
+        "url": "/{{parameters.url}}",
+        "method": "{{parameters.method}}",
+        "response": {"output": {"body": "{{body}}", "statusCode": "{{statusCode}}"}},
+    },
+    "modules/make-api-call/make-api-call.mappable-params.iml.json": [
+        {"name": "url", "type": "text", "label": "URL", "required": True},
+        {"name": "method", "type": "text", "label": "Method", "default": "GET"},
+    ],
     "modules/new-contact-event/new-contact-event.communication.iml.json": {"response": {"output": "{{body}}"}},
     "modules/new-contact-event/new-contact-event.interface.iml.json": [{"name": "id", "type": "text", "label": "ID"}],
     "rpcs/list-fields/list-fields.communication.iml.json": {

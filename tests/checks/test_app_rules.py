@@ -140,7 +140,7 @@ APP: dict[str, object] = {
         {"name": "body", "type": "any", "label": "Body"},
     ],
     module("call"): {
-        "url": "{{parameters.url}}",
+        "url": "/{{parameters.url}}",
         "method": "POST",
         "body": "{{parameters.body}}",
         "response": {"output": "{{body}}"},
@@ -762,6 +762,44 @@ def test_reads_beside_an_object_for_parameters_are_not_reported_as_unknown(check
     assert check(module("list"), request, misplaced) == []
     listed = {module("list", "static-params"): [{"name": "max", "type": "uinteger"}]}
     assert check(module("list"), request, listed) == [("IML201", "limit")]
+
+
+# IML603 universal-url-from-input ---------------------------------------------------------------
+
+OUTPUT_BODY = {"output": "{{body}}"}
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("{{parameters.url}}", [("IML603", "{{parameters.url}}")]),
+        (" {{ifempty(parameters.url, '/me')}}", [("IML603", " {{ifempty(parameters.url, '/me')}}")]),
+        ("{{parameters.url}}/items", [("IML603", "{{parameters.url}}/items")]),
+        ("/{{parameters.url}}", []),
+        ("https://api.example.com/{{parameters.url}}", []),
+        ("{{connection.apiKey}}/{{parameters.url}}", []),  # the connection's own host, not the user's input
+    ],
+)
+def test_a_universal_module_s_url_does_not_start_with_the_user_s_input(
+    check: CheckFile, url: str, expected: Found
+) -> None:
+    assert check(module("call"), {"url": url, "response": OUTPUT_BODY}) == expected
+
+
+def test_only_a_universal_module_s_url_is_checked_so(check: CheckFile) -> None:
+    assert check(module("create"), {"url": "{{parameters.name}}", "response": OUTPUT_BODY}) == []
+
+
+def test_the_fix_puts_base_s_url_first_when_base_has_one(app: Path) -> None:
+    write(app, module("call"), {"url": "{{parameters.url}}", "response": OUTPUT_BODY})
+    analysis = analyse(app, module("call"))
+    [diagnostic] = diagnostics(analysis)
+    [edit] = diagnostic.fixes[0].edits
+    fixed = analysis.text[: edit.start] + edit.new_text + analysis.text[edit.end :]
+    assert json.loads(fixed)["url"] == "/{{parameters.url}}"
+    write(app, BASE, BASE_WITHOUT_URL)  # a `/` would then be a URL with nothing before it (IML405)
+    [diagnostic] = diagnostics(analyse(app, module("call")))
+    assert diagnostic.rule.code == "IML603" and diagnostic.fixes == ()
 
 
 # IML601 secret-parameter-as-text ---------------------------------------------------------------

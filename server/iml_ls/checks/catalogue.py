@@ -93,6 +93,7 @@ RULES: tuple[Rule, ...] = (
     # Secrets in the app
     Rule("IML601", "secret-parameter-as-text", _W, "A parameter named like a secret has type `text`."),
     Rule("IML602", "unsanitized-secret", _W, "A secret sent in a header or query that `log.sanitize` leaves in logs."),
+    Rule("IML603", "universal-url-from-input", _W, "A universal module whose URL starts with the user's input."),
 )
 
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -1,7 +1,7 @@
 """The shape of component files: unknown keys (IML401), values outside an enum (IML402), directives
 the component kind does not have (IML403), URLs base does not complete (IML404, IML405), a polling
-trigger without ``trigger`` (IML406), a parameter file that is not a list (IML407), and secret parameters
-(IML601, IML602).
+trigger without ``trigger`` (IML406), a parameter file that is not a list (IML407), secret parameters
+(IML601, IML602), and a universal module whose URL the user's input starts (IML603).
 
 Which key exists where is data (``model/schema.py``): a directive valid in a module and not in a
 connection is a row of the table, not a branch here.
@@ -30,6 +30,7 @@ from iml_ls.model.schema import (
     Directive,
     KeySpec,
 )
+from iml_ls.syntax.iml import member_path, walk_expr
 from iml_ls.syntax.json_tree import JsonObject, JsonString, JsonValue
 
 _STATUS_KEY = re.compile(r"\d{3}|\*|\d{3}-\d{3}")
@@ -139,6 +140,8 @@ def _enum(analysis: Analysis, value: JsonString, spec: KeySpec) -> Iterator[Diag
 def _url(analysis: Analysis, request: Request) -> Iterator[Diagnostic]:
     """A relative ``url`` only works where base completes it (modules and RPCs, with a ``baseUrl``)."""
     url = request.node.get("url")
+    if analysis.context is Context.UNIVERSAL and isinstance(url, JsonString):
+        yield from _universal_url(analysis, url)
     if not isinstance(url, JsonString) or not url.value.strip() or _ABSOLUTE_URL.match(url.value):
         return
     context, app = analysis.context, analysis.related.app
@@ -158,6 +161,33 @@ def _url(analysis: Analysis, request: Request) -> Iterator[Diagnostic]:
             f"`{url.value}` is relative, but base gives no `baseUrl` to start it from: add "
             '`"baseUrl": "https://api.example.com/v1"` to base, or write the whole URL.',
         )
+
+
+def _universal_url(analysis: Analysis, url: JsonString) -> Iterator[Diagnostic]:
+    """Make approves a universal module only when its URL is relative or starts with the API's host:
+    a URL that starts with what the user maps (``{{parameters.url}}``) can be any server's, and the
+    request carries the connection's credentials there."""
+    string = analysis.iml_string_of(url)
+    first = string.templates[0] if string is not None and string.templates else None
+    if string is None or first is None or first.expr is None or url.value[: first.start].strip():
+        return
+    if not any((member_path(node) or ("",))[0] == "parameters" for node in walk_expr(first.expr)):
+        return
+    fixes = []
+    app = analysis.related.app
+    if app is not None and app.base_url:  # base's baseUrl then comes first, whatever the user types
+        at = url.source_offset(first.start)
+        fixes.append(Fix("Start the URL with `/`", (TextEdit(analysis.path, at, at, "/"),)))
+    yield diagnostic(
+        "universal-url-from-input",
+        url.start + 1,
+        url.end - 1,
+        "The URL starts with what the user maps, so a scenario can send the connection's credentials to any "
+        'server, and Make does not approve such a universal module: write `"url": "/{{parameters.url}}"` '
+        "(base's `baseUrl` comes first) or start it with your API's host "
+        '(`"url": "https://api.example.com/{{parameters.url}}"`).',
+        *fixes,
+    )
 
 
 def _trigger(analysis: Analysis) -> Iterator[Diagnostic]:
