@@ -11,7 +11,7 @@ made of it then again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import attrgetter
 from typing import TYPE_CHECKING, cast
@@ -26,7 +26,7 @@ from iml_ls.syntax.iml import Expr, Member, Name, walk_expr
 from iml_ls.syntax.json_tree import Anchor, JsonObject
 
 if TYPE_CHECKING:
-    from iml_ls.analysis import Analysis, Chunk, Scope
+    from iml_ls.analysis import Analysis, Chunk, ImlString, Scope
     from iml_ls.checks.diagnostic import Diagnostic
     from iml_ls.evaluate.values import JsValue
     from iml_ls.model.connection import Request, TempDefinition
@@ -204,7 +204,86 @@ def _with_severity(analysis: Analysis, diagnostic: Diagnostic) -> Diagnostic:
 
 
 def _check(analysis: Analysis, scope: Scope) -> list[Diagnostic]:
-    return [diagnostic for check in CHECKS for diagnostic in check(analysis, scope)]
+    """The diagnostics of one scope, check by check. While :func:`_chunk_diagnostics` checks a request,
+    the checks that go string by string take each string's results from :class:`_StringTable`."""
+    table = analysis.memo.get(_STRING_TABLE) if scope.requests and not scope.file_level else None
+    if not isinstance(table, _StringTable):
+        return [diagnostic for check in CHECKS for diagnostic in check(analysis, scope)]
+    of_strings = [table.results_of(analysis, string) for string in scope.strings]
+    found: list[Diagnostic] = []
+    for check in CHECKS:
+        slot = _STRING_SLOTS.get(check)
+        if slot is None:
+            found.extend(check(analysis, scope))
+        else:
+            for results in of_strings:
+                found.extend(results[slot])
+    return found
+
+
+_STRING_SLOTS: dict[Check, int] = {syntax.check: 0, names.check: 1, expressions.check: 2}
+"""The checks whose results in a request are those of each of its strings, and their place in a
+:class:`_StringResult`."""
+_STRING_TABLE = "string-table"
+"""The memo key of the :class:`_StringTable` in use while a chunk's requests are checked."""
+StringKey = tuple[str, bool, str | None]
+"""What a string's own checks read of it: its source text, whether it lies where the response
+exists, and the OAuth stage of its request."""
+
+
+@dataclass(frozen=True)
+class _StringResult:
+    """The diagnostics the string-by-string checks found in one string, as one version found them."""
+
+    start: int
+    """Where the string started then."""
+    found: tuple[list[Diagnostic], ...]
+    """Each check's, in the order of :data:`_STRING_SLOTS`."""
+    reads: tuple[_ExprReads | None, ...]
+    """What each of its templates reads of ``temp`` (None: it has no expression)."""
+
+    def at(self, start: int, path: str) -> tuple[list[Diagnostic], ...]:
+        """The diagnostics of the same text starting at ``start``."""
+        if start == self.start:
+            return self.found
+        delta = start - self.start
+        return tuple([diagnostic.moved(delta, path) for diagnostic in found] for found in self.found)
+
+
+@dataclass(frozen=True, eq=False)
+class _StringTable:
+    """The string-by-string checks' results by :data:`StringKey`, for one analysis: those its requests
+    kept from earlier versions (while :func:`names.names_context` is the same) and those made now."""
+
+    context: tuple[object, ...]
+    results: dict[StringKey, _StringResult]
+    keys: dict[int, StringKey]
+    """The key of each string (by ``id``) whose results were asked for."""
+
+    def results_of(self, analysis: Analysis, string: ImlString) -> tuple[list[Diagnostic], ...]:
+        request = analysis.request_at(string.path)
+        in_response = analysis.in_response(string.path)
+        node = string.node
+        key = (analysis.text[node.start : node.end], in_response, request.stage if request is not None else None)
+        self.keys[id(string)] = key
+        known = self.results.get(key)
+        if known is None:
+            found = (
+                list(syntax.check_string(string)),
+                list(names.check_string(analysis, string, request, in_response)),
+                list(expressions.check_string(analysis, string)),
+            )
+            known = self.results[key] = _StringResult(node.start, found, _string_reads(string))
+        return known.at(node.start, analysis.path)
+
+    def reads_of(self, string: ImlString) -> tuple[_ExprReads | None, ...]:
+        """What each template of a string reads of ``temp`` (found once per text)."""
+        key = self.keys.get(id(string))
+        return _string_reads(string) if key is None else self.results[key].reads
+
+    def kept_for(self, scope: Scope) -> dict[StringKey, _StringResult]:
+        """The results of a scope's strings, for the request's :class:`_Kept`."""
+        return {key: self.results[key] for string in scope.strings if (key := self.keys.get(id(string))) is not None}
 
 
 @dataclass(frozen=True)
@@ -220,16 +299,28 @@ class _Kept:
     diagnostics: list[Diagnostic]
     anchors: list[tuple[Anchor, int]]
     """For each diagnostic, the anchor of the entry it lies in and that anchor's offset then."""
+    strings: dict[StringKey, _StringResult] = field(default_factory=dict)
+    """What the string-by-string checks found in the request's strings (see :class:`_StringTable`)."""
+    strings_context: tuple[object, ...] = ()
+    """The :attr:`_StringTable.context` they were found with."""
 
     @classmethod
-    def pin(cls, analysis: Analysis, where: _Where, reads: Reads, found: list[Diagnostic]) -> _Kept | None:
+    def pin(
+        cls,
+        analysis: Analysis,
+        where: _Where,
+        reads: Reads,
+        found: list[Diagnostic],
+        strings: tuple[tuple[object, ...], dict[StringKey, _StringResult]],
+    ) -> _Kept | None:
         """Keep diagnostics that all lie inside top-level entries (None when one does not)."""
         anchors = [analysis.syntax.anchor_of(d.start, d.end, d.edited_offsets(analysis.path)) for d in found]
         if any(anchor is None for anchor in anchors):
             return None
         local = all(anchor is where.request.node.anchor for anchor in anchors)
         context = _request_context(analysis, where, reads, local)
-        return cls(context, reads, local, found, [(anchor, anchor.base) for anchor in anchors if anchor is not None])
+        pinned = [(anchor, anchor.base) for anchor in anchors if anchor is not None]
+        return cls(context, reads, local, found, pinned, strings[1], strings[0])
 
     def current(self, path: str) -> list[Diagnostic]:
         """The diagnostics at today's offsets (entries before them may have grown or shrunk)."""
@@ -311,16 +402,24 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> _Kept
     parts: dict[JsonObject, _Kept] = {}
     found: list[Diagnostic] = []
     first = analysis.request_starts[position]
+    table: _StringTable | None = None
     for number, (request, seen) in enumerate(zip(chunk.requests, analysis.visible_in_chunk(position), strict=True)):
         where = _Where(request, first + number, seen)
         part = earlier.get(request.node)
         if part is not None and part.context == _request_context(analysis, where, part.reads, part.local):
             found.extend(part.current(analysis.path))
         else:
+            if table is None:
+                table = _string_table(analysis, earlier.values())
             scope = analysis.request_scope(request)
-            diagnostics = _check(analysis, scope)
+            analysis.memo[_STRING_TABLE] = table
+            try:
+                diagnostics = _check(analysis, scope)
+            finally:
+                del analysis.memo[_STRING_TABLE]
             found.extend(diagnostics)
-            part = _Kept.pin(analysis, where, _temp_reads(scope), diagnostics)
+            reads = _temp_reads(scope, table)
+            part = _Kept.pin(analysis, where, reads, diagnostics, (table.context, table.kept_for(scope)))
         if part is not None:
             parts[request.node] = part
     if len(parts) < len(chunk.requests):
@@ -328,6 +427,19 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> _Kept
     made = _KeptChunk.of(analysis, context, parts)
     analysis.reuse.put(key, made)
     return made
+
+
+def _string_table(analysis: Analysis, earlier: Iterable[_Kept]) -> _StringTable:
+    """The analysis's :class:`_StringTable`, with what the requests of a chunk's earlier version kept
+    (an edited request is a new node, but most of its strings are the same text)."""
+    table = analysis.memo.get("string-results")
+    if not isinstance(table, _StringTable):
+        table = analysis.memo["string-results"] = _StringTable(names.names_context(analysis), {}, {})
+    for part in earlier:
+        if part.strings_context == table.context:
+            for key, result in part.strings.items():
+                table.results.setdefault(key, result)
+    return table
 
 
 def _elsewhere(analysis: Analysis, position: int) -> tuple[tuple[object, TempState], ...]:
@@ -420,7 +532,7 @@ def _later(analysis: Analysis, other: Request, where: _Where) -> bool:
     return other_index is None or other_index > where.index
 
 
-def _temp_reads(scope: Scope) -> Reads:
+def _temp_reads(scope: Scope, table: _StringTable) -> Reads:
     """The ``temp`` keys a request's expressions read: all of them, those whose arriving value they
     can see (not hidden by the request's own ``temp`` directive), and the members read of the keys
     read only as ``temp.key.member``. ``temp.key`` only: None when ``temp`` is used as a whole, as in
@@ -437,10 +549,9 @@ def _temp_reads(scope: Scope) -> Reads:
         rest = string.path[len(request.path) :]
         inside = rest[1] if rest[:1] == ("temp",) and len(rest) > 1 and rest[1] in own else None
         hidden = set(own[: own.index(inside)]) if isinstance(inside, str) else set(own)
-        for template in string.templates:
-            if template.expr is None:
+        for read in table.reads_of(string):
+            if read is None:
                 continue
-            read = _reads_of(template.expr)
             keys |= read.keys
             arriving |= read.keys - hidden
             whole = whole or read.whole
@@ -465,6 +576,10 @@ class _ExprReads:
     """For each key read as ``temp.key.member``, the members."""
     wholes: set[str]
     """The keys read as a whole too (``temp.key`` not followed by ``.member``)."""
+
+
+def _string_reads(string: ImlString) -> tuple[_ExprReads | None, ...]:
+    return tuple(_reads_of(template.expr) if template.expr is not None else None for template in string.templates)
 
 
 def _reads_of(expr: Expr) -> _ExprReads:
