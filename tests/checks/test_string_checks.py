@@ -1,0 +1,189 @@
+"""A request checked again takes the syntax, name and expression diagnostics of each string whose
+text, place and file context are unchanged from what an earlier version found (see
+``iml_ls.checks._StringTable``): reused when only other strings changed, found again when the string
+or what its checks read changed (the parameters file, the component kind, the file's ``temp`` keys),
+and always what a fresh analysis reports, suppression comments included."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from iml_ls.analysis import Analysis, ImlString, Workspace
+from iml_ls.checks import diagnostics, names
+from iml_ls.checks.diagnostic import Diagnostic
+from iml_ls.evaluate import jsonwebtoken
+from iml_ls.model.connection import Request
+from tests.checks.test_incremental_checks import PARAMS, fresh
+
+REQUESTS = [
+    {
+        "url": "https://api.example.com/v1/items",
+        "headers": {"x-client": "{{parameters.clientId}}", "x-other": "{{parameters.tenant}}"},
+        "qs": {"q": "{{lowr(parameters.clientId)}}", "session": "{{temp.session}}"},
+    },
+    {"url": "https://api.example.com/v1/other", "qs": {"n": "{{length(parameters.clientId)}}"}},
+]
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of each string whose names are checked (not taken from an earlier version)."""
+    found: list[str] = []
+    original = names.check_string
+
+    def counting(analysis: Analysis, string: ImlString, request: Request | None, in_response: bool) -> list[Diagnostic]:
+        found.append(string.node.value)
+        return list(original(analysis, string, request, in_response))
+
+    monkeypatch.setattr(names, "check_string", counting)
+    return found
+
+
+def write(folder: Path, requests: list[dict[str, object]], params: list[dict[str, object]] = PARAMS) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "conn.params.iml.json").write_text(json.dumps(params, indent=4), encoding="utf-8")
+    path = folder / "conn.communication.iml.json"
+    path.write_text(json.dumps(requests, indent=4), encoding="utf-8")
+    return path
+
+
+def shown(analysis: Analysis) -> list[tuple[int, int, str, str, object]]:
+    return [(d.start, d.end, d.rule.code, d.message, d.fixes) for d in diagnostics(analysis)]
+
+
+def edit(workspace: Workspace, path: str, old: str, new: str, checked: list[str]) -> Analysis:
+    """Replace the first ``old`` of the open file and analyse it (see :func:`analysed`)."""
+    current = workspace.analysis(path)
+    assert current is not None
+    at = current.text.index(old)
+    workspace.edit_document(path, at, at + len(old), new, None)
+    return analysed(workspace, path, checked)
+
+
+def analysed(workspace: Workspace, path: str, checked: list[str]) -> Analysis:
+    """The file's analysis now, leaving in ``checked`` the strings whose names its diagnostics checked;
+    they must be a fresh analysis's."""
+    edited = workspace.analysis(path)
+    assert edited is not None
+    checked.clear()
+    found = shown(edited)
+    rechecked = list(checked)
+    assert found == shown(fresh(edited))
+    checked[:] = rechecked
+    return edited
+
+
+def opened(tmp_path: Path, requests: list[dict[str, object]] = REQUESTS) -> tuple[Workspace, str]:
+    path = write(tmp_path / "connections" / "conn", requests)
+    workspace = Workspace(clock=lambda: 1_700_000_000.0)
+    workspace.open_document(str(path), path.read_text(encoding="utf-8"), 0)
+    first = workspace.analysis(str(path))
+    assert first is not None
+    diagnostics(first)
+    return workspace, str(path)
+
+
+def test_an_edit_checks_the_names_of_the_edited_string_only(tmp_path: Path, checked: list[str]) -> None:
+    workspace, path = opened(tmp_path)
+    edited = edit(workspace, path, "{{parameters.tenant}}", "{{parameters.tenants}}", checked)
+    assert checked == ["{{parameters.tenants}}"]
+    assert "`tenants`" in " ".join(d.message for d in diagnostics(edited))
+    checked.clear()
+    edit(workspace, path, "{{parameters.tenants}}", "{{parameters.tenant}}", checked)
+    assert checked == ["{{parameters.tenant}}"]
+
+
+def test_a_string_whose_text_moved_keeps_its_diagnostics_at_the_new_offsets(tmp_path: Path, checked: list[str]) -> None:
+    workspace, path = opened(tmp_path)
+    edited = edit(workspace, path, "/v1/items", "/v1/items/longer/than/before", checked)
+    assert checked == []
+    assert {d.rule.code for d in diagnostics(edited)} >= {"IML101", "IML201", "IML202"}
+
+
+def test_the_same_text_in_another_place_of_the_request_is_checked_there(tmp_path: Path, checked: list[str]) -> None:
+    requests = [{"url": "https://api.example.com", "qs": {"id": "{{body.id}}"}, "response": {"valid": "{{body.id}}"}}]
+    workspace, path = opened(tmp_path, requests)
+    edited = edit(workspace, path, "api.example", "api2.example", checked)
+    assert [d.rule.code for d in diagnostics(edited)] == ["IML203"], "body exists only in the response"
+    assert checked == []
+
+
+def test_a_changed_parameters_file_checks_every_string_again(tmp_path: Path, checked: list[str]) -> None:
+    workspace, path = opened(tmp_path)
+    params_path = str(Path(path).with_name("conn.params.iml.json"))
+    declared = json.dumps([*PARAMS, {"name": "tenant", "type": "text", "label": "Tenant"}], indent=4)
+    workspace.open_document(params_path, declared, 1)
+    changed = analysed(workspace, path, checked)
+    assert "{{parameters.tenant}}" in checked
+    assert "`tenant`" not in " ".join(d.message for d in diagnostics(changed))
+    edit(workspace, path, "/v1/items", "/v1/item", checked)
+    assert checked == [], "kept with the new parameters file"
+
+
+def test_a_new_temp_key_checks_the_strings_that_read_temp_again(tmp_path: Path, checked: list[str]) -> None:
+    workspace, path = opened(tmp_path)
+    assert "`session`" in " ".join(d.message for d in diagnostics(analysed(workspace, path, checked)))
+    other = '"url": "https://api.example.com/v1/other"'
+    edited = edit(workspace, path, other, '"temp": {"session": "{{parameters.clientId}}"}, ' + other, checked)
+    assert "{{temp.session}}" in checked
+    assert "`session`" not in " ".join(d.message for d in diagnostics(edited))
+
+
+def test_a_suppression_comment_silences_a_kept_diagnostic_and_its_removal_shows_it_again(
+    tmp_path: Path, checked: list[str]
+) -> None:
+    workspace, path = opened(tmp_path)
+    silenced = edit(workspace, path, "[", "// iml-ls-disable-file IML101\n[", checked)
+    assert "IML101" not in {d.rule.code for d in diagnostics(silenced)}
+    shown_again = edit(workspace, path, "// iml-ls-disable-file IML101\n", "", checked)
+    assert "IML101" in {d.rule.code for d in diagnostics(shown_again)}
+
+
+def test_another_component_kind_checks_the_same_text_again(tmp_path: Path, checked: list[str]) -> None:
+    """The file moves from a connection to a module in the manifest: `connection.*` becomes readable."""
+    shared = "shared/acme.communication.iml.json"
+    requests = [{"url": "https://api.example.com/{{connection.region}}", "headers": {"a": "{{lowr('x')}}"}}]
+    path = tmp_path / shared
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(requests, indent=4), encoding="utf-8")
+    manifest = tmp_path / "makecomapp.json"
+
+    def declare(kind: str, facts: dict[str, str]) -> None:
+        components = {kind: {"acme": {**facts, "codeFiles": {"communication": shared}}}}
+        manifest.write_text(json.dumps({"fileVersion": 1, "components": components}), encoding="utf-8")
+
+    declare("connection", {"connectionType": "basic"})
+    workspace = Workspace(clock=lambda: 1_700_000_000.0)
+    workspace.open_document(str(path), path.read_text(encoding="utf-8"), 0)
+    first = workspace.analysis(str(path))
+    assert first is not None and "IML203" in {d.rule.code for d in diagnostics(first)}
+    declare("module", {"moduleType": "action"})
+    workspace.file_changed(str(manifest))
+    moved = analysed(workspace, str(path), checked)
+    assert "IML203" not in {d.rule.code for d in diagnostics(moved)}
+    assert checked == ["https://api.example.com/{{connection.region}}", "{{lowr('x')}}"]
+
+
+def test_an_rs256_signature_is_made_once_per_key_and_signing_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    key = json.loads(
+        (
+            Path(__file__).resolve().parents[2]
+            / "examples/make-app/connections/rs256-service-account/rs256-service-account.samples.json"
+        ).read_text(encoding="utf-8")
+    )["parameters"]["privateKey"]
+    jsonwebtoken._rsa_signature.cache_clear()
+    first = jsonwebtoken.sign({"sub": "a", "iat": 1}, key, {"algorithm": "RS256"}, now=1).token
+    again = jsonwebtoken.sign({"sub": "a", "iat": 1}, key, {"algorithm": "RS256"}, now=1).token
+    other = jsonwebtoken.sign({"sub": "b", "iat": 1}, key, {"algorithm": "RS256"}, now=1).token
+    info = jsonwebtoken._rsa_signature.cache_info()
+    assert first == again and (info.hits, info.misses) == (1, 2)
+    assert other.split(".")[2] != first.split(".")[2], "another payload is signed afresh"
+    pss = jsonwebtoken.sign({"sub": "a", "iat": 1}, key, {"algorithm": "PS256"}, now=1).token
+    assert jsonwebtoken._rsa_signature.cache_info().misses == 2, "PSS signatures are random: never cached"
+    assert (
+        pss.split(".")[2]
+        != jsonwebtoken.sign({"sub": "a", "iat": 1}, key, {"algorithm": "PS256"}, now=1).token.split(".")[2]
+    )
