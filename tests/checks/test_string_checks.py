@@ -18,7 +18,7 @@ from iml_ls.evaluate import jsonwebtoken
 from iml_ls.model.connection import Request
 from tests.checks.test_incremental_checks import PARAMS, fresh
 
-REQUESTS = [
+REQUESTS: list[dict[str, object]] = [
     {
         "url": "https://api.example.com/v1/items",
         "headers": {"x-client": "{{parameters.clientId}}", "x-other": "{{parameters.tenant}}"},
@@ -104,7 +104,9 @@ def test_a_string_whose_text_moved_keeps_its_diagnostics_at_the_new_offsets(tmp_
 
 
 def test_the_same_text_in_another_place_of_the_request_is_checked_there(tmp_path: Path, checked: list[str]) -> None:
-    requests = [{"url": "https://api.example.com", "qs": {"id": "{{body.id}}"}, "response": {"valid": "{{body.id}}"}}]
+    requests: list[dict[str, object]] = [
+        {"url": "https://api.example.com", "qs": {"id": "{{body.id}}"}, "response": {"valid": "{{body.id}}"}}
+    ]
     workspace, path = opened(tmp_path, requests)
     edited = edit(workspace, path, "api.example", "api2.example", checked)
     assert [d.rule.code for d in diagnostics(edited)] == ["IML203"], "body exists only in the response"
