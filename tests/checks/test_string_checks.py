@@ -7,14 +7,16 @@ and always what a fresh analysis reports, suppression comments included."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from iml_ls.analysis import Analysis, ImlString, Workspace
-from iml_ls.checks import diagnostics, names
+from iml_ls.checks import diagnostics, evaluation, names
 from iml_ls.checks.diagnostic import Diagnostic
 from iml_ls.evaluate import jsonwebtoken
+from iml_ls.evaluate.environment import ConnectionEvaluation
 from iml_ls.model.connection import Request
 from tests.checks.test_incremental_checks import PARAMS, fresh
 
@@ -54,25 +56,27 @@ def shown(analysis: Analysis) -> list[tuple[int, int, str, str, object]]:
     return [(d.start, d.end, d.rule.code, d.message, d.fixes) for d in diagnostics(analysis)]
 
 
-def edit(workspace: Workspace, path: str, old: str, new: str, checked: list[str]) -> Analysis:
+def edit(workspace: Workspace, path: str, old: str, new: str, *recorded: list[str]) -> Analysis:
     """Replace the first ``old`` of the open file and analyse it (see :func:`analysed`)."""
     current = workspace.analysis(path)
     assert current is not None
     at = current.text.index(old)
     workspace.edit_document(path, at, at + len(old), new, None)
-    return analysed(workspace, path, checked)
+    return analysed(workspace, path, *recorded)
 
 
-def analysed(workspace: Workspace, path: str, checked: list[str]) -> Analysis:
-    """The file's analysis now, leaving in ``checked`` the strings whose names its diagnostics checked;
-    they must be a fresh analysis's."""
+def analysed(workspace: Workspace, path: str, *recorded: list[str]) -> Analysis:
+    """The file's analysis now, leaving in each of ``recorded`` what its diagnostics checked or
+    evaluated (see the fixtures); they must be a fresh analysis's."""
     edited = workspace.analysis(path)
     assert edited is not None
-    checked.clear()
+    for each in recorded:
+        each.clear()
     found = shown(edited)
-    rechecked = list(checked)
+    now = [list(each) for each in recorded]
     assert found == shown(fresh(edited))
-    checked[:] = rechecked
+    for each, then in zip(recorded, now, strict=True):
+        each[:] = then
     return edited
 
 
@@ -189,3 +193,51 @@ def test_an_rs256_signature_is_made_once_per_key_and_signing_input(monkeypatch: 
         pss.split(".")[2]
         != jsonwebtoken.sign({"sub": "a", "iat": 1}, key, {"algorithm": "PS256"}, now=1).token.split(".")[2]
     )
+
+
+@pytest.fixture
+def evaluated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of each string evaluated with the sample values by the evaluation check."""
+    found: list[str] = []
+    original = evaluation._string_failures
+
+    def counting(of: ConnectionEvaluation, string: ImlString) -> Iterator[Diagnostic]:
+        found.append(string.node.value)
+        return original(of, string)
+
+    monkeypatch.setattr(evaluation, "_string_failures", counting)
+    return found
+
+
+EVALUATED: list[dict[str, object]] = [
+    {
+        "url": "https://api.example.com/v1/items",
+        "temp": {"raw": "{{'not json'}}"},
+        "headers": {"x-parsed": "{{parseJSON(temp.raw)}}", "x-sample": "{{parseJSON(parameters.clientId)}}"},
+    }
+]
+
+
+def messages(analysis: Analysis) -> str:
+    return " ".join(d.message for d in diagnostics(analysis))
+
+
+def test_a_string_that_reads_no_temp_is_evaluated_once_per_text(tmp_path: Path, evaluated: list[str]) -> None:
+    workspace, path = opened(tmp_path, EVALUATED)
+    edit(workspace, path, "/v1/items", "/v1/item", evaluated)
+    assert evaluated == ["{{parseJSON(temp.raw)}}"], "what reads temp is evaluated again, the rest kept"
+    changed = edit(workspace, path, "{{'not json'}}", "{{'[1]'}}", evaluated)
+    assert evaluated == ["{{parseJSON(temp.raw)}}"]
+    assert "This fails with the sample values" not in messages(changed)
+
+
+def test_new_sample_values_evaluate_every_string_again(tmp_path: Path, evaluated: list[str]) -> None:
+    workspace, path = opened(tmp_path, EVALUATED)
+    samples = str(Path(path).with_name("conn.samples.json"))
+    assert messages(analysed(workspace, path)).count("This fails with the sample values") == 1, (
+        "a placeholder is silent"
+    )
+    workspace.open_document(samples, '{"parameters": {"clientId": "not json"}}', 1)
+    changed = analysed(workspace, path, evaluated)
+    assert sorted(evaluated) == ["{{parseJSON(parameters.clientId)}}", "{{parseJSON(temp.raw)}}"]
+    assert messages(changed).count("This fails with the sample values") == 2, "the sample value fails too"

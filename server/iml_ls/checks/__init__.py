@@ -213,11 +213,13 @@ def _check(analysis: Analysis, scope: Scope) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for check in CHECKS:
         slot = _STRING_SLOTS.get(check)
-        if slot is None:
-            found.extend(check(analysis, scope))
-        else:
+        if slot is not None:
             for results in of_strings:
                 found.extend(results[slot])
+        elif check is evaluation.check:
+            found.extend(evaluation.check(analysis, scope, table))
+        else:
+            found.extend(check(analysis, scope))
     return found
 
 
@@ -231,7 +233,7 @@ StringKey = tuple[str, bool, str | None]
 exists, and the OAuth stage of its request."""
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class _StringResult:
     """The diagnostics the string-by-string checks found in one string, as one version found them."""
 
@@ -241,24 +243,53 @@ class _StringResult:
     """Each check's, in the order of :data:`_STRING_SLOTS`."""
     reads: tuple[_ExprReads | None, ...]
     """What each of its templates reads of ``temp`` (None: it has no expression)."""
+    evaluated: list[Diagnostic] | None = None
+    """What evaluating it with the sample values found, once asked, when it reads no ``temp``: then
+    its value depends on the text and the file's context alone (see :func:`_string_context`)."""
 
     def at(self, start: int, path: str) -> tuple[list[Diagnostic], ...]:
         """The diagnostics of the same text starting at ``start``."""
         if start == self.start:
             return self.found
-        delta = start - self.start
-        return tuple([diagnostic.moved(delta, path) for diagnostic in found] for found in self.found)
+        return tuple(_shifted(found, start - self.start, path) for found in self.found)
+
+    @property
+    def reads_temp(self) -> bool:
+        return any(read is not None and (read.keys or read.whole) for read in self.reads)
+
+
+def _shifted(found: list[Diagnostic], delta: int, path: str) -> list[Diagnostic]:
+    """``found``, each ``delta`` characters later in the file at ``path``."""
+    return found if delta == 0 else [diagnostic.moved(delta, path) for diagnostic in found]
 
 
 @dataclass(frozen=True, eq=False)
 class _StringTable:
     """The string-by-string checks' results by :data:`StringKey`, for one analysis: those its requests
-    kept from earlier versions (while :func:`names.names_context` is the same) and those made now."""
+    kept from earlier versions (while :func:`_string_context` is the same) and those made now."""
 
     context: tuple[object, ...]
     results: dict[StringKey, _StringResult]
     keys: dict[int, StringKey]
     """The key of each string (by ``id``) whose results were asked for."""
+
+    def _result(self, string: ImlString) -> _StringResult | None:
+        key = self.keys.get(id(string))
+        return self.results[key] if key is not None else None
+
+    def evaluated(self, string: ImlString, path: str) -> list[Diagnostic] | None:
+        """What evaluating the string found, if an earlier version evaluated the same text (see
+        :attr:`_StringResult.evaluated`), at today's offsets."""
+        result = self._result(string)
+        if result is None or result.evaluated is None:
+            return None
+        return _shifted(result.evaluated, string.node.start - result.start, path)
+
+    def keep_evaluated(self, string: ImlString, found: list[Diagnostic], path: str) -> None:
+        """Keep what evaluating the string found, for later versions, if they can use it."""
+        result = self._result(string)
+        if result is not None and not result.reads_temp:
+            result.evaluated = _shifted(found, result.start - string.node.start, path)
 
     def results_of(self, analysis: Analysis, string: ImlString) -> tuple[list[Diagnostic], ...]:
         request = analysis.request_at(string.path)
@@ -434,12 +465,19 @@ def _string_table(analysis: Analysis, earlier: Iterable[_Kept]) -> _StringTable:
     (an edited request is a new node, but most of its strings are the same text)."""
     table = analysis.memo.get("string-results")
     if not isinstance(table, _StringTable):
-        table = analysis.memo["string-results"] = _StringTable(names.names_context(analysis), {}, {})
+        table = analysis.memo["string-results"] = _StringTable(_string_context(analysis), {}, {})
     for part in earlier:
         if part.strings_context == table.context:
             for key, result in part.strings.items():
                 table.results.setdefault(key, result)
     return table
+
+
+def _string_context(analysis: Analysis) -> tuple[object, ...]:
+    """What a string's checks read of the analysis besides the string and its request: the file's
+    vocabulary and :attr:`~iml_ls.analysis.Analysis.file_context` (its kind and settings, the
+    related files by identity, the app's facts, its ``temp`` keys and the instant it evaluates at)."""
+    return (analysis.path, analysis.context, analysis.file_context)
 
 
 def _elsewhere(analysis: Analysis, position: int) -> tuple[tuple[object, TempState], ...]:

@@ -73,8 +73,8 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
 def check_string(
     analysis: Analysis, string: ImlString, request: Request | None, in_response: bool
 ) -> Iterator[Diagnostic]:
-    """The names of one string, in the ``request`` that holds it (see :func:`names_context` for what
-    else they depend on)."""
+    """The names of one string, in the ``request`` that holds it: besides these, they depend on the
+    file's kind and vocabulary, its parameter files, the app's facts and the file's ``temp`` keys."""
     for template in string.templates:
         if template.expr is None:
             continue
@@ -86,22 +86,6 @@ def check_string(
                 yield from _check_variable(analysis, string, template, node, request, in_response)
             elif isinstance(node, Member) and isinstance(node.object, Name) and node.name_start not in hyphenated:
                 yield from _check_member(analysis, string, template, node)
-
-
-def names_context(analysis: Analysis) -> tuple[object, ...]:
-    """What :func:`check_string` reads of the analysis besides the string and its request: the file's
-    kind and vocabulary, the parameter files (by identity: a new analysis of one is a change), the
-    app's facts and the file's ``temp`` keys."""
-    related = analysis.related
-    return (
-        analysis.path,
-        analysis.kind,
-        analysis.context,
-        related.params,
-        related.mappable,
-        related.app,
-        analysis.temp_keys,
-    )
 
 
 def _check_call(analysis: Analysis, string: ImlString, template: Template, call: Call) -> Iterator[Diagnostic]:
