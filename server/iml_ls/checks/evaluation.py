@@ -38,6 +38,8 @@ def check(analysis: Analysis, scope: Scope, known: Known | None = None) -> Itera
     for string in scope.strings:
         if evaluated >= MAX_EVALUATED_STRINGS:
             return
+        if "(" not in string.node.value:  # no call without its parenthesis: nothing to walk
+            continue
         if analysis.in_response(string.path) or not _calls_functions(string.templates):
             continue
         evaluated += 1

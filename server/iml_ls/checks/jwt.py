@@ -139,6 +139,8 @@ def jwt_calls_at(analysis: Analysis, offset: int) -> list[JwtCall]:
 
 def _find_jwt_calls(analysis: Analysis, strings: list[ImlString]) -> Iterator[JwtCall]:
     for string in strings:
+        if "jwt" not in string.node.value:  # a call names its function in the text: no walk needed
+            continue
         for template in string.templates:
             if template.expr is None:
                 continue
