@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from iml_ls.analysis import Analysis, ImlString, Workspace
-from iml_ls.checks import diagnostics, evaluation, names
+from iml_ls.checks import diagnostics, evaluation, jwt, names
 from iml_ls.checks.diagnostic import Diagnostic
 from iml_ls.evaluate import jsonwebtoken
 from iml_ls.evaluate.environment import ConnectionEvaluation
 from iml_ls.model.connection import Request
+from iml_ls.syntax.json_tree import JsonObject
 from tests.checks.test_incremental_checks import PARAMS, fresh
 
 REQUESTS: list[dict[str, object]] = [
@@ -241,3 +242,58 @@ def test_new_sample_values_evaluate_every_string_again(tmp_path: Path, evaluated
     changed = analysed(workspace, path, evaluated)
     assert sorted(evaluated) == ["{{parseJSON(parameters.clientId)}}", "{{parseJSON(temp.raw)}}"]
     assert messages(changed).count("This fails with the sample values") == 2, "the sample value fails too"
+
+
+@pytest.fixture
+def signed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of each ``jwt()`` payload the jwt checks examine."""
+    found: list[str] = []
+    original = jwt._payload
+
+    def counting(
+        analysis: Analysis, payload: JsonObject, of: ConnectionEvaluation, claims: set[str]
+    ) -> Iterator[jwt.Finding]:
+        found.append(analysis.text[payload.start : payload.end])
+        return original(analysis, payload, of, claims)
+
+    monkeypatch.setattr(jwt, "_payload", counting)
+    return found
+
+
+SIGNED: list[dict[str, object]] = [
+    {"url": "https://api.example.com/v1/session", "temp": {"session": {"exp": "{{1000}}", "owner": "{{'alice'}}"}}},
+    {
+        "url": "https://api.example.com/v1/items",
+        "temp": {"claims": {"iat": "{{2000}}", "exp": "{{temp.session.exp}}"}},
+        "headers": {"authorization": "Bearer {{jwt(temp.claims, parameters.clientSecret, 'HS256')}}"},
+        "qs": {"owner": "{{temp.session.owner}}"},
+    },
+]
+
+
+def test_a_request_checked_again_keeps_its_jwt_findings_while_its_calls_read_the_same(
+    tmp_path: Path, signed: list[str]
+) -> None:
+    workspace, path = opened(tmp_path, SIGNED)
+    assert "is not after `iat`" in messages(analysed(workspace, path))
+    edit(workspace, path, "{{'alice'}}", "{{'bob'}}", signed)
+    assert signed == [], "the owner changed, which the token does not read"
+    changed = edit(workspace, path, '"{{1000}}"', '"{{3000}}"', signed)
+    assert len(signed) == 1, "the expiry the token reads changed"
+    assert "is not after `iat`" not in messages(changed)
+
+
+def test_a_payload_of_another_request_is_examined_whenever_the_call_is_checked(
+    tmp_path: Path, signed: list[str]
+) -> None:
+    shared: list[dict[str, object]] = [
+        {"url": "https://api.example.com/v1/a", "temp": {"claims": {"iat": "{{2000}}", "exp": "{{1000}}"}}},
+        {
+            "url": "https://api.example.com/v1/b",
+            "headers": {"authorization": "Bearer {{jwt(temp.claims, parameters.clientSecret, 'HS256')}}"},
+        },
+    ]
+    workspace, path = opened(tmp_path, shared)
+    spaced = edit(workspace, path, '"{{1000}}"', '"{{1000}}"   ', signed)
+    assert len(signed) == 1, "the same values, but the finding on `exp` stays where the next request moved from"
+    assert "is not after `iat`" in messages(spaced)

@@ -28,6 +28,7 @@ from iml_ls.syntax.json_tree import Anchor, JsonObject
 if TYPE_CHECKING:
     from iml_ls.analysis import Analysis, Chunk, ImlString, Scope
     from iml_ls.checks.diagnostic import Diagnostic
+    from iml_ls.checks.jwt import JwtCall
     from iml_ls.evaluate.values import JsValue
     from iml_ls.model.connection import Request, TempDefinition
     from iml_ls.syntax.json_tree import JsonValue
@@ -218,6 +219,8 @@ def _check(analysis: Analysis, scope: Scope) -> list[Diagnostic]:
                 found.extend(results[slot])
         elif check is evaluation.check:
             found.extend(evaluation.check(analysis, scope, table))
+        elif check is jwt.check:
+            found.extend(table.jwt_results(analysis, scope))
         else:
             found.extend(check(analysis, scope))
     return found
@@ -263,7 +266,18 @@ def _shifted(found: list[Diagnostic], delta: int, path: str) -> list[Diagnostic]
     return found if delta == 0 else [diagnostic.moved(delta, path) for diagnostic in found]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
+class _KeptJwt:
+    """What the ``jwt()`` checks found in one request, and the inputs they were found from besides
+    the request's own nodes (see :func:`_jwt_inputs`)."""
+
+    inputs: tuple[object, ...]
+    start: int
+    """Where the request started then."""
+    found: list[Diagnostic]
+
+
+@dataclass(eq=False)
 class _StringTable:
     """The string-by-string checks' results by :data:`StringKey`, for one analysis: those its requests
     kept from earlier versions (while :func:`_string_context` is the same) and those made now."""
@@ -272,6 +286,31 @@ class _StringTable:
     results: dict[StringKey, _StringResult]
     keys: dict[int, StringKey]
     """The key of each string (by ``id``) whose results were asked for."""
+    jwt_before: _KeptJwt | None = None
+    """What the ``jwt()`` checks found in the request being checked, when an earlier version checked
+    the same request node."""
+    jwt_made: _KeptJwt | None = None
+    """What they found in it now, when a later version can reuse it."""
+
+    def jwt_results(self, analysis: Analysis, scope: Scope) -> list[Diagnostic]:
+        """The ``jwt()`` diagnostics of a request: those of the earlier version while the request is the
+        same node and its calls read the same inputs, else found again."""
+        node = scope.requests[0].node
+        calls = jwt.calls_in(analysis, scope.strings)
+        inputs = _jwt_inputs(analysis, scope, calls, self)
+        before = self.jwt_before
+        if inputs is not None and before is not None and before.inputs == inputs:
+            self.jwt_made = before
+            return _shifted(before.found, node.start - before.start, analysis.path)
+        found = list(jwt.check(analysis, scope, calls))
+        inside = all(
+            node.start <= offset <= node.end
+            for diagnostic in found
+            for offset in (diagnostic.start, diagnostic.end, *diagnostic.edited_offsets(analysis.path))
+        )
+        limited = any(diagnostic.rule.name == "evaluation-limit" for diagnostic in found)
+        self.jwt_made = _KeptJwt(inputs, node.start, found) if inputs is not None and inside and not limited else None
+        return found
 
     def _result(self, string: ImlString) -> _StringResult | None:
         key = self.keys.get(id(string))
@@ -334,6 +373,8 @@ class _Kept:
     """What the string-by-string checks found in the request's strings (see :class:`_StringTable`)."""
     strings_context: tuple[object, ...] = ()
     """The :attr:`_StringTable.context` they were found with."""
+    jwt: _KeptJwt | None = None
+    """What the ``jwt()`` checks found in the request, if a later version can reuse it."""
 
     @classmethod
     def pin(
@@ -343,6 +384,7 @@ class _Kept:
         reads: Reads,
         found: list[Diagnostic],
         strings: tuple[tuple[object, ...], dict[StringKey, _StringResult]],
+        kept_jwt: _KeptJwt | None = None,
     ) -> _Kept | None:
         """Keep diagnostics that all lie inside top-level entries (None when one does not)."""
         anchors = [analysis.syntax.anchor_of(d.start, d.end, d.edited_offsets(analysis.path)) for d in found]
@@ -351,7 +393,7 @@ class _Kept:
         local = all(anchor is where.request.node.anchor for anchor in anchors)
         context = _request_context(analysis, where, reads, local)
         pinned = [(anchor, anchor.base) for anchor in anchors if anchor is not None]
-        return cls(context, reads, local, found, pinned, strings[1], strings[0])
+        return cls(context, reads, local, found, pinned, strings[1], strings[0], kept_jwt)
 
     def current(self, path: str) -> list[Diagnostic]:
         """The diagnostics at today's offsets (entries before them may have grown or shrunk)."""
@@ -443,6 +485,8 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> _Kept
             if table is None:
                 table = _string_table(analysis, earlier.values())
             scope = analysis.request_scope(request)
+            table.jwt_before = part.jwt if part is not None and part.strings_context == table.context else None
+            table.jwt_made = None
             analysis.memo[_STRING_TABLE] = table
             try:
                 diagnostics = _check(analysis, scope)
@@ -450,7 +494,8 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> _Kept
                 del analysis.memo[_STRING_TABLE]
             found.extend(diagnostics)
             reads = _temp_reads(scope, table)
-            part = _Kept.pin(analysis, where, reads, diagnostics, (table.context, table.kept_for(scope)))
+            kept_for = (table.context, table.kept_for(scope))
+            part = _Kept.pin(analysis, where, reads, diagnostics, kept_for, table.jwt_made)
         if part is not None:
             parts[request.node] = part
     if len(parts) < len(chunk.requests):
@@ -471,6 +516,57 @@ def _string_table(analysis: Analysis, earlier: Iterable[_Kept]) -> _StringTable:
             for key, result in part.strings.items():
                 table.results.setdefault(key, result)
     return table
+
+
+def _jwt_inputs(
+    analysis: Analysis, scope: Scope, calls: list[JwtCall], table: _StringTable
+) -> tuple[object, ...] | None:
+    """What the ``jwt()`` checks of a request read besides its own nodes and :func:`_string_context`:
+    the ``temp`` values its calls and their payload and options objects read, as they arrive at the
+    request and as its own directive leaves them. None when they read more: a payload or options
+    object of another request, or ``temp`` as a whole."""
+    request = scope.requests[0]
+    node = request.node
+    if not calls:
+        return ()
+    if any(
+        objects is not None and not (node.start <= objects.start and objects.end <= node.end)
+        for call in calls
+        for objects in (call.payload, call.options)
+    ):
+        return None
+    spans = [(o.start, o.end) for call in calls for o in (call.payload, call.options) if o is not None]
+    read = {id(call.string): call.string for call in calls} | {
+        id(string): string
+        for string in scope.strings
+        if any(start <= string.node.start and string.node.end <= end for start, end in spans)
+    }
+    keys: set[str] = set()
+    wholes: set[str] = set()
+    members: dict[str, set[str]] = {}
+    for string in read.values():
+        for reads in table.reads_of(string):
+            if reads is None:
+                continue
+            if reads.whole:
+                return None
+            keys |= reads.keys
+            wholes |= reads.wholes
+            for key, read_members in reads.members.items():
+                members.setdefault(key, set()).update(read_members)
+    seen = {key: frozenset(members[key]) if key in members and key not in wholes else None for key in sorted(keys)}
+    evaluation_of = shared_evaluation(analysis)
+    states = (evaluation_of.state_before(request), evaluation_of.temp_before(request))
+    return tuple(
+        (
+            key,
+            _value_seen(state.values.get(key, UNDEFINED), only),
+            state.placeholders.get(key),
+            key in state.secrets,
+        )
+        for state in states
+        for key, only in seen.items()
+    )
 
 
 def _string_context(analysis: Analysis) -> tuple[object, ...]:
