@@ -297,3 +297,18 @@ def test_a_payload_of_another_request_is_examined_whenever_the_call_is_checked(
     spaced = edit(workspace, path, '"{{1000}}"', '"{{1000}}"   ', signed)
     assert len(signed) == 1, "the same values, but the finding on `exp` stays where the next request moved from"
     assert "is not after `iat`" in messages(spaced)
+
+
+def test_an_edited_request_keeps_the_templates_of_its_unchanged_strings(tmp_path: Path) -> None:
+    workspace, path = opened(tmp_path)
+    before = workspace.analysis(path)
+    assert before is not None
+    edited = edit(workspace, path, "{{lowr(parameters.clientId)}}", "{{lower(parameters.clientId)}}")
+    old = {string.node.value: string.templates for string in before.iml_strings}
+    for string, afresh in zip(edited.iml_strings, fresh(edited).iml_strings, strict=True):
+        assert [(t.start, t.end, t.source, t.closed, t.error) for t in string.templates] == [
+            (t.start, t.end, t.source, t.closed, t.error) for t in afresh.templates
+        ]
+        assert (string.templates is old.get(string.node.value)) == (
+            string.node.value != "{{lower(parameters.clientId)}}"
+        )
