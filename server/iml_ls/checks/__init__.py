@@ -3,7 +3,9 @@
 Checks run per scope: once for the file's own parts, and once per request. A request's diagnostics
 are kept for the next version of the file and reused while the request's nodes and everything it
 reads from the rest of the file (see :func:`_request_context`) are unchanged, so an edit re-checks
-only the request it touched. They are listed in parts, one per chunk of requests (see :class:`Part`):
+only the request it touched. A request checked again takes from the earlier version what each of its
+unchanged strings found (see :class:`_StringTable`), and its ``jwt()`` findings while their inputs are
+the same (see :func:`_jwt_inputs`). They are listed in parts, one per chunk of requests (see :class:`Part`):
 the part of a chunk an edit left alone is the same in the next version, and the server sends what it
 made of it then again.
 """
