@@ -165,15 +165,21 @@ class ImlString:
         return self.node.source_offset(template.expr_start + expr_offset)
 
 
-def _iml_strings(root: JsonValue | None, path: JsonPath) -> list[ImlString]:
-    """Every string value under ``root`` holding ``{{``, in document order, with its JSON path."""
+def _iml_strings(
+    root: JsonValue | None, path: JsonPath, known: dict[str, tuple[Template, ...]] | None = None
+) -> list[ImlString]:
+    """Every string value under ``root`` holding ``{{``, in document order, with its JSON path (the
+    templates of a value ``known`` already are taken from there: they index the value alone)."""
     found: list[ImlString] = []
     stack: list[tuple[JsonValue, JsonPath]] = [] if root is None else [(root, path)]
     while stack:
         value, path = stack.pop()
         if isinstance(value, JsonString):
             if "{{" in value.value:
-                found.append(ImlString(value, path, tuple(find_templates(value.value))))
+                templates = known.get(value.value) if known is not None else None
+                if templates is None:
+                    templates = tuple(find_templates(value.value))
+                found.append(ImlString(value, path, templates))
             continue
         children: list[tuple[str | int, JsonValue]] = (
             [(m.key.value, m.value) for m in value.members if m.value is not None]
@@ -188,11 +194,13 @@ def _iml_strings(root: JsonValue | None, path: JsonPath) -> list[ImlString]:
     return found
 
 
-def _segment_strings(position: int, segment: JsonValue | JsonMember) -> list[ImlString]:
+def _segment_strings(
+    position: int, segment: JsonValue | JsonMember, known: dict[str, tuple[Template, ...]] | None = None
+) -> list[ImlString]:
     """The IML strings of one top-level entry of the root (its path starts with its index or key)."""
     if isinstance(segment, JsonMember):
-        return _iml_strings(segment.value, (segment.key.value,))
-    return _iml_strings(segment, (position,))
+        return _iml_strings(segment.value, (segment.key.value,), known)
+    return _iml_strings(segment, (position,), known)
 
 
 @contextmanager
@@ -240,8 +248,9 @@ class SyntaxTree:
             if previous is not None and position is not None:
                 old, new = previous.segments[position], self.segments[position]
                 self._strings = dict(previous._strings)
-                del self._strings[id(old)]
-                self._strings[id(new)] = _segment_strings(position, new)
+                # an edit changes one string of the entry, mostly: the others keep their templates
+                known = {string.node.value: string.templates for string in self._strings.pop(id(old))}
+                self._strings[id(new)] = _segment_strings(position, new, known)
                 self._entries_by_anchor = dict(previous._entries_by_anchor)
                 del self._entries_by_anchor[id(old.anchor)]
                 self._entries_by_anchor[id(new.anchor)] = position

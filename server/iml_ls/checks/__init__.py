@@ -3,7 +3,9 @@
 Checks run per scope: once for the file's own parts, and once per request. A request's diagnostics
 are kept for the next version of the file and reused while the request's nodes and everything it
 reads from the rest of the file (see :func:`_request_context`) are unchanged, so an edit re-checks
-only the request it touched. They are listed in parts, one per chunk of requests (see :class:`Part`):
+only the request it touched. A request checked again takes from the earlier version what each of its
+unchanged strings found (see :class:`_StringTable`), and its ``jwt()`` findings while their inputs are
+the same (see :func:`_jwt_inputs`). They are listed in parts, one per chunk of requests (see :class:`Part`):
 the part of a chunk an edit left alone is the same in the next version, and the server sends what it
 made of it then again.
 """
@@ -11,7 +13,7 @@ made of it then again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from operator import attrgetter
 from typing import TYPE_CHECKING, cast
@@ -26,8 +28,9 @@ from iml_ls.syntax.iml import Expr, Member, Name, walk_expr
 from iml_ls.syntax.json_tree import Anchor, JsonObject
 
 if TYPE_CHECKING:
-    from iml_ls.analysis import Analysis, Chunk, Scope
+    from iml_ls.analysis import Analysis, Chunk, ImlString, Scope
     from iml_ls.checks.diagnostic import Diagnostic
+    from iml_ls.checks.jwt import JwtCall
     from iml_ls.evaluate.values import JsValue
     from iml_ls.model.connection import Request, TempDefinition
     from iml_ls.syntax.json_tree import JsonValue
@@ -204,7 +207,155 @@ def _with_severity(analysis: Analysis, diagnostic: Diagnostic) -> Diagnostic:
 
 
 def _check(analysis: Analysis, scope: Scope) -> list[Diagnostic]:
-    return [diagnostic for check in CHECKS for diagnostic in check(analysis, scope)]
+    """The diagnostics of one scope, check by check. While :func:`_chunk_diagnostics` checks a request,
+    the checks that go string by string take each string's results from :class:`_StringTable`."""
+    table = analysis.memo.get(_STRING_TABLE) if scope.requests and not scope.file_level else None
+    if not isinstance(table, _StringTable):
+        return [diagnostic for check in CHECKS for diagnostic in check(analysis, scope)]
+    of_strings = [table.results_of(analysis, string) for string in scope.strings]
+    found: list[Diagnostic] = []
+    for check in CHECKS:
+        slot = _STRING_SLOTS.get(check)
+        if slot is not None:
+            for results in of_strings:
+                found.extend(results[slot])
+        elif check is evaluation.check:
+            found.extend(evaluation.check(analysis, scope, table))
+        elif check is jwt.check:
+            found.extend(table.jwt_results(analysis, scope))
+        else:
+            found.extend(check(analysis, scope))
+    return found
+
+
+_STRING_SLOTS: dict[Check, int] = {syntax.check: 0, names.check: 1, expressions.check: 2}
+"""The checks whose results in a request are those of each of its strings, and their place in a
+:class:`_StringResult`."""
+_STRING_TABLE = "string-table"
+"""The memo key of the :class:`_StringTable` in use while a chunk's requests are checked."""
+StringKey = tuple[str, bool, str | None]
+"""What a string's own checks read of it: its source text, whether it lies where the response
+exists, and the OAuth stage of its request."""
+
+
+@dataclass(eq=False)
+class _StringResult:
+    """The diagnostics the string-by-string checks found in one string, as one version found them."""
+
+    start: int
+    """Where the string started then."""
+    found: tuple[list[Diagnostic], ...]
+    """Each check's, in the order of :data:`_STRING_SLOTS`."""
+    reads: tuple[_ExprReads | None, ...]
+    """What each of its templates reads of ``temp`` (None: it has no expression)."""
+    evaluated: list[Diagnostic] | None = None
+    """What evaluating it with the sample values found, once asked, when it reads no ``temp``: then
+    its value depends on the text and the file's context alone (see :func:`_string_context`)."""
+
+    def at(self, start: int, path: str) -> tuple[list[Diagnostic], ...]:
+        """The diagnostics of the same text starting at ``start``."""
+        if start == self.start:
+            return self.found
+        return tuple(_shifted(found, start - self.start, path) for found in self.found)
+
+    @property
+    def reads_temp(self) -> bool:
+        return any(read is not None and (read.keys or read.whole) for read in self.reads)
+
+
+def _shifted(found: list[Diagnostic], delta: int, path: str) -> list[Diagnostic]:
+    """``found``, each ``delta`` characters later in the file at ``path``."""
+    return found if delta == 0 else [diagnostic.moved(delta, path) for diagnostic in found]
+
+
+@dataclass(frozen=True)
+class _KeptJwt:
+    """What the ``jwt()`` checks found in one request, and the inputs they were found from besides
+    the request's own nodes (see :func:`_jwt_inputs`)."""
+
+    inputs: tuple[object, ...]
+    start: int
+    """Where the request started then."""
+    found: list[Diagnostic]
+
+
+@dataclass(eq=False)
+class _StringTable:
+    """The string-by-string checks' results by :data:`StringKey`, for one analysis: those its requests
+    kept from earlier versions (while :func:`_string_context` is the same) and those made now."""
+
+    context: tuple[object, ...]
+    results: dict[StringKey, _StringResult]
+    keys: dict[int, StringKey]
+    """The key of each string (by ``id``) whose results were asked for."""
+    jwt_before: _KeptJwt | None = None
+    """What the ``jwt()`` checks found in the request being checked, when an earlier version checked
+    the same request node."""
+    jwt_made: _KeptJwt | None = None
+    """What they found in it now, when a later version can reuse it."""
+
+    def jwt_results(self, analysis: Analysis, scope: Scope) -> list[Diagnostic]:
+        """The ``jwt()`` diagnostics of a request: those of the earlier version while the request is the
+        same node and its calls read the same inputs, else found again."""
+        node = scope.requests[0].node
+        calls = jwt.calls_in(analysis, scope.strings)
+        inputs = _jwt_inputs(analysis, scope, calls, self)
+        before = self.jwt_before
+        if inputs is not None and before is not None and before.inputs == inputs:
+            self.jwt_made = before
+            return _shifted(before.found, node.start - before.start, analysis.path)
+        found = list(jwt.check(analysis, scope, calls))
+        inside = all(
+            node.start <= offset <= node.end
+            for diagnostic in found
+            for offset in (diagnostic.start, diagnostic.end, *diagnostic.edited_offsets(analysis.path))
+        )
+        limited = any(diagnostic.rule.name == "evaluation-limit" for diagnostic in found)
+        self.jwt_made = _KeptJwt(inputs, node.start, found) if inputs is not None and inside and not limited else None
+        return found
+
+    def _result(self, string: ImlString) -> _StringResult | None:
+        key = self.keys.get(id(string))
+        return self.results[key] if key is not None else None
+
+    def evaluated(self, string: ImlString, path: str) -> list[Diagnostic] | None:
+        """What evaluating the string found, if an earlier version evaluated the same text (see
+        :attr:`_StringResult.evaluated`), at today's offsets."""
+        result = self._result(string)
+        if result is None or result.evaluated is None:
+            return None
+        return _shifted(result.evaluated, string.node.start - result.start, path)
+
+    def keep_evaluated(self, string: ImlString, found: list[Diagnostic], path: str) -> None:
+        """Keep what evaluating the string found, for later versions, if they can use it."""
+        result = self._result(string)
+        if result is not None and not result.reads_temp:
+            result.evaluated = _shifted(found, result.start - string.node.start, path)
+
+    def results_of(self, analysis: Analysis, string: ImlString) -> tuple[list[Diagnostic], ...]:
+        request = analysis.request_at(string.path)
+        in_response = analysis.in_response(string.path)
+        node = string.node
+        key = (analysis.text[node.start : node.end], in_response, request.stage if request is not None else None)
+        self.keys[id(string)] = key
+        known = self.results.get(key)
+        if known is None:
+            found = (
+                list(syntax.check_string(string)),
+                list(names.check_string(analysis, string, request, in_response)),
+                list(expressions.check_string(analysis, string)),
+            )
+            known = self.results[key] = _StringResult(node.start, found, _string_reads(string))
+        return known.at(node.start, analysis.path)
+
+    def reads_of(self, string: ImlString) -> tuple[_ExprReads | None, ...]:
+        """What each template of a string reads of ``temp`` (found once per text)."""
+        key = self.keys.get(id(string))
+        return _string_reads(string) if key is None else self.results[key].reads
+
+    def kept_for(self, scope: Scope) -> dict[StringKey, _StringResult]:
+        """The results of a scope's strings, for the request's :class:`_Kept`."""
+        return {key: self.results[key] for string in scope.strings if (key := self.keys.get(id(string))) is not None}
 
 
 @dataclass(frozen=True)
@@ -220,16 +371,31 @@ class _Kept:
     diagnostics: list[Diagnostic]
     anchors: list[tuple[Anchor, int]]
     """For each diagnostic, the anchor of the entry it lies in and that anchor's offset then."""
+    strings: dict[StringKey, _StringResult] = field(default_factory=dict)
+    """What the string-by-string checks found in the request's strings (see :class:`_StringTable`)."""
+    strings_context: tuple[object, ...] = ()
+    """The :attr:`_StringTable.context` they were found with."""
+    jwt: _KeptJwt | None = None
+    """What the ``jwt()`` checks found in the request, if a later version can reuse it."""
 
     @classmethod
-    def pin(cls, analysis: Analysis, where: _Where, reads: Reads, found: list[Diagnostic]) -> _Kept | None:
+    def pin(
+        cls,
+        analysis: Analysis,
+        where: _Where,
+        reads: Reads,
+        found: list[Diagnostic],
+        strings: tuple[tuple[object, ...], dict[StringKey, _StringResult]],
+        kept_jwt: _KeptJwt | None = None,
+    ) -> _Kept | None:
         """Keep diagnostics that all lie inside top-level entries (None when one does not)."""
         anchors = [analysis.syntax.anchor_of(d.start, d.end, d.edited_offsets(analysis.path)) for d in found]
         if any(anchor is None for anchor in anchors):
             return None
         local = all(anchor is where.request.node.anchor for anchor in anchors)
         context = _request_context(analysis, where, reads, local)
-        return cls(context, reads, local, found, [(anchor, anchor.base) for anchor in anchors if anchor is not None])
+        pinned = [(anchor, anchor.base) for anchor in anchors if anchor is not None]
+        return cls(context, reads, local, found, pinned, strings[1], strings[0], kept_jwt)
 
     def current(self, path: str) -> list[Diagnostic]:
         """The diagnostics at today's offsets (entries before them may have grown or shrunk)."""
@@ -311,16 +477,27 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> _Kept
     parts: dict[JsonObject, _Kept] = {}
     found: list[Diagnostic] = []
     first = analysis.request_starts[position]
+    table: _StringTable | None = None
     for number, (request, seen) in enumerate(zip(chunk.requests, analysis.visible_in_chunk(position), strict=True)):
         where = _Where(request, first + number, seen)
         part = earlier.get(request.node)
         if part is not None and part.context == _request_context(analysis, where, part.reads, part.local):
             found.extend(part.current(analysis.path))
         else:
+            if table is None:
+                table = _string_table(analysis, earlier.values())
             scope = analysis.request_scope(request)
-            diagnostics = _check(analysis, scope)
+            table.jwt_before = part.jwt if part is not None and part.strings_context == table.context else None
+            table.jwt_made = None
+            analysis.memo[_STRING_TABLE] = table
+            try:
+                diagnostics = _check(analysis, scope)
+            finally:
+                del analysis.memo[_STRING_TABLE]
             found.extend(diagnostics)
-            part = _Kept.pin(analysis, where, _temp_reads(scope), diagnostics)
+            reads = _temp_reads(scope, table)
+            kept_for = (table.context, table.kept_for(scope))
+            part = _Kept.pin(analysis, where, reads, diagnostics, kept_for, table.jwt_made)
         if part is not None:
             parts[request.node] = part
     if len(parts) < len(chunk.requests):
@@ -328,6 +505,77 @@ def _chunk_diagnostics(analysis: Analysis, position: int, chunk: Chunk) -> _Kept
     made = _KeptChunk.of(analysis, context, parts)
     analysis.reuse.put(key, made)
     return made
+
+
+def _string_table(analysis: Analysis, earlier: Iterable[_Kept]) -> _StringTable:
+    """The analysis's :class:`_StringTable`, with what the requests of a chunk's earlier version kept
+    (an edited request is a new node, but most of its strings are the same text)."""
+    table = analysis.memo.get("string-results")
+    if not isinstance(table, _StringTable):
+        table = analysis.memo["string-results"] = _StringTable(_string_context(analysis), {}, {})
+    for part in earlier:
+        if part.strings_context == table.context:
+            for key, result in part.strings.items():
+                table.results.setdefault(key, result)
+    return table
+
+
+def _jwt_inputs(
+    analysis: Analysis, scope: Scope, calls: list[JwtCall], table: _StringTable
+) -> tuple[object, ...] | None:
+    """What the ``jwt()`` checks of a request read besides its own nodes and :func:`_string_context`:
+    the ``temp`` values its calls and their payload and options objects read, as they arrive at the
+    request and as its own directive leaves them. None when they read more: a payload or options
+    object of another request, or ``temp`` as a whole."""
+    request = scope.requests[0]
+    node = request.node
+    if not calls:
+        return ()
+    if any(
+        objects is not None and not (node.start <= objects.start and objects.end <= node.end)
+        for call in calls
+        for objects in (call.payload, call.options)
+    ):
+        return None
+    spans = [(o.start, o.end) for call in calls for o in (call.payload, call.options) if o is not None]
+    read = {id(call.string): call.string for call in calls} | {
+        id(string): string
+        for string in scope.strings
+        if any(start <= string.node.start and string.node.end <= end for start, end in spans)
+    }
+    keys: set[str] = set()
+    wholes: set[str] = set()
+    members: dict[str, set[str]] = {}
+    for string in read.values():
+        for reads in table.reads_of(string):
+            if reads is None:
+                continue
+            if reads.whole:
+                return None
+            keys |= reads.keys
+            wholes |= reads.wholes
+            for key, read_members in reads.members.items():
+                members.setdefault(key, set()).update(read_members)
+    seen = {key: frozenset(members[key]) if key in members and key not in wholes else None for key in sorted(keys)}
+    evaluation_of = shared_evaluation(analysis)
+    states = (evaluation_of.state_before(request), evaluation_of.temp_before(request))
+    return tuple(
+        (
+            key,
+            _value_seen(state.values.get(key, UNDEFINED), only),
+            state.placeholders.get(key),
+            key in state.secrets,
+        )
+        for state in states
+        for key, only in seen.items()
+    )
+
+
+def _string_context(analysis: Analysis) -> tuple[object, ...]:
+    """What a string's checks read of the analysis besides the string and its request: the file's
+    vocabulary and :attr:`~iml_ls.analysis.Analysis.file_context` (its kind and settings, the
+    related files by identity, the app's facts, its ``temp`` keys and the instant it evaluates at)."""
+    return (analysis.path, analysis.context, analysis.file_context)
 
 
 def _elsewhere(analysis: Analysis, position: int) -> tuple[tuple[object, TempState], ...]:
@@ -420,7 +668,7 @@ def _later(analysis: Analysis, other: Request, where: _Where) -> bool:
     return other_index is None or other_index > where.index
 
 
-def _temp_reads(scope: Scope) -> Reads:
+def _temp_reads(scope: Scope, table: _StringTable) -> Reads:
     """The ``temp`` keys a request's expressions read: all of them, those whose arriving value they
     can see (not hidden by the request's own ``temp`` directive), and the members read of the keys
     read only as ``temp.key.member``. ``temp.key`` only: None when ``temp`` is used as a whole, as in
@@ -437,10 +685,9 @@ def _temp_reads(scope: Scope) -> Reads:
         rest = string.path[len(request.path) :]
         inside = rest[1] if rest[:1] == ("temp",) and len(rest) > 1 and rest[1] in own else None
         hidden = set(own[: own.index(inside)]) if isinstance(inside, str) else set(own)
-        for template in string.templates:
-            if template.expr is None:
+        for read in table.reads_of(string):
+            if read is None:
                 continue
-            read = _reads_of(template.expr)
             keys |= read.keys
             arriving |= read.keys - hidden
             whole = whole or read.whole
@@ -465,6 +712,10 @@ class _ExprReads:
     """For each key read as ``temp.key.member``, the members."""
     wholes: set[str]
     """The keys read as a whole too (``temp.key`` not followed by ``.member``)."""
+
+
+def _string_reads(string: ImlString) -> tuple[_ExprReads | None, ...]:
+    return tuple(_reads_of(template.expr) if template.expr is not None else None for template in string.templates)
 
 
 def _reads_of(expr: Expr) -> _ExprReads:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
-from iml_ls.analysis import Analysis, Scope
+from iml_ls.analysis import Analysis, ImlString, Scope
 from iml_ls.checks.diagnostic import Diagnostic, diagnostic
 from iml_ls.evaluate.environment import ConnectionEvaluation, shared_evaluation
 from iml_ls.evaluate.evaluator import Evaluator
@@ -19,7 +20,15 @@ MAX_EVALUATED_STRINGS = 400
 """Evaluate at most this many strings per request (and outside requests), so no request can stall typing."""
 
 
-def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
+class Known(Protocol):
+    """What earlier versions found evaluating strings of the same text, where that still holds."""
+
+    def evaluated(self, string: ImlString, path: str) -> list[Diagnostic] | None: ...
+
+    def keep_evaluated(self, string: ImlString, found: list[Diagnostic], path: str) -> None: ...
+
+
+def check(analysis: Analysis, scope: Scope, known: Known | None = None) -> Iterator[Diagnostic]:
     if not analysis.kind.holds_requests:
         return
     if scope.file_level:
@@ -29,18 +38,34 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
     for string in scope.strings:
         if evaluated >= MAX_EVALUATED_STRINGS:
             return
+        if "(" not in string.node.value:  # no call without its parenthesis: nothing to walk
+            continue
         if analysis.in_response(string.path) or not _calls_functions(string.templates):
             continue
         evaluated += 1
-        evaluator = evaluation.evaluator_at(string.path)
-        for template in string.templates:
-            if template.expr is None or _is_jwt_error(template.expr) or not _known_calls(template.expr):
-                continue
-            start, end = string.offset(template, 0), string.offset(template, len(template.source))
-            found = list(failures(evaluation, evaluator, template.expr, start, end))
-            yield from found
-            if any(item.rule.name == "evaluation-limit" for item in found):
-                return  # the budget is spent: evaluating more would only repeat this
+        kept = known.evaluated(string, analysis.path) if known is not None else None
+        if kept is not None:
+            yield from kept
+            continue
+        found = list(_string_failures(evaluation, string))
+        yield from found
+        if any(item.rule.name == "evaluation-limit" for item in found):
+            return  # the budget is spent: evaluating more would only repeat this
+        if known is not None:
+            known.keep_evaluated(string, found, analysis.path)
+
+
+def _string_failures(evaluation: ConnectionEvaluation, string: ImlString) -> Iterator[Diagnostic]:
+    """How the expressions of one string fail with the sample values, up to the first limit reached."""
+    evaluator = evaluation.evaluator_at(string.path)
+    for template in string.templates:
+        if template.expr is None or _is_jwt_error(template.expr) or not _known_calls(template.expr):
+            continue
+        start, end = string.offset(template, 0), string.offset(template, len(template.source))
+        found = list(failures(evaluation, evaluator, template.expr, start, end))
+        yield from found
+        if any(item.rule.name == "evaluation-limit" for item in found):
+            return
 
 
 def failures(

@@ -39,21 +39,26 @@ _LOGICAL = ("&&", "||", "&", "|", "and", "or")
 
 def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
     for string in scope.strings:
-        for template in string.templates:
-            if template.expr is None:
-                continue
-            yield from _hyphenated_names(analysis, string, template)
-            outer_literals: list[InlineLiteral] = []
-            for node in walk_expr(template.expr):
-                if isinstance(node, Binary | Unary) and is_word_operator(node.op):
-                    yield _word_operator(analysis, string, template, node)
-                elif isinstance(node, InlineLiteral) and not any(_inside(node, outer) for outer in outer_literals):
-                    outer_literals.append(node)
-                    yield _inline_literal(analysis, string, template, node)
-                elif isinstance(node, Index) and _is_zero(node.index):
-                    yield _zero_index(analysis, string, template, node)
-                elif isinstance(node, Call):
-                    yield from _call(analysis, string, template, node)
+        yield from check_string(analysis, string)
+
+
+def check_string(analysis: Analysis, string: ImlString) -> Iterator[Diagnostic]:
+    """The forms of one string: a function of its source text (and of the file's path, in the fixes)."""
+    for template in string.templates:
+        if template.expr is None:
+            continue
+        yield from _hyphenated_names(analysis, string, template)
+        outer_literals: list[InlineLiteral] = []
+        for node in walk_expr(template.expr):
+            if isinstance(node, Binary | Unary) and is_word_operator(node.op):
+                yield _word_operator(analysis, string, template, node)
+            elif isinstance(node, InlineLiteral) and not any(_inside(node, outer) for outer in outer_literals):
+                outer_literals.append(node)
+                yield _inline_literal(analysis, string, template, node)
+            elif isinstance(node, Index) and _is_zero(node.index):
+                yield _zero_index(analysis, string, template, node)
+            elif isinstance(node, Call):
+                yield from _call(analysis, string, template, node)
 
 
 def _inside(node: InlineLiteral, outer: InlineLiteral) -> bool:

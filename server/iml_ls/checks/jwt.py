@@ -137,8 +137,15 @@ def jwt_calls_at(analysis: Analysis, offset: int) -> list[JwtCall]:
     return [call for call in calls if (span := call.span(call.call))[0] <= offset <= span[1]]
 
 
+def calls_in(analysis: Analysis, strings: list[ImlString]) -> list[JwtCall]:
+    """The ``jwt()`` calls of some strings, with what their arguments refer to."""
+    return list(_find_jwt_calls(analysis, strings))
+
+
 def _find_jwt_calls(analysis: Analysis, strings: list[ImlString]) -> Iterator[JwtCall]:
     for string in strings:
+        if "jwt" not in string.node.value:  # a call names its function in the text: no walk needed
+            continue
         for template in string.templates:
             if template.expr is None:
                 continue
@@ -150,12 +157,12 @@ def _find_jwt_calls(analysis: Analysis, strings: list[ImlString]) -> Iterator[Jw
                     yield JwtCall(string, template, node, payload, options)
 
 
-def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
-    """The calls of one scope; a payload or options object is checked with the first call that uses it,
-    and what it reports counts for every call that uses it."""
+def check(analysis: Analysis, scope: Scope, calls: list[JwtCall] | None = None) -> Iterator[Diagnostic]:
+    """The calls of one scope (``calls``, when they were found already); a payload or options object is
+    checked with the first call that uses it, and what it reports counts for every call that uses it."""
     if not analysis.kind.holds_requests:
         return
-    calls = list(_find_jwt_calls(analysis, scope.strings))
+    calls = calls_in(analysis, scope.strings) if calls is None else calls
     evaluation = shared_evaluation(analysis)
     from_options: dict[int, set[str]] = {}
     for call in calls:

@@ -13,7 +13,7 @@ from iml_ls.checks.expressions import hyphenated_name_parts
 from iml_ls.checks.suggestions import typo_of
 from iml_ls.evaluate.functions import FUNCTIONS
 from iml_ls.model.app import RPC_PREFIX, rpc_name
-from iml_ls.model.connection import FileKind
+from iml_ls.model.connection import FileKind, Request
 from iml_ls.model.schema import OAUTH_STAGES_WITH_CONNECTION, VARIABLES, Context
 from iml_ls.syntax.iml import Call, Member, Name, Template, member_path, walk_expr
 from iml_ls.syntax.json_tree import JsonArray, JsonString, JsonValue, walk
@@ -66,18 +66,26 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
     if scope.file_level and analysis.kind is FileKind.PARAMS and analysis.related.app is not None:
         yield from _check_rpcs(analysis, analysis.root, analysis.related.app.rpc_names)
     for string in scope.strings:
-        in_response = analysis.in_response(string.path)
-        for template in string.templates:
-            if template.expr is None:
-                continue
-            hyphenated = hyphenated_name_parts(template)  # reported by IML111 instead
-            for node in walk_expr(template.expr):
-                if isinstance(node, Call):
-                    yield from _check_call(analysis, string, template, node)
-                elif isinstance(node, Name) and node.start not in hyphenated:
-                    yield from _check_variable(analysis, string, template, node, in_response)
-                elif isinstance(node, Member) and isinstance(node.object, Name) and node.name_start not in hyphenated:
-                    yield from _check_member(analysis, string, template, node)
+        request = analysis.request_at(string.path)
+        yield from check_string(analysis, string, request, analysis.in_response(string.path))
+
+
+def check_string(
+    analysis: Analysis, string: ImlString, request: Request | None, in_response: bool
+) -> Iterator[Diagnostic]:
+    """The names of one string, in the ``request`` that holds it: besides these, they depend on the
+    file's kind and vocabulary, its parameter files, the app's facts and the file's ``temp`` keys."""
+    for template in string.templates:
+        if template.expr is None:
+            continue
+        hyphenated = hyphenated_name_parts(template)  # reported by IML111 instead
+        for node in walk_expr(template.expr):
+            if isinstance(node, Call):
+                yield from _check_call(analysis, string, template, node)
+            elif isinstance(node, Name) and node.start not in hyphenated:
+                yield from _check_variable(analysis, string, template, node, request, in_response)
+            elif isinstance(node, Member) and isinstance(node.object, Name) and node.name_start not in hyphenated:
+                yield from _check_member(analysis, string, template, node)
 
 
 def _check_call(analysis: Analysis, string: ImlString, template: Template, call: Call) -> Iterator[Diagnostic]:
@@ -123,7 +131,7 @@ def _check_call(analysis: Analysis, string: ImlString, template: Template, call:
 
 
 def _check_variable(
-    analysis: Analysis, string: ImlString, template: Template, name: Name, in_response: bool
+    analysis: Analysis, string: ImlString, template: Template, name: Name, request: Request | None, in_response: bool
 ) -> Iterator[Diagnostic]:
     start, end = string.offset(template, name.start), string.offset(template, name.end)
     spec = VARIABLES.get(name.name)
@@ -133,7 +141,6 @@ def _check_variable(
         message = f"`{name.name}` is not an IML variable.{found.hint}"
         yield diagnostic("unknown-variable", start, end, message, *found.fixes)
     elif name.name == "connection" and context in (Context.CONNECTION, Context.OAUTH):
-        request = analysis.request_at(string.path)
         if context is Context.OAUTH and request is not None and request.stage in OAUTH_STAGES_WITH_CONNECTION:
             return
         yield diagnostic(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from iml_ls.analysis import MAX_ANALYSED_CHARACTERS, Analysis, Scope
+from iml_ls.analysis import MAX_ANALYSED_CHARACTERS, Analysis, ImlString, Scope
 from iml_ls.checks.diagnostic import Diagnostic, Fix, TextEdit, diagnostic
 from iml_ls.syntax.json_tree import MAX_JSON_TOKENS, MAX_TOP_LEVEL_ENTRIES
 
@@ -13,16 +13,21 @@ def check(analysis: Analysis, scope: Scope) -> Iterator[Diagnostic]:
     if scope.file_level:
         yield from _json(analysis)
     for string in scope.strings:
-        for template in string.templates:
-            error = template.error
-            if error is None:
-                continue
-            start = string.offset(template, error.start)
-            end = string.offset(template, error.end)
-            if not template.closed:
-                start = string.node.source_offset(template.start)
-                end = string.node.source_offset(template.start + 2)
-            yield diagnostic("iml-syntax", start, end, error.message)
+        yield from check_string(string)
+
+
+def check_string(string: ImlString) -> Iterator[Diagnostic]:
+    """The IML syntax errors of one string: a function of its source text alone."""
+    for template in string.templates:
+        error = template.error
+        if error is None:
+            continue
+        start = string.offset(template, error.start)
+        end = string.offset(template, error.end)
+        if not template.closed:
+            start = string.node.source_offset(template.start)
+            end = string.node.source_offset(template.start + 2)
+        yield diagnostic("iml-syntax", start, end, error.message)
 
 
 def _json(analysis: Analysis) -> Iterator[Diagnostic]:

@@ -600,6 +600,16 @@ def _signature(algorithm: str, key: _Key | None, message: bytes) -> bytes:
         return _der_to_jose(private.sign(message, ec.ECDSA(digest)), algorithm)
     if not isinstance(private, rsa.RSAPrivateKey):
         raise JwtSignError("Unsupported crypto operation", "key-unsupported-operation")
+    if algorithm.startswith("RS"):
+        return _rsa_signature(algorithm, private, message)
+    signed: bytes = _pyjwt_algorithm(algorithm).sign(message, private)
+    return signed
+
+
+@functools.lru_cache(maxsize=256)
+def _rsa_signature(algorithm: str, private: rsa.RSAPrivateKey, message: bytes) -> bytes:
+    """Cached: an RS* signature (RSASSA-PKCS1-v1_5, deterministic) costs about a millisecond, and a
+    keystroke checks again requests whose tokens it did not change (a shared ``temp`` object they read)."""
     signed: bytes = _pyjwt_algorithm(algorithm).sign(message, private)
     return signed
 
