@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient
+from pytest_lsp import LanguageClient
 
 from ..app_files import write_files
-from ..lsp.conftest import SERVER, capabilities, open_document, position_of
+from ..lsp.conftest import (
+    open_document,
+    position_of,
+)
 
 MODULE = "modules/list/list.communication.iml.json"
 RECORDING = "modules/list/list.communication.response.json"
@@ -29,14 +30,6 @@ TEXT = json.dumps(
 
 def recording(contact: dict[str, object]) -> str:
     return json.dumps({"exchanges": [{"label": "request", "response": {"json": {"contacts": [contact]}}}]})
-
-
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
-async def client(lsp_client: LanguageClient) -> AsyncIterator[LanguageClient]:
-    lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)(lambda params: None)
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=capabilities()))
-    yield lsp_client
-    await lsp_client.shutdown_session()
 
 
 async def codes_become(client: LanguageClient, uri: str, wanted: list[str]) -> None:

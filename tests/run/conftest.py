@@ -1,4 +1,5 @@
-"""Fixtures of the run tests: a real HTTP server on 127.0.0.1."""
+"""Fixtures of the run tests: a real HTTP server on 127.0.0.1, and the LSP tests' ``client`` (a client of
+a fresh server over stdio)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.lsp.conftest import client  # noqa: F401  (a fixture: imported, it serves these tests too)
 from tests.run.fake_api import FakeApi, running_api
 
 

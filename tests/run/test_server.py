@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,22 +12,17 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.lsp.conftest import capabilities, open_document
+from tests.lsp.conftest import (
+    SERVER,
+    capabilities,
+    open_document,
+)
 from tests.run.apps import ACCESS_TOKEN, CODE, REFRESH_TOKEN, store_tokens, write_app
 from tests.run.fake_api import Answer, FakeApi, Received
 
-SERVER = [sys.executable, "-m", "iml_ls", "serve"]
 pytestmark = pytest.mark.asyncio
 OAUTH = "connections/oauth2/oauth2.oauth-communication.iml.json"
 ACTION = "modules/create-contact/create-contact.communication.iml.json"
-
-
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
-async def client(lsp_client: LanguageClient) -> AsyncIterator[LanguageClient]:
-    lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)(lambda params: None)
-    await lsp_client.initialize_session(types.InitializeParams(capabilities=capabilities()))
-    yield lsp_client
-    await lsp_client.shutdown_session()
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))

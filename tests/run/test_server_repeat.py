@@ -13,10 +13,9 @@ from tests.lsp.conftest import open_document
 from tests.run.apps import store_tokens, write_app
 from tests.run.fake_api import FakeApi
 from tests.run.test_repeat import ACTION, job_server, poll
-from tests.run.test_server import client, execute
+from tests.run.test_server import execute
 
 pytestmark = pytest.mark.asyncio
-__all__ = ["client"]  # the server fixture
 
 
 async def test_a_polled_request_asks_once_and_shows_each_repetition(
