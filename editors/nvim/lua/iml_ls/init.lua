@@ -300,6 +300,18 @@ function M.yank_token(which)
   end)
 end
 
+--- A float beside the cursor (`q` closes it), as the token, request and run previews show.
+local function open_float(lines, focus_id)
+  local bufnr, window = vim.lsp.util.open_floating_preview(lines, "", {
+    border = "rounded",
+    focus_id = focus_id,
+    wrap = false,
+    max_width = math.max(40, vim.o.columns - 4),
+  })
+  vim.keymap.set("n", "q", "<cmd>close<cr>", { buffer = bufnr })
+  return bufnr, window
+end
+
 local function show_preview(result)
   M.last_tokens = {}
   for _, token in ipairs(result.tokens or {}) do
@@ -313,14 +325,8 @@ local function show_preview(result)
     table.insert(lines, "")
     table.insert(lines, "y: yank the token    q: close")
   end
-  local bufnr, window = vim.lsp.util.open_floating_preview(lines, "", {
-    border = "rounded",
-    focus_id = "iml_ls_preview",
-    wrap = false,
-    max_width = math.max(40, vim.o.columns - 4),
-  })
+  local bufnr, window = open_float(lines, "iml_ls_preview")
   vim.keymap.set("n", "y", M.yank_token, { buffer = bufnr, desc = "iml-ls: yank the token" })
-  vim.keymap.set("n", "q", "<cmd>close<cr>", { buffer = bufnr })
   return bufnr, window
 end
 
@@ -373,22 +379,22 @@ function M.yank_curl(which)
   end)
 end
 
-local function append_text(lines, text)
-  for _, line in ipairs(vim.split(text, "\n", { plain = true })) do
-    table.insert(lines, (line:gsub("\r$", "")))
+--- Lines for a float, each tagged with what it shows (a request's number, a range in the file):
+--- `add(text, tag)` appends the text's lines, every one of them tagged `tag`.
+local function tagged_lines()
+  local lines, tags = {}, {}
+  local function add(text, tag)
+    for _, line in ipairs(vim.split(text, "\n", { plain = true })) do
+      table.insert(lines, (line:gsub("\r$", "")))
+      tags[#lines] = tag
+    end
   end
+  return lines, tags, add
 end
 
 --- The float's lines, and for each line the number of the request (in M.last_curls) it belongs to.
 local function request_lines(result)
-  local lines, owner = {}, {}
-  local function add(text, request)
-    local before = #lines
-    append_text(lines, text)
-    for number = before + 1, #lines do
-      owner[number] = request
-    end
-  end
+  local lines, owner, add = tagged_lines()
   add(string.format("Requests of %s (%s)", vim.fn.fnamemodify(result.path or "", ":t"), result.context or "?"))
   add("Sample values: " .. (result.samples ~= vim.NIL and result.samples or "none found (params defaults and placeholders)"))
   add(result.secrets == "revealed" and "Secrets: shown" or "Secrets: masked as ••••")
@@ -434,16 +440,10 @@ local function show_request_preview(result)
     table.insert(lines, "")
     table.insert(lines, "y: yank the curl command under the cursor    q: close")
   end
-  local bufnr, window = vim.lsp.util.open_floating_preview(lines, "", {
-    border = "rounded",
-    focus_id = "iml_ls_request_preview",
-    wrap = false,
-    max_width = math.max(40, vim.o.columns - 4),
-  })
+  local bufnr, window = open_float(lines, "iml_ls_request_preview")
   vim.keymap.set("n", "y", function()
     M.yank_curl(owner[vim.api.nvim_win_get_cursor(0)[1]])
   end, { buffer = bufnr, desc = "iml-ls: yank the curl command" })
-  vim.keymap.set("n", "q", "<cmd>close<cr>", { buffer = bufnr })
   return bufnr, window
 end
 
@@ -472,14 +472,7 @@ end
 --- The result's lines, and for each line the LSP range in the file it shows (the failing directive,
 --- each directive of the pipeline), for <CR> in the float.
 local function run_lines(result)
-  local lines, ranges = {}, {}
-  local function add(text, range)
-    local before = #lines
-    append_text(lines, text)
-    for number = before + 1, #lines do
-      ranges[number] = range
-    end
-  end
+  local lines, ranges, add = tagged_lines()
   local stage = present(result.stage) and (", the " .. result.stage .. " stage") or ""
   add(string.format("Run result of %s (%s%s)", vim.fn.fnamemodify(result.file or "", ":t"), result.context or "?", stage))
   if present(result.replayedFrom) then
@@ -552,12 +545,7 @@ local function show_run_result(result, window)
   local lines, ranges = run_lines(result)
   table.insert(lines, "")
   table.insert(lines, "<CR>: go to the directive under the cursor    q: close")
-  local bufnr, float = vim.lsp.util.open_floating_preview(lines, "", {
-    border = "rounded",
-    focus_id = "iml_ls_run_result",
-    wrap = false,
-    max_width = math.max(40, vim.o.columns - 4),
-  })
+  local bufnr, float = open_float(lines, "iml_ls_run_result")
   vim.keymap.set("n", "<CR>", function()
     local range = ranges[vim.api.nvim_win_get_cursor(0)[1]]
     if range and vim.api.nvim_win_is_valid(window) then
@@ -569,7 +557,6 @@ local function show_run_result(result, window)
       vim.api.nvim_win_set_cursor(window, { range.start.line + 1, column })
     end
   end, { buffer = bufnr, desc = "iml-ls: go to the directive" })
-  vim.keymap.set("n", "q", "<cmd>close<cr>", { buffer = bufnr })
   return bufnr, float
 end
 
