@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iml_ls.features.folding import Fold, FoldKind, folding_ranges
+from iml_ls.features.folding import Fold, FoldKind, _piece_folds, folding_ranges
 from tests.features.conftest import analysis_of
 
 REGION, COMMENT = FoldKind.REGION, FoldKind.COMMENT
@@ -47,3 +47,48 @@ def test_a_file_that_is_not_json_still_folds_by_its_brackets_until_a_character_b
     missing_comma = '{\n    "a": {\n        "b": 1\n    }\n    "c": 2\n}'
     assert folding_ranges(analysis_of(missing_comma)) == [Fold(0, 4, REGION), Fold(1, 2, REGION)]
     assert folding_ranges(analysis_of('{\n    "a": "unclosed\n}')) == []
+
+
+ENTRIES = """[
+    // the token
+    // (kept for an hour)
+    {
+        "url": "/token",
+        "temp": {
+            "jwt": {"sub": "{{parameters.clientId}}"}
+        }
+    }, // after the first request, on its line
+    /* then
+       the search */
+    {
+        "url": "/contacts",
+        "response": {
+            "output": "{{body}}"
+        }
+    }
+]
+"""
+
+
+def test_a_clean_file_folds_entry_by_entry_as_it_would_whole() -> None:
+    assert folding_ranges(analysis_of(ENTRIES)) == [
+        Fold(0, 16, REGION),
+        Fold(1, 2, COMMENT),  # a run of comments before the first entry
+        Fold(3, 7, REGION),
+        Fold(5, 6, REGION),
+        Fold(9, 10, COMMENT),  # the comment after `},` is no run: it follows a value on its line
+        Fold(11, 15, REGION),
+        Fold(13, 14, REGION),
+    ]
+    # a trailing comma makes the file unclean, so it is folded whole: the same folds
+    unclean = ENTRIES.replace('"output": "{{body}}"', '"output": "{{body}}",')
+    assert folding_ranges(analysis_of(unclean)) == folding_ranges(analysis_of(ENTRIES))
+
+
+def test_an_edit_folds_again_only_the_entry_it_changed() -> None:
+    folding_ranges(analysis_of(ENTRIES))
+    before = _piece_folds.cache_info()
+    edited = ENTRIES.replace('"/contacts"', '"/contacts/search"')
+    assert folding_ranges(analysis_of(edited)) == folding_ranges(analysis_of(ENTRIES))
+    after = _piece_folds.cache_info()
+    assert after.misses - before.misses == 1  # the second request's text; the rest were kept
