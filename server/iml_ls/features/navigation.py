@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from iml_ls.analysis import Analysis, Workspace
+from iml_ls.analysis import Analysis, ImlString, Workspace
 from iml_ls.checks.diagnostic import TextEdit
 from iml_ls.model.app import Component, ComponentKind, Role, linked_connections, rpc_name
 from iml_ls.model.connection import FileKind, saved_members, sibling
@@ -75,10 +75,12 @@ class _Owner:
     """The file a ``temp`` key belongs to, or the file the component was reached from."""
 
 
-def _uses(analysis: Analysis, roots: frozenset[str], name: str | None = None) -> Iterator[Symbol]:
-    """Every ``<root>.x`` (or ``<root>["x"]``, ``get(<root>, 'x')``) in a file's expressions for the
-    given roots, located at the ``x``."""
-    for string in analysis.iml_strings:
+def _uses(
+    analysis: Analysis, roots: frozenset[str], name: str | None = None, strings: Iterable[ImlString] | None = None
+) -> Iterator[Symbol]:
+    """Every ``<root>.x`` (or ``<root>["x"]``, ``get(<root>, 'x')``) in a file's expressions (or in
+    ``strings`` of it) for the given roots, located at the ``x``."""
+    for string in analysis.iml_strings if strings is None else strings:
         for template in string.templates:
             if template.expr is None:
                 continue
@@ -162,7 +164,9 @@ def _own_roots(analysis: Analysis) -> frozenset[str]:
 def symbol_at(analysis: Analysis, offset: int) -> Symbol | None:
     """The declaration or use whose name touches ``offset`` (the cursor may sit just after it)."""
     roots = frozenset(_KIND_OF_ROOT)
-    for symbol in (*_uses(analysis, roots), *_temp_declarations(analysis), *_declarations(analysis)):
+    here = analysis.syntax.iml_string_at(offset)  # a use is inside the string at the cursor
+    uses: Iterable[Symbol] = _uses(analysis, roots, strings=[here]) if here is not None else ()
+    for symbol in (*uses, *_temp_declarations(analysis), *_declarations(analysis)):
         if symbol.location.start <= offset <= symbol.location.end:
             return symbol
     return None
